@@ -1,0 +1,4 @@
+//! # ucore-assertions (being built)
+#![forbid(unsafe_code)]
+
+pub mod openpgp;

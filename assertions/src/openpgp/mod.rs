@@ -1,0 +1,1 @@
+//! OpenPGP wire packets (being built).

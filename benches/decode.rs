@@ -1,0 +1,2 @@
+//! Decoding benchmark (being built).
+fn main() {}
