@@ -58,7 +58,7 @@ verify_golden() {
 
 rm -rf "$DATA/trust" "$SELF" "$GEN/invalid" "$GEN/streams" \
 	"$GOLD/trust" "$GOLD/selfmade" "$GOLD/canonical-models" "$GOLD/generated" \
-	"$GOLD/streams" "$GOLD/verify" "$GOLD/keyids.json"
+	"$GOLD/streams" "$GOLD/verify" "$GOLD/keyids.json" "$GOLD/canonical-models-rejected-by-2.57.txt"
 rm -f "$GEN"/valid/*.assert
 mkdir -p "$DATA/trust" "$SELF" "$KEYS" "$GEN/valid" "$GEN/invalid" "$GEN/streams" \
 	"$GOLD/generated/valid" "$GOLD/generated/invalid" "$GOLD/streams" "$GOLD/verify"
@@ -396,6 +396,7 @@ authority-id: testroot
 type: account
 EOF
 edit format=3 <<<"$MODEL16" | handmade model-quirk-format-above-max
+edit timestamp=2016-01-01T00:00:00,5-00:00 <<<"$ACCOUNT" | handmade account-quirk-timestamp-comma-fraction
 edit "x-note=trailing space " "x-colon=a: b: c" "x-empty=" <<<"$ACCOUNT" | handmade account-quirk-string-values
 edit "x-text=$(ml $'first\n\nthird\n')" <<<"$ACCOUNT" | handmade account-quirk-multiline-empty-lines
 # features of snapd today that 2.57 cannot sign (format too high for 2.57):
@@ -672,7 +673,6 @@ printf '%s\nsign-key-sha3-384: %s\n\n' "$ACCOUNT" "$ACME_ID" | raw invalid meta-
 printf '%s\nsign-key-sha3-384: %s\n%s\n' "$ACCOUNT" "$ACME_ID" "$PLACEHOLDER_SIG" | raw invalid meta-signature-missing-separator
 printf '%s\nsign-key-sha3-384: %s' "$ACCOUNT" "$ACME_ID" | raw invalid meta-headers-only-no-newline
 printf '%s\nbody-length: 3\nsign-key-sha3-384: %s\n\nabc' "$ACCOUNT" "$ACME_ID" | raw invalid meta-body-without-signature
-: | raw invalid meta-empty-file
 
 # --- invalid: per type (§4) --------------------------------------------------
 # account
@@ -696,6 +696,8 @@ edit timestamp=2016-01-01 <<<"$ACCOUNT" | inv account-timestamp-date-only
 edit timestamp=2016-01-01T00:00:00 <<<"$ACCOUNT" | inv account-timestamp-no-zone
 edit timestamp=2016-01-01T1:00:00Z <<<"$ACCOUNT" | inv account-timestamp-single-digit-hour
 edit timestamp=2016-01-01T00:00:00+24:00 <<<"$ACCOUNT" | inv account-timestamp-offset-24h
+edit timestamp=2016-01-01T00:00:00+00:60 <<<"$ACCOUNT" | inv account-timestamp-offset-minute-60
+edit timestamp=2016-01-01T00:00:00+99:00 <<<"$ACCOUNT" | inv account-timestamp-offset-99h
 edit "timestamp=
   - 2016-01-01T00:00:00Z" <<<"$ACCOUNT" | inv account-timestamp-list
 # account-key
@@ -1201,6 +1203,7 @@ join() {
 	done
 }
 ST=$GEN/streams
+: >"$ST/empty.stream" # zero assertions, clean EOF
 TRUST=("$DATA"/trust/canonical-root-account-key.assert "$DATA"/trust/canonical-account.assert
 	"$DATA"/trust/generic-account.assert "$DATA"/trust/generic-models-account-key.assert
 	"$DATA"/trust/generic-classic-model.assert)
@@ -1243,5 +1246,76 @@ verify_golden "$V/fail-model-added-twice.jsonl" "$SELF/trusted.stream" "$ST/mode
 verify_golden "$V/fail-untrusted-root.jsonl" -sysdb "$ST/selfmade-prereqs-model.stream" --now="$NOW"
 { cat "$SELF/acme-prereqs.stream"; join "${SIGNED[@]}"; } >"$ST/prereqs-generated-valid.stream"
 verify_golden "$V/prereqs-generated-valid.jsonl" "$SELF/trusted.stream" "$ST/prereqs-generated-valid.stream" --now="$NOW"
+
+# --- 6. known differences between the oracle (2.57) and snapd today (the spec) --
+# Every invalid case that 2.57 accepts and every valid case that 2.57 rejects must
+# be listed here (the script fails otherwise), with what snapd today does. Written
+# to generated/spec-differences.jsonl for the Rust tests; explained in DIFFERENCES.md.
+# case <TAB> snapd today: "reject" or "accept" <TAB> error text of snapd today (or "") <TAB> why
+DIFFS=$(cat <<'TSV'
+account-key-constraints-not-list	reject	assertion account-key: assertions constraints must be a list of maps	2.57 has no account-key constraints (header ignored)
+account-key-constraints-item-not-map	reject	assertion account-key: assertions constraints must be a list of maps	2.57 has no account-key constraints (header ignored)
+account-key-constraints-no-headers	reject	assertion account-key: "headers" constraint mandatory in asserions constraints	2.57 has no account-key constraints (header ignored)
+account-key-constraints-no-type	reject	assertion account-key: type header constraint mandatory in asserions constraints	2.57 has no account-key constraints (header ignored)
+account-key-constraints-type-regexp	reject	assertion account-key: type header constraint must be a precise string and not a regexp	2.57 has no account-key constraints (header ignored)
+account-key-constraints-bad-regexp	reject		2.57 has no account-key constraints; today: cannot compile headers constraint: <Go regexp error>
+account-timestamp-single-digit-hour	reject		Go 1.19 time.Parse(RFC3339) accepts a one-digit hour; Go >= 1.20 rejects it
+account-timestamp-offset-24h	reject		Go 1.19 accepts a zone offset hour of 24; Go >= 1.20 rejects offsets out of range
+account-timestamp-offset-minute-60	reject		Go 1.19 accepts a zone offset minute of 60; Go >= 1.20 rejects offsets out of range
+account-timestamp-offset-99h	reject		Go 1.19 accepts a zone offset hour of 99; Go >= 1.20 rejects offsets out of range
+model-preseed-authority-star	reject	assertion model: "preseed-authority" header must be a list of account ids	2.57 has no preseed-authority (header ignored)
+model-snap-classic-in-core-model	reject		2.57 has no per-snap classic in model snaps entries (ignored)
+model-snap-classic-not-bool	reject		2.57 has no per-snap classic in model snaps entries (ignored)
+model-snap-components-bad-name	reject		2.57 has no model snap components (ignored)
+model-snap-components-bad-presence	reject		2.57 has no model snap components (ignored)
+model-snap-components-presence-missing	reject		2.57 has no model snap components (ignored)
+model-validation-sets-bad-mode	reject		2.57 has no model validation-sets (header ignored)
+model-validation-sets-bad-name	reject		2.57 has no model validation-sets (header ignored)
+model-validation-sets-mode-missing	reject		2.57 has no model validation-sets (header ignored)
+model-validation-sets-repeated	reject	assertion model: cannot add validation set "acme/my-set" twice	2.57 has no model validation-sets (header ignored)
+model-validation-sets-sequence-zero	reject		2.57 has no model validation-sets (header ignored)
+preseed-component-revision-missing	reject		2.57 has no preseed snap components (ignored)
+snap-revision-integrity-bad-type	reject		2.57 has no snap-revision integrity (header ignored)
+snap-revision-integrity-bad-version	reject		2.57 has no snap-revision integrity (header ignored)
+snap-revision-integrity-not-list	reject		2.57 has no snap-revision integrity (header ignored)
+system-user-user-presence-format-0	reject		2.57 has no user-presence (header ignored); today it needs format 2
+system-user-user-presence-invalid	reject		2.57 has no user-presence (header ignored); today the only value is until-expiration
+validation-set-component-revision-missing	reject		2.57 has no validation-set snap components (ignored)
+validation-set-component-revision-without-snap-revision	reject		2.57 has no validation-set snap components (ignored)
+snap-resource-revision-basic	accept		type unknown to 2.57
+snap-resource-pair-basic	accept		type unknown to 2.57
+confdb-schema-basic	accept		type unknown to 2.57
+confdb-control-basic	accept		type unknown to 2.57
+cluster-basic	accept		type unknown to 2.57
+request-message-basic	accept		type unknown to 2.57
+response-message-basic	accept		type unknown to 2.57
+hardware-identity-basic	accept		type unknown to 2.57
+TSV
+)
+listed=$(cut -f1 <<<"$DIFFS" | sort)
+actual=$( {
+	for f in "$GOLD"/generated/invalid/*.decode.jsonl; do
+		grep -q '"error"' "$f" || basename "$f" .decode.jsonl
+	done
+	for f in "$GOLD"/generated/valid/*.decode.jsonl; do
+		! grep -q '"error"' "$f" || basename "$f" .decode.jsonl
+	done
+} | sort)
+if [ "$listed" != "$actual" ]; then
+	echo "oracle/spec differences changed; update DIFFS and DIFFERENCES.md:" >&2
+	diff <(echo "$listed") <(echo "$actual") >&2 || true
+	exit 1
+fi
+while IFS=$'\t' read -r name today err why; do
+	dir=invalid
+	[ -f "$GEN/valid/$name.assert" ] && dir=valid
+	jq -cn --arg case "$dir/$name" --arg today "$today" --arg err "$err" --arg why "$why" \
+		--slurpfile oracle "$GOLD/generated/$dir/$name.decode.jsonl" \
+		'{case: $case, oracle_2_57: ($oracle[-1].error // "accepted"), snapd_today: $today,
+		  snapd_today_error: (if $err == "" then null else $err end), why: $why}'
+done <<<"$DIFFS" >"$GOLD/generated/spec-differences.jsonl"
+for f in "$GOLD"/canonical-models/*.decode.jsonl; do
+	grep -q '"error"' "$f" && basename "$f" .decode.jsonl
+done >"$GOLD/canonical-models-rejected-by-2.57.txt"
 
 echo "regenerated: $(find "$DATA" "$GOLD" -type f | wc -l) files under $DATA and $GOLD" >&2
