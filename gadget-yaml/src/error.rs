@@ -1,0 +1,171 @@
+//! The crate's error type: snapd's message, plus where in the YAML the fault is.
+
+use serde::Serialize;
+
+/// A place in the gadget.yaml text: 1-based line and column of a node's first character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+pub struct Position {
+    /// Line, counting from 1.
+    pub line: usize,
+    /// Column in characters, counting from 1.
+    pub column: usize,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}
+
+/// Which of snapd's steps found the fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// `InfoFromGadgetYaml`: decoding, implicit values and per-volume checks.
+    Parse,
+    /// `Validate`: roles and labels across volumes, against the model.
+    Validate,
+    /// `ValidateContent`: content files in a gadget directory.
+    Content,
+    /// `LayoutVolume`: placing structures and raw content.
+    Layout,
+}
+
+/// Every failure of this crate.
+///
+/// For parse, validation and layout failures, `Display` prints snapd's text exactly (the
+/// differential tests compare it). The variants also carry the YAML path of the offending
+/// node (`volumes.pc.structure[1].size`) and its line and column where the file has one.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GadgetError {
+    /// The text is not YAML (snapd: `cannot parse gadget metadata: yaml: line N: …`).
+    #[error("cannot parse gadget metadata: yaml: line {}: {message}", position.line)]
+    Syntax {
+        /// The YAML reader's description (not libyaml's exact words).
+        message: String,
+        /// Where the reader stopped.
+        position: Position,
+    },
+    /// A fault found while reading the gadget metadata ([`crate::GadgetInfo::parse`]).
+    #[error("{message}")]
+    Parse {
+        /// snapd's full message.
+        message: String,
+        /// YAML path of the offending node; empty for the whole document.
+        path: String,
+        /// Line and column of that node, when it is in the file.
+        position: Option<Position>,
+    },
+    /// A fault found by [`crate::validate`] (roles and labels across volumes).
+    #[error("{message}")]
+    Validate {
+        /// snapd's full message.
+        message: String,
+        /// YAML path of the offending node; empty when the fault is about the whole gadget.
+        path: String,
+        /// Line and column of that node.
+        position: Option<Position>,
+    },
+    /// Content listed in gadget.yaml is missing or too large in the gadget directory.
+    #[error("{message}")]
+    Content {
+        /// snapd's full message.
+        message: String,
+        /// YAML path of the content entry.
+        path: String,
+        /// Line and column of that entry.
+        position: Option<Position>,
+    },
+    /// The volume cannot be laid out (raw content does not fit, overlaps …).
+    #[error("{message}")]
+    Layout {
+        /// snapd's full message.
+        message: String,
+        /// YAML path of the structure or content entry.
+        path: String,
+        /// Line and column of that node.
+        position: Option<Position>,
+    },
+    /// Writing a volume image failed.
+    #[error("cannot write image {path}: {message}")]
+    Image {
+        /// The image file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl GadgetError {
+    /// Which step failed (`None` for image writing).
+    pub fn stage(&self) -> Option<Stage> {
+        match self {
+            GadgetError::Syntax { .. } | GadgetError::Parse { .. } => Some(Stage::Parse),
+            GadgetError::Validate { .. } => Some(Stage::Validate),
+            GadgetError::Content { .. } => Some(Stage::Content),
+            GadgetError::Layout { .. } => Some(Stage::Layout),
+            GadgetError::Image { .. } => None,
+        }
+    }
+
+    /// Line and column of the offending YAML node, when known.
+    pub fn position(&self) -> Option<Position> {
+        match self {
+            GadgetError::Syntax { position, .. } => Some(*position),
+            GadgetError::Parse { position, .. }
+            | GadgetError::Validate { position, .. }
+            | GadgetError::Content { position, .. }
+            | GadgetError::Layout { position, .. } => *position,
+            GadgetError::Image { .. } => None,
+        }
+    }
+
+    /// YAML path of the offending node (`volumes.pc.structure[1].size`), when known.
+    pub fn yaml_path(&self) -> Option<&str> {
+        match self {
+            GadgetError::Parse { path, .. }
+            | GadgetError::Validate { path, .. }
+            | GadgetError::Content { path, .. }
+            | GadgetError::Layout { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+}
+
+/// Go's `%q` for a string: double quotes, with `"`, `\` and control characters escaped.
+pub(crate) fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_quote_escapes_like_go() {
+        assert_eq!(go_quote("a\"b\\c\n"), r#""a\"b\\c\n""#);
+        assert_eq!(go_quote("\u{1}"), r#""\x01""#);
+        assert_eq!(go_quote("é"), "\"é\"");
+    }
+}

@@ -1,0 +1,234 @@
+//! Warnings about what snapd lets through: structures over the partition-table areas,
+//! sizes that fail at install on 512- or 4096-byte-sector disks, a `min-size` too small for
+//! the structure's own raw content, content missing from the gadget directory. Linting never
+//! changes snapd's verdict; it only adds [`Diagnostic`]s.
+
+use serde::Serialize;
+use std::path::Path;
+
+use crate::error::{GadgetError, Position, go_quote};
+use crate::info::GadgetInfo;
+use crate::layout::{LayoutOptions, layout_volume};
+use crate::model::Model;
+use crate::validate::{split_kernel_ref, validate};
+
+/// What a warning is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LintCode {
+    /// snapd's own logged warning about a structure near the GPT header.
+    SnapdGptOverlap,
+    /// A structure overlaps the primary GPT (header and entries) of a 512-byte-sector disk,
+    /// bytes 512..17408.
+    GptArea512,
+    /// A structure overlaps the primary GPT of a 4096-byte-sector disk, bytes 4096..24576.
+    GptArea4096,
+    /// A structure other than the `mbr` role overlaps the MBR partition table (446..512).
+    MbrTableOverlap,
+    /// `size` or `min-size` is not a multiple of the sector size: snapd refuses the gadget on
+    /// such disks at install (`size is not a multiple of disk sector size`).
+    SectorMultiple,
+    /// `min-size` is smaller than the raw content placed in the structure: a disk made at the
+    /// minimal size (or a later gadget shrinking to it) cannot hold the content.
+    MinSizeBelowContent,
+    /// Content listed in gadget.yaml is absent from the gadget directory.
+    MissingContent,
+}
+
+/// A warning with the YAML path and position it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Kind of warning.
+    pub code: LintCode,
+    /// Human-readable text (snapd's own for [`LintCode::SnapdGptOverlap`]).
+    pub message: String,
+    /// YAML path (`volumes.pc.structure[1].offset`).
+    pub path: String,
+    /// Line and column in the file.
+    pub position: Option<Position>,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.position {
+            Some(p) => write!(
+                f,
+                "{}:{}: {} ({})",
+                p.line, p.column, self.message, self.path
+            ),
+            None => write!(f, "{} ({})", self.message, self.path),
+        }
+    }
+}
+
+/// snapd's verdict on a gadget.yaml plus the lint warnings.
+#[derive(Debug, Clone)]
+pub struct LintReport {
+    /// What snapd says: the parsed gadget, or the first error of parse then validate.
+    pub verdict: Result<GadgetInfo, GadgetError>,
+    /// Warnings, snapd's logged ones first.
+    pub warnings: Vec<Diagnostic>,
+}
+
+fn overlaps(start: u64, end: u64, lo: u64, hi: u64) -> bool {
+    start < hi && end > lo
+}
+
+/// Parses and validates `text` as snapd does, then adds warnings. `gadget_dir` enables the
+/// content checks.
+pub fn lint(text: &str, model: Option<&dyn Model>, gadget_dir: Option<&Path>) -> LintReport {
+    let verdict =
+        GadgetInfo::parse(text, model).and_then(|info| validate(&info, model, None).map(|()| info));
+    let mut warnings = Vec::new();
+    if let Ok(info) = &verdict {
+        warnings.extend(info.warnings.iter().cloned());
+        warnings.extend(lint_info(info, gadget_dir));
+    }
+    LintReport { verdict, warnings }
+}
+
+/// The crate's own warnings for a parsed gadget.
+pub fn lint_info(info: &GadgetInfo, gadget_dir: Option<&Path>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut warn = |code, message: String, path: String| {
+        out.push(Diagnostic {
+            code,
+            position: info.nearest_position(&path),
+            message,
+            path,
+        });
+    };
+    let options = LayoutOptions {
+        gadget_dir: gadget_dir.map(Path::to_path_buf),
+    };
+    for v in info.volumes.values() {
+        let Ok(laid) = layout_volume(v, &LayoutOptions::default(), Some(info)) else {
+            continue;
+        };
+        for l in &laid.structures {
+            let s = &l.structure;
+            let (start, end) = (l.start_offset, l.end());
+            let spath = s.yaml_path();
+            let name = go_quote(&s.name);
+            if v.schema == "gpt" {
+                if overlaps(start, end, 512, 17408) {
+                    warn(
+                        LintCode::GptArea512,
+                        format!(
+                            "structure {name} ({start}..{end}) overlaps the GPT header or partition table of a 512-byte-sector disk (512..17408)"
+                        ),
+                        format!("{spath}.offset"),
+                    );
+                }
+                if overlaps(start, end, 4096, 24576) {
+                    warn(
+                        LintCode::GptArea4096,
+                        format!(
+                            "structure {name} ({start}..{end}) overlaps the GPT header or partition table of a 4096-byte-sector disk (4096..24576)"
+                        ),
+                        format!("{spath}.offset"),
+                    );
+                }
+            }
+            if matches!(v.schema.as_str(), "gpt" | "mbr")
+                && !s.is_mbr()
+                && overlaps(start, end, 446, 512)
+            {
+                warn(
+                    LintCode::MbrTableOverlap,
+                    format!(
+                        "structure {name} ({start}..{end}) overlaps the MBR partition table (446..512)"
+                    ),
+                    format!("{spath}.offset"),
+                );
+            }
+            if v.schema != "emmc" && !s.is_mbr() {
+                for (field, value) in [("size", s.size), ("min-size", s.min_size)] {
+                    if value == 0 {
+                        continue;
+                    }
+                    let bad: Vec<&str> = [(512u64, "512"), (4096, "4096")]
+                        .iter()
+                        .filter(|(ss, _)| value % ss != 0)
+                        .map(|(_, n)| *n)
+                        .collect();
+                    if !bad.is_empty() {
+                        warn(
+                            LintCode::SectorMultiple,
+                            format!(
+                                "structure {name} {field} {value} is not a multiple of the sector size ({}): snapd refuses it on such disks at install",
+                                bad.join(", ")
+                            ),
+                            format!("{spath}.{field}"),
+                        );
+                    }
+                    if s.min_size == s.size {
+                        break;
+                    }
+                }
+            }
+        }
+        if gadget_dir.is_some()
+            && let Ok(laid) = layout_volume(v, &options, Some(info))
+        {
+            for l in &laid.structures {
+                let s = &l.structure;
+                for c in &l.content {
+                    let rel_end = c
+                        .start_offset
+                        .saturating_sub(l.start_offset)
+                        .saturating_add(c.size);
+                    if s.min_size < s.size && rel_end > s.min_size {
+                        warn(
+                            LintCode::MinSizeBelowContent,
+                            format!(
+                                "structure {} min-size {} is smaller than its content {} ending at {rel_end}",
+                                go_quote(&s.name),
+                                s.min_size,
+                                go_quote(&c.image)
+                            ),
+                            format!("{}.min-size", s.yaml_path()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if let Some(dir) = gadget_dir {
+        for v in info.volumes.values() {
+            let partial_fs = v.has_partial("filesystem");
+            for s in &v.structures {
+                for (i, c) in s.content.iter().enumerate() {
+                    let cpath = format!("{}.content[{i}]", s.yaml_path());
+                    let (field, rel, must_be_dir) = if !s.has_filesystem(partial_fs) {
+                        ("image", c.image.as_str(), false)
+                    } else if c.source.starts_with("$kernel:") {
+                        if let Err(e) = split_kernel_ref(&c.source) {
+                            warn(LintCode::MissingContent, e, format!("{cpath}.source"));
+                        }
+                        continue;
+                    } else {
+                        ("source", c.source.as_str(), c.source.ends_with('/'))
+                    };
+                    if rel.is_empty() {
+                        continue;
+                    }
+                    let p = dir.join(rel);
+                    let ok = if must_be_dir { p.is_dir() } else { p.exists() };
+                    if !ok {
+                        warn(
+                            LintCode::MissingContent,
+                            format!(
+                                "content {} of structure {} is not in the gadget directory",
+                                go_quote(rel),
+                                s.describe()
+                            ),
+                            format!("{cpath}.{field}"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}

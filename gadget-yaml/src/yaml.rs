@@ -1,0 +1,574 @@
+//! A YAML node tree with positions, read with `saphyr-parser`'s event stream.
+//!
+//! snapd decodes gadget.yaml with Go's `gopkg.in/yaml.v2`; to behave the same we keep every
+//! scalar's raw text and style (so string fields take the text as written, `type: 08` stays
+//! `"08"`), let a later duplicate mapping key win, and resolve untyped scalars (the values
+//! under `defaults`) with yaml.v2's YAML 1.1 rules in [`resolve_scalar`].
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use crate::error::Position;
+
+/// Deepest nesting of collections accepted; deeper input is an error, never a stack overflow.
+pub(crate) const MAX_DEPTH: usize = 64;
+/// Most nodes a document may expand to (aliases are copied), against "billion laughs" input.
+pub(crate) const MAX_NODES: usize = 1_000_000;
+
+/// One YAML node and where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub kind: NodeKind,
+    pub pos: Position,
+}
+
+/// What a node holds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum NodeKind {
+    /// A scalar: raw text, whether it was plain (unquoted), and its explicit tag if any.
+    Scalar {
+        text: String,
+        plain: bool,
+        tag: Option<String>,
+    },
+    Seq(Vec<Node>),
+    /// Keys and values in document order; duplicates are kept (callers let the last win).
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// yaml.v2's view of null: a plain `~`, `null`, `Null`, `NULL` or empty scalar, or `!!null`.
+    pub fn is_null(&self) -> bool {
+        match &self.kind {
+            NodeKind::Scalar { text, plain, tag } => {
+                if let Some(t) = tag {
+                    return t == "tag:yaml.org,2002:null";
+                }
+                *plain && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL")
+            }
+            _ => false,
+        }
+    }
+
+    /// The raw text of a scalar.
+    pub fn scalar(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// yaml.v2's short tag for messages: `!!map`, `!!seq`, `!!str`, `!!int` …
+    pub fn short_tag(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Map(_) => "!!map",
+            NodeKind::Seq(_) => "!!seq",
+            NodeKind::Scalar { .. } => match resolve_scalar(self) {
+                Ok(ConfigValue::Bool(_)) => "!!bool",
+                Ok(ConfigValue::Int(_)) | Ok(ConfigValue::Uint(_)) => "!!int",
+                Ok(ConfigValue::Float(_)) => "!!float",
+                Ok(ConfigValue::Null) => "!!null",
+                _ => "!!str",
+            },
+        }
+    }
+
+    /// yaml.v2's rendering of a node in "cannot unmarshal" messages: tag plus, for scalars,
+    /// the value in backquotes (cut to 7 characters and `...` when longer than 10).
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => {
+                let shown = if text.chars().count() > 10 {
+                    format!("{}...", text.chars().take(7).collect::<String>())
+                } else {
+                    text.clone()
+                };
+                format!("{} `{}`", self.short_tag(), shown)
+            }
+            _ => self.short_tag().to_string(),
+        }
+    }
+}
+
+/// A syntax error from the YAML reader.
+#[derive(Debug, Clone)]
+pub(crate) struct SyntaxError {
+    pub message: String,
+    pub pos: Position,
+}
+
+fn position(span: &Span) -> Position {
+    Position {
+        line: span.start.line(),
+        column: span.start.col() + 1,
+    }
+}
+
+/// Reads the first document of `text` into a node tree; `Ok(None)` for an empty stream or
+/// a document holding only comments.
+pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
+    let mut parser = Parser::new_from_str(text);
+    // A stack of collections being built: (node, pending key for maps, anchor id).
+    enum Open {
+        Seq(Vec<Node>, Position, usize),
+        Map(Vec<(Node, Node)>, Option<Node>, Position, usize),
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    let mut anchors: BTreeMap<usize, Node> = BTreeMap::new();
+    let mut nodes: usize = 0;
+    let mut root: Option<Node> = None;
+    let mut in_document = false;
+
+    // Attaches a finished node to its parent, or makes it the root.
+    fn attach(stack: &mut [Open], root: &mut Option<Node>, node: Node) {
+        match stack.last_mut() {
+            Some(Open::Seq(items, _, _)) => items.push(node),
+            Some(Open::Map(entries, pending, _, _)) => match pending.take() {
+                Some(key) => entries.push((key, node)),
+                None => *pending = Some(node),
+            },
+            None => *root = Some(node),
+        }
+    }
+
+    loop {
+        let Some(next) = parser.next_event() else {
+            break;
+        };
+        let (event, span) = next.map_err(|e| SyntaxError {
+            message: e.info().to_string(),
+            pos: Position {
+                line: e.marker().line(),
+                column: e.marker().col() + 1,
+            },
+        })?;
+        let pos = position(&span);
+        match event {
+            Event::StreamStart | Event::Nothing => {}
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                if in_document || root.is_some() {
+                    // yaml.v2's Unmarshal reads only the first document.
+                    break;
+                }
+                in_document = true;
+            }
+            Event::DocumentEnd => {
+                in_document = false;
+                if root.is_some() {
+                    break;
+                }
+            }
+            Event::Alias(id) => {
+                let Some(node) = anchors.get(&id) else {
+                    return Err(SyntaxError {
+                        message: "unknown anchor".into(),
+                        pos,
+                    });
+                };
+                nodes = nodes.saturating_add(count_nodes(node));
+                if nodes > MAX_NODES {
+                    return Err(SyntaxError {
+                        message: "document is too large once aliases are expanded".into(),
+                        pos,
+                    });
+                }
+                let node = Node {
+                    kind: node.kind.clone(),
+                    pos,
+                };
+                attach(&mut stack, &mut root, node);
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                nodes += 1;
+                let tag = tag.map(|t| {
+                    if t.handle == "!!" || t.handle == "tag:yaml.org,2002:" {
+                        format!("tag:yaml.org,2002:{}", t.suffix)
+                    } else {
+                        format!("{}{}", t.handle, t.suffix)
+                    }
+                });
+                let node = Node {
+                    kind: NodeKind::Scalar {
+                        text: value.into_owned(),
+                        plain: style == ScalarStyle::Plain,
+                        tag,
+                    },
+                    pos,
+                };
+                if anchor > 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                attach(&mut stack, &mut root, node);
+            }
+            Event::SequenceStart(anchor, _) => {
+                nodes += 1;
+                if stack.len() >= MAX_DEPTH {
+                    return Err(SyntaxError {
+                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                        pos,
+                    });
+                }
+                stack.push(Open::Seq(Vec::new(), pos, anchor));
+            }
+            Event::MappingStart(anchor, _) => {
+                nodes += 1;
+                if stack.len() >= MAX_DEPTH {
+                    return Err(SyntaxError {
+                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                        pos,
+                    });
+                }
+                stack.push(Open::Map(Vec::new(), None, pos, anchor));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match stack.pop() {
+                    Some(Open::Seq(items, pos, anchor)) => (
+                        Node {
+                            kind: NodeKind::Seq(items),
+                            pos,
+                        },
+                        anchor,
+                    ),
+                    Some(Open::Map(entries, _, pos, anchor)) => (
+                        Node {
+                            kind: NodeKind::Map(entries),
+                            pos,
+                        },
+                        anchor,
+                    ),
+                    None => {
+                        return Err(SyntaxError {
+                            message: "unbalanced collection end".into(),
+                            pos,
+                        });
+                    }
+                };
+                if anchor > 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                attach(&mut stack, &mut root, node);
+            }
+        }
+        if nodes > MAX_NODES {
+            return Err(SyntaxError {
+                message: "document is too large".into(),
+                pos,
+            });
+        }
+    }
+    // A document of only `~` decodes like an empty one.
+    Ok(root.filter(|n| !n.is_null()))
+}
+
+fn count_nodes(node: &Node) -> usize {
+    // Iterative, so deep trees cannot overflow the stack.
+    let mut count = 0usize;
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        count = count.saturating_add(1);
+        match &n.kind {
+            NodeKind::Scalar { .. } => {}
+            NodeKind::Seq(items) => todo.extend(items.iter()),
+            NodeKind::Map(entries) => {
+                for (k, v) in entries {
+                    todo.push(k);
+                    todo.push(v);
+                }
+            }
+        }
+    }
+    count
+}
+
+/// A configuration value under `defaults`, typed as yaml.v2 types untyped YAML (YAML 1.1)
+/// and normalised as snapd normalises it (ints are 64-bit, map keys are strings).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigValue {
+    /// `~`, `null` or an empty plain scalar (rejected by snapd inside `defaults`).
+    Null,
+    /// `true`, `yes`, `on`, `y` … and their false forms.
+    Bool(bool),
+    /// An integer, in any of yaml.v2's notations (`0x10`, `010`, `0o17`, `0b11`, `1_000`).
+    Int(i64),
+    /// An integer above `i64::MAX` (yaml.v2 gives `uint64`; snapd rejects it in `defaults`).
+    Uint(u64),
+    /// A float, including `.inf` and `.nan`.
+    Float(f64),
+    /// Anything else, or any quoted scalar.
+    String(String),
+    /// A sequence.
+    List(Vec<ConfigValue>),
+    /// A mapping; nested mappings are keyed by strings after normalisation.
+    Map(BTreeMap<String, ConfigValue>),
+}
+
+impl Serialize for ConfigValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ConfigValue::Null => s.serialize_unit(),
+            ConfigValue::Bool(b) => s.serialize_bool(*b),
+            ConfigValue::Int(i) => s.serialize_i64(*i),
+            ConfigValue::Uint(u) => s.serialize_u64(*u),
+            // JSON has no infinities: print them as Go's %v does, like the oracle.
+            ConfigValue::Float(f) if f.is_nan() => s.serialize_str("NaN"),
+            ConfigValue::Float(f) if f.is_infinite() && *f > 0.0 => s.serialize_str("+Inf"),
+            ConfigValue::Float(f) if f.is_infinite() => s.serialize_str("-Inf"),
+            ConfigValue::Float(f) => s.serialize_f64(*f),
+            ConfigValue::String(t) => s.serialize_str(t),
+            ConfigValue::List(l) => l.serialize(s),
+            ConfigValue::Map(m) => m.serialize(s),
+        }
+    }
+}
+
+impl ConfigValue {
+    /// Go's `%v` rendering of a scalar, used in snapd's `defaults` messages.
+    pub(crate) fn go_display(&self) -> String {
+        match self {
+            ConfigValue::Null => "<nil>".into(),
+            ConfigValue::Bool(b) => b.to_string(),
+            ConfigValue::Int(i) => i.to_string(),
+            ConfigValue::Uint(u) => u.to_string(),
+            ConfigValue::Float(f) => go_float(*f),
+            ConfigValue::String(t) => t.clone(),
+            ConfigValue::List(l) => format!(
+                "[{}]",
+                l.iter()
+                    .map(|v| v.go_display())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            ConfigValue::Map(m) => format!(
+                "map[{}]",
+                m.iter()
+                    .map(|(k, v)| format!("{k}:{}", v.go_display()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        }
+    }
+}
+
+fn go_float(f: f64) -> String {
+    if f.is_nan() {
+        "NaN".into()
+    } else if f.is_infinite() {
+        if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        }
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Resolves a scalar node as yaml.v2 does for an `interface{}` target (YAML 1.1 rules).
+/// Collections are not scalars: `Err(())`.
+pub(crate) fn resolve_scalar(node: &Node) -> Result<ConfigValue, ()> {
+    let NodeKind::Scalar { text, plain, tag } = &node.kind else {
+        return Err(());
+    };
+    if let Some(tag) = tag {
+        return Ok(match tag.as_str() {
+            "tag:yaml.org,2002:null" => ConfigValue::Null,
+            "tag:yaml.org,2002:bool" | "tag:yaml.org,2002:int" | "tag:yaml.org,2002:float" => {
+                resolve_plain(text)
+            }
+            _ => ConfigValue::String(text.clone()),
+        });
+    }
+    if !plain {
+        return Ok(ConfigValue::String(text.clone()));
+    }
+    Ok(resolve_plain(text))
+}
+
+fn resolve_plain(text: &str) -> ConfigValue {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return ConfigValue::Null,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return ConfigValue::Bool(true);
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return ConfigValue::Bool(false);
+        }
+        ".nan" | ".NaN" | ".NAN" => return ConfigValue::Float(f64::NAN),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return ConfigValue::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return ConfigValue::Float(f64::NEG_INFINITY),
+        _ => {}
+    }
+    let first = text.chars().next().unwrap_or(' ');
+    if !(first.is_ascii_digit() || first == '+' || first == '-' || first == '.') {
+        return ConfigValue::String(text.to_string());
+    }
+    let cleaned: String = text.chars().filter(|&c| c != '_').collect();
+    if let Some(i) = go_parse_int(&cleaned) {
+        return ConfigValue::Int(i);
+    }
+    if let Some(u) = go_parse_uint(&cleaned) {
+        return ConfigValue::Uint(u);
+    }
+    if is_yaml_float(&cleaned)
+        && let Ok(f) = cleaned.parse::<f64>()
+    {
+        return ConfigValue::Float(f);
+    }
+    // yaml.v2 handles 0b itself (Go's ParseInt base 0 also would).
+    ConfigValue::String(text.to_string())
+}
+
+/// `strconv.ParseInt(s, 0, 64)`: optional sign, then `0x`/`0o`/`0b` prefixes or a leading
+/// `0` for octal, else decimal.
+fn go_parse_int(s: &str) -> Option<i64> {
+    let (neg, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let magnitude = parse_unsigned_base0(body)?;
+    if neg {
+        if magnitude <= (i64::MAX as u64) + 1 {
+            Some((magnitude as i128).wrapping_neg() as i64)
+        } else {
+            None
+        }
+    } else {
+        i64::try_from(magnitude).ok()
+    }
+}
+
+fn go_parse_uint(s: &str) -> Option<u64> {
+    let body = s.strip_prefix('+').unwrap_or(s);
+    if s.starts_with('-') {
+        return None;
+    }
+    parse_unsigned_base0(body)
+}
+
+fn parse_unsigned_base0(body: &str) -> Option<u64> {
+    if body.is_empty() {
+        return None;
+    }
+    let lower = body.to_ascii_lowercase();
+    let (digits, radix) = if let Some(rest) = lower.strip_prefix("0x") {
+        (rest.to_string(), 16)
+    } else if let Some(rest) = lower.strip_prefix("0o") {
+        (rest.to_string(), 8)
+    } else if let Some(rest) = lower.strip_prefix("0b") {
+        (rest.to_string(), 2)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (lower[1..].to_string(), 8)
+    } else {
+        (lower, 10)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    u64::from_str_radix(&digits, radix).ok()
+}
+
+/// yaml.v2's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+fn is_yaml_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'+') | Some(b'-')) {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if matches!(b.get(i), Some(b'e') | Some(b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+') | Some(b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(t: &str) -> ConfigValue {
+        resolve_plain(t)
+    }
+
+    #[test]
+    fn yaml11_scalars_resolve_like_yaml_v2() {
+        assert_eq!(plain("yes"), ConfigValue::Bool(true));
+        assert_eq!(plain("on"), ConfigValue::Bool(true));
+        assert_eq!(plain("Off"), ConfigValue::Bool(false));
+        assert_eq!(plain("0x10"), ConfigValue::Int(16));
+        assert_eq!(plain("010"), ConfigValue::Int(8));
+        assert_eq!(plain("0o17"), ConfigValue::Int(15));
+        assert_eq!(plain("0b11"), ConfigValue::Int(3));
+        assert_eq!(plain("1_000"), ConfigValue::Int(1000));
+        assert_eq!(plain("-0x10"), ConfigValue::Int(-16));
+        assert_eq!(plain("+5"), ConfigValue::Int(5));
+        assert_eq!(plain("1e3"), ConfigValue::Float(1000.0));
+        assert_eq!(plain(".inf"), ConfigValue::Float(f64::INFINITY));
+        assert_eq!(
+            plain("2001-01-01"),
+            ConfigValue::String("2001-01-01".into())
+        );
+        assert_eq!(
+            plain("9223372036854775808"),
+            ConfigValue::Uint(9223372036854775808)
+        );
+        assert_eq!(plain("0."), ConfigValue::Float(0.0));
+        assert_eq!(plain("08"), ConfigValue::Float(8.0));
+        assert_eq!(plain("~"), ConfigValue::Null);
+        assert_eq!(plain("foo"), ConfigValue::String("foo".into()));
+    }
+
+    #[test]
+    fn duplicate_keys_are_kept_in_order_and_positions_are_one_based() {
+        let n = load("a: 1\na: 2\n").unwrap().unwrap();
+        let NodeKind::Map(entries) = n.kind else {
+            panic!("not a map")
+        };
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[1].1.scalar(), Some("2"));
+        assert_eq!(entries[1].1.pos, Position { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(10_000);
+        assert!(load(&deep).is_err());
+    }
+
+    #[test]
+    fn comment_only_and_null_documents_are_empty() {
+        assert!(load("# nothing\n").unwrap().is_none());
+        assert!(load("").unwrap().is_none());
+        assert!(load("~\n").unwrap().is_none());
+    }
+}
