@@ -1,4 +1,60 @@
-//! # ucore-assertions (being built)
+//! # ucore-assertions
+//!
+//! snapd's assertion text format, byte-for-byte compatible with snapd: a
+//! zero-copy decoder, a stream decoder and encoder, the canonical encoder used
+//! for signing, the assertion type table and the value checks typed views use.
+//!
+//! ```
+//! use ucore_assertions::{AssertionAccess, AssertionRef};
+//!
+//! let bytes = include_bytes!("../../tests/data/ubuntu-core-22-amd64.model");
+//! let model = AssertionRef::decode(bytes)?;
+//! println!("{} {:?}", model.assertion_type(), model.primary_key());
+//! assert_eq!(model.assertion_type().name(), "model");
+//! assert_eq!(model.primary_key(), ["16", "canonical", "ubuntu-core-22-amd64"]);
+//! assert_eq!(model.header_str("architecture"), Some("amd64"));
+//! assert_eq!(model.encode(), bytes); // encode(decode(x)) == x
+//! # Ok::<(), ucore_assertions::Error>(())
+//! ```
+//!
+//! ## Module map
+//!
+//! * [`headers`] — [`HeaderValue`], [`Headers`], the header grammar and its
+//!   canonical serialization.
+//! * [`assertion`] — [`AssertionRef`] (borrowed), [`Assertion`] (owned), the
+//!   shared accessors [`AssertionAccess`], and the common checks (`assemble`).
+//! * [`assertion_type`] — the type table ([`AssertionType`], [`PrimaryKey`],
+//!   [`BodyRule`]).
+//! * [`types`] — type-specific checks and typed views.
+//! * [`checks`] — value helpers (strings, Go integers, booleans, dates, digests,
+//!   lists, maps, name patterns).
+//! * [`rfc3339`] — dates as Go's `time.Parse(time.RFC3339)` reads them.
+//! * [`json_body`] — Go `json.MarshalIndent` canonical JSON bodies.
+//! * [`builder`] — [`AssertionBuilder`]: canonical content to sign.
+//! * [`stream`] — [`Decoder`] and [`Encoder`] for assertion streams.
+//! * [`go`] — Go's `%q` and `%v` as snapd's messages print them.
+//! * [`openpgp`] — OpenPGP wire packets.
+//! * [`error`] — [`Error`], with snapd's texts.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+pub mod assertion;
+pub mod assertion_type;
+pub mod builder;
+pub mod checks;
+pub mod error;
+pub mod go;
+pub mod headers;
+pub mod json_body;
 pub mod openpgp;
+pub mod rfc3339;
+pub mod stream;
+pub mod types;
+
+pub use assertion::{Assertion, AssertionAccess, AssertionRef};
+pub use assertion_type::{AssertionType, BodyRule, PrimaryKey};
+pub use builder::{AssertionBuilder, assemble_content};
+pub use error::{Error, TimeError};
+pub use headers::{HeaderValue, Headers};
+pub use rfc3339::Rfc3339Time;
+pub use stream::{Decoder, Encoder};

@@ -1,0 +1,468 @@
+//! Single assertions: the borrowed view [`AssertionRef`], the owned [`Assertion`],
+//! the accessors both share ([`AssertionAccess`]) and `assemble`, the common
+//! checks of §1.3 in snapd's order.
+
+use memchr::memmem;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+use sha3::{Digest, Sha3_384};
+
+use crate::Error;
+use crate::assertion_type::AssertionType;
+use crate::checks::{self, HEADER};
+use crate::headers::{HeaderValue, Headers, parse_headers};
+use crate::rfc3339::Rfc3339Time;
+
+/// The signature text of snapd's built-in assertions (§7.6).
+pub const BUILTIN_SIGNATURE: &[u8] = b"$builtin";
+
+/// Read access shared by [`AssertionRef`] and [`Assertion`].
+pub trait AssertionAccess {
+    /// The assertion's type.
+    fn assertion_type(&self) -> AssertionType;
+    /// All headers, in input order, with optional primary keys filled in.
+    fn headers(&self) -> &Headers<'_>;
+    /// The signed content: the header block, plus `"\n\n"` and the body if any.
+    fn content(&self) -> &[u8];
+    /// The body, if present (always UTF-8).
+    fn body(&self) -> Option<&str>;
+    /// The signature text as found, with whatever trailing `\n`.
+    fn signature(&self) -> &[u8];
+    /// The `format` header (0 when absent).
+    fn format(&self) -> i64;
+    /// The `revision` header (0 when absent).
+    fn revision(&self) -> i64;
+
+    /// The value of header `name`.
+    fn header(&self, name: &str) -> Option<&HeaderValue<'_>> {
+        self.headers().get(name)
+    }
+
+    /// The value of header `name` if it is a string.
+    fn header_str(&self, name: &str) -> Option<&str> {
+        self.headers().get_str(name)
+    }
+
+    /// The primary-key values, in the type's order.
+    fn primary_key(&self) -> Vec<&str> {
+        let headers = self.headers();
+        self.assertion_type()
+            .primary_key()
+            .iter()
+            .map(|k| headers.get_str(k.name).unwrap_or(""))
+            .collect()
+    }
+
+    /// The `authority-id` header (`None` for types without authority).
+    fn authority_id(&self) -> Option<&str> {
+        self.header_str("authority-id")
+    }
+
+    /// The `sign-key-sha3-384` header (`None` for `$builtin` assertions).
+    fn sign_key_sha3_384(&self) -> Option<&str> {
+        self.header_str("sign-key-sha3-384")
+    }
+
+    /// Whether this is one of snapd's built-in assertions, whose signature is the
+    /// pseudo-signature `$builtin` (§7.6).
+    fn is_builtin(&self) -> bool {
+        is_builtin_signature(self.signature())
+    }
+
+    /// Whether this implementation supports the assertion's format.
+    fn supported_format(&self) -> bool {
+        self.assertion_type().supported_format(self.format())
+    }
+
+    /// The `timestamp` header, parsed, for types that have one; `Ok(None)` for
+    /// the others.
+    fn timestamp(&self) -> Result<Option<Rfc3339Time>, Error> {
+        if !self.assertion_type().has_timestamp() {
+            return Ok(None);
+        }
+        checks::check_rfc3339_date(self.headers(), "timestamp", HEADER).map(Some)
+    }
+
+    /// Unpadded base64url of the SHA3-384 of the content (snapd's digest
+    /// encoding).
+    fn content_sha3_384(&self) -> String {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha3_384::digest(self.content()))
+    }
+
+    /// snapd `Encode`: content + `"\n\n"` + signature. For a decoded assertion this
+    /// is byte for byte the input.
+    fn encode(&self) -> Vec<u8> {
+        let (content, signature) = (self.content(), self.signature());
+        let mut out = Vec::with_capacity(content.len() + 2 + signature.len());
+        out.extend_from_slice(content);
+        out.extend_from_slice(b"\n\n");
+        out.extend_from_slice(signature);
+        out
+    }
+}
+
+fn is_builtin_signature(signature: &[u8]) -> bool {
+    let mut s = signature;
+    while let [rest @ .., b'\n'] = s {
+        s = rest;
+    }
+    s == BUILTIN_SIGNATURE
+}
+
+/// A decoded assertion borrowing the input bytes.
+///
+/// Single-line header values borrow from the input; decoding allocates only the
+/// header list, lists/maps and multi-line strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssertionRef<'a> {
+    assertion_type: AssertionType,
+    headers: Headers<'a>,
+    content: &'a [u8],
+    body: Option<&'a str>,
+    signature: &'a [u8],
+    format: i64,
+    revision: i64,
+}
+
+impl<'a> AssertionRef<'a> {
+    /// Decodes one assertion (snapd `Decode`, §1.4): the **last** `\n\n` splits
+    /// content from signature, the first `\n\n` of the content splits headers
+    /// from body, then the checks of §1.3 run in snapd's order, then the
+    /// type-specific checks.
+    pub fn decode(input: &'a [u8]) -> Result<Self, Error> {
+        let sep = memmem::rfind(input, b"\n\n").ok_or(Error::SeparatorNotFound)?;
+        Self::from_parts(&input[..sep], &input[sep + 2..])
+    }
+
+    /// Checks content and signature given separately (snapd `assemble` after
+    /// splitting): the content's first `\n\n` splits headers from body.
+    pub fn from_parts(content: &'a [u8], signature: &'a [u8]) -> Result<Self, Error> {
+        let (head, body) = match memmem::find(content, b"\n\n") {
+            Some(i) => (&content[..i], &content[i + 2..]),
+            None => (content, &content[content.len()..]),
+        };
+        let headers = parse_headers(head).map_err(|e| Error::ParsingHeaders(Box::new(e)))?;
+        assemble(headers, body, content, signature)
+    }
+
+    /// The headers, borrowing the input.
+    pub fn headers(&self) -> &Headers<'a> {
+        &self.headers
+    }
+
+    /// The signed content, borrowing the input.
+    pub fn content(&self) -> &'a [u8] {
+        self.content
+    }
+
+    /// The body, borrowing the input.
+    pub fn body(&self) -> Option<&'a str> {
+        self.body
+    }
+
+    /// The signature, borrowing the input.
+    pub fn signature(&self) -> &'a [u8] {
+        self.signature
+    }
+
+    /// An owned copy.
+    pub fn to_owned(&self) -> Assertion {
+        self.clone().into_owned()
+    }
+
+    /// An owned copy, reusing this value's header list.
+    pub fn into_owned(self) -> Assertion {
+        let body_start = self.body.map(|b| self.content.len() - b.len());
+        Assertion {
+            assertion_type: self.assertion_type,
+            headers: self.headers.into_owned(),
+            content: String::from_utf8_lossy(self.content).into_owned(),
+            body_start,
+            signature: self.signature.to_vec(),
+            format: self.format,
+            revision: self.revision,
+        }
+    }
+}
+
+impl AssertionAccess for AssertionRef<'_> {
+    fn assertion_type(&self) -> AssertionType {
+        self.assertion_type
+    }
+    fn headers(&self) -> &Headers<'_> {
+        &self.headers
+    }
+    fn content(&self) -> &[u8] {
+        self.content
+    }
+    fn body(&self) -> Option<&str> {
+        self.body
+    }
+    fn signature(&self) -> &[u8] {
+        self.signature
+    }
+    fn format(&self) -> i64 {
+        self.format
+    }
+    fn revision(&self) -> i64 {
+        self.revision
+    }
+}
+
+/// A decoded assertion that owns its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assertion {
+    assertion_type: AssertionType,
+    headers: Headers<'static>,
+    /// Valid UTF-8: headers (checked) + `\n\n` + body (checked).
+    content: String,
+    body_start: Option<usize>,
+    signature: Vec<u8>,
+    format: i64,
+    revision: i64,
+}
+
+impl Assertion {
+    /// Decodes one assertion like [`AssertionRef::decode`] and copies it.
+    pub fn decode(input: &[u8]) -> Result<Self, Error> {
+        AssertionRef::decode(input).map(AssertionRef::into_owned)
+    }
+
+    /// Joins signed content and a signature (for example one the signing crate
+    /// just made) and checks the result as decoding does.
+    pub fn from_parts(content: Vec<u8>, signature: Vec<u8>) -> Result<Self, Error> {
+        let (assertion_type, headers, body_start, format, revision) = {
+            let r = AssertionRef::from_parts(&content, &signature)?;
+            let body_start = r.body.map(|b| r.content.len() - b.len());
+            (
+                r.assertion_type,
+                r.headers.into_owned(),
+                body_start,
+                r.format,
+                r.revision,
+            )
+        };
+        let content = String::from_utf8(content).map_err(|_| Error::BodyNotUtf8)?;
+        Ok(Assertion {
+            assertion_type,
+            headers,
+            content,
+            body_start,
+            signature,
+            format,
+            revision,
+        })
+    }
+}
+
+impl AssertionAccess for Assertion {
+    fn assertion_type(&self) -> AssertionType {
+        self.assertion_type
+    }
+    fn headers(&self) -> &Headers<'_> {
+        &self.headers
+    }
+    fn content(&self) -> &[u8] {
+        self.content.as_bytes()
+    }
+    fn body(&self) -> Option<&str> {
+        self.body_start.and_then(|s| self.content.get(s..))
+    }
+    fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+    fn format(&self) -> i64 {
+        self.format
+    }
+    fn revision(&self) -> i64 {
+        self.revision
+    }
+}
+
+fn serialize_assertion<S: Serializer>(
+    a: &impl AssertionAccess,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut s = serializer.serialize_struct("Assertion", 7)?;
+    s.serialize_field("type", &a.assertion_type())?;
+    s.serialize_field("headers", a.headers())?;
+    s.serialize_field("body", &a.body())?;
+    s.serialize_field("primary_key", &a.primary_key())?;
+    s.serialize_field("format", &a.format())?;
+    s.serialize_field("revision", &a.revision())?;
+    s.serialize_field("signature", &String::from_utf8_lossy(a.signature()))?;
+    s.end()
+}
+
+impl Serialize for AssertionRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_assertion(self, serializer)
+    }
+}
+
+impl Serialize for Assertion {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_assertion(self, serializer)
+    }
+}
+
+/// snapd `assemble`: the common checks of §1.3, in order, then the type's own.
+fn assemble<'a>(
+    mut headers: Headers<'a>,
+    body: &'a [u8],
+    content: &'a [u8],
+    signature: &'a [u8],
+) -> Result<AssertionRef<'a>, Error> {
+    // 1. body-length
+    let length =
+        checks::check_int_with_default(&headers, "body-length", 0).map_err(Error::in_assertion)?;
+    if i64::try_from(body.len()).ok() != Some(length) {
+        return Err(Error::BodyLengthMismatch {
+            actual: body.len(),
+            declared: length,
+        });
+    }
+    // 2. body UTF-8
+    let body = std::str::from_utf8(body).map_err(|_| Error::BodyNotUtf8)?;
+    let body = (!body.is_empty()).then_some(body);
+    // 3. sign-key-sha3-384, unless `$builtin`
+    if !is_builtin_signature(signature) {
+        checks::check_digest(&headers, "sign-key-sha3-384", 48).map_err(Error::in_assertion)?;
+    }
+    // 4. type
+    let type_name =
+        checks::check_not_empty_string(&headers, "type", HEADER).map_err(Error::in_assertion)?;
+    let assertion_type = AssertionType::from_name(type_name).ok_or_else(|| Error::UnknownType {
+        name: type_name.to_owned(),
+    })?;
+    let name = assertion_type.name();
+    // 5. JSON body
+    if assertion_type.json_body() {
+        crate::json_body::check_json(body).map_err(|e| e.in_type(name))?;
+    }
+    // 6. authority
+    if assertion_type.has_authority() {
+        checks::check_not_empty_string(&headers, "authority-id", HEADER)
+            .map_err(Error::in_assertion)?;
+    } else if headers.contains("authority-id") {
+        return Err(Error::AuthorityIdSet {
+            assertion_type: name,
+        });
+    }
+    // 7. format
+    let format =
+        checks::check_int_with_default(&headers, "format", 0).map_err(Error::in_assertion)?;
+    if format < 0 {
+        return Err(Error::NotPositive {
+            name: "format",
+            value: format,
+        }
+        .in_assertion());
+    }
+    // 8. primary keys (missing optional ones get their default)
+    for key in assertion_type.primary_key() {
+        if let Some(default) = key.default
+            && !headers.contains(key.name)
+        {
+            headers.insert(key.name, HeaderValue::from(default));
+        }
+        checks::check_primary_key(&headers, key.name).map_err(|e| e.in_type(name))?;
+    }
+    // 9. revision
+    let revision =
+        checks::check_int_with_default(&headers, "revision", 0).map_err(Error::in_assertion)?;
+    if revision < 0 {
+        return Err(Error::NotPositive {
+            name: "revision",
+            value: revision,
+        }
+        .in_assertion());
+    }
+    // 10. signature
+    if signature.is_empty() {
+        return Err(Error::EmptySignature);
+    }
+    let assertion = AssertionRef {
+        assertion_type,
+        headers,
+        content,
+        body,
+        signature,
+        format,
+        revision,
+    };
+    // 11. type-specific checks
+    crate::types::check(&assertion).map_err(|e| e.in_type(name))?;
+    Ok(assertion)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+    fn account(extra: &str) -> String {
+        format!(
+            "type: account\nauthority-id: canonical\naccount-id: x\ndisplay-name: X\nvalidation: v\ntimestamp: 2016-01-01T00:00:00Z{extra}\nsign-key-sha3-384: {KEY}\n\nAXNpZw=="
+        )
+    }
+
+    #[test]
+    fn decodes_and_reencodes() {
+        let text = account("");
+        let a = AssertionRef::decode(text.as_bytes()).unwrap();
+        assert_eq!(a.assertion_type(), AssertionType::Account);
+        assert_eq!(a.primary_key(), ["x"]);
+        assert_eq!(a.authority_id(), Some("canonical"));
+        assert_eq!(a.sign_key_sha3_384(), Some(KEY));
+        assert_eq!(a.signature(), b"AXNpZw==");
+        assert_eq!(a.body(), None);
+        assert_eq!(a.encode(), text.as_bytes());
+        assert_eq!(
+            a.timestamp().unwrap().unwrap().timestamp.as_second(),
+            1451606400
+        );
+        // Oracle: content_sha3_384 of this exact text.
+        let owned = a.to_owned();
+        assert_eq!(owned.encode(), text.as_bytes());
+        assert_eq!(owned.headers(), a.headers());
+        assert_eq!(owned.content_sha3_384(), a.content_sha3_384());
+        let json = serde_json::to_value(&owned).unwrap();
+        assert_eq!(json["type"], "account");
+        assert_eq!(json["headers"]["account-id"], "x");
+    }
+
+    #[test]
+    fn fills_optional_primary_key_default() {
+        let text = format!(
+            "type: snap-revision\nauthority-id: canonical\nsnap-sha3-384: {KEY}\nsign-key-sha3-384: {KEY}\n\nAXNpZw=="
+        );
+        let a = AssertionRef::decode(text.as_bytes()).unwrap();
+        assert_eq!(a.header_str("provenance"), Some("global-upload"));
+        assert_eq!(a.primary_key(), [KEY, "global-upload"]);
+        assert_eq!(a.encode(), text.as_bytes());
+    }
+
+    #[test]
+    fn builtin_skips_sign_key() {
+        let text = "type: base-declaration\nauthority-id: canonical\nseries: 16\n\n$builtin\n";
+        let a = AssertionRef::decode(text.as_bytes()).unwrap();
+        assert!(a.is_builtin());
+        assert_eq!(a.sign_key_sha3_384(), None);
+    }
+
+    #[test]
+    fn body_and_format() {
+        let text = format!(
+            "type: account-key\nauthority-id: canonical\nformat: 1\nrevision: 2\npublic-key-sha3-384: {KEY}\nbody-length: 6\nsign-key-sha3-384: {KEY}\n\nab\n\ncd\n\nAXNpZw==\n"
+        );
+        let a = AssertionRef::decode(text.as_bytes()).unwrap();
+        assert_eq!(a.body(), Some("ab\n\ncd"));
+        assert_eq!((a.format(), a.revision()), (1, 2));
+        assert!(a.supported_format());
+        assert_eq!(a.signature(), b"AXNpZw==\n");
+        assert_eq!(a.to_owned().body(), Some("ab\n\ncd"));
+    }
+}

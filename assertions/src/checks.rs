@@ -1,0 +1,678 @@
+//! Common value checks (§1.3 "Value helpers"), shared by the core and the typed
+//! views. They read a header block ([`crate::Headers`]) or a nested map alike
+//! through [`Lookup`], and return snapd's messages.
+//!
+//! `context` is the `%s` of snapd's `%q %s …` messages: `"header"` for headers, or
+//! a phrase such as `of snap "x"` for map entries.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::Error;
+use crate::go::fmt_v;
+use crate::headers::{HeaderValue, Headers};
+use crate::rfc3339::Rfc3339Time;
+
+/// Something values can be looked up in by name: a header block or a map value.
+pub trait Lookup {
+    /// The value named `name`.
+    fn lookup(&self, name: &str) -> Option<&HeaderValue<'_>>;
+}
+
+impl Lookup for Headers<'_> {
+    fn lookup(&self, name: &str) -> Option<&HeaderValue<'_>> {
+        self.get(name)
+    }
+}
+
+impl Lookup for BTreeMap<Cow<'_, str>, HeaderValue<'_>> {
+    fn lookup(&self, name: &str) -> Option<&HeaderValue<'_>> {
+        self.get(name)
+    }
+}
+
+/// The `context` for top-level headers.
+pub const HEADER: &str = "header";
+
+fn ctx(name: &str, context: &str) -> (String, String) {
+    (name.to_owned(), context.to_owned())
+}
+
+/// A string that must be present (may be empty): snapd `checkExistsString`.
+pub fn check_exists_string<'m>(
+    m: &'m impl Lookup,
+    name: &str,
+    context: &str,
+) -> Result<&'m str, Error> {
+    let (name_s, context_s) = ctx(name, context);
+    match m.lookup(name) {
+        None => Err(Error::Mandatory {
+            name: name_s,
+            context: context_s,
+        }),
+        Some(HeaderValue::String(s)) => Ok(s),
+        Some(_) => Err(Error::NotString {
+            name: name_s,
+            context: context_s,
+        }),
+    }
+}
+
+/// A non-empty string: snapd `checkNotEmptyString`.
+pub fn check_not_empty_string<'m>(
+    m: &'m impl Lookup,
+    name: &str,
+    context: &str,
+) -> Result<&'m str, Error> {
+    let s = check_exists_string(m, name, context)?;
+    if s.is_empty() {
+        return Err(Error::EmptyValue {
+            name: name.to_owned(),
+            context: context.to_owned(),
+        });
+    }
+    Ok(s)
+}
+
+/// An optional string: `None` if absent, an error if not a string.
+pub fn check_optional_string<'m>(
+    m: &'m impl Lookup,
+    name: &str,
+    context: &str,
+) -> Result<Option<&'m str>, Error> {
+    match m.lookup(name) {
+        None => Ok(None),
+        Some(HeaderValue::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Error::NotString {
+            name: name.to_owned(),
+            context: context.to_owned(),
+        }),
+    }
+}
+
+/// A primary-key header: a non-empty string without `/`.
+pub fn check_primary_key<'m>(m: &'m impl Lookup, name: &str) -> Result<&'m str, Error> {
+    let s = check_not_empty_string(m, name, HEADER)?;
+    if s.contains('/') {
+        return Err(Error::PrimaryKeySlash {
+            name: name.to_owned(),
+        });
+    }
+    Ok(s)
+}
+
+/// Why Go `strconv.Atoi`/`ParseUint` rejected a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumError {
+    /// `invalid syntax`.
+    Syntax,
+    /// `value out of range`.
+    Range,
+}
+
+/// Go `strconv.Atoi` on a 64-bit platform: optional `+`/`-`, decimal digits.
+pub fn go_atoi(s: &str) -> Result<i64, NumError> {
+    let b = s.as_bytes();
+    let (neg, digits) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let magnitude = go_parse_uint(digits)?;
+    if neg {
+        if magnitude > i64::MAX as u64 + 1 {
+            return Err(NumError::Range);
+        }
+        Ok((magnitude as i64).wrapping_neg())
+    } else {
+        i64::try_from(magnitude).map_err(|_| NumError::Range)
+    }
+}
+
+/// Go `strconv.ParseUint(s, 10, 64)`: decimal digits only; a syntax error is
+/// reported as soon as a non-digit is seen, overflow as soon as it happens.
+pub fn go_parse_uint(b: &[u8]) -> Result<u64, NumError> {
+    if b.is_empty() {
+        return Err(NumError::Syntax);
+    }
+    let mut n: u64 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return Err(NumError::Syntax);
+        }
+        n = n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(u64::from(c - b'0')))
+            .ok_or(NumError::Range)?;
+    }
+    Ok(n)
+}
+
+/// snapd's `atoi`: Go `Atoi`, then no leading `0` (so `+05` and `-0` pass).
+pub fn atoi(value: &str, name: &str, context: &str) -> Result<i64, Error> {
+    let n = go_atoi(value).map_err(|e| {
+        let (name, context) = ctx(name, context);
+        let value = value.to_owned();
+        match e {
+            NumError::Range => Error::OutOfRange {
+                name,
+                context,
+                value,
+            },
+            NumError::Syntax => Error::NotInteger {
+                name,
+                context,
+                value,
+            },
+        }
+    })?;
+    if value.len() > 1 && value.starts_with('0') {
+        return Err(Error::PrefixZeros {
+            name: name.to_owned(),
+            context: context.to_owned(),
+            value: value.to_owned(),
+        });
+    }
+    Ok(n)
+}
+
+/// A mandatory integer: snapd `checkInt` (non-empty string, then [`atoi`]).
+pub fn check_int(m: &impl Lookup, name: &str, context: &str) -> Result<i64, Error> {
+    let s = check_not_empty_string(m, name, context)?;
+    atoi(s, name, context)
+}
+
+/// An optional integer with a default: snapd `checkIntWithDefault`.
+pub fn check_int_with_default(m: &impl Lookup, name: &str, default: i64) -> Result<i64, Error> {
+    match m.lookup(name) {
+        None => Ok(default),
+        Some(HeaderValue::String(s)) => atoi(s, name, HEADER),
+        Some(other) => Err(Error::NotInteger {
+            name: name.to_owned(),
+            context: HEADER.to_owned(),
+            value: fmt_v(other),
+        }),
+    }
+}
+
+/// A mandatory unsigned 64-bit integer: snapd `checkUint` (no sign, no leading
+/// zeros).
+pub fn check_uint(m: &impl Lookup, name: &str) -> Result<u64, Error> {
+    let s = check_not_empty_string(m, name, HEADER)?;
+    let (name_s, context) = ctx(name, HEADER);
+    let n = go_parse_uint(s.as_bytes()).map_err(|e| match e {
+        NumError::Range => Error::OutOfRange {
+            name: name_s.clone(),
+            context: context.clone(),
+            value: s.to_owned(),
+        },
+        NumError::Syntax => Error::NotUnsignedInteger {
+            name: name_s.clone(),
+            context: context.clone(),
+            value: s.to_owned(),
+        },
+    })?;
+    if s.len() > 1 && s.starts_with('0') {
+        return Err(Error::PrefixZeros {
+            name: name_s,
+            context,
+            value: s.to_owned(),
+        });
+    }
+    Ok(n)
+}
+
+/// An optional boolean: absent is `false`, otherwise exactly `true` or `false`.
+pub fn check_optional_bool(m: &impl Lookup, name: &str) -> Result<bool, Error> {
+    match m.lookup(name) {
+        None => Ok(false),
+        Some(HeaderValue::String(s)) if s == "true" => Ok(true),
+        Some(HeaderValue::String(s)) if s == "false" => Ok(false),
+        Some(_) => Err(Error::NotBool {
+            name: name.to_owned(),
+        }),
+    }
+}
+
+fn parse_date(s: &str, name: &str, context: &str) -> Result<Rfc3339Time, Error> {
+    Rfc3339Time::parse(s).map_err(|reason| Error::NotRfc3339 {
+        name: name.to_owned(),
+        context: context.to_owned(),
+        reason,
+    })
+}
+
+/// A mandatory RFC 3339 date: snapd `checkRFC3339Date`.
+pub fn check_rfc3339_date(
+    m: &impl Lookup,
+    name: &str,
+    context: &str,
+) -> Result<Rfc3339Time, Error> {
+    let s = check_not_empty_string(m, name, context)?;
+    parse_date(s, name, context)
+}
+
+/// An optional RFC 3339 date: `None` if absent (snapd
+/// `checkRFC3339DateWithDefault` with the caller's default).
+pub fn check_optional_rfc3339_date(
+    m: &impl Lookup,
+    name: &str,
+    context: &str,
+) -> Result<Option<Rfc3339Time>, Error> {
+    match check_optional_string(m, name, context)? {
+        None => Ok(None),
+        Some(s) => parse_date(s, name, context).map(Some),
+    }
+}
+
+/// Go `base64.RawURLEncoding.DecodeString`: `\r` and `\n` are skipped, no padding,
+/// non-zero trailing bits accepted. The error is Go's `CorruptInputError` offset.
+pub fn decode_base64url_nopad(s: &str) -> Result<Vec<u8>, usize> {
+    fn value(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let src = s.as_bytes();
+    let mut out = Vec::with_capacity(src.len() * 3 / 4);
+    let mut si = 0;
+    loop {
+        let mut quantum = [0u32; 4];
+        let mut j = 0;
+        while j < 4 {
+            let Some(&c) = src.get(si) else { break };
+            si += 1;
+            if c == b'\n' || c == b'\r' {
+                continue;
+            }
+            quantum[j] = value(c).ok_or(si - 1)?;
+            j += 1;
+        }
+        if j == 1 {
+            return Err(si - j);
+        }
+        let v = (quantum[0] << 18) | (quantum[1] << 12) | (quantum[2] << 6) | quantum[3];
+        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
+        match j {
+            0 => return Ok(out),
+            4 => out.extend_from_slice(&bytes),
+            _ => {
+                out.extend_from_slice(&bytes[..j - 1]);
+                return Ok(out);
+            }
+        }
+    }
+}
+
+/// A digest header: unpadded base64url of exactly `size` bytes (snapd
+/// `checkDigest`).
+pub fn check_digest(m: &impl Lookup, name: &str, size: usize) -> Result<Vec<u8>, Error> {
+    let s = check_not_empty_string(m, name, HEADER)?;
+    let b = decode_base64url_nopad(s).map_err(|offset| Error::DigestUndecodable {
+        name: name.to_owned(),
+        offset,
+    })?;
+    if b.len() != size {
+        return Err(Error::DigestBitLength {
+            name: name.to_owned(),
+            bits: b.len() * 8,
+        });
+    }
+    Ok(b)
+}
+
+/// A list of strings, each matching `pattern` if given (snapd
+/// `checkStringListInMap`; `what` is e.g. `"series" header`). Absent or empty
+/// gives an empty list.
+pub fn check_string_list_in_map<'m>(
+    m: &'m impl Lookup,
+    name: &str,
+    what: &str,
+    pattern: Option<&Regex>,
+) -> Result<Vec<&'m str>, Error> {
+    let Some(value) = m.lookup(name) else {
+        return Ok(Vec::new());
+    };
+    let not_list = || Error::NotStringList {
+        what: what.to_owned(),
+    };
+    let items = value.as_list().ok_or_else(not_list)?;
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let s = item.as_str().ok_or_else(not_list)?;
+        if let Some(p) = pattern
+            && !p.is_match(s)
+        {
+            return Err(Error::InvalidListElement {
+                what: what.to_owned(),
+                element: s.to_owned(),
+            });
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// A header holding a list of strings (snapd `checkStringList`).
+pub fn check_string_list<'m>(m: &'m impl Lookup, name: &str) -> Result<Vec<&'m str>, Error> {
+    check_string_list_in_map(m, name, &format!("{} header", crate::go::quote(name)), None)
+}
+
+/// A header holding a list of strings matching `pattern`
+/// (snapd `checkStringListMatches`).
+pub fn check_string_list_matches<'m>(
+    m: &'m impl Lookup,
+    name: &str,
+    pattern: &Regex,
+) -> Result<Vec<&'m str>, Error> {
+    check_string_list_in_map(
+        m,
+        name,
+        &format!("{} header", crate::go::quote(name)),
+        Some(pattern),
+    )
+}
+
+/// An optional map: `None` if absent (snapd `checkMapWhat`).
+pub fn check_map<'m>(
+    m: &'m impl Lookup,
+    name: &str,
+    context: &str,
+) -> Result<Option<&'m BTreeMap<Cow<'m, str>, HeaderValue<'m>>>, Error> {
+    match m.lookup(name) {
+        None => Ok(None),
+        Some(HeaderValue::Map(map)) => Ok(Some(map)),
+        Some(_) => Err(Error::NotMap {
+            name: name.to_owned(),
+            context: context.to_owned(),
+        }),
+    }
+}
+
+/// An optional list: `None` if absent (`%q %s must be a list`).
+pub fn check_list<'m>(
+    m: &'m impl Lookup,
+    name: &str,
+    context: &str,
+) -> Result<Option<&'m [HeaderValue<'m>]>, Error> {
+    match m.lookup(name) {
+        None => Ok(None),
+        Some(HeaderValue::List(l)) => Ok(Some(l)),
+        Some(_) => Err(Error::NotList {
+            name: name.to_owned(),
+            context: context.to_owned(),
+        }),
+    }
+}
+
+/// A non-empty string matching `pattern` (snapd `checkStringMatchesWhat`).
+pub fn check_string_matches<'m>(
+    m: &'m impl Lookup,
+    name: &str,
+    context: &str,
+    pattern: &Regex,
+) -> Result<&'m str, Error> {
+    let s = check_not_empty_string(m, name, context)?;
+    if !pattern.is_match(s) {
+        return Err(Error::InvalidCharacters {
+            name: name.to_owned(),
+            context: context.to_owned(),
+            value: s.to_owned(),
+        });
+    }
+    Ok(s)
+}
+
+fn regex(pattern: &str) -> Regex {
+    // The patterns are constants checked by the unit tests below.
+    Regex::new(pattern).unwrap_or_else(|_| unreachable!("constant regex {pattern}"))
+}
+
+/// Account ids: `^(?:[a-z0-9A-Z]{32}|[-a-z0-9]{2,28})$` (`validAccountID`).
+pub static VALID_ACCOUNT_ID: LazyLock<Regex> =
+    LazyLock::new(|| regex("^(?:[a-z0-9A-Z]{32}|[-a-z0-9]{2,28})$"));
+/// Model names: `^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$` (`validModel`).
+pub static VALID_MODEL: LazyLock<Regex> =
+    LazyLock::new(|| regex("^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$"));
+/// Snap ids: `^[a-z0-9A-Z]{32}$`.
+pub static VALID_SNAP_ID: LazyLock<Regex> = LazyLock::new(|| regex("^[a-z0-9A-Z]{32}$"));
+/// Provenance: `^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$`.
+pub static VALID_PROVENANCE: LazyLock<Regex> =
+    LazyLock::new(|| regex("^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$"));
+
+/// The `model` header: [`VALID_MODEL`] and lowercase (snapd `checkModel`).
+pub fn check_model(m: &impl Lookup) -> Result<&str, Error> {
+    let s = check_string_matches(m, "model", HEADER, &VALID_MODEL)?;
+    if s.bytes().any(|c| c.is_ascii_uppercase()) {
+        return Err(Error::Uppercase {
+            name: "model".to_owned(),
+            context: HEADER.to_owned(),
+        });
+    }
+    Ok(s)
+}
+
+/// Whether `name` is a valid snap name (snapd `naming.ValidateSnap`): 2–40
+/// characters from `[a-z0-9-]`, at least one letter, no leading or trailing `-`,
+/// no `--`.
+pub fn is_valid_snap_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    (2..=40).contains(&b.len())
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b.iter().any(u8::is_ascii_lowercase)
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+}
+
+/// [`is_valid_snap_name`] with snapd's error (`invalid snap name: %q`).
+pub fn validate_snap_name(name: &str) -> Result<(), Error> {
+    if is_valid_snap_name(name) {
+        Ok(())
+    } else {
+        Err(Error::InvalidSnapName {
+            name: name.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> Headers<'static> {
+        pairs
+            .iter()
+            .map(|&(k, v)| (k, HeaderValue::from(v)))
+            .collect()
+    }
+
+    fn err<T: std::fmt::Debug>(r: Result<T, Error>) -> String {
+        r.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn strings() {
+        let h = headers(&[("a", ""), ("b", "x/y")]);
+        assert_eq!(
+            err(check_not_empty_string(&h, "z", HEADER)),
+            r#""z" header is mandatory"#
+        );
+        assert_eq!(
+            err(check_not_empty_string(&h, "a", HEADER)),
+            r#""a" header should not be empty"#
+        );
+        assert_eq!(
+            err(check_primary_key(&h, "b")),
+            r#""b" primary key header cannot contain '/'"#
+        );
+        let mut l = h.clone();
+        l.insert("l", HeaderValue::List(vec![]));
+        assert_eq!(
+            err(check_optional_string(&l, "l", "of snap \"x\"")),
+            r#""l" of snap "x" must be a string"#
+        );
+    }
+
+    #[test]
+    fn integers_with_go_quirks() {
+        let h = headers(&[
+            ("p", "+5"),
+            ("pz", "+05"),
+            ("mz", "-0"),
+            ("z", "05"),
+            ("big", "99999999999999999999"),
+            ("x", "1x"),
+            ("min", "-9223372036854775808"),
+        ]);
+        assert_eq!(check_int(&h, "p", HEADER).unwrap(), 5);
+        assert_eq!(check_int(&h, "pz", HEADER).unwrap(), 5);
+        assert_eq!(check_int(&h, "mz", HEADER).unwrap(), 0);
+        assert_eq!(check_int(&h, "min", HEADER).unwrap(), i64::MIN);
+        assert_eq!(
+            err(check_int(&h, "z", HEADER)),
+            r#""z" header has invalid prefix zeros: 05"#
+        );
+        assert_eq!(
+            err(check_int(&h, "big", HEADER)),
+            r#""big" header is out of range: 99999999999999999999"#
+        );
+        assert_eq!(
+            err(check_int(&h, "x", HEADER)),
+            r#""x" header is not an integer: 1x"#
+        );
+        assert_eq!(check_int_with_default(&h, "none", 7).unwrap(), 7);
+        let mut l = h.clone();
+        l.insert(
+            "l",
+            HeaderValue::List(vec![HeaderValue::from("a"), HeaderValue::from("b")]),
+        );
+        assert_eq!(
+            err(check_int_with_default(&l, "l", 0)),
+            r#""l" header is not an integer: [a b]"#
+        );
+        assert_eq!(go_atoi(""), Err(NumError::Syntax));
+        assert_eq!(go_atoi("+"), Err(NumError::Syntax));
+        assert_eq!(go_atoi("99999999999999999999x"), Err(NumError::Range));
+    }
+
+    #[test]
+    fn unsigned_and_bool() {
+        let h = headers(&[
+            ("s", "18446744073709551615"),
+            ("o", "18446744073709551616"),
+            ("n", "+1"),
+            ("t", "true"),
+            ("f", "yes"),
+        ]);
+        assert_eq!(check_uint(&h, "s").unwrap(), u64::MAX);
+        assert_eq!(
+            err(check_uint(&h, "o")),
+            r#""o" header is out of range: 18446744073709551616"#
+        );
+        assert_eq!(
+            err(check_uint(&h, "n")),
+            r#""n" header is not an unsigned integer: +1"#
+        );
+        assert!(check_optional_bool(&h, "t").unwrap());
+        assert!(!check_optional_bool(&h, "absent").unwrap());
+        assert_eq!(
+            err(check_optional_bool(&h, "f")),
+            r#""f" header must be 'true' or 'false'"#
+        );
+    }
+
+    #[test]
+    fn dates() {
+        let h = headers(&[("t", "2016"), ("ok", "2016-01-01T00:00:00Z")]);
+        assert_eq!(
+            err(check_rfc3339_date(&h, "t", HEADER)),
+            r#""t" header is not a RFC3339 date: parsing time "2016" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "-""#
+        );
+        assert!(check_rfc3339_date(&h, "ok", HEADER).is_ok());
+        assert_eq!(
+            check_optional_rfc3339_date(&h, "none", HEADER).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn digests_like_go_base64() {
+        assert_eq!(decode_base64url_nopad("AXNpZw").unwrap(), b"\x01sig");
+        assert_eq!(decode_base64url_nopad("AXNp\nZw").unwrap(), b"\x01sig");
+        assert_eq!(decode_base64url_nopad("AXNpZw=="), Err(6));
+        assert_eq!(decode_base64url_nopad("AXNpZ"), Err(4));
+        assert_eq!(decode_base64url_nopad("AX+p"), Err(2));
+        let h = headers(&[("d", "AXNpZw"), ("k", "AXNpZ")]);
+        assert_eq!(
+            err(check_digest(&h, "d", 48)),
+            r#""d" header does not have the expected bit length: 32"#
+        );
+        assert_eq!(
+            err(check_digest(&h, "k", 48)),
+            r#""k" header cannot be decoded: illegal base64 data at input byte 4"#
+        );
+    }
+
+    #[test]
+    fn lists_maps_and_patterns() {
+        let mut h = headers(&[("s", "x"), ("model", "Foo"), ("m2", "a--b")]);
+        h.insert(
+            "l",
+            HeaderValue::List(vec![HeaderValue::from("a"), HeaderValue::from("B")]),
+        );
+        assert_eq!(check_string_list(&h, "l").unwrap(), ["a", "B"]);
+        assert!(check_string_list(&h, "none").unwrap().is_empty());
+        assert_eq!(
+            err(check_string_list(&h, "s")),
+            r#""s" header must be a list of strings"#
+        );
+        let lower = Regex::new("^[a-z]+$").unwrap();
+        assert_eq!(
+            err(check_string_list_matches(&h, "l", &lower)),
+            r#""l" header contains an invalid element: "B""#
+        );
+        assert_eq!(
+            err(check_map(&h, "s", HEADER)),
+            r#""s" header must be a map"#
+        );
+        assert_eq!(
+            err(check_list(&h, "s", HEADER)),
+            r#""s" header must be a list"#
+        );
+        assert_eq!(
+            err(check_model(&h)),
+            r#""model" header cannot contain uppercase letters"#
+        );
+        assert_eq!(
+            err(check_string_matches(&h, "m2", HEADER, &VALID_MODEL)),
+            r#""m2" header contains invalid characters: "a--b""#
+        );
+        assert!(VALID_ACCOUNT_ID.is_match("canonical"));
+        assert!(VALID_SNAP_ID.is_match("UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH"));
+        assert!(VALID_PROVENANCE.is_match("global-upload"));
+    }
+
+    #[test]
+    fn snap_names() {
+        for ok in ["pc", "core22", "a-b", "0ad"] {
+            assert!(is_valid_snap_name(ok), "{ok}");
+        }
+        for bad in ["a", "-ab", "ab-", "a--b", "AB", "12", &"a".repeat(41)] {
+            assert!(!is_valid_snap_name(bad), "{bad}");
+        }
+        assert_eq!(
+            validate_snap_name("A").unwrap_err().to_string(),
+            r#"invalid snap name: "A""#
+        );
+    }
+}

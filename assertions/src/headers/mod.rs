@@ -1,0 +1,291 @@
+//! Assertion headers: values ([`HeaderValue`]), the ordered header list
+//! ([`Headers`]), the grammar (`parse`, §1.2) and the canonical serialization
+//! (`encode`, §2.3).
+
+mod encode;
+mod parse;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+pub(crate) use encode::append_entry;
+pub(crate) use parse::parse_headers;
+
+/// How deep lists and maps may nest inside one header (snapd has no limit; the
+/// deepest real assertions nest 4 levels).
+pub const MAX_NESTING_DEPTH: usize = 64;
+
+/// A header value: every scalar is a string; values nest as lists and maps.
+///
+/// Single-line strings borrow from the decoded input; multi-line strings are
+/// un-indented and therefore owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderValue<'a> {
+    /// A string (single- or multi-line).
+    String(Cow<'a, str>),
+    /// A list, in order.
+    List(Vec<HeaderValue<'a>>),
+    /// A map; keys are unique and iterate in bytewise order (the encoding order).
+    Map(BTreeMap<Cow<'a, str>, HeaderValue<'a>>),
+}
+
+impl<'a> HeaderValue<'a> {
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            HeaderValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The list items, if this is a list.
+    pub fn as_list(&self) -> Option<&[HeaderValue<'a>]> {
+        match self {
+            HeaderValue::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The map, if this is a map.
+    pub fn as_map(&self) -> Option<&BTreeMap<Cow<'a, str>, HeaderValue<'a>>> {
+        match self {
+            HeaderValue::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// A copy that borrows nothing.
+    pub fn into_owned(self) -> HeaderValue<'static> {
+        match self {
+            HeaderValue::String(s) => HeaderValue::String(Cow::Owned(s.into_owned())),
+            HeaderValue::List(l) => {
+                HeaderValue::List(l.into_iter().map(HeaderValue::into_owned).collect())
+            }
+            HeaderValue::Map(m) => HeaderValue::Map(
+                m.into_iter()
+                    .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for HeaderValue<'a> {
+    fn from(s: &'a str) -> Self {
+        HeaderValue::String(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for HeaderValue<'static> {
+    fn from(s: String) -> Self {
+        HeaderValue::String(Cow::Owned(s))
+    }
+}
+
+impl<'a> From<Vec<HeaderValue<'a>>> for HeaderValue<'a> {
+    fn from(l: Vec<HeaderValue<'a>>) -> Self {
+        HeaderValue::List(l)
+    }
+}
+
+impl<'a> From<BTreeMap<Cow<'a, str>, HeaderValue<'a>>> for HeaderValue<'a> {
+    fn from(m: BTreeMap<Cow<'a, str>, HeaderValue<'a>>) -> Self {
+        HeaderValue::Map(m)
+    }
+}
+
+impl Serialize for HeaderValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            HeaderValue::String(s) => serializer.serialize_str(s),
+            HeaderValue::List(l) => {
+                let mut seq = serializer.serialize_seq(Some(l.len()))?;
+                for item in l {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            HeaderValue::Map(m) => {
+                let mut map = serializer.serialize_map(Some(m.len()))?;
+                for (k, v) in m {
+                    map.serialize_entry(k.as_ref(), v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// The headers of an assertion, in input order, with lookup by name.
+///
+/// Lookup is a linear scan: assertions have about 10–30 headers, where a scan
+/// beats hashing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers<'a> {
+    entries: Vec<(Cow<'a, str>, HeaderValue<'a>)>,
+}
+
+impl<'a> Headers<'a> {
+    /// No headers.
+    pub fn new() -> Self {
+        Headers {
+            entries: Vec::new(),
+        }
+    }
+
+    /// Parses a header block (§1.2). Errors carry no `parsing assertion headers: `
+    /// prefix; [`crate::AssertionRef::decode`] adds it.
+    pub fn parse(text: &'a [u8]) -> Result<Self, crate::Error> {
+        parse_headers(text)
+    }
+
+    /// The value of header `name`.
+    pub fn get(&self, name: &str) -> Option<&HeaderValue<'a>> {
+        self.entries
+            .iter()
+            .find(|(n, _)| n.as_ref() == name)
+            .map(|(_, v)| v)
+    }
+
+    /// The value of header `name` if it is a string.
+    pub fn get_str(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(HeaderValue::as_str)
+    }
+
+    /// Whether header `name` is present.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Sets header `name`, replacing an existing value in place or appending.
+    pub fn insert(&mut self, name: impl Into<Cow<'a, str>>, value: HeaderValue<'a>) {
+        let name = name.into();
+        match self.entries.iter_mut().find(|(n, _)| *n == name) {
+            Some(entry) => entry.1 = value,
+            None => self.entries.push((name, value)),
+        }
+    }
+
+    /// Removes header `name` and returns its value.
+    pub fn remove(&mut self, name: &str) -> Option<HeaderValue<'a>> {
+        let i = self.entries.iter().position(|(n, _)| n.as_ref() == name)?;
+        Some(self.entries.remove(i).1)
+    }
+
+    /// Appends without checking for duplicates (the parser checks).
+    pub(crate) fn push_unchecked(&mut self, name: Cow<'a, str>, value: HeaderValue<'a>) {
+        self.entries.push((name, value));
+    }
+
+    /// The entries in input order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &HeaderValue<'a>)> {
+        self.entries.iter().map(|(n, v)| (n.as_ref(), v))
+    }
+
+    /// The number of headers.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no headers.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// A copy that borrows nothing.
+    pub fn into_owned(self) -> Headers<'static> {
+        Headers {
+            entries: self
+                .entries
+                .into_iter()
+                .map(|(n, v)| (Cow::Owned(n.into_owned()), v.into_owned()))
+                .collect(),
+        }
+    }
+}
+
+impl<'a, N: Into<Cow<'a, str>>> FromIterator<(N, HeaderValue<'a>)> for Headers<'a> {
+    fn from_iter<I: IntoIterator<Item = (N, HeaderValue<'a>)>>(iter: I) -> Self {
+        let mut headers = Headers::new();
+        for (n, v) in iter {
+            headers.insert(n, v);
+        }
+        headers
+    }
+}
+
+impl Serialize for Headers<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
+        for (k, v) in &self.entries {
+            map.serialize_entry(k.as_ref(), v)?;
+        }
+        map.end()
+    }
+}
+
+/// Whether `name` matches snapd's header name / map key pattern
+/// `^[a-z](?:-?[a-z0-9])*$`.
+pub fn is_valid_header_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    match b.first() {
+        Some(c) if c.is_ascii_lowercase() => {}
+        _ => return false,
+    }
+    let mut prev_hyphen = false;
+    for &c in &b[1..] {
+        match c {
+            b'-' if !prev_hyphen => prev_hyphen = true,
+            b'a'..=b'z' | b'0'..=b'9' => prev_hyphen = false,
+            _ => return false,
+        }
+    }
+    !prev_hyphen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_name_pattern() {
+        for ok in ["a", "type", "sign-key-sha3-384", "a1-b2"] {
+            assert!(is_valid_header_name(ok), "{ok}");
+        }
+        for bad in ["", "A", "1a", "a-", "a--b", "a_b", "-a", "aB"] {
+            assert!(!is_valid_header_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn insert_replaces_in_place() {
+        let mut h: Headers = [("a", HeaderValue::from("1")), ("b", HeaderValue::from("2"))]
+            .into_iter()
+            .collect();
+        h.insert("a", HeaderValue::from("3"));
+        assert_eq!(h.iter().map(|(n, _)| n).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(h.get_str("a"), Some("3"));
+        assert_eq!(h.remove("b"), Some(HeaderValue::from("2")));
+        assert_eq!(h.len(), 1);
+    }
+
+    #[test]
+    fn serializes_like_json() {
+        let mut m = BTreeMap::new();
+        m.insert(Cow::Borrowed("k"), HeaderValue::from("v"));
+        let h: Headers = [
+            ("s", HeaderValue::from("x")),
+            ("l", HeaderValue::List(vec![HeaderValue::from("1")])),
+            ("m", HeaderValue::Map(m)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            serde_json::to_string(&h).unwrap(),
+            r#"{"s":"x","l":["1"],"m":{"k":"v"}}"#
+        );
+    }
+}

@@ -1,0 +1,268 @@
+//! Dates as snapd reads them: Go `time.Parse(time.RFC3339, s)` (§1.3), with Go's
+//! error texts ([`TimeError`]).
+//!
+//! Accepted: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of a second after `.` or
+//! `,` (any number of digits, truncated to nanoseconds), then `Z` or `±hh:mm`.
+//! Uppercase `T` and `Z` only.
+//!
+//! Go's `time.Parse` is laxer than RFC 3339 in two ways that the spec says not to
+//! depend on; ucore rejects both (the oracle, Go 1.19, accepts them):
+//! * a single-digit hour (`T1:00:00Z`) → `cannot parse "1:00:00Z" as "15"`;
+//! * offset hours ≥ 24 or minutes ≥ 60 (`+24:00`) → `time zone offset hour out of
+//!   range` (Go ≥ 1.20's wording for its own, looser, check).
+
+use serde::Serialize;
+
+use crate::error::TimeError;
+
+/// A parsed RFC 3339 date: the instant plus the UTC offset it was written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rfc3339Time {
+    /// The instant.
+    pub timestamp: jiff::Timestamp,
+    /// The offset written in the text (`Z` is 0), in seconds east of UTC.
+    pub offset_seconds: i32,
+}
+
+impl Rfc3339Time {
+    /// Parses `value` like Go `time.Parse(time.RFC3339, value)` (see the module
+    /// notes for the two lax forms ucore rejects).
+    pub fn parse(value: &str) -> Result<Self, TimeError> {
+        parse(value)
+    }
+}
+
+impl std::fmt::Display for Rfc3339Time {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match jiff::tz::Offset::from_seconds(self.offset_seconds) {
+            Ok(offset) => write!(f, "{}", self.timestamp.display_with_offset(offset)),
+            Err(_) => write!(f, "{}", self.timestamp),
+        }
+    }
+}
+
+fn is_digit(s: &[u8], i: usize) -> bool {
+    s.get(i).is_some_and(u8::is_ascii_digit)
+}
+
+/// Go `getnum` with `fixed = true`: exactly two digits.
+fn two_digits(s: &[u8]) -> Option<(i32, &[u8])> {
+    if is_digit(s, 0) && is_digit(s, 1) {
+        Some((
+            i32::from(s[0] - b'0') * 10 + i32::from(s[1] - b'0'),
+            &s[2..],
+        ))
+    } else {
+        None
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn days_in(month: i32, year: i32) -> i32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn parse(value: &str) -> Result<Rfc3339Time, TimeError> {
+    let cannot = |rest: &[u8], elem: &'static str| TimeError::CannotParse {
+        value: value.to_owned(),
+        rest: text(rest),
+        layout_element: elem,
+    };
+    let range = |what: &'static str| TimeError::OutOfRange {
+        value: value.to_owned(),
+        what,
+    };
+    let literal = |v: &[u8], c: u8, elem: &'static str| -> Result<usize, TimeError> {
+        match v.first() {
+            Some(&x) if x == c => Ok(1),
+            _ => Err(cannot(v, elem)),
+        }
+    };
+    let v = value.as_bytes();
+
+    // "2006": four characters, the first a digit, then Go's atoi of all four.
+    if v.len() < 4 || !is_digit(v, 0) {
+        return Err(cannot(v, "2006"));
+    }
+    let (y, mut v) = v.split_at(4);
+    if !y.iter().all(u8::is_ascii_digit) {
+        return Err(cannot(v, "2006"));
+    }
+    let year = y.iter().fold(0i32, |a, &d| a * 10 + i32::from(d - b'0'));
+    v = &v[literal(v, b'-', "-")?..];
+    let (month, rest) = two_digits(v).ok_or_else(|| cannot(v, "01"))?;
+    if !(1..=12).contains(&month) {
+        return Err(range("month"));
+    }
+    v = &rest[literal(rest, b'-', "-")?..];
+    let (day, rest) = two_digits(v).ok_or_else(|| cannot(v, "02"))?;
+    v = &rest[literal(rest, b'T', "T")?..];
+    let (hour, rest) = two_digits(v).ok_or_else(|| cannot(v, "15"))?;
+    if hour >= 24 {
+        return Err(range("hour"));
+    }
+    v = &rest[literal(rest, b':', ":")?..];
+    let (minute, rest) = two_digits(v).ok_or_else(|| cannot(v, "04"))?;
+    if minute >= 60 {
+        return Err(range("minute"));
+    }
+    v = &rest[literal(rest, b':', ":")?..];
+    let (second, rest) = two_digits(v).ok_or_else(|| cannot(v, "05"))?;
+    if second >= 60 {
+        return Err(range("second"));
+    }
+    v = rest;
+    let mut nanos = 0i32;
+    if v.len() >= 2 && (v[0] == b'.' || v[0] == b',') && is_digit(v, 1) {
+        let n = 1 + v[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let digits = &v[1..n.min(10)];
+        nanos = digits
+            .iter()
+            .fold(0i32, |a, &d| a * 10 + i32::from(d - b'0'));
+        for _ in digits.len()..9 {
+            nanos *= 10;
+        }
+        v = &v[n..];
+    }
+    // "Z07:00"
+    let offset_seconds = if v.first() == Some(&b'Z') {
+        v = &v[1..];
+        0
+    } else {
+        if v.len() < 6 || v[3] != b':' {
+            return Err(cannot(v, "Z07:00"));
+        }
+        let (sign, hh, mm, rest) = (v[0], &v[1..3], &v[4..6], &v[6..]);
+        let (Some((oh, _)), Some((om, _))) = (two_digits(hh), two_digits(mm)) else {
+            return Err(cannot(rest, "Z07:00"));
+        };
+        let off = (oh * 60 + om) * 60;
+        let off = match sign {
+            b'+' => off,
+            b'-' => -off,
+            _ => return Err(cannot(rest, "Z07:00")),
+        };
+        if oh >= 24 {
+            return Err(range("time zone offset hour"));
+        }
+        if om >= 60 {
+            return Err(range("time zone offset minute"));
+        }
+        v = rest;
+        off
+    };
+    if !v.is_empty() {
+        return Err(TimeError::ExtraText {
+            value: value.to_owned(),
+            rest: text(v),
+        });
+    }
+    if day < 1 || day > days_in(month, year) {
+        return Err(range("day"));
+    }
+    let civil = jiff::civil::DateTime::new(
+        year as i16,
+        month as i8,
+        day as i8,
+        hour as i8,
+        minute as i8,
+        second as i8,
+        nanos,
+    )
+    .map_err(|_| range("day"))?;
+    let offset = jiff::tz::Offset::from_seconds(offset_seconds)
+        .map_err(|_| range("time zone offset hour"))?;
+    let timestamp = offset.to_timestamp(civil).map_err(|_| range("day"))?;
+    Ok(Rfc3339Time {
+        timestamp,
+        offset_seconds,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(s: &str) -> String {
+        Rfc3339Time::parse(s).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn accepts_go_forms() {
+        let t = Rfc3339Time::parse("2016-04-01T00:00:00.0Z").unwrap();
+        assert_eq!(t.timestamp.as_second(), 1459468800);
+        let t = Rfc3339Time::parse("2016-02-03T10:00:00,5+01:30").unwrap();
+        assert_eq!(t.offset_seconds, 5400);
+        assert_eq!(t.timestamp.as_second(), 1454488200);
+        assert_eq!(t.timestamp.subsec_nanosecond(), 500_000_000);
+        assert!(Rfc3339Time::parse("2016-02-29T23:59:59.1234567891234-00:00").is_ok());
+        assert_eq!(
+            Rfc3339Time::parse("2022-04-04T10:40:41+00:00")
+                .unwrap()
+                .to_string(),
+            "2022-04-04T10:40:41+00:00"
+        );
+    }
+
+    /// Texts checked against the oracle (Go 1.19 `time.Parse`).
+    #[test]
+    fn go_error_texts() {
+        assert_eq!(
+            err("2016"),
+            r#"parsing time "2016" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "-""#
+        );
+        assert_eq!(
+            err("2016-13-01T10:00:00Z"),
+            r#"parsing time "2016-13-01T10:00:00Z": month out of range"#
+        );
+        assert_eq!(
+            err("2016-02-30T10:00:00Z"),
+            r#"parsing time "2016-02-30T10:00:00Z": day out of range"#
+        );
+        assert_eq!(
+            err("2016-02-03T10:00:60Z"),
+            r#"parsing time "2016-02-03T10:00:60Z": second out of range"#
+        );
+        assert_eq!(
+            err("2016-02-03T10:00:00.z"),
+            r#"parsing time "2016-02-03T10:00:00.z" as "2006-01-02T15:04:05Z07:00": cannot parse ".z" as "Z07:00""#
+        );
+        assert_eq!(
+            err("2016-01-01t10:00:00Z"),
+            r#"parsing time "2016-01-01t10:00:00Z" as "2006-01-02T15:04:05Z07:00": cannot parse "t10:00:00Z" as "T""#
+        );
+        assert_eq!(
+            err("2016-01-01T10:00:00Zx"),
+            r#"parsing time "2016-01-01T10:00:00Zx": extra text: "x""#
+        );
+        assert_eq!(
+            err("2016-01-01T24:00:00Z"),
+            r#"parsing time "2016-01-01T24:00:00Z": hour out of range"#
+        );
+        assert_eq!(
+            err("2016-01-01T10:00:00+0100"),
+            r#"parsing time "2016-01-01T10:00:00+0100" as "2006-01-02T15:04:05Z07:00": cannot parse "+0100" as "Z07:00""#
+        );
+    }
+
+    /// Go 1.19 (the oracle) accepts these; the spec says not to depend on it.
+    #[test]
+    fn rejects_go_lax_forms() {
+        assert_eq!(
+            err("2016-01-01T1:00:00Z"),
+            r#"parsing time "2016-01-01T1:00:00Z" as "2006-01-02T15:04:05Z07:00": cannot parse "1:00:00Z" as "15""#
+        );
+        assert_eq!(
+            err("2016-01-01T10:00:00+24:00"),
+            r#"parsing time "2016-01-01T10:00:00+24:00": time zone offset hour out of range"#
+        );
+    }
+}
