@@ -374,7 +374,9 @@ pub enum Error {
         /// `encoded assertion`, `content` or `signature`.
         what: &'static str,
     },
-    // The OpenPGP engineer adds here a variant wrapping `crate::openpgp::PacketError`.
+    /// An OpenPGP wire-format error (signature, public key, v1 wrapper).
+    #[error(transparent)]
+    Packet(#[from] crate::openpgp::PacketError),
 }
 
 impl Error {
