@@ -26,8 +26,8 @@ pub enum RsaBackend {
 /// signer (PKCS#11 `CKM_RSA_PKCS`, snapd's external key helpers in `RSA-PKCS` mode) must be
 /// given in front of the digest.
 pub const SHA512_DIGEST_INFO_PREFIX: [u8; 19] = [
-    0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00,
-    0x04, 0x40,
+    0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05,
+    0x00, 0x04, 0x40,
 ];
 
 /// Left-pads `sig` with zeros to `k` bytes, as x/crypto's `padToKeySize` does (an MPI drops
@@ -74,8 +74,15 @@ pub(crate) fn ring_verify(
 
 pub(crate) fn ring_sign_sha512(kp: &ring::rsa::KeyPair, message: &[u8]) -> Result<Vec<u8>, Error> {
     let mut sig = vec![0u8; kp.public().modulus_len()];
-    kp.sign(&signature::RSA_PKCS1_SHA512, &ring::rand::SystemRandom::new(), message, &mut sig)
-        .map_err(|_| Error::Signing { reason: "ring RSA signing failed".into() })?;
+    kp.sign(
+        &signature::RSA_PKCS1_SHA512,
+        &ring::rand::SystemRandom::new(),
+        message,
+        &mut sig,
+    )
+    .map_err(|_| Error::Signing {
+        reason: "ring RSA signing failed".into(),
+    })?;
     Ok(sig)
 }
 
@@ -92,7 +99,9 @@ pub(crate) fn rustcrypto_verify_prehash(
         HashAlgorithm::Sha384 => key.pkcs1v15_verify_prehash::<sha2::Sha384>(digest, sig),
         HashAlgorithm::Sha512 => key.pkcs1v15_verify_prehash::<sha2::Sha512>(digest, sig),
         HashAlgorithm::Md5 | HashAlgorithm::Ripemd160 => {
-            return Err(VerifyFailure::UnsupportedHash { id: hash.openpgp_id() });
+            return Err(VerifyFailure::UnsupportedHash {
+                id: hash.openpgp_id(),
+            });
         }
     };
     r.map_err(|_| VerifyFailure::RsaVerification)
@@ -113,10 +122,14 @@ pub(crate) fn rustcrypto_sign_prehash(
         HashAlgorithm::Sha384 => key.pkcs1v15_sign_prehash::<sha2::Sha384>(digest),
         HashAlgorithm::Sha512 => key.pkcs1v15_sign_prehash::<sha2::Sha512>(digest),
         HashAlgorithm::Md5 | HashAlgorithm::Ripemd160 => {
-            return Err(Error::Signing { reason: "unsupported hash".into() });
+            return Err(Error::Signing {
+                reason: "unsupported hash".into(),
+            });
         }
     };
-    r.map_err(|e| Error::Signing { reason: e.to_string() })
+    r.map_err(|e| Error::Signing {
+        reason: e.to_string(),
+    })
 }
 
 #[cfg(test)]

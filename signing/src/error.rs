@@ -38,6 +38,9 @@ pub enum VerifyFailure {
         /// The modulus size.
         bits: usize,
     },
+    /// An Ed25519 signature did not verify (extension keys only).
+    #[error("ed25519: signature verification failure")]
+    Ed25519Verification,
     /// The key is not an RSA key (an Ed25519 extension key, for instance).
     #[error("openpgp: invalid argument: public key cannot verify this signature")]
     NotRsa,
@@ -176,7 +179,10 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// snapd's `asserts.IsKeyNotFound`.

@@ -107,9 +107,18 @@ mod tests {
 
     #[test]
     fn digest_lengths() {
-        assert_eq!(HashAlgorithm::Sha1.digest(&[b"x"]).map(|d| d.len()), Some(20));
-        assert_eq!(HashAlgorithm::Sha224.digest(&[b"x"]).map(|d| d.len()), Some(28));
-        assert_eq!(HashAlgorithm::Sha512.digest(&[b"a", b"b"]), Some(sha512(&[b"ab"]).to_vec()));
+        assert_eq!(
+            HashAlgorithm::Sha1.digest(&[b"x"]).map(|d| d.len()),
+            Some(20)
+        );
+        assert_eq!(
+            HashAlgorithm::Sha224.digest(&[b"x"]).map(|d| d.len()),
+            Some(28)
+        );
+        assert_eq!(
+            HashAlgorithm::Sha512.digest(&[b"a", b"b"]),
+            Some(sha512(&[b"ab"]).to_vec())
+        );
         assert_eq!(HashAlgorithm::Md5.digest(&[b"x"]), None);
     }
 }

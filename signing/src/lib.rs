@@ -17,4 +17,8 @@ pub use backend::{RsaBackend, SHA512_DIGEST_INFO_PREFIX};
 pub use error::{Error, VerifyFailure};
 pub use hash::HashAlgorithm;
 pub use keys::rsa::{RsaPrivateKey, RsaPublicKey};
+#[cfg(feature = "pkcs11")]
+pub use signer::pkcs11::{Pkcs11Signer, Pkcs11Token};
 pub use signer::{FileSigner, Signer};
+pub mod keypair;
+pub use keypair::{FsKeypairManager, KeypairManager, MemoryKeypairManager};

@@ -6,4 +6,4 @@ pub mod ed25519;
 pub(crate) mod openpgp_key;
 pub mod rsa;
 
-pub use openpgp_key::{encode_public_key, SNAPD_KEY_CREATION_TIME};
+pub use openpgp_key::{SNAPD_KEY_CREATION_TIME, encode_public_key};

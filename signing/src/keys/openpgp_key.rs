@@ -95,14 +95,27 @@ pub fn encode_public_key(key: &RsaPublicKey) -> String {
 pub(crate) fn decode_v1(text: &[u8], what: &'static str) -> Result<Vec<u8>, crate::Error> {
     use crate::Error;
     if text.is_empty() {
-        return Err(Error::DecodeV1 { what, reason: "no data".into() });
+        return Err(Error::DecodeV1 {
+            what,
+            reason: "no data".into(),
+        });
     }
-    let clean: Vec<u8> = text.iter().copied().filter(|&b| b != b'\n' && b != b'\r').collect();
+    let clean: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|&b| b != b'\n' && b != b'\r')
+        .collect();
     let raw = base64::engine::general_purpose::STANDARD
         .decode(&clean)
-        .map_err(|e| Error::DecodeV1 { what, reason: e.to_string() })?;
+        .map_err(|e| Error::DecodeV1 {
+            what,
+            reason: e.to_string(),
+        })?;
     match raw.split_first() {
-        None => Err(Error::DecodeV1 { what, reason: "base64 without data".into() }),
+        None => Err(Error::DecodeV1 {
+            what,
+            reason: "base64 without data".into(),
+        }),
         Some((1, rest)) => Ok(rest.to_vec()),
         Some((v, _)) => Err(Error::UnsupportedFormatVersion { what, version: *v }),
     }
@@ -123,7 +136,11 @@ mod tests {
 
     #[test]
     fn header_lengths() {
-        for (len, want) in [(10usize, vec![0xC6, 10]), (530, vec![0xC6, 0xC1, 0x52]), (9000, vec![0xC6, 0xFF, 0, 0, 0x23, 0x28])] {
+        for (len, want) in [
+            (10usize, vec![0xC6, 10]),
+            (530, vec![0xC6, 0xC1, 0x52]),
+            (9000, vec![0xC6, 0xFF, 0, 0, 0x23, 0x28]),
+        ] {
             let mut v = Vec::new();
             push_new_header(&mut v, 6, len);
             assert_eq!(v, want);
@@ -134,7 +151,10 @@ mod tests {
     fn v1_round_trip() {
         let text = encode_v1(&[9u8; 100]);
         assert!(text.lines().all(|l| l.len() <= 76));
-        assert_eq!(decode_v1(text.as_bytes(), "public key").unwrap(), vec![9u8; 100]);
+        assert_eq!(
+            decode_v1(text.as_bytes(), "public key").unwrap(),
+            vec![9u8; 100]
+        );
         assert!(decode_v1(b"", "public key").is_err());
         assert!(decode_v1(b"AA==", "public key").is_err());
     }

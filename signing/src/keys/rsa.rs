@@ -4,10 +4,14 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};
-use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::BoxedUint;
+use rsa::pkcs1::{
+    DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, EncodeRsaPublicKey,
+};
+use rsa::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
+};
+use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -94,15 +98,26 @@ impl RsaPublicKey {
             return Err(Error::UnsupportedKeySize { bits });
         }
         if n.last().is_none_or(|b| b & 1 == 0) {
-            return Err(Error::InvalidKey { reason: "RSA modulus is even".into() });
+            return Err(Error::InvalidKey {
+                reason: "RSA modulus is even".into(),
+            });
         }
         if e.len() > 3 {
-            return Err(Error::InvalidKey { reason: "large public exponent".into() });
+            return Err(Error::InvalidKey {
+                reason: "large public exponent".into(),
+            });
         }
         if e.last().is_none_or(|b| b & 1 == 0) || (e.len() == 1 && e[0] < 3) {
-            return Err(Error::InvalidKey { reason: "invalid RSA public exponent".into() });
+            return Err(Error::InvalidKey {
+                reason: "invalid RSA public exponent".into(),
+            });
         }
-        Ok(Self { n, e, key_id: OnceLock::new(), rustcrypto: OnceLock::new() })
+        Ok(Self {
+            n,
+            e,
+            key_id: OnceLock::new(),
+            rustcrypto: OnceLock::new(),
+        })
     }
 
     fn from_rsa(k: &rsa::PublicKey) -> Result<Self, Error> {
@@ -133,7 +148,8 @@ impl RsaPublicKey {
     /// SHA3-384 over the v1-wrapped canonical OpenPGP public-key packet (creation time fixed
     /// at 2016-01-01).
     pub fn key_id(&self) -> &str {
-        self.key_id.get_or_init(|| crate::keys::openpgp_key::key_id(self))
+        self.key_id
+            .get_or_init(|| crate::keys::openpgp_key::key_id(self))
     }
 
     /// Parses a PEM public key: PKCS#1 (`RSA PUBLIC KEY`) or SPKI (`PUBLIC KEY`).
@@ -165,27 +181,42 @@ impl RsaPublicKey {
     }
 
     fn rustcrypto_or_err(&self) -> Result<&rsa::PublicKey, Error> {
-        self.rustcrypto().ok_or_else(|| Error::InvalidKey { reason: "RSA public key rejected".into() })
+        self.rustcrypto().ok_or_else(|| Error::InvalidKey {
+            reason: "RSA public key rejected".into(),
+        })
     }
 
     /// PKCS#1 PEM (`RSA PUBLIC KEY`).
     pub fn to_pkcs1_pem(&self) -> Result<String, Error> {
-        self.rustcrypto_or_err()?.to_pkcs1_pem(LineEnding::LF).map_err(pem_err)
+        self.rustcrypto_or_err()?
+            .to_pkcs1_pem(LineEnding::LF)
+            .map_err(pem_err)
     }
 
     /// SPKI PEM (`PUBLIC KEY`).
     pub fn to_spki_pem(&self) -> Result<String, Error> {
-        self.rustcrypto_or_err()?.to_public_key_pem(LineEnding::LF).map_err(pem_err)
+        self.rustcrypto_or_err()?
+            .to_public_key_pem(LineEnding::LF)
+            .map_err(pem_err)
     }
 
     /// SPKI DER.
     pub fn to_spki_der(&self) -> Result<Vec<u8>, Error> {
-        Ok(self.rustcrypto_or_err()?.to_public_key_der().map_err(pem_err)?.into_vec())
+        Ok(self
+            .rustcrypto_or_err()?
+            .to_public_key_der()
+            .map_err(pem_err)?
+            .into_vec())
     }
 
     /// Verifies an RSA PKCS#1 v1.5 signature over `message` hashed with `hash`, the way
     /// x/crypto does: the signature is left-padded to the key size first.
-    pub fn verify(&self, hash: HashAlgorithm, message: &[u8], signature: &[u8]) -> Result<(), VerifyFailure> {
+    pub fn verify(
+        &self,
+        hash: HashAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), VerifyFailure> {
         self.verify_with(RsaBackend::Auto, hash, message, signature)
     }
 
@@ -207,13 +238,22 @@ impl RsaPublicKey {
             backend::ring_verify(&self.n, &self.e, hash, message, &sig)
         } else {
             let key = self.rustcrypto().ok_or(VerifyFailure::RsaVerification)?;
-            let digest = hash.digest(&[message]).ok_or(VerifyFailure::UnsupportedHash { id: hash.openpgp_id() })?;
+            let digest = hash
+                .digest(&[message])
+                .ok_or(VerifyFailure::UnsupportedHash {
+                    id: hash.openpgp_id(),
+                })?;
             backend::rustcrypto_verify_prehash(key, hash, &digest, &sig)
         }
     }
 
     /// Verifies a PKCS#1 v1.5 signature given the already computed digest (rsa backend).
-    pub fn verify_prehash(&self, hash: HashAlgorithm, digest: &[u8], signature: &[u8]) -> Result<(), VerifyFailure> {
+    pub fn verify_prehash(
+        &self,
+        hash: HashAlgorithm,
+        digest: &[u8],
+        signature: &[u8],
+    ) -> Result<(), VerifyFailure> {
         let key = self.rustcrypto().ok_or(VerifyFailure::RsaVerification)?;
         let sig = backend::pad_to_key_size(signature, self.size());
         backend::rustcrypto_verify_prehash(key, hash, digest, &sig)
@@ -241,7 +281,11 @@ impl Clone for RsaPrivateKey {
         // Re-deriving the ring key pair from DER cannot fail for a key that loaded before.
         match Self::from_rsa(self.inner.clone()) {
             Ok(k) => k,
-            Err(_) => Self { inner: self.inner.clone(), ring: None, public: self.public.clone() },
+            Err(_) => Self {
+                inner: self.inner.clone(),
+                ring: None,
+                public: self.public.clone(),
+            },
         }
     }
 }
@@ -254,7 +298,11 @@ impl RsaPrivateKey {
             .to_pkcs1_der()
             .ok()
             .and_then(|der| ring::rsa::KeyPair::from_der(der.as_bytes()).ok());
-        Ok(Self { inner, ring, public })
+        Ok(Self {
+            inner,
+            ring,
+            public,
+        })
     }
 
     /// Generates a new RSA key of `bits` bits with e = 65537 (snapd uses
@@ -264,7 +312,9 @@ impl RsaPrivateKey {
             return Err(Error::UnsupportedKeySize { bits });
         }
         let mut rng = rand::rng();
-        let k = rsa::PrivateKey::new(&mut rng, bits).map_err(|e| Error::KeyGeneration { reason: e.to_string() })?;
+        let k = rsa::PrivateKey::new(&mut rng, bits).map_err(|e| Error::KeyGeneration {
+            reason: e.to_string(),
+        })?;
         Self::from_rsa(k)
     }
 
@@ -297,10 +347,20 @@ impl RsaPrivateKey {
 
     /// Builds a key from `n`, `e`, `d` and the two primes (big-endian), as read from an
     /// OpenPGP secret-key packet.
-    pub fn from_components(n: &[u8], e: &[u8], d: &[u8], p: &[u8], q: &[u8]) -> Result<Self, Error> {
+    pub fn from_components(
+        n: &[u8],
+        e: &[u8],
+        d: &[u8],
+        p: &[u8],
+        q: &[u8],
+    ) -> Result<Self, Error> {
         let u = |b: &[u8]| BoxedUint::from_be_slice_vartime(b);
-        let k = rsa::PrivateKey::from_components(u(n), u(e), u(d), vec![u(p), u(q)])
-            .map_err(|e| Error::InvalidKey { reason: e.to_string() })?;
+        let k =
+            rsa::PrivateKey::from_components(u(n), u(e), u(d), vec![u(p), u(q)]).map_err(|e| {
+                Error::InvalidKey {
+                    reason: e.to_string(),
+                }
+            })?;
         Self::from_rsa(k)
     }
 
@@ -316,9 +376,16 @@ impl RsaPrivateKey {
 
     /// PKCS#1 DER.
     pub fn to_pkcs1_der(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
-        Ok(Zeroizing::new(self.inner.to_pkcs1_der().map_err(pem_err)?.as_bytes().to_vec()))
+        Ok(Zeroizing::new(
+            self.inner
+                .to_pkcs1_der()
+                .map_err(pem_err)?
+                .as_bytes()
+                .to_vec(),
+        ))
     }
 
+    #[cfg(test)]
     pub(crate) fn rustcrypto(&self) -> &rsa::PrivateKey {
         &self.inner
     }
@@ -338,15 +405,21 @@ impl RsaPrivateKey {
     pub(crate) fn openpgp_secret_mpis(&self) -> Result<[Zeroizing<Vec<u8>>; 4], Error> {
         let primes = self.inner.primes();
         let (Some(p0), Some(p1)) = (primes.first(), primes.get(1)) else {
-            return Err(Error::InvalidKey { reason: "RSA key without two primes".into() });
+            return Err(Error::InvalidKey {
+                reason: "RSA key without two primes".into(),
+            });
         };
         if primes.len() != 2 {
-            return Err(Error::InvalidKey { reason: "multi-prime RSA keys cannot be stored".into() });
+            return Err(Error::InvalidKey {
+                reason: "multi-prime RSA keys cannot be stored".into(),
+            });
         }
         let qinv = self
             .inner
             .crt_coefficient()
-            .ok_or_else(|| Error::InvalidKey { reason: "RSA key without CRT coefficient".into() })?;
+            .ok_or_else(|| Error::InvalidKey {
+                reason: "RSA key without CRT coefficient".into(),
+            })?;
         let b = |x: &BoxedUint| Zeroizing::new(x.to_be_bytes_trimmed_vartime().into_vec());
         Ok([b(self.inner.d()), b(p1.as_ref()), b(p0.as_ref()), b(&qinv)])
     }
@@ -360,7 +433,9 @@ impl RsaPrivateKey {
     /// [`RsaPrivateKey::sign_sha512`] with a chosen backend.
     pub fn sign_sha512_with(&self, backend: RsaBackend, message: &[u8]) -> Result<Vec<u8>, Error> {
         match (backend, &self.ring) {
-            (RsaBackend::Ring | RsaBackend::Auto, Some(kp)) => backend::ring_sign_sha512(kp, message),
+            (RsaBackend::Ring | RsaBackend::Auto, Some(kp)) => {
+                backend::ring_sign_sha512(kp, message)
+            }
             (RsaBackend::Ring, None) => Err(Error::Signing {
                 reason: format!("ring cannot sign with a {}-bit key", self.public.bits()),
             }),
@@ -372,20 +447,28 @@ impl RsaPrivateKey {
     pub fn sign_sha512_digest(&self, digest: &[u8; 64]) -> Result<Vec<u8>, Error> {
         self.inner
             .pkcs1v15_sign_prehash::<sha2::Sha512>(digest)
-            .map_err(|e| Error::Signing { reason: e.to_string() })
+            .map_err(|e| Error::Signing {
+                reason: e.to_string(),
+            })
     }
 }
 
 fn pem_err(e: impl fmt::Display) -> Error {
-    Error::Pem { reason: e.to_string() }
+    Error::Pem {
+        reason: e.to_string(),
+    }
 }
 
 /// The label of the first PEM block (`RSA PRIVATE KEY`, `PRIVATE KEY`, …).
 pub(crate) fn pem_label(pem: &str) -> Result<String, Error> {
     const BEGIN: &str = "-----BEGIN ";
-    let start = pem.find(BEGIN).ok_or_else(|| Error::Pem { reason: "no PEM block found".into() })?;
+    let start = pem.find(BEGIN).ok_or_else(|| Error::Pem {
+        reason: "no PEM block found".into(),
+    })?;
     let rest = &pem[start + BEGIN.len()..];
-    let end = rest.find("-----").ok_or_else(|| Error::Pem { reason: "malformed PEM header".into() })?;
+    let end = rest.find("-----").ok_or_else(|| Error::Pem {
+        reason: "malformed PEM header".into(),
+    })?;
     Ok(rest[..end].to_string())
 }
 
@@ -415,20 +498,30 @@ mod tests {
 
     #[test]
     fn bad_pem_is_an_error() {
-        assert!(matches!(RsaPrivateKey::from_pem("garbage"), Err(Error::Pem { .. })));
         assert!(matches!(
-            RsaPrivateKey::from_pem("-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n"),
+            RsaPrivateKey::from_pem("garbage"),
+            Err(Error::Pem { .. })
+        ));
+        assert!(matches!(
+            RsaPrivateKey::from_pem(
+                "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n"
+            ),
             Err(Error::UnsupportedPem { .. })
         ));
         assert!(matches!(
-            RsaPrivateKey::from_pem("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"),
+            RsaPrivateKey::from_pem(
+                "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"
+            ),
             Err(Error::Pem { .. })
         ));
     }
 
     #[test]
     fn component_checks() {
-        assert!(matches!(RsaPublicKey::from_components(&[0xff; 8], &[1, 0, 1]), Err(Error::UnsupportedKeySize { bits: 64 })));
+        assert!(matches!(
+            RsaPublicKey::from_components(&[0xff; 8], &[1, 0, 1]),
+            Err(Error::UnsupportedKeySize { bits: 64 })
+        ));
         let n = test_keys::acme().public_key().n().to_vec();
         assert!(RsaPublicKey::from_components(&n, &[1, 0, 1]).is_ok());
         assert!(RsaPublicKey::from_components(&n, &[1, 0, 0, 1]).is_err());
@@ -450,7 +543,8 @@ mod tests {
             assert_eq!(a.len(), k.public_key().size());
             let pk = k.public_key();
             for backend in [RsaBackend::Ring, RsaBackend::RustCrypto, RsaBackend::Auto] {
-                pk.verify_with(backend, HashAlgorithm::Sha512, msg, &a).unwrap();
+                pk.verify_with(backend, HashAlgorithm::Sha512, msg, &a)
+                    .unwrap();
                 assert_eq!(
                     pk.verify_with(backend, HashAlgorithm::Sha512, b"other", &a),
                     Err(VerifyFailure::RsaVerification)
@@ -463,12 +557,23 @@ mod tests {
     fn other_hashes_verify_through_rsa() {
         let k = test_keys::acme();
         let msg = b"hello";
-        for h in [HashAlgorithm::Sha1, HashAlgorithm::Sha224, HashAlgorithm::Sha256, HashAlgorithm::Sha384] {
+        for h in [
+            HashAlgorithm::Sha1,
+            HashAlgorithm::Sha224,
+            HashAlgorithm::Sha256,
+            HashAlgorithm::Sha384,
+        ] {
             let digest = h.digest(&[msg]).unwrap();
             let sig = backend::rustcrypto_sign_prehash(&k.inner, h, &digest).unwrap();
             k.public_key().verify(h, msg, &sig).unwrap();
-            k.public_key().verify_with(RsaBackend::RustCrypto, h, msg, &sig).unwrap();
-            assert!(k.public_key().verify(HashAlgorithm::Sha512, msg, &sig).is_err());
+            k.public_key()
+                .verify_with(RsaBackend::RustCrypto, h, msg, &sig)
+                .unwrap();
+            assert!(
+                k.public_key()
+                    .verify(HashAlgorithm::Sha512, msg, &sig)
+                    .is_err()
+            );
         }
         assert_eq!(
             k.public_key().verify(HashAlgorithm::Md5, msg, &[0; 256]),
@@ -484,6 +589,8 @@ mod tests {
         // of a well-formed signature with an extra explicit strip/pad round.
         let sig = k.sign_sha512(b"x").unwrap();
         let stripped: Vec<u8> = sig.iter().copied().skip_while(|&b| b == 0).collect();
-        k.public_key().verify(HashAlgorithm::Sha512, b"x", &stripped).unwrap();
+        k.public_key()
+            .verify(HashAlgorithm::Sha512, b"x", &stripped)
+            .unwrap();
     }
 }

@@ -18,7 +18,9 @@ impl FileSigner {
     /// Reads and parses the key file.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref().to_path_buf();
-        let pem = zeroize::Zeroizing::new(std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?);
+        let pem = zeroize::Zeroizing::new(
+            std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?,
+        );
         let key = RsaPrivateKey::from_pem(&pem)?;
         Ok(Self { path, key })
     }
@@ -58,6 +60,9 @@ mod tests {
         let s = FileSigner::open(&p).unwrap();
         assert_eq!(s.key_id(), crate::test_keys::acme().key_id());
         assert_eq!(s.path(), p);
-        assert!(matches!(FileSigner::open(dir.path().join("missing")), Err(Error::Io { .. })));
+        assert!(matches!(
+            FileSigner::open(dir.path().join("missing")),
+            Err(Error::Io { .. })
+        ));
     }
 }

@@ -34,6 +34,14 @@ pub trait Signer: Send + Sync {
     }
 }
 
+impl std::fmt::Debug for dyn Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("key_id", &self.key_id())
+            .finish_non_exhaustive()
+    }
+}
+
 /// The in-memory signer: the key itself.
 impl Signer for RsaPrivateKey {
     fn public_key(&self) -> &RsaPublicKey {
@@ -106,7 +114,9 @@ mod tests {
         let a = s.sign_message(b"hello").unwrap();
         let b = s.sign_digest(&crate::hash::sha512(&[b"hello"])).unwrap();
         assert_eq!(a, b);
-        s.public_key().verify(HashAlgorithm::Sha512, b"hello", &a).unwrap();
+        s.public_key()
+            .verify(HashAlgorithm::Sha512, b"hello", &a)
+            .unwrap();
         assert_eq!(s.key_id(), k.key_id());
     }
 }
