@@ -99,9 +99,7 @@ pub(crate) fn rustcrypto_verify_prehash(
         HashAlgorithm::Sha384 => key.pkcs1v15_verify_prehash::<sha2::Sha384>(digest, sig),
         HashAlgorithm::Sha512 => key.pkcs1v15_verify_prehash::<sha2::Sha512>(digest, sig),
         HashAlgorithm::Md5 | HashAlgorithm::Ripemd160 => {
-            return Err(VerifyFailure::UnsupportedHash {
-                id: hash.openpgp_id(),
-            });
+            return Err(VerifyFailure::UnsupportedHash { id: hash.id() });
         }
     };
     r.map_err(|_| VerifyFailure::RsaVerification)

@@ -87,22 +87,13 @@ pub enum Error {
         /// Details.
         reason: String,
     },
-    /// snapd's `decodeV1` failures (`cannot decode public key: no data`, …).
-    #[error("cannot decode {what}: {reason}")]
-    DecodeV1 {
-        /// `signature`, `public key` or `private key`.
-        what: &'static str,
-        /// Details.
-        reason: String,
-    },
-    /// The v1 wrapper's version byte is not 1.
-    #[error("unsupported {what} format version: {version}")]
-    UnsupportedFormatVersion {
-        /// `signature`, `public key` or `private key`.
-        what: &'static str,
-        /// The version byte found.
-        version: u8,
-    },
+    /// OpenPGP wire errors with snapd's texts (`cannot decode signature: …`, `expected
+    /// signature, got instead: …`, …).
+    #[error(transparent)]
+    Packet(#[from] ucore_assertions::openpgp::PacketError),
+    /// Assertion format errors with snapd's texts.
+    #[error(transparent)]
+    Assertion(#[from] ucore_assertions::Error),
     /// Bytes left after the one packet of a v1 blob.
     #[error("{what} has spurious trailing data")]
     SpuriousTrailingData {

@@ -7,8 +7,9 @@
 mod backend;
 mod error;
 mod goquote;
-mod hash;
+pub mod hash;
 pub mod keys;
+pub mod signature;
 pub mod signer;
 #[cfg(test)]
 mod test_keys;
@@ -22,3 +23,7 @@ pub use signer::pkcs11::{Pkcs11Signer, Pkcs11Token};
 pub use signer::{FileSigner, Signer};
 pub mod keypair;
 pub use keypair::{FsKeypairManager, KeypairManager, MemoryKeypairManager};
+pub use signature::{
+    now_unix, sign_assertion, sign_assertion_at, sign_content, verify_signature,
+    verify_signature_with,
+};

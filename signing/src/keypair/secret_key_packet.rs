@@ -98,7 +98,10 @@ fn read_packet(input: &[u8]) -> Result<(u8, &[u8], &[u8]), Error> {
 
 /// Decodes snapd's private-key file contents.
 pub fn decode(text: &[u8]) -> Result<RsaPrivateKey, Error> {
-    let packet = Zeroizing::new(decode_v1(text, "private key")?);
+    let packet = Zeroizing::new(decode_v1(
+        text,
+        ucore_assertions::openpgp::DataKind::PrivateKey,
+    )?);
     let (tag, body, rest) = read_packet(&packet)?;
     if tag != TAG_SECRET_KEY {
         return Err(bad(format!(
@@ -164,7 +167,11 @@ mod tests {
     #[test]
     fn damage_is_detected() {
         let text = encode(crate::test_keys::acme()).unwrap();
-        let mut raw = decode_v1(text.as_bytes(), "private key").unwrap();
+        let mut raw = decode_v1(
+            text.as_bytes(),
+            ucore_assertions::openpgp::DataKind::PrivateKey,
+        )
+        .unwrap();
         let n = raw.len();
         raw[n - 3] ^= 1; // inside u
         assert!(decode(encode_v1(&raw).as_bytes()).is_err());
@@ -173,7 +180,11 @@ mod tests {
         assert!(decode(b"").is_err());
         assert!(decode(b"AgAA").is_err());
         // every truncation fails cleanly
-        let raw = decode_v1(text.as_bytes(), "private key").unwrap();
+        let raw = decode_v1(
+            text.as_bytes(),
+            ucore_assertions::openpgp::DataKind::PrivateKey,
+        )
+        .unwrap();
         for cut in 0..raw.len() {
             assert!(decode(encode_v1(&raw[..cut]).as_bytes()).is_err());
         }

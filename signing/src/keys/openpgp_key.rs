@@ -1,16 +1,13 @@
 //! The canonical OpenPGP v4 public-key packet snapd derives key ids from (spec §3.2), and
 //! the pieces of packet syntax the secret-key files share with it.
 //!
-//! Once `ucore_assertions::openpgp` exposes the same encoding, [`key_id`] is cross-checked
-//! against it in the tests.
+//! The packet itself comes from `ucore_assertions::openpgp`; this module adds the header
+//! and MPI writers the secret-key files need.
 
-use base64::Engine as _;
-use sha3::Digest as _;
+use ucore_assertions::openpgp;
+pub use ucore_assertions::openpgp::SNAPD_KEY_CREATION_TIME;
 
 use super::rsa::RsaPublicKey;
-
-/// Creation time every snapd key packet carries: 2016-01-01T00:00:00Z.
-pub const SNAPD_KEY_CREATION_TIME: u32 = 0x5685_C180;
 
 /// Appends an OpenPGP MPI (bit count, then minimal big-endian bytes).
 pub(crate) fn push_mpi(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -39,86 +36,35 @@ pub(crate) fn push_new_header(out: &mut Vec<u8>, tag: u8, len: usize) {
     }
 }
 
-/// The body of the v4 RSA public-key packet: version, creation time, algorithm 1, n, e.
-pub(crate) fn public_key_body(key: &RsaPublicKey) -> Vec<u8> {
-    let mut body = Vec::with_capacity(key.size() + 16);
-    body.push(4);
-    body.extend_from_slice(&SNAPD_KEY_CREATION_TIME.to_be_bytes());
-    body.push(1);
-    push_mpi(&mut body, key.n());
-    push_mpi(&mut body, key.e());
-    body
+/// The snapd-canonical OpenPGP form of `key` (creation time 2016-01-01, algorithm RSA).
+pub(crate) fn to_openpgp(key: &RsaPublicKey) -> openpgp::PublicKey {
+    key.openpgp().clone()
 }
 
-/// The full packet (tag 6, new format).
-pub(crate) fn public_key_packet(key: &RsaPublicKey) -> Vec<u8> {
-    let body = public_key_body(key);
-    let mut out = Vec::with_capacity(body.len() + 6);
-    push_new_header(&mut out, 6, body.len());
-    out.extend_from_slice(&body);
-    out
+/// The body of the v4 RSA public-key packet: version, creation time, algorithm 1, n, e.
+pub(crate) fn public_key_body(key: &RsaPublicKey) -> Vec<u8> {
+    to_openpgp(key).body()
 }
 
 /// snapd's key id: unpadded base64url of SHA3-384(0x01 ‖ packet).
 pub(crate) fn key_id(key: &RsaPublicKey) -> String {
-    let mut h = sha3::Sha3_384::new();
-    h.update([1u8]);
-    h.update(public_key_packet(key));
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(h.finalize())
+    to_openpgp(key).key_id().as_str().to_string()
 }
 
-/// `encodeV1`: standard base64 of `0x01 ‖ packet`, 76-column lines joined by `\n`, no final
-/// newline.
-pub(crate) fn encode_v1(packet: &[u8]) -> String {
-    let mut raw = Vec::with_capacity(packet.len() + 1);
-    raw.push(1);
-    raw.extend_from_slice(packet);
-    let b64 = base64::engine::general_purpose::STANDARD.encode(&raw);
-    let mut out = String::with_capacity(b64.len() + b64.len() / 76 + 1);
-    for (i, chunk) in b64.as_bytes().chunks(76).enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        // base64 output is ASCII, chunks are valid UTF-8
-        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
-    }
-    out
-}
-
-/// The account-key body snapd writes for a key (`asserts.EncodePublicKey`).
+/// The account-key body (or `device-key` header) snapd writes for a key
+/// (`asserts.EncodePublicKey`).
 pub fn encode_public_key(key: &RsaPublicKey) -> String {
-    encode_v1(&public_key_packet(key))
+    openpgp::encode_public_key(&to_openpgp(key))
 }
 
-/// `decodeV1` up to the packet bytes: base64 (ignoring `\r`/`\n`), the version byte.
-/// `what` names the thing for snapd's messages (`signature`, `public key`, `private key`).
-pub(crate) fn decode_v1(text: &[u8], what: &'static str) -> Result<Vec<u8>, crate::Error> {
-    use crate::Error;
-    if text.is_empty() {
-        return Err(Error::DecodeV1 {
-            what,
-            reason: "no data".into(),
-        });
-    }
-    let clean: Vec<u8> = text
-        .iter()
-        .copied()
-        .filter(|&b| b != b'\n' && b != b'\r')
-        .collect();
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(&clean)
-        .map_err(|e| Error::DecodeV1 {
-            what,
-            reason: e.to_string(),
-        })?;
-    match raw.split_first() {
-        None => Err(Error::DecodeV1 {
-            what,
-            reason: "base64 without data".into(),
-        }),
-        Some((1, rest)) => Ok(rest.to_vec()),
-        Some((v, _)) => Err(Error::UnsupportedFormatVersion { what, version: *v }),
-    }
+/// `decodeV1` up to the packet bytes, with snapd's messages.
+pub(crate) fn decode_v1(text: &[u8], kind: openpgp::DataKind) -> Result<Vec<u8>, crate::Error> {
+    Ok(openpgp::v1::decode_v1_bytes(text, kind)?)
+}
+
+/// `encodeV1`: standard base64 of `0x01 ‖ packet` in 76-column lines.
+pub(crate) fn encode_v1(packet: &[u8]) -> String {
+    openpgp::encode_v1(packet)
 }
 
 #[cfg(test)]
@@ -151,11 +97,14 @@ mod tests {
     fn v1_round_trip() {
         let text = encode_v1(&[9u8; 100]);
         assert!(text.lines().all(|l| l.len() <= 76));
+        let kind = openpgp::DataKind::PublicKey;
+        assert_eq!(decode_v1(text.as_bytes(), kind).unwrap(), vec![9u8; 100]);
         assert_eq!(
-            decode_v1(text.as_bytes(), "public key").unwrap(),
-            vec![9u8; 100]
+            decode_v1(b"", openpgp::DataKind::PrivateKey)
+                .unwrap_err()
+                .to_string(),
+            "cannot decode private key: no data"
         );
-        assert!(decode_v1(b"", "public key").is_err());
-        assert!(decode_v1(b"AA==", "public key").is_err());
+        assert!(decode_v1(b"AA==", kind).is_err());
     }
 }

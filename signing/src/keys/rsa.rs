@@ -34,6 +34,7 @@ pub struct RsaPublicKey {
     n: Vec<u8>,
     e: Vec<u8>,
     key_id: OnceLock<String>,
+    openpgp: ucore_assertions::openpgp::PublicKey,
     rustcrypto: OnceLock<Option<rsa::PublicKey>>,
 }
 
@@ -112,16 +113,22 @@ impl RsaPublicKey {
                 reason: "invalid RSA public exponent".into(),
             });
         }
+        let openpgp = ucore_assertions::openpgp::PublicKey::new_snapd_rsa(&n, &e)?;
         Ok(Self {
             n,
             e,
             key_id: OnceLock::new(),
+            openpgp,
             rustcrypto: OnceLock::new(),
         })
     }
 
     fn from_rsa(k: &rsa::PublicKey) -> Result<Self, Error> {
         Self::from_components(&k.n_bytes(), &k.e_bytes())
+    }
+
+    pub(crate) fn openpgp(&self) -> &ucore_assertions::openpgp::PublicKey {
+        &self.openpgp
     }
 
     /// The modulus, big-endian without leading zeros.
@@ -150,6 +157,33 @@ impl RsaPublicKey {
     pub fn key_id(&self) -> &str {
         self.key_id
             .get_or_init(|| crate::keys::openpgp_key::key_id(self))
+    }
+
+    /// The key of an OpenPGP public-key packet (RSA only, as snapd).
+    pub fn from_openpgp(key: &ucore_assertions::openpgp::PublicKey) -> Result<Self, Error> {
+        let rsa = key.rsa().ok_or_else(|| Error::InvalidKey {
+            reason: format!(
+                "expected RSA public key, got instead: {}",
+                key.material().go_type()
+            ),
+        })?;
+        Self::from_components(rsa.n.value(), rsa.e.value())
+    }
+
+    /// The snapd-canonical OpenPGP public-key packet of this key.
+    pub fn to_openpgp(&self) -> ucore_assertions::openpgp::PublicKey {
+        crate::keys::openpgp_key::to_openpgp(self)
+    }
+
+    /// Decodes snapd's v1 text of a public key (an account-key body, a `device-key`
+    /// header), with snapd's errors.
+    pub fn from_snapd_text(text: &[u8]) -> Result<Self, Error> {
+        Self::from_openpgp(&ucore_assertions::openpgp::decode_public_key(text)?)
+    }
+
+    /// snapd's v1 text of this key (`asserts.EncodePublicKey`): an account-key body.
+    pub fn to_snapd_text(&self) -> String {
+        crate::keys::openpgp_key::encode_public_key(self)
     }
 
     /// Parses a PEM public key: PKCS#1 (`RSA PUBLIC KEY`) or SPKI (`PUBLIC KEY`).
@@ -238,11 +272,8 @@ impl RsaPublicKey {
             backend::ring_verify(&self.n, &self.e, hash, message, &sig)
         } else {
             let key = self.rustcrypto().ok_or(VerifyFailure::RsaVerification)?;
-            let digest = hash
-                .digest(&[message])
-                .ok_or(VerifyFailure::UnsupportedHash {
-                    id: hash.openpgp_id(),
-                })?;
+            let digest = crate::hash::digest(hash, &[message])
+                .ok_or(VerifyFailure::UnsupportedHash { id: hash.id() })?;
             backend::rustcrypto_verify_prehash(key, hash, &digest, &sig)
         }
     }
@@ -563,7 +594,7 @@ mod tests {
             HashAlgorithm::Sha256,
             HashAlgorithm::Sha384,
         ] {
-            let digest = h.digest(&[msg]).unwrap();
+            let digest = crate::hash::digest(h, &[msg]).unwrap();
             let sig = backend::rustcrypto_sign_prehash(&k.inner, h, &digest).unwrap();
             k.public_key().verify(h, msg, &sig).unwrap();
             k.public_key()
