@@ -101,6 +101,21 @@ pub enum Error {
         what: &'static str,
     },
 
+    /// snapd's `checkHeaders` refusal of a non-string scalar (Go `%v` of the value).
+    #[error("header {}: header values must be strings or nested lists or maps with strings as the only scalars: {value}", quote(.header))]
+    HeaderValueType {
+        /// The header.
+        header: String,
+        /// The value as Go prints it (`true`, `<nil>`).
+        value: String,
+    },
+    /// A headers JSON document that is not an object of headers.
+    #[error("invalid headers JSON: {reason}")]
+    InvalidHeadersJson {
+        /// Details.
+        reason: String,
+    },
+
     // ---- keypair stores ----
     /// snapd: `key id is empty`.
     #[error("key id is empty")]

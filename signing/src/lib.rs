@@ -8,6 +8,7 @@ mod backend;
 mod error;
 mod goquote;
 pub mod hash;
+pub mod json_headers;
 pub mod keys;
 pub mod signature;
 pub mod signer;
@@ -22,6 +23,7 @@ pub use keys::rsa::{RsaPrivateKey, RsaPublicKey};
 pub use signer::pkcs11::{Pkcs11Signer, Pkcs11Token};
 pub use signer::{FileSigner, Signer};
 pub mod keypair;
+pub use json_headers::builder_from_json;
 pub use keypair::{FsKeypairManager, KeypairManager, MemoryKeypairManager};
 pub use signature::{
     now_unix, sign_assertion, sign_assertion_at, sign_content, verify_signature,

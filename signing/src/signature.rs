@@ -131,7 +131,7 @@ mod tests {
     use super::*;
     use ucore_assertions::AssertionType;
 
-    const MODEL_ASSERT: &str = include_str!("../tests/data/selfmade/model.assert");
+    const MODEL_ASSERT: &str = include_str!("../../tests/data/assertions/selfmade/model.assert");
 
     fn model_builder() -> AssertionBuilder {
         // /work/shared/oracle/testdata/selfmade/model.json
