@@ -23,6 +23,9 @@ pub(crate) struct Fault {
     pub pos: Position,
 }
 
+/// A `volume-assignments` item: name, (volume, device) pairs, YAML path.
+pub(crate) type RawAssignment = (String, Vec<(String, Option<String>)>, String);
+
 /// The decoded document before snapd's implicit values: volumes keep their YAML order of
 /// structures; a null volume stanza is `None`.
 #[derive(Debug, Default)]
@@ -32,7 +35,7 @@ pub(crate) struct RawInfo {
     pub defaults: BTreeMap<String, Option<Node>>,
     pub connections: Vec<(Option<ConnectionEnd>, Option<ConnectionEnd>, String)>,
     pub kernel_cmdline: KernelCmdline,
-    pub volume_assignments: Vec<(String, Vec<(String, Option<String>)>, String)>,
+    pub volume_assignments: Vec<RawAssignment>,
 }
 
 pub(crate) struct Decoder {
@@ -556,7 +559,7 @@ pub(crate) fn normalize_stanza(
     }
     match first_error {
         None => Ok(out),
-        Some(e) => Err((ConfigValue::Map(out).go_display(), e)),
+        Some(e) => Err((ConfigValue::Map(out).go_q(), e)),
     }
 }
 

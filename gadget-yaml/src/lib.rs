@@ -68,7 +68,7 @@ mod validate;
 mod yaml;
 
 pub use error::{GadgetError, Position, Stage};
-pub use image::{ImageOptions, write_image};
+pub use image::{ImageOptions, SECTOR_SIZE, image_size, write_image};
 pub use info::{
     CORE_SNAP_ID, Connection, ConnectionEnd, GadgetInfo, KernelCmdline, Volume, VolumeAssignment,
     VolumeContent, VolumeStructure, VolumeUpdate,

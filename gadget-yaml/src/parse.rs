@@ -98,11 +98,7 @@ impl GadgetInfo {
                     fail(
                         &info,
                         Failure::new(
-                            format!(
-                                "default value {} of {}: {leaf}",
-                                go_quote(&shown),
-                                go_quote(key)
-                            ),
+                            format!("default value {shown} of {}: {leaf}", go_quote(key)),
                             path.clone(),
                         ),
                     )

@@ -121,19 +121,17 @@ pub fn validate(
     };
     for (vname, v) in &info.volumes {
         for (i, s) in v.structures.iter().enumerate() {
-            if s.role.is_empty() && !s.label.is_empty() {
-                if let Some(l) = reserved.iter().find(|l| has_label(s, l)) {
-                    let _ = l;
-                    return Err(info.fail_validate(
-                        format!(
-                            "invalid volume {}: invalid structure {}: label {} is reserved",
-                            go_quote(vname),
-                            structure_label(i, &s.name),
-                            go_quote(&s.label)
-                        ),
-                        format!("{}.filesystem-label", s.yaml_path()),
-                    ));
-                }
+            if s.role.is_empty() && !s.label.is_empty() && reserved.iter().any(|l| has_label(s, l))
+            {
+                return Err(info.fail_validate(
+                    format!(
+                        "invalid volume {}: invalid structure {}: label {} is reserved",
+                        go_quote(vname),
+                        structure_label(i, &s.name),
+                        go_quote(&s.label)
+                    ),
+                    format!("{}.filesystem-label", s.yaml_path()),
+                ));
             }
         }
         if v.schema == "emmc" {

@@ -132,10 +132,7 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
         }
     }
 
-    loop {
-        let Some(next) = parser.next_event() else {
-            break;
-        };
+    while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| SyntaxError {
             message: e.info().to_string(),
             pos: Position {
@@ -324,7 +321,7 @@ impl Serialize for ConfigValue {
 }
 
 impl ConfigValue {
-    /// Go's `%v` rendering of a scalar, used in snapd's `defaults` messages.
+    /// Go's `%v` rendering, used in snapd's `non-string key` message.
     pub(crate) fn go_display(&self) -> String {
         match self {
             ConfigValue::Null => "<nil>".into(),
@@ -349,6 +346,53 @@ impl ConfigValue {
             ),
         }
     }
+
+    /// Go's `%q` rendering (`map["a":<nil>]`, `%!q(bool=true)`, ints as quoted runes), used
+    /// in snapd's `default value %q of %q` message.
+    pub(crate) fn go_q(&self) -> String {
+        match self {
+            ConfigValue::Null => "<nil>".into(),
+            ConfigValue::Bool(b) => format!("%!q(bool={b})"),
+            ConfigValue::Int(i) => go_quote_rune(*i),
+            ConfigValue::Uint(u) => go_quote_rune(i64::try_from(*u).unwrap_or(-1)),
+            ConfigValue::Float(f) => format!("%!q(float64={})", go_float(*f)),
+            ConfigValue::String(t) => crate::error::go_quote(t),
+            ConfigValue::List(l) => format!(
+                "[{}]",
+                l.iter().map(|v| v.go_q()).collect::<Vec<_>>().join(" ")
+            ),
+            ConfigValue::Map(m) => format!(
+                "map[{}]",
+                m.iter()
+                    .map(|(k, v)| format!("{}:{}", crate::error::go_quote(k), v.go_q()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        }
+    }
+}
+
+/// `strconv.QuoteRune`.
+fn go_quote_rune(i: i64) -> String {
+    let c = u32::try_from(i)
+        .ok()
+        .and_then(char::from_u32)
+        .unwrap_or('\u{FFFD}');
+    let body = match c {
+        '\u{7}' => "\\a".to_string(),
+        '\u{8}' => "\\b".to_string(),
+        '\u{c}' => "\\f".to_string(),
+        '\n' => "\\n".to_string(),
+        '\r' => "\\r".to_string(),
+        '\t' => "\\t".to_string(),
+        '\u{b}' => "\\v".to_string(),
+        '\\' => "\\\\".to_string(),
+        '\'' => "\\'".to_string(),
+        c if (c as u32) < 0x20 || c as u32 == 0x7f => format!("\\x{:02x}", c as u32),
+        c if c.is_control() => format!("\\u{:04x}", c as u32),
+        c => c.to_string(),
+    };
+    format!("'{body}'")
 }
 
 fn go_float(f: f64) -> String {
