@@ -465,4 +465,126 @@ mod tests {
         assert_eq!(a.signature(), b"AXNpZw==\n");
         assert_eq!(a.to_owned().body(), Some("ab\n\ncd"));
     }
+
+    fn decode_err(text: &str) -> String {
+        AssertionRef::decode(text.as_bytes())
+            .unwrap_err()
+            .to_string()
+    }
+
+    /// §1.4: single-assertion `Decode` splits at the last `\n\n`.
+    #[test]
+    fn decode_splitting() {
+        assert_eq!(
+            decode_err("type: account"),
+            "assertion content/signature separator not found"
+        );
+        // A file ending in a blank line: the signature is taken as the body.
+        assert_eq!(
+            decode_err(&format!("{}\n\n", account(""))),
+            "assertion body length and declared body-length don't match: 8 != 0"
+        );
+        assert_eq!(
+            decode_err(&account("").replace("AXNpZw==", "")),
+            "empty assertion signature"
+        );
+        assert!(
+            decode_err("a: b\n\n")
+                .starts_with("assertion: \"sign-key-sha3-384\" header is mandatory")
+        );
+    }
+
+    /// §1.3: the checks run in snapd's order; the first failure wins.
+    #[test]
+    fn assemble_order_and_texts() {
+        let k = KEY;
+        let cases = [
+            (
+                format!("type: x\nbody-length: a\n\nAXNpZw=="),
+                r#"assertion: "body-length" header is not an integer: a"#.to_owned(),
+            ),
+            (
+                format!("type: x\n\nAXNpZw=="),
+                r#"assertion: "sign-key-sha3-384" header is mandatory"#.to_owned(),
+            ),
+            (
+                format!("type: x\nsign-key-sha3-384: {k}\n\nAXNpZw=="),
+                r#"unknown assertion type: "x""#.to_owned(),
+            ),
+            (
+                format!("sign-key-sha3-384: {k}\n\nAXNpZw=="),
+                r#"assertion: "type" header is mandatory"#.to_owned(),
+            ),
+            (
+                format!("type: confdb-schema\nsign-key-sha3-384: {k}\n\nAXNpZw=="),
+                "assertion confdb-schema: body must contain JSON".to_owned(),
+            ),
+            (
+                format!("type: account\nsign-key-sha3-384: {k}\n\nAXNpZw=="),
+                r#"assertion: "authority-id" header is mandatory"#.to_owned(),
+            ),
+            (
+                format!(
+                    "type: serial-request\nauthority-id: a\nsign-key-sha3-384: {k}\n\nAXNpZw=="
+                ),
+                r#""serial-request" assertion cannot have authority-id set"#.to_owned(),
+            ),
+            (
+                format!(
+                    "type: account\nauthority-id: a\nformat: -1\nsign-key-sha3-384: {k}\n\nAXNpZw=="
+                ),
+                "assertion: format should be positive: -1".to_owned(),
+            ),
+            (
+                format!(
+                    "type: account\nauthority-id: a\nrevision: -1\nsign-key-sha3-384: {k}\n\nAXNpZw=="
+                ),
+                r#"assertion account: "account-id" header is mandatory"#.to_owned(),
+            ),
+            (
+                format!(
+                    "type: account\nauthority-id: a\naccount-id: b\nrevision: -1\nsign-key-sha3-384: {k}\n\nAXNpZw=="
+                ),
+                "assertion: revision should be positive: -1".to_owned(),
+            ),
+        ];
+        assert_eq!(
+            AssertionRef::decode(b"type: x\nbody-length: 1\n\n\xff\n\nAXNpZw==")
+                .unwrap_err()
+                .to_string(),
+            "assertion body is not utf8"
+        );
+        for (text, want) in cases {
+            let got = AssertionRef::decode(text.as_bytes()).unwrap_err();
+            assert_eq!(got.to_string(), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn errors_carry_structure() {
+        let text = format!(
+            "type: account\nauthority-id: a\naccount-id: b/c\nsign-key-sha3-384: {KEY}\n\nAXNpZw=="
+        );
+        let err = AssertionRef::decode(text.as_bytes()).unwrap_err();
+        assert!(matches!(
+            &err,
+            Error::Type {
+                assertion_type: "account",
+                ..
+            }
+        ));
+        assert!(
+            matches!(err.root_cause(), Error::PrimaryKeySlash { name } if name == "account-id")
+        );
+    }
+
+    #[test]
+    fn unsupported_format_still_decodes() {
+        let text = format!(
+            "type: model\nauthority-id: a\nformat: 3\nseries: 16\nbrand-id: a\nmodel: m\nsign-key-sha3-384: {KEY}\n\nAXNpZw=="
+        );
+        let a = AssertionRef::decode(text.as_bytes()).unwrap();
+        assert_eq!(a.format(), 3);
+        assert!(!a.supported_format());
+    }
 }
