@@ -314,3 +314,80 @@ pub struct VolumeAssignment {
     /// Volume name to device path.
     pub assignments: BTreeMap<String, String>,
 }
+
+impl Volume {
+    /// snapd's `minStructureOffset`: the earliest start structure `index` (in disk order)
+    /// may have on a disk, given the `min-size` of the structures before it.
+    pub fn min_structure_offset(&self, index: usize) -> u64 {
+        let Some(s) = self.structures.get(index) else {
+            return 0;
+        };
+        if let Some(o) = s.offset {
+            return o;
+        }
+        let mut sum: u64 = 0;
+        for prev in self.structures[..index].iter().rev() {
+            sum = sum.saturating_add(prev.min_size);
+            if let Some(o) = prev.offset {
+                return o.saturating_add(sum);
+            }
+        }
+        0
+    }
+
+    /// snapd's `maxStructureOffset`: the latest start, `None` when unbounded.
+    pub fn max_structure_offset(&self, index: usize) -> Option<u64> {
+        let s = self.structures.get(index)?;
+        if let Some(o) = s.offset {
+            return Some(o);
+        }
+        let partial_size = self.has_partial("size");
+        // (a) Walking back with the maximum sizes.
+        let mut back: Option<u64> = None;
+        let mut sum: u64 = 0;
+        for prev in self.structures[..index].iter().rev() {
+            if partial_size && prev.size == 0 {
+                back = None;
+                break;
+            }
+            sum = sum.saturating_add(prev.size);
+            if let Some(o) = prev.offset {
+                back = Some(o.saturating_add(sum));
+                break;
+            }
+        }
+        // (b) Walking forward with the minimum sizes, to the next fixed offset.
+        let mut forward: Option<u64> = None;
+        let mut sum: u64 = 0;
+        for next in &self.structures[index..] {
+            if let Some(o) = next.offset {
+                forward = Some(o.saturating_sub(sum));
+                break;
+            }
+            sum = sum.saturating_add(next.min_size);
+        }
+        match (back, forward) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// snapd's `CheckValidStartOffset`: whether structure `index` may start at `offset`.
+    pub fn check_valid_start_offset(&self, offset: u64, index: usize) -> Result<(), String> {
+        use crate::quantity::iec_string;
+        let min = self.min_structure_offset(index);
+        let max = self.max_structure_offset(index);
+        if offset >= min && max.is_none_or(|m| offset <= m) {
+            return Ok(());
+        }
+        let max_text = match max {
+            Some(m) => format!("{m} ({})", iec_string(m)),
+            None => "unbounded".into(),
+        };
+        Err(format!(
+            "offset {offset} ({}) is not in the valid gadget interval (min: {min} ({}): max: {max_text})",
+            iec_string(offset),
+            iec_string(min)
+        ))
+    }
+}
