@@ -500,11 +500,11 @@ mod tests {
         let k = KEY;
         let cases = [
             (
-                format!("type: x\nbody-length: a\n\nAXNpZw=="),
+                "type: x\nbody-length: a\n\nAXNpZw==".to_owned(),
                 r#"assertion: "body-length" header is not an integer: a"#.to_owned(),
             ),
             (
-                format!("type: x\n\nAXNpZw=="),
+                "type: x\n\nAXNpZw==".to_owned(),
                 r#"assertion: "sign-key-sha3-384" header is mandatory"#.to_owned(),
             ),
             (
