@@ -47,17 +47,16 @@ pub fn check_exists_string<'m>(
     name: &str,
     context: &str,
 ) -> Result<&'m str, Error> {
-    let (name_s, context_s) = ctx(name, context);
     match m.lookup(name) {
-        None => Err(Error::Mandatory {
-            name: name_s,
-            context: context_s,
-        }),
         Some(HeaderValue::String(s)) => Ok(s),
-        Some(_) => Err(Error::NotString {
-            name: name_s,
-            context: context_s,
-        }),
+        None => {
+            let (name, context) = ctx(name, context);
+            Err(Error::Mandatory { name, context })
+        }
+        Some(_) => {
+            let (name, context) = ctx(name, context);
+            Err(Error::NotString { name, context })
+        }
     }
 }
 
@@ -202,25 +201,30 @@ pub fn check_int_with_default(m: &impl Lookup, name: &str, default: i64) -> Resu
 /// zeros).
 pub fn check_uint(m: &impl Lookup, name: &str) -> Result<u64, Error> {
     let s = check_not_empty_string(m, name, HEADER)?;
-    let (name_s, context) = ctx(name, HEADER);
-    let n = go_parse_uint(s.as_bytes()).map_err(|e| match e {
-        NumError::Range => Error::OutOfRange {
-            name: name_s.clone(),
-            context: context.clone(),
-            value: s.to_owned(),
-        },
-        NumError::Syntax => Error::NotUnsignedInteger {
-            name: name_s.clone(),
-            context: context.clone(),
-            value: s.to_owned(),
-        },
-    })?;
+    let fail = |e: Option<NumError>| {
+        let (name, context) = ctx(name, HEADER);
+        let value = s.to_owned();
+        match e {
+            Some(NumError::Range) => Error::OutOfRange {
+                name,
+                context,
+                value,
+            },
+            Some(NumError::Syntax) => Error::NotUnsignedInteger {
+                name,
+                context,
+                value,
+            },
+            None => Error::PrefixZeros {
+                name,
+                context,
+                value,
+            },
+        }
+    };
+    let n = go_parse_uint(s.as_bytes()).map_err(|e| fail(Some(e)))?;
     if s.len() > 1 && s.starts_with('0') {
-        return Err(Error::PrefixZeros {
-            name: name_s,
-            context,
-            value: s.to_owned(),
-        });
+        return Err(fail(None));
     }
     Ok(n)
 }
@@ -271,6 +275,25 @@ pub fn check_optional_rfc3339_date(
 /// Go `base64.RawURLEncoding.DecodeString`: `\r` and `\n` are skipped, no padding,
 /// non-zero trailing bits accepted. The error is Go's `CorruptInputError` offset.
 pub fn decode_base64url_nopad(s: &str) -> Result<Vec<u8>, usize> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    base64url_nopad(s, |b| out.extend_from_slice(b))?;
+    Ok(out)
+}
+
+/// The decoded length of [`decode_base64url_nopad`], without allocating.
+pub fn base64url_nopad_len(s: &str) -> Result<usize, usize> {
+    let plain = s
+        .bytes()
+        .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+    if plain && s.len() % 4 != 1 {
+        return Ok(s.len() * 3 / 4);
+    }
+    let mut n = 0;
+    base64url_nopad(s, |b| n += b.len())?;
+    Ok(n)
+}
+
+fn base64url_nopad(s: &str, mut sink: impl FnMut(&[u8])) -> Result<(), usize> {
     fn value(c: u8) -> Option<u32> {
         Some(match c {
             b'A'..=b'Z' => c - b'A',
@@ -282,7 +305,6 @@ pub fn decode_base64url_nopad(s: &str) -> Result<Vec<u8>, usize> {
         } as u32)
     }
     let src = s.as_bytes();
-    let mut out = Vec::with_capacity(src.len() * 3 / 4);
     let mut si = 0;
     loop {
         let mut quantum = [0u32; 4];
@@ -302,11 +324,11 @@ pub fn decode_base64url_nopad(s: &str) -> Result<Vec<u8>, usize> {
         let v = (quantum[0] << 18) | (quantum[1] << 12) | (quantum[2] << 6) | quantum[3];
         let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
         match j {
-            0 => return Ok(out),
-            4 => out.extend_from_slice(&bytes),
+            0 => return Ok(()),
+            4 => sink(&bytes),
             _ => {
-                out.extend_from_slice(&bytes[..j - 1]);
-                return Ok(out);
+                sink(&bytes[..j - 1]);
+                return Ok(());
             }
         }
     }
@@ -327,6 +349,22 @@ pub fn check_digest(m: &impl Lookup, name: &str, size: usize) -> Result<Vec<u8>,
         });
     }
     Ok(b)
+}
+
+/// [`check_digest`] without keeping the bytes (no allocation on success).
+pub fn check_digest_valid(m: &impl Lookup, name: &str, size: usize) -> Result<(), Error> {
+    let s = check_not_empty_string(m, name, HEADER)?;
+    let len = base64url_nopad_len(s).map_err(|offset| Error::DigestUndecodable {
+        name: name.to_owned(),
+        offset,
+    })?;
+    if len != size {
+        return Err(Error::DigestBitLength {
+            name: name.to_owned(),
+            bits: len * 8,
+        });
+    }
+    Ok(())
 }
 
 /// A list of strings, each matching `pattern` if given (snapd

@@ -136,6 +136,13 @@ impl<'a> Headers<'a> {
         }
     }
 
+    /// No headers, with room for `n`.
+    pub fn with_capacity(n: usize) -> Self {
+        Headers {
+            entries: Vec::with_capacity(n),
+        }
+    }
+
     /// Parses a header block (§1.2). Errors carry no `parsing assertion headers: `
     /// prefix; [`crate::AssertionRef::decode`] adds it.
     pub fn parse(text: &'a [u8]) -> Result<Self, crate::Error> {

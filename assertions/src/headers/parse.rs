@@ -16,8 +16,8 @@ use crate::Error;
 /// give `n + 1` lines), with one line of look-ahead.
 struct Lines<'a> {
     text: &'a str,
-    /// Start of the next line, or `None` when all lines were taken.
-    pos: Option<usize>,
+    /// The next line and the start of the one after it (`None`: it was the last).
+    next: Option<(&'a str, Option<usize>)>,
     /// Number of lines taken so far.
     taken: usize,
 }
@@ -26,28 +26,26 @@ impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
         Lines {
             text,
-            pos: Some(0),
+            next: Some(Self::line_at(text, 0)),
             taken: 0,
         }
     }
 
+    fn line_at(text: &'a str, pos: usize) -> (&'a str, Option<usize>) {
+        let rest = text.get(pos..).unwrap_or_default();
+        match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => (&rest[..i], Some(pos + i + 1)),
+            None => (rest, None),
+        }
+    }
+
     fn peek(&self) -> Option<&'a str> {
-        let pos = self.pos?;
-        let rest = self.text.get(pos..)?;
-        Some(match memchr::memchr(b'\n', rest.as_bytes()) {
-            Some(i) => &rest[..i],
-            None => rest,
-        })
+        self.next.map(|(line, _)| line)
     }
 
     fn next_line(&mut self) -> Option<&'a str> {
-        let line = self.peek()?;
-        let end = self.pos.unwrap_or(0) + line.len();
-        self.pos = if end < self.text.len() {
-            Some(end + 1)
-        } else {
-            None
-        };
+        let (line, after) = self.next?;
+        self.next = after.map(|pos| Self::line_at(self.text, pos));
         self.taken += 1;
         Some(line)
     }
@@ -61,23 +59,38 @@ fn has_prefix(line: &str, base: usize, tail: &str) -> bool {
         && &b[base..base + tail.len()] == tail.as_bytes()
 }
 
+/// Parser-internal result: the error is boxed so results stay small on the hot
+/// path.
+type PResult<T> = Result<T, Box<Error>>;
+
+fn fail<T>(e: Error) -> PResult<T> {
+    Err(Box::new(e))
+}
+
 /// Parses a header block.
 pub(crate) fn parse_headers(text: &[u8]) -> Result<Headers<'_>, Error> {
-    let text = std::str::from_utf8(text).map_err(|_| Error::HeaderNotUtf8)?;
-    let mut headers = Headers::new();
-    // Duplicate check: linear for the usual handful of headers, a set beyond.
-    let mut names: Vec<&str> = Vec::new();
+    parse_block(text).map_err(|e| *e)
+}
+
+fn parse_block(text: &[u8]) -> PResult<Headers<'_>> {
+    let text = std::str::from_utf8(text).map_err(|_| Box::new(Error::HeaderNotUtf8))?;
+    let mut headers = Headers::with_capacity(16);
+    // Duplicate check: linear over a stack array for the usual handful of
+    // headers, a set beyond.
+    const SMALL: usize = 32;
+    let mut names: [&str; SMALL] = [""; SMALL];
+    let mut count = 0;
     let mut seen: Option<HashSet<&str>> = None;
     let mut lines = Lines::new(text);
     while let Some(entry) = lines.next_line() {
         let Some(colon) = memchr::memchr(b':', entry.as_bytes()) else {
-            return Err(Error::HeaderMissingSeparator {
+            return fail(Error::HeaderMissingSeparator {
                 line: entry.to_owned(),
             });
         };
         let name = &entry[..colon];
         if !is_valid_header_name(name) {
-            return Err(Error::InvalidHeaderName {
+            return fail(Error::InvalidHeaderName {
                 name: name.to_owned(),
             });
         }
@@ -85,16 +98,20 @@ pub(crate) fn parse_headers(text: &[u8]) -> Result<Headers<'_>, Error> {
         let repeated = match &mut seen {
             Some(set) => !set.insert(name),
             None => {
-                let dup = names.contains(&name);
-                names.push(name);
-                if names.len() > 32 {
-                    seen = Some(names.drain(..).collect());
+                let dup = names[..count].contains(&name);
+                if count < SMALL {
+                    names[count] = name;
+                    count += 1;
+                } else {
+                    let mut set: HashSet<&str> = names.iter().copied().collect();
+                    set.insert(name);
+                    seen = Some(set);
                 }
                 dup
             }
         };
         if repeated {
-            return Err(Error::RepeatedHeader {
+            return fail(Error::RepeatedHeader {
                 name: name.to_owned(),
             });
         }
@@ -103,13 +120,14 @@ pub(crate) fn parse_headers(text: &[u8]) -> Result<Headers<'_>, Error> {
     Ok(headers)
 }
 
+#[inline]
 fn parse_entry<'a>(
     consumed: usize,
     entry: &'a str,
     lines: &mut Lines<'a>,
     base: usize,
     depth: usize,
-) -> Result<HeaderValue<'a>, Error> {
+) -> PResult<HeaderValue<'a>> {
     if consumed == entry.len() {
         if let Some(next) = lines.peek()
             && has_prefix(next, base, "  ")
@@ -117,7 +135,7 @@ fn parse_entry<'a>(
             let rest = &next.as_bytes()[base + 2..];
             if rest.first() == Some(&b'-') || rest.first().is_some_and(|&c| c != b' ') {
                 if depth >= MAX_NESTING_DEPTH {
-                    return Err(Error::NestingTooDeep {
+                    return fail(Error::NestingTooDeep {
                         max: MAX_NESTING_DEPTH,
                         line: lines.taken + 1,
                     });
@@ -132,7 +150,7 @@ fn parse_entry<'a>(
         return parse_multiline_text(entry, lines, base + 4);
     }
     if entry.as_bytes().get(consumed) != Some(&b' ') {
-        return Err(Error::HeaderMissingSpace {
+        return fail(Error::HeaderMissingSpace {
             line: entry.to_owned(),
         });
     }
@@ -143,14 +161,14 @@ fn parse_multiline_text<'a>(
     intro: &'a str,
     lines: &mut Lines<'a>,
     indent: usize,
-) -> Result<HeaderValue<'a>, Error> {
+) -> PResult<HeaderValue<'a>> {
     let first = match lines.peek() {
         Some(line) if has_prefix(line, indent, "") => {
             lines.next_line();
             &line[indent..]
         }
         next => {
-            return Err(Error::MultilinePrefix {
+            return fail(Error::MultilinePrefix {
                 indent,
                 intro: intro.to_owned(),
                 next: next.map(str::to_owned),
@@ -173,11 +191,7 @@ fn parse_multiline_text<'a>(
     }))
 }
 
-fn parse_list<'a>(
-    lines: &mut Lines<'a>,
-    base: usize,
-    depth: usize,
-) -> Result<HeaderValue<'a>, Error> {
+fn parse_list<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<HeaderValue<'a>> {
     let mut items = Vec::new();
     while let Some(line) = lines.peek() {
         if !has_prefix(line, base, "  -") {
@@ -189,11 +203,7 @@ fn parse_list<'a>(
     Ok(HeaderValue::List(items))
 }
 
-fn parse_map<'a>(
-    lines: &mut Lines<'a>,
-    base: usize,
-    depth: usize,
-) -> Result<HeaderValue<'a>, Error> {
+fn parse_map<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<HeaderValue<'a>> {
     let mut map = BTreeMap::new();
     let prefix_len = base + 2;
     while let Some(line) = lines.peek() {
@@ -203,19 +213,19 @@ fn parse_map<'a>(
         lines.next_line();
         let entry = &line[prefix_len..];
         let Some(colon) = memchr::memchr(b':', entry.as_bytes()) else {
-            return Err(Error::MapMissingSeparator {
+            return fail(Error::MapMissingSeparator {
                 entry: entry.to_owned(),
             });
         };
         let key = &entry[..colon];
         if !is_valid_header_name(key) {
-            return Err(Error::InvalidMapKey {
+            return fail(Error::InvalidMapKey {
                 key: key.to_owned(),
             });
         }
         let value = parse_entry(prefix_len + colon + 1, line, lines, prefix_len, depth)?;
         if map.insert(Cow::Borrowed(key), value).is_some() {
-            return Err(Error::RepeatedMapEntry {
+            return fail(Error::RepeatedMapEntry {
                 key: key.to_owned(),
             });
         }
