@@ -177,10 +177,234 @@ pub enum Error {
         reason: String,
     },
 
+    // ---- database ----
+    /// snapd `UnsupportedFormatError`.
+    #[error("proposed {} assertion has format {format} but {max} is latest supported{}", quote(.assertion_type), if *.update { " (current not updated)" } else { "" })]
+    UnsupportedFormat {
+        /// Type name.
+        assertion_type: String,
+        /// The assertion's format.
+        format: i64,
+        /// The newest format this implementation knows.
+        max: i64,
+        /// Whether a current revision exists (and stays).
+        update: bool,
+    },
+    /// No account-key with the signing key id is known.
+    #[error("no matching public key {} for signature by {}", quote(.key_id), quote(.authority_id))]
+    NoMatchingPublicKey {
+        /// `sign-key-sha3-384`.
+        key_id: String,
+        /// `authority-id`.
+        authority_id: String,
+    },
+    /// The signing key belongs to another account.
+    #[error("error finding matching public key for signature: found public key {} from {} but expected it from: {authority_id}", quote(.key_id), quote(.account_id))]
+    PublicKeyOfOtherAccount {
+        /// `sign-key-sha3-384`.
+        key_id: String,
+        /// The account the key belongs to.
+        account_id: String,
+        /// `authority-id`.
+        authority_id: String,
+    },
+    /// A no-authority type the database cannot check (serial-request, …).
+    #[error("cannot check no-authority assertion type {}", quote(.assertion_type))]
+    CannotCheckNoAuthority {
+        /// Type name.
+        assertion_type: String,
+    },
+    /// The signing key is outside its validity window at check time.
+    #[error("assertion is signed with expired public key {} from {}: current time is {now} but key is valid {}", quote(.key_id), quote(.account_id), match .until { Some(u) => format!("during [{}, {u})", .since), None => format!("from {}", .since) })]
+    ExpiredKey {
+        /// The key id.
+        key_id: String,
+        /// Its account.
+        account_id: String,
+        /// The check time (Go RFC 3339).
+        now: String,
+        /// `since` (Go RFC 3339).
+        since: String,
+        /// `until` (Go RFC 3339), if any.
+        until: Option<String>,
+    },
+    /// `authority-id` differs from the key's account.
+    #[error("assertion authority {} does not match public key from {}", quote(.authority_id), quote(.account_id))]
+    AuthorityMismatch {
+        /// `authority-id`.
+        authority_id: String,
+        /// The key's account.
+        account_id: String,
+    },
+    /// The account-key's `constraints` do not allow this assertion.
+    #[error("assertion does not match signing constraints for public key {} from {}", quote(.key_id), quote(.account_id))]
+    ConstraintsMismatch {
+        /// The key id.
+        key_id: String,
+        /// Its account.
+        account_id: String,
+    },
+    /// A timestamp outside the signing key's validity (Go `%q` of `time.Time`).
+    #[error("{assertion_type} assertion timestamp \"{timestamp}\" outside of signing key validity (key valid since \"{since}\"{})", .until.as_ref().map(|u| format!(" until \"{u}\"")).unwrap_or_default())]
+    TimestampOutsideKeyValidity {
+        /// Type name.
+        assertion_type: String,
+        /// The timestamp, as Go's `Time.String()`.
+        timestamp: String,
+        /// Key `since`, as Go's `Time.String()`.
+        since: String,
+        /// Key `until`, as Go's `Time.String()`.
+        until: Option<String>,
+    },
+    /// A cross-assertion consistency rule failed (§4).
+    #[error(transparent)]
+    Inconsistent(#[from] Inconsistency),
+    /// The primary key is taken by a trusted or predefined assertion.
+    #[error("cannot add {} assertion with primary key clashing with a {set} assertion: [{}]", quote(.assertion_type), .primary_key.join(" "))]
+    PrimaryKeyClash {
+        /// Type name.
+        assertion_type: String,
+        /// `trusted` or `predefined`.
+        set: &'static str,
+        /// The primary key.
+        primary_key: Vec<String>,
+    },
+    /// snapd `RevisionError` (`IsUnaccceptedUpdate`).
+    #[error("{}", revision_message(*.used, *.current))]
+    Revision {
+        /// The revision offered.
+        used: i64,
+        /// The current revision.
+        current: i64,
+    },
+    /// snapd `NotFoundError`.
+    #[error("{description} not found")]
+    NotFound {
+        /// `model (m; series:16 brand-id:b)` or `model assertion`.
+        description: String,
+    },
+    /// A lookup without a full primary key.
+    #[error("must provide primary key: {name}")]
+    MissingPrimaryKey {
+        /// The missing key.
+        name: String,
+    },
+    /// Trusted assertions must be accounts or account-keys.
+    #[error(
+        "cannot predefine trusted assertions that are not account-key or account: {assertion_type}"
+    )]
+    InvalidTrusted {
+        /// Type name.
+        assertion_type: String,
+    },
+    /// A type with no primary key cannot be stored.
+    #[error("internal error: assertion type {} has no primary key", quote(.assertion_type))]
+    NoPrimaryKey {
+        /// Type name.
+        assertion_type: String,
+    },
+
     // ---- signatures ----
     /// snapd: `failed signature verification: %v`.
     #[error("failed signature verification: {0}")]
     SignatureVerification(#[source] VerifyFailure),
+}
+
+fn revision_message(used: i64, current: i64) -> String {
+    if used < 0 || current < 0 {
+        "assertion revision is unknown".to_string()
+    } else if used == current {
+        format!("revision {used} is already the current revision")
+    } else if used < current {
+        format!("revision {used} is older than current revision {current}")
+    } else {
+        format!("revision {used} is more recent than current revision {current}")
+    }
+}
+
+/// A cross-assertion consistency failure (snapd's `checkConsistency`), with snapd's text.
+/// `subject` is snapd's description of the assertion (`account-key assertion for "acme"`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Inconsistency {
+    /// The authority is not a trusted account.
+    #[error("{subject} is not signed by a directly trusted authority: {authority_id}")]
+    NotDirectlyTrusted {
+        /// snapd's description of the assertion.
+        subject: String,
+        /// `authority-id`.
+        authority_id: String,
+    },
+    /// A referenced account is missing.
+    #[error("{subject} does not have a matching account assertion{}", .role.map(|r| format!(" for the {r} {}", quote(.account_id))).unwrap_or_default())]
+    MissingAccount {
+        /// snapd's description of the assertion.
+        subject: String,
+        /// `operator`, `publisher`, `developer`, or none.
+        role: Option<&'static str>,
+        /// The account id.
+        account_id: String,
+    },
+    /// A referenced assertion of another type is missing.
+    #[error("{subject} does not have a matching {prerequisite} assertion")]
+    MissingPrerequisite {
+        /// snapd's description of the assertion.
+        subject: String,
+        /// The missing type.
+        prerequisite: &'static str,
+    },
+    /// A snap-revision by someone who is neither the store nor a revision authority.
+    #[error("{subject} is not signed by a store: {authority_id}")]
+    NotSignedByStore {
+        /// snapd's description of the assertion.
+        subject: String,
+        /// `authority-id`.
+        authority_id: String,
+    },
+    /// A snap-revision whose provenance/revision no revision-authority allows.
+    #[error("snap-revision assertion with provenance {} for snap id {} is not signed by an authorized authority: {authority_id}", quote(.provenance), quote(.snap_id))]
+    RevisionAuthority {
+        /// The provenance.
+        provenance: String,
+        /// The snap id.
+        snap_id: String,
+        /// `authority-id`.
+        authority_id: String,
+    },
+    /// Two keys of one account with the same name.
+    #[error("account-key assertion for {} with ID {} has the same name {} as existing ID {}", quote(.account_id), quote(.key_id), quote(.name), quote(.existing_key_id))]
+    DuplicateKeyName {
+        /// The account.
+        account_id: String,
+        /// The new key.
+        key_id: String,
+        /// The shared name.
+        name: String,
+        /// The key already there.
+        existing_key_id: String,
+    },
+    /// A serial signed by someone the model does not list in `serial-authority`.
+    #[error("serial with authority {} different from brand {} without model assertion with serial-authority set to to allow for them", quote(.authority_id), quote(.brand_id))]
+    SerialAuthority {
+        /// `authority-id`.
+        authority_id: String,
+        /// `brand-id`.
+        brand_id: String,
+    },
+    /// A snap-developer signed by neither its publisher nor a trusted authority.
+    #[error("snap-developer must be signed by the publisher or a trusted authority but got authority {} and publisher {}", quote(.authority_id), quote(.publisher_id))]
+    SnapDeveloperAuthority {
+        /// `authority-id`.
+        authority_id: String,
+        /// `publisher-id`.
+        publisher_id: String,
+    },
+    /// A no-authority assertion whose signing device key cannot be found.
+    #[error("{subject} does not have a matching serial assertion")]
+    MissingSerial {
+        /// snapd's description of the assertion.
+        subject: String,
+    },
 }
 
 impl Error {

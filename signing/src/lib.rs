@@ -5,11 +5,13 @@
 #![warn(missing_docs)]
 
 mod backend;
+pub mod database;
 mod error;
 mod goquote;
 pub mod hash;
 pub mod json_headers;
 pub mod keys;
+pub mod roots;
 pub mod signature;
 pub mod signer;
 #[cfg(test)]
@@ -23,6 +25,10 @@ pub use keys::rsa::{RsaPrivateKey, RsaPublicKey};
 pub use signer::pkcs11::{Pkcs11Signer, Pkcs11Token};
 pub use signer::{FileSigner, Signer};
 pub mod keypair;
+pub use database::{
+    AddOutcome, Backstore, CheckTime, Database, DatabaseConfig, FsBackstore, MemoryBackstore,
+};
+pub use error::Inconsistency;
 pub use json_headers::builder_from_json;
 pub use keypair::{FsKeypairManager, KeypairManager, MemoryKeypairManager};
 pub use signature::{

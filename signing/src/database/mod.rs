@@ -1,0 +1,542 @@
+//! The trust database (snapd's `asserts.Database`, spec §5): trusted and predefined
+//! assertions, a backstore, `check`, `add`, `find`, `find_many`, revision rules, key
+//! validity windows, authority and cross-assertion consistency rules, with snapd's errors.
+//!
+//! ```
+//! use ucore_signing::Database;
+//!
+//! let db = Database::with_canonical_roots()?;
+//! let model = ucore_signing::roots::generic_classic_model()?;
+//! db.check(&model)?; // verified by the built-in Canonical chain
+//! # Ok::<(), ucore_signing::Error>(())
+//! ```
+
+mod backstore;
+mod constraints;
+mod fs_backstore;
+mod rules;
+mod views;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use serde::Serialize;
+use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionType};
+
+pub use backstore::{Backstore, MemoryBackstore};
+pub use fs_backstore::{FsBackstore, query_escape};
+
+use crate::backend::RsaBackend;
+use crate::error::{Error, Inconsistency};
+use crate::keypair::{KeypairManager, MemoryKeypairManager, validate_key_id};
+use crate::keys::rsa::RsaPublicKey;
+use views::{AccountKeyView, go_rfc3339, go_time_string};
+
+/// What a database starts with.
+#[derive(Default)]
+pub struct DatabaseConfig {
+    /// Trusted assertions: accounts and account-keys only (the roots of trust).
+    pub trusted: Vec<Assertion>,
+    /// Other predefined assertions (any type), trusted as given.
+    pub other_predefined: Vec<Assertion>,
+    /// Where added assertions go (memory when `None`).
+    pub backstore: Option<Box<dyn Backstore>>,
+    /// Signing keys for [`Database::sign`] (memory when `None`).
+    pub keypair_manager: Option<Arc<dyn KeypairManager>>,
+}
+
+/// The clock checks run against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckTime {
+    /// The real clock: earliest = latest = now (snapd's default).
+    Now,
+    /// A fixed time: earliest = latest = t (the oracle's `--now`).
+    Fixed(jiff::Timestamp),
+    /// Only a lower bound is known (snapd's `SetEarliestTime`, for untrusted clocks).
+    Earliest(jiff::Timestamp),
+}
+
+/// The outcome of adding one assertion of a stream (the oracle's `verify` line).
+#[derive(Debug, Serialize)]
+pub struct AddOutcome {
+    /// Position in the stream.
+    pub index: usize,
+    /// The type, when the assertion decoded.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub assertion_type: Option<String>,
+    /// The primary key, when the assertion decoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<Vec<String>>,
+    /// Whether it was added.
+    pub ok: bool,
+    /// snapd's error text otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The key an assertion is checked against.
+enum SigningKey {
+    /// An account-key from the database.
+    Account {
+        view: AccountKeyView,
+        assertion: Arc<Assertion>,
+        key: Arc<RsaPublicKey>,
+    },
+    /// A key carried by the assertion itself or another one (no-authority types).
+    Custom(RsaPublicKey),
+}
+
+/// snapd's assertion database.
+pub struct Database {
+    trusted: MemoryBackstore,
+    predefined: MemoryBackstore,
+    backstore: Box<dyn Backstore>,
+    keypairs: Arc<dyn KeypairManager>,
+    clock: RwLock<CheckTime>,
+    backend: RwLock<RsaBackend>,
+    keys: RwLock<HashMap<String, Arc<RsaPublicKey>>>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database").finish_non_exhaustive()
+    }
+}
+
+fn lock_err() -> Error {
+    Error::ReadOnly {
+        what: "poisoned database lock",
+    }
+}
+
+impl Database {
+    /// Opens a database (snapd `OpenDatabase`).
+    pub fn open(config: DatabaseConfig) -> Result<Self, Error> {
+        let trusted = MemoryBackstore::new();
+        for a in config.trusted {
+            match a.assertion_type() {
+                AssertionType::Account | AssertionType::AccountKey => trusted.put(Arc::new(a))?,
+                t => {
+                    return Err(Error::InvalidTrusted {
+                        assertion_type: t.name().to_string(),
+                    });
+                }
+            }
+        }
+        let predefined = MemoryBackstore::new();
+        for a in config.other_predefined {
+            predefined.put(Arc::new(a))?;
+        }
+        Ok(Self {
+            trusted,
+            predefined,
+            backstore: config
+                .backstore
+                .unwrap_or_else(|| Box::new(MemoryBackstore::new())),
+            keypairs: config
+                .keypair_manager
+                .unwrap_or_else(|| Arc::new(MemoryKeypairManager::new())),
+            clock: RwLock::new(CheckTime::Now),
+            backend: RwLock::new(RsaBackend::Auto),
+            keys: RwLock::new(HashMap::new()),
+        })
+    }
+
+    /// A database over a memory backstore trusting `trusted` (accounts and account-keys).
+    pub fn with_trusted(trusted: Vec<Assertion>) -> Result<Self, Error> {
+        Self::open(DatabaseConfig {
+            trusted,
+            ..Default::default()
+        })
+    }
+
+    /// A database trusting what snapd trusts out of the box (`sysdb`): Canonical's root
+    /// account and root account-key, with the generic account and generic models key
+    /// predefined. Memory backstore.
+    pub fn with_canonical_roots() -> Result<Self, Error> {
+        Self::open(DatabaseConfig {
+            trusted: crate::roots::trusted()?,
+            other_predefined: crate::roots::predefined()?,
+            ..Default::default()
+        })
+    }
+
+    /// Sets the clock of the checks.
+    pub fn set_check_time(&self, t: CheckTime) {
+        if let Ok(mut c) = self.clock.write() {
+            *c = t;
+        }
+    }
+
+    /// snapd `SetEarliestTime`.
+    pub fn set_earliest_time(&self, t: jiff::Timestamp) {
+        self.set_check_time(CheckTime::Earliest(t));
+    }
+
+    /// Chooses the RSA implementation for signature checks.
+    pub fn set_rsa_backend(&self, backend: RsaBackend) {
+        if let Ok(mut b) = self.backend.write() {
+            *b = backend;
+        }
+    }
+
+    /// The keypair manager used by [`Database::sign`].
+    pub fn keypair_manager(&self) -> &Arc<dyn KeypairManager> {
+        &self.keypairs
+    }
+
+    fn window(&self) -> (jiff::Timestamp, Option<jiff::Timestamp>) {
+        match self.clock.read().map(|c| *c).unwrap_or(CheckTime::Now) {
+            CheckTime::Now => {
+                let now = jiff::Timestamp::now();
+                (now, Some(now))
+            }
+            CheckTime::Fixed(t) => (t, Some(t)),
+            CheckTime::Earliest(t) => (t, None),
+        }
+    }
+
+    fn stores(&self) -> [&dyn Backstore; 3] {
+        [&self.trusted, &self.predefined, &*self.backstore]
+    }
+
+    /// The first assertion at `primary_key` (trusted, then predefined, then the backstore).
+    pub(crate) fn get_any(
+        &self,
+        t: AssertionType,
+        primary_key: &[&str],
+    ) -> Result<Option<Arc<Assertion>>, Error> {
+        for bs in self.stores() {
+            if let Some(a) = bs.get(t, primary_key, t.max_supported_format())? {
+                return Ok(Some(a));
+            }
+        }
+        Ok(None)
+    }
+
+    pub(crate) fn search_all(
+        &self,
+        t: AssertionType,
+        filter: &dyn Fn(&Assertion) -> bool,
+    ) -> Result<Vec<Arc<Assertion>>, Error> {
+        let mut out = Vec::new();
+        for bs in self.stores() {
+            out.extend(bs.search(t, filter, t.max_supported_format())?);
+        }
+        Ok(out)
+    }
+
+    /// snapd `IsTrustedAccount`: an `account` with this id is among the trusted assertions.
+    pub fn is_trusted_account(&self, account_id: &str) -> Result<bool, Error> {
+        if account_id.is_empty() {
+            return Ok(false);
+        }
+        Ok(self
+            .trusted
+            .get(
+                AssertionType::Account,
+                &[account_id],
+                AssertionType::Account.max_supported_format(),
+            )?
+            .is_some())
+    }
+
+    fn primary_key_from_headers<'h>(
+        t: AssertionType,
+        headers: &[(&str, &'h str)],
+    ) -> Result<Vec<&'h str>, Error> {
+        t.primary_key()
+            .iter()
+            .map(|k| match headers.iter().find(|(n, _)| *n == k.name) {
+                Some((_, v)) => Ok(*v),
+                None => k.default.ok_or_else(|| Error::MissingPrimaryKey {
+                    name: k.name.to_string(),
+                }),
+            })
+            .collect()
+    }
+
+    fn not_found(t: AssertionType, headers: &[(&str, &str)]) -> Error {
+        let description = match Self::primary_key_from_headers(t, headers) {
+            Ok(pk) if pk.len() == headers.len() => backstore::ref_string(t, &pk),
+            _ => format!("{} assertion", t.name()),
+        };
+        Error::NotFound { description }
+    }
+
+    fn matches(a: &Assertion, headers: &[(&str, &str)]) -> bool {
+        headers.iter().all(|(k, v)| a.header_str(k) == Some(*v))
+    }
+
+    /// snapd `Find`: the assertion of type `t` whose headers include `headers`, which must
+    /// give the primary key.
+    pub fn find(
+        &self,
+        t: AssertionType,
+        headers: &[(&str, &str)],
+    ) -> Result<Arc<Assertion>, Error> {
+        let pk = Self::primary_key_from_headers(t, headers)?;
+        match self.get_any(t, &pk)? {
+            Some(a) if Self::matches(&a, headers) => Ok(a),
+            _ => Err(Self::not_found(t, headers)),
+        }
+    }
+
+    /// snapd `FindMany`: every assertion of type `t` whose headers include `headers`.
+    pub fn find_many(
+        &self,
+        t: AssertionType,
+        headers: &[(&str, &str)],
+    ) -> Result<Vec<Arc<Assertion>>, Error> {
+        let found = self.search_all(t, &|a| Self::matches(a, headers))?;
+        if found.is_empty() {
+            Err(Self::not_found(t, headers))
+        } else {
+            Ok(found)
+        }
+    }
+
+    fn cached_key(
+        &self,
+        key_id: &str,
+        account_key: &Assertion,
+    ) -> Result<Arc<RsaPublicKey>, Error> {
+        if let Some(k) = self.keys.read().map_err(|_| lock_err())?.get(key_id) {
+            return Ok(Arc::clone(k));
+        }
+        let key = Arc::new(views::body_public_key(account_key)?);
+        self.keys
+            .write()
+            .map_err(|_| lock_err())?
+            .insert(key_id.to_string(), Arc::clone(&key));
+        Ok(key)
+    }
+
+    fn find_account_key(&self, authority_id: &str, key_id: &str) -> Result<SigningKey, Error> {
+        let t = AssertionType::AccountKey;
+        for bs in self.stores() {
+            if let Some(ak) = bs.get(t, &[key_id], t.max_supported_format())? {
+                let view = AccountKeyView::of(&ak)?;
+                if view.account_id != authority_id {
+                    return Err(Error::PublicKeyOfOtherAccount {
+                        key_id: key_id.to_string(),
+                        account_id: view.account_id,
+                        authority_id: authority_id.to_string(),
+                    });
+                }
+                let key = self.cached_key(key_id, &ak)?;
+                return Ok(SigningKey::Account {
+                    view,
+                    assertion: ak,
+                    key,
+                });
+            }
+        }
+        Err(Error::NoMatchingPublicKey {
+            key_id: key_id.to_string(),
+            authority_id: authority_id.to_string(),
+        })
+    }
+
+    fn custom_signing_key(&self, a: &Assertion) -> Result<SigningKey, Error> {
+        let t = a.assertion_type();
+        match t {
+            AssertionType::AccountKeyRequest => Ok(SigningKey::Custom(views::body_public_key(a)?)),
+            AssertionType::ConfdbControl => {
+                let (brand, model, serial) = (
+                    views::string(a, "brand-id"),
+                    views::string(a, "model"),
+                    views::string(a, "serial"),
+                );
+                match self.get_any(AssertionType::Serial, &[brand, model, serial])? {
+                    Some(s) => Ok(SigningKey::Custom(views::device_key(&s)?)),
+                    None => Err(Inconsistency::MissingSerial {
+                        subject: format!(
+                            "confdb-control assertion for serial {}",
+                            crate::goquote::quote(serial)
+                        ),
+                    }
+                    .into()),
+                }
+            }
+            _ => Err(Error::CannotCheckNoAuthority {
+                assertion_type: t.name().to_string(),
+            }),
+        }
+    }
+
+    /// snapd `Check`: format, signing key (found, of the authority, valid now), signature,
+    /// timestamp within the key's validity, and the type's consistency rules.
+    pub fn check(&self, a: &Assertion) -> Result<(), Error> {
+        let t = a.assertion_type();
+        if !a.supported_format() {
+            return Err(Error::UnsupportedFormat {
+                assertion_type: t.name().to_string(),
+                format: a.format(),
+                max: t.max_supported_format(),
+                update: false,
+            });
+        }
+        let (earliest, latest) = self.window();
+        let signing = if t.has_authority() {
+            self.find_account_key(
+                a.authority_id().unwrap_or_default(),
+                a.sign_key_sha3_384().unwrap_or_default(),
+            )?
+        } else {
+            self.custom_signing_key(a)?
+        };
+        // CheckSigningKeyIsNotExpired
+        if let SigningKey::Account { view, .. } = &signing {
+            let too_early = latest.is_some_and(|l| l < view.since.timestamp);
+            let too_late = view.until.is_some_and(|u| earliest >= u.timestamp);
+            if too_early || too_late {
+                let now = if too_early {
+                    latest.unwrap_or(earliest)
+                } else {
+                    earliest
+                };
+                return Err(Error::ExpiredKey {
+                    key_id: view.key_id.clone(),
+                    account_id: view.account_id.clone(),
+                    now: go_rfc3339(now, 0),
+                    since: go_rfc3339(view.since.timestamp, view.since.offset_seconds),
+                    until: view
+                        .until
+                        .map(|u| go_rfc3339(u.timestamp, u.offset_seconds)),
+                });
+            }
+        }
+        // CheckSignature
+        let backend = self.backend.read().map(|b| *b).unwrap_or_default();
+        match &signing {
+            SigningKey::Account {
+                view,
+                assertion,
+                key,
+            } => {
+                let authority = a.authority_id().unwrap_or_default();
+                if authority != view.account_id {
+                    return Err(Error::AuthorityMismatch {
+                        authority_id: authority.to_string(),
+                        account_id: view.account_id.clone(),
+                    });
+                }
+                if !constraints::can_sign(assertion, a) {
+                    return Err(Error::ConstraintsMismatch {
+                        key_id: view.key_id.clone(),
+                        account_id: view.account_id.clone(),
+                    });
+                }
+                crate::signature::verify_signature_with(backend, a, key)?;
+            }
+            SigningKey::Custom(key) => crate::signature::verify_signature_with(backend, a, key)?,
+        }
+        // CheckTimestampVsSigningKeyValidity
+        if let SigningKey::Account { view, .. } = &signing
+            && let Some(ts) = a.timestamp()?
+            && !view.valid_at(ts.timestamp)
+        {
+            return Err(Error::TimestampOutsideKeyValidity {
+                assertion_type: t.name().to_string(),
+                timestamp: go_time_string(&ts),
+                since: go_time_string(&view.since),
+                until: view.until.as_ref().map(go_time_string),
+            });
+        }
+        // CheckCrossConsistency
+        rules::check_consistency(self, a)
+    }
+
+    /// snapd `Add`: [`Database::check`], no clash with trusted or predefined assertions,
+    /// then the backstore's revision rule.
+    pub fn add(&self, a: Assertion) -> Result<(), Error> {
+        let t = a.assertion_type();
+        if t.primary_key().is_empty() {
+            return Err(Error::NoPrimaryKey {
+                assertion_type: t.name().to_string(),
+            });
+        }
+        if let Err(e) = self.check(&a) {
+            if let Error::UnsupportedFormat {
+                assertion_type,
+                format,
+                max,
+                ..
+            } = e
+            {
+                let update = self.get_any(t, &a.primary_key())?.is_some();
+                return Err(Error::UnsupportedFormat {
+                    assertion_type,
+                    format,
+                    max,
+                    update,
+                });
+            }
+            return Err(e);
+        }
+        let pk = a.primary_key();
+        for (set, bs) in [("trusted", &self.trusted), ("predefined", &self.predefined)] {
+            if bs.get(t, &pk, t.max_supported_format())?.is_some() {
+                return Err(Error::PrimaryKeyClash {
+                    assertion_type: t.name().to_string(),
+                    set,
+                    primary_key: pk.iter().map(|s| s.to_string()).collect(),
+                });
+            }
+        }
+        self.backstore.put(Arc::new(a))
+    }
+
+    /// Decodes a stream and adds each assertion in order, reporting each outcome like the
+    /// oracle's `verify` command. Decoding stops at the first stream error (reported with
+    /// the index it would have had).
+    pub fn add_stream(&self, input: &[u8]) -> Vec<AddOutcome> {
+        let mut out = Vec::new();
+        for (index, item) in ucore_assertions::Decoder::new(input).enumerate() {
+            match item {
+                Ok(a) => {
+                    let assertion_type = Some(a.assertion_type().name().to_string());
+                    let primary_key = Some(a.primary_key().iter().map(|s| s.to_string()).collect());
+                    let r = self.add(a);
+                    out.push(AddOutcome {
+                        index,
+                        assertion_type,
+                        primary_key,
+                        ok: r.is_ok(),
+                        error: r.err().map(|e| e.to_string()),
+                    });
+                }
+                Err(e) => {
+                    out.push(AddOutcome {
+                        index,
+                        assertion_type: None,
+                        primary_key: None,
+                        ok: false,
+                        error: Some(e.to_string()),
+                    });
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// snapd `Database.Sign`: signs with the key `key_id` of the keypair manager (the key
+    /// id is validated first), now.
+    pub fn sign(&self, builder: &AssertionBuilder, key_id: &str) -> Result<Assertion, Error> {
+        self.sign_at(builder, key_id, crate::signature::now_unix())
+    }
+
+    /// [`Database::sign`] at a given signature creation time (Unix seconds).
+    pub fn sign_at(
+        &self,
+        builder: &AssertionBuilder,
+        key_id: &str,
+        creation_time: u32,
+    ) -> Result<Assertion, Error> {
+        validate_key_id(key_id)?;
+        let signer = self.keypairs.get(key_id)?;
+        crate::signature::sign_assertion_at(builder, &*signer, creation_time)
+    }
+}

@@ -1,0 +1,203 @@
+//! Cross-assertion consistency rules (snapd's per-type `checkConsistency`, spec §4), with
+//! snapd's messages (checked against the oracle where 2.57 has the rule).
+
+use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
+
+use super::Database;
+use super::views::{self, AccountKeyView, string};
+use crate::error::{Error, Inconsistency};
+use crate::goquote::quote;
+
+fn trusted(db: &Database, a: &Assertion, subject: impl FnOnce() -> String) -> Result<(), Error> {
+    let authority = string(a, "authority-id");
+    if db.is_trusted_account(authority)? {
+        Ok(())
+    } else {
+        Err(Inconsistency::NotDirectlyTrusted {
+            subject: subject(),
+            authority_id: authority.to_string(),
+        }
+        .into())
+    }
+}
+
+fn account_exists(db: &Database, account_id: &str) -> Result<bool, Error> {
+    Ok(db.get_any(AssertionType::Account, &[account_id])?.is_some())
+}
+
+fn need_account(
+    db: &Database,
+    account_id: &str,
+    subject: String,
+    role: Option<&'static str>,
+) -> Result<(), Error> {
+    if account_exists(db, account_id)? {
+        Ok(())
+    } else {
+        Err(Inconsistency::MissingAccount {
+            subject,
+            role,
+            account_id: account_id.to_string(),
+        }
+        .into())
+    }
+}
+
+/// Runs the rule of `a`'s type, if it has one.
+pub(crate) fn check_consistency(db: &Database, a: &Assertion) -> Result<(), Error> {
+    match a.assertion_type() {
+        AssertionType::Account => trusted(db, a, || {
+            format!("account assertion for {}", quote(string(a, "account-id")))
+        }),
+        AssertionType::AccountKey => {
+            let view = AccountKeyView::of(a)?;
+            let subject = || format!("account-key assertion for {}", quote(&view.account_id));
+            trusted(db, a, subject)?;
+            need_account(db, &view.account_id, subject(), None)?;
+            if let Some(name) = &view.name {
+                let same_name = db.search_all(AssertionType::AccountKey, &|other| {
+                    other.header_str("account-id") == Some(view.account_id.as_str())
+                        && other.header_str("name") == Some(name.as_str())
+                        && other.header_str("public-key-sha3-384") != Some(view.key_id.as_str())
+                })?;
+                if let Some(existing) = same_name.first() {
+                    return Err(Inconsistency::DuplicateKeyName {
+                        account_id: view.account_id.clone(),
+                        key_id: view.key_id.clone(),
+                        name: name.clone(),
+                        existing_key_id: string(existing, "public-key-sha3-384").to_string(),
+                    }
+                    .into());
+                }
+            }
+            Ok(())
+        }
+        AssertionType::AccountKeyRequest => {
+            let account = string(a, "account-id");
+            need_account(
+                db,
+                account,
+                format!("account-key-request assertion for {}", quote(account)),
+                None,
+            )
+        }
+        AssertionType::Serial => {
+            let (authority, brand) = (string(a, "authority-id"), string(a, "brand-id"));
+            if authority == brand {
+                return Ok(());
+            }
+            let model = db.get_any(AssertionType::Model, &["16", brand, string(a, "model")])?;
+            let allowed = model.is_some_and(|m| {
+                views::model_serial_authority(&m)
+                    .iter()
+                    .any(|x| x == authority)
+            });
+            if allowed {
+                Ok(())
+            } else {
+                Err(Inconsistency::SerialAuthority {
+                    authority_id: authority.to_string(),
+                    brand_id: brand.to_string(),
+                }
+                .into())
+            }
+        }
+        AssertionType::SnapDeclaration => {
+            let subject = || {
+                format!(
+                    "snap-declaration assertion for {} (id {})",
+                    quote(string(a, "snap-name")),
+                    quote(string(a, "snap-id"))
+                )
+            };
+            trusted(db, a, subject)?;
+            need_account(db, string(a, "publisher-id"), subject(), Some("publisher"))
+        }
+        AssertionType::BaseDeclaration => trusted(db, a, || {
+            format!(
+                "base-declaration assertion for series {}",
+                string(a, "series")
+            )
+        }),
+        AssertionType::Store => {
+            let subject = || format!("store assertion {}", quote(string(a, "store")));
+            trusted(db, a, subject)?;
+            need_account(db, string(a, "operator-id"), subject(), Some("operator"))
+        }
+        AssertionType::SnapRevision => {
+            let snap_id = string(a, "snap-id");
+            let subject = || format!("snap-revision assertion for snap id {}", quote(snap_id));
+            let provenance = string(a, "provenance");
+            let other_provenance = !provenance.is_empty() && provenance != "global-upload";
+            let authority = string(a, "authority-id");
+            if !other_provenance && !db.is_trusted_account(authority)? {
+                return Err(Inconsistency::NotSignedByStore {
+                    subject: subject(),
+                    authority_id: authority.to_string(),
+                }
+                .into());
+            }
+            need_account(db, string(a, "developer-id"), subject(), Some("developer"))?;
+            let Some(decl) = db.get_any(AssertionType::SnapDeclaration, &["16", snap_id])? else {
+                return Err(Inconsistency::MissingPrerequisite {
+                    subject: subject(),
+                    prerequisite: "snap-declaration",
+                }
+                .into());
+            };
+            if other_provenance {
+                let revision =
+                    ucore_assertions::checks::go_atoi(string(a, "snap-revision")).unwrap_or(0);
+                let ok =
+                    views::revision_authorities(&decl)
+                        .iter()
+                        .any(|(account, provs, min, max)| {
+                            account == authority
+                                && provs.iter().any(|p| p == provenance)
+                                && revision >= *min
+                                && (*max == 0 || revision <= *max)
+                        });
+                if !ok {
+                    return Err(Inconsistency::RevisionAuthority {
+                        provenance: provenance.to_string(),
+                        snap_id: snap_id.to_string(),
+                        authority_id: authority.to_string(),
+                    }
+                    .into());
+                }
+            }
+            Ok(())
+        }
+        AssertionType::SnapDeveloper => {
+            let (authority, publisher, snap_id) = (
+                string(a, "authority-id"),
+                string(a, "publisher-id"),
+                string(a, "snap-id"),
+            );
+            if authority != publisher && !db.is_trusted_account(authority)? {
+                return Err(Inconsistency::SnapDeveloperAuthority {
+                    authority_id: authority.to_string(),
+                    publisher_id: publisher.to_string(),
+                }
+                .into());
+            }
+            let subject = || format!("snap-developer assertion for snap-id {}", quote(snap_id));
+            if db
+                .get_any(AssertionType::SnapDeclaration, &["16", snap_id])?
+                .is_none()
+            {
+                return Err(Inconsistency::MissingPrerequisite {
+                    subject: subject(),
+                    prerequisite: "snap-declaration",
+                }
+                .into());
+            }
+            need_account(db, publisher, subject(), Some("publisher"))?;
+            for developer in views::snap_developers(a) {
+                need_account(db, &developer, subject(), Some("developer"))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
