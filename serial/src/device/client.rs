@@ -1,0 +1,314 @@
+//! The HTTP exchange (spec §2.6) with snapd's status handling and retries (§2.8), over
+//! ureq (blocking, rustls with ring).
+
+use std::sync::Arc;
+
+use ucore_assertions::{Assertion, AssertionAccess, AssertionType, Decoder};
+use ucore_signing::{Database, RsaPrivateKey};
+
+use super::{DeviceServiceConfig, Event, Registered, RegistrationState, RetryPolicy, SerialRequestBody};
+use crate::error::Error;
+
+/// A device registration against one device service.
+pub struct Registration {
+    config: DeviceServiceConfig,
+    retry: RetryPolicy,
+    agent: ureq::Agent,
+    body: Option<Arc<dyn SerialRequestBody>>,
+    trust: Option<Arc<Database>>,
+    user_agent: String,
+}
+
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration")
+            .field("url", &self.config.url)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How one HTTP attempt ended.
+enum Outcome<T> {
+    Done(T),
+    /// snapd `retryErr`: try again after the retry interval.
+    Retry(Error),
+}
+
+/// The message snapd extracts from an error response: only when the Content-Type is
+/// exactly `application/json`, from `message` or `error_list[0].message`.
+fn status_detail(status: u16, content_type: Option<&str>, body: &[u8]) -> String {
+    if content_type == Some("application/json")
+        && let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
+    {
+        if let Some(m) = v.get("message").and_then(|m| m.as_str()).filter(|m| !m.is_empty()) {
+            return m.to_string();
+        }
+        if let Some(m) = v
+            .get("error_list")
+            .and_then(|l| l.get(0))
+            .and_then(|e| e.get("message"))
+            .and_then(|m| m.as_str())
+        {
+            return m.to_string();
+        }
+    }
+    format!("unexpected status {status}")
+}
+
+impl Registration {
+    /// A registration with snapd's retry policy.
+    pub fn new(config: DeviceServiceConfig) -> Self {
+        Self::with_policy(config, RetryPolicy::default())
+    }
+
+    /// A registration with `retry`.
+    pub fn with_policy(config: DeviceServiceConfig, retry: RetryPolicy) -> Self {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(retry.timeout))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Self {
+            config,
+            retry,
+            agent,
+            body: None,
+            trust: None,
+            user_agent: format!("ucore-serial/{} (series 16)", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// Uses `provider` for the serial-request body instead of the configured one.
+    pub fn with_body_provider(mut self, provider: Arc<dyn SerialRequestBody>) -> Self {
+        self.body = Some(provider);
+        self
+    }
+
+    /// Verifies the returned serial through `trust` (see [`super::check_serial`]).
+    pub fn with_trust(mut self, trust: Arc<Database>) -> Self {
+        self.trust = Some(trust);
+        self
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &DeviceServiceConfig {
+        &self.config
+    }
+
+    fn request(&self, url: &str) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
+        let mut r = self.agent.post(url).header("User-Agent", &self.user_agent);
+        for (k, v) in &self.config.headers {
+            r = r.header(k.as_str(), v.as_str());
+        }
+        r
+    }
+
+    fn fetch_request_id(&self) -> Outcome<Result<String, Error>> {
+        let resp = match self.request(&self.config.request_id_url()).send_empty() {
+            Ok(r) => r,
+            Err(e) => return Outcome::Retry(Error::Network { reason: e.to_string() }),
+        };
+        let status = resp.status().as_u16();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = match resp.into_body().read_to_vec() {
+            Ok(b) => b,
+            Err(e) => return Outcome::Retry(Error::Network { reason: e.to_string() }),
+        };
+        if status > 500 {
+            return Outcome::Retry(Error::RequestId {
+                detail: format!("unexpected status {status}"),
+                status: Some(status),
+            });
+        }
+        if status != 200 {
+            return Outcome::Done(Err(Error::RequestId {
+                detail: status_detail(status, ct.as_deref(), &body),
+                status: Some(status),
+            }));
+        }
+        match serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("request-id").and_then(|r| r.as_str()).map(str::to_string))
+        {
+            Some(id) => Outcome::Done(Ok(id)),
+            None => Outcome::Retry(Error::RequestId {
+                detail: "cannot read the request-id answer".into(),
+                status: Some(status),
+            }),
+        }
+    }
+
+    /// POSTs the request stream; `Ok(None)` for a 202.
+    fn submit(&self, stream: &[u8]) -> Outcome<Result<Option<Vec<Assertion>>, Error>> {
+        let resp = match self
+            .request(&self.config.serial_url())
+            .header("Snap-Device-Capabilities", "serial-stream")
+            .content_type("application/x.ubuntu.assertion")
+            .send(stream)
+        {
+            Ok(r) => r,
+            Err(e) => return Outcome::Retry(Error::Network { reason: e.to_string() }),
+        };
+        let status = resp.status().as_u16();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = match resp.into_body().read_to_vec() {
+            Ok(b) => b,
+            Err(e) => return Outcome::Retry(Error::Network { reason: e.to_string() }),
+        };
+        match status {
+            200 | 201 => {
+                let mut out = Vec::new();
+                let mut d = Decoder::new(&body[..]);
+                loop {
+                    match d.decode() {
+                        Ok(Some(a)) => out.push(a),
+                        Ok(None) => break,
+                        Err(e) => {
+                            return Outcome::Done(Err(Error::BadSerialResponse { reason: e.to_string() }));
+                        }
+                    }
+                }
+                Outcome::Done(Ok(Some(out)))
+            }
+            202 => Outcome::Done(Ok(None)),
+            s if s > 500 => Outcome::Retry(Error::DeliverSerialRequest {
+                detail: format!("unexpected status {s}"),
+                status: Some(s),
+            }),
+            s => Outcome::Done(Err(Error::DeliverSerialRequest {
+                detail: status_detail(s, ct.as_deref(), &body),
+                status: Some(s),
+            })),
+        }
+    }
+
+    fn wait(&self, tentatives: &mut u32, err: Error, observer: &mut dyn FnMut(&Event)) -> Result<(), Error> {
+        *tentatives += 1;
+        if *tentatives >= self.retry.max_tentatives {
+            return Err(Error::RetriesExhausted {
+                attempts: *tentatives,
+                last: Box::new(err),
+            });
+        }
+        tracing::debug!(error = %err, "retrying");
+        observer(&Event::Retrying {
+            reason: err.to_string(),
+            after: self.retry.retry_interval,
+        });
+        std::thread::sleep(self.retry.retry_interval);
+        Ok(())
+    }
+
+    /// Registers the device with `model` and `device_key`, reporting to `observer`.
+    pub fn register(&self, model: &Assertion, device_key: &RsaPrivateKey, observer: &mut dyn FnMut(&Event)) -> Result<Registered, Error> {
+        let mut tentatives = 0;
+        observer(&Event::RequestingId);
+        let request_id = loop {
+            match self.fetch_request_id() {
+                Outcome::Done(r) => break r?,
+                Outcome::Retry(e) => self.wait(&mut tentatives, e, observer)?,
+            }
+        };
+        observer(&Event::RequestId(request_id.clone()));
+        let body = match &self.body {
+            Some(p) => p.body(&request_id)?,
+            None => self.config.body.clone(),
+        };
+        let request = super::build_serial_request(
+            model,
+            device_key,
+            &request_id,
+            self.config.proposed_serial.as_deref(),
+            body.as_deref(),
+        )?;
+        let mut stream = request.encode();
+        stream.push(b'\n');
+        stream.extend_from_slice(&model.encode());
+        stream.push(b'\n');
+        let mut attempt = 0;
+        let got = loop {
+            attempt += 1;
+            observer(&Event::Submitting { attempt });
+            match self.submit(&stream) {
+                Outcome::Done(Ok(Some(got))) => break got,
+                Outcome::Done(Ok(None)) => {
+                    observer(&Event::Polling {
+                        after: self.retry.poll_interval,
+                    });
+                    std::thread::sleep(self.retry.poll_interval);
+                }
+                Outcome::Done(Err(e)) => return Err(e),
+                Outcome::Retry(e) => self.wait(&mut tentatives, e, observer)?,
+            }
+        };
+        let (serials, ancillary): (Vec<_>, Vec<_>) = got.into_iter().partition(|a| a.assertion_type() == AssertionType::Serial);
+        let [serial] = <[Assertion; 1]>::try_from(serials).map_err(|v| Error::BadSerialResponse {
+            reason: format!("expected exactly one serial assertion, got {}", v.len()),
+        })?;
+        super::check_serial(&serial, model, device_key.key_id(), &ancillary, self.trust.as_deref())?;
+        let serial_number = serial.header_str("serial").unwrap_or("").to_string();
+        observer(&Event::Registered {
+            serial: serial_number.clone(),
+        });
+        Ok(Registered {
+            serial,
+            serial_number,
+            ancillary,
+        })
+    }
+
+    /// Runs [`Registration::register`] on tokio's blocking pool; the returned handle's
+    /// state can be watched and awaited.
+    pub fn spawn(self: Arc<Self>, model: Assertion, device_key: RsaPrivateKey) -> RegistrationHandle {
+        let (tx, rx) = tokio::sync::watch::channel(RegistrationState::Pending);
+        let task = tokio::task::spawn_blocking(move || {
+            let r = self.register(&model, &device_key, &mut |e| {
+                let _ = tx.send(RegistrationState::InProgress(e.clone()));
+            });
+            let _ = tx.send(match &r {
+                Ok(reg) => RegistrationState::Registered(reg.serial_number.clone()),
+                Err(e) => RegistrationState::Failed(e.to_string()),
+            });
+            r
+        });
+        RegistrationHandle { state: rx, task }
+    }
+}
+
+/// A registration running in the background.
+#[derive(Debug)]
+pub struct RegistrationHandle {
+    /// The current state; `changed().await` to follow it.
+    pub state: tokio::sync::watch::Receiver<RegistrationState>,
+    task: tokio::task::JoinHandle<Result<Registered, Error>>,
+}
+
+impl RegistrationHandle {
+    /// Waits until the device is registered (or the registration failed).
+    pub async fn registered(self) -> Result<Registered, Error> {
+        self.task.await.map_err(|e| Error::Network { reason: e.to_string() })?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_detail_needs_exact_json_type() {
+        let body = br#"{"message":"Nonce is invalid or expired"}"#;
+        assert_eq!(status_detail(400, Some("application/json"), body), "Nonce is invalid or expired");
+        assert_eq!(status_detail(400, Some("application/json; charset=UTF-8"), body), "unexpected status 400");
+        let list = br#"{"error_list":[{"code":"x","message":"from list"}]}"#;
+        assert_eq!(status_detail(400, Some("application/json"), list), "from list");
+    }
+}

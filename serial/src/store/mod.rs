@@ -1,0 +1,144 @@
+//! The vault's storage: signing keys, models, nonces and the signing log (spec §1.5).
+//!
+//! [`Store`] is one type over the backends: SQLite (embedded default, one file, created
+//! and migrated on open) and, with feature `postgres`, PostgreSQL for several vault
+//! replicas. Every method is `async`; the SQLite backend runs its statements on tokio's
+//! blocking pool.
+
+mod records;
+mod sqlite;
+#[cfg(feature = "postgres")]
+mod postgres;
+
+pub use records::{IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow};
+pub use sqlite::SqliteStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
+
+use crate::error::Error;
+
+/// A vault database.
+#[derive(Clone, Debug)]
+pub enum Store {
+    /// SQLite.
+    Sqlite(SqliteStore),
+    /// PostgreSQL.
+    #[cfg(feature = "postgres")]
+    Postgres(PostgresStore),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self {
+            Store::Sqlite($s) => $e,
+            #[cfg(feature = "postgres")]
+            Store::Postgres($s) => $e,
+        }
+    };
+}
+
+impl Store {
+    /// Opens a store from a URL: `sqlite::memory:`, `sqlite://PATH` or a plain path, or
+    /// (feature `postgres`) `postgres://…`.
+    pub async fn open(url: &str) -> Result<Self, Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            #[cfg(feature = "postgres")]
+            return Ok(Store::Postgres(PostgresStore::connect(url).await?));
+            #[cfg(not(feature = "postgres"))]
+            return Err(Error::Config {
+                reason: "PostgreSQL needs the `postgres` feature of ucore-serial".into(),
+            });
+        }
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        Ok(Store::Sqlite(SqliteStore::open(path).await?))
+    }
+
+    /// Whether the database answers (`/v1/health`).
+    pub async fn health(&self) -> Result<(), Error> {
+        dispatch!(self, s => s.health().await)
+    }
+
+    /// Stores a new nonce created at `now` (Unix seconds), purging those older than `ttl`.
+    pub async fn create_nonce(&self, nonce: &str, now: i64, ttl: i64) -> Result<(), Error> {
+        dispatch!(self, s => s.create_nonce(nonce.to_string(), now, ttl).await)
+    }
+
+    /// Consumes `nonce`: true if it existed and was not expired. Single use.
+    pub async fn consume_nonce(&self, nonce: &str, now: i64, ttl: i64) -> Result<bool, Error> {
+        dispatch!(self, s => s.consume_nonce(nonce.to_string(), now, ttl).await)
+    }
+
+    /// Every model's API key (compared in constant time by the caller).
+    pub async fn api_keys(&self) -> Result<Vec<String>, Error> {
+        dispatch!(self, s => s.api_keys().await)
+    }
+
+    /// The model (brand, model).
+    pub async fn model(&self, brand_id: &str, model: &str) -> Result<Option<ModelRecord>, Error> {
+        dispatch!(self, s => s.model(brand_id.to_string(), model.to_string()).await)
+    }
+
+    /// Every model.
+    pub async fn models(&self) -> Result<Vec<ModelRecord>, Error> {
+        dispatch!(self, s => s.models().await)
+    }
+
+    /// Adds a model bound to keypair `key_id`.
+    pub async fn add_model(&self, brand_id: &str, model: &str, key_id: &str, api_key: &str) -> Result<(), Error> {
+        dispatch!(self, s => s.add_model(brand_id.to_string(), model.to_string(), key_id.to_string(), api_key.to_string()).await)
+    }
+
+    /// Changes a model's signing key.
+    pub async fn set_model_key(&self, brand_id: &str, model: &str, key_id: &str) -> Result<(), Error> {
+        dispatch!(self, s => s.set_model_key(brand_id.to_string(), model.to_string(), key_id.to_string()).await)
+    }
+
+    /// Replaces a model's API key.
+    pub async fn set_model_api_key(&self, brand_id: &str, model: &str, api_key: &str) -> Result<(), Error> {
+        dispatch!(self, s => s.set_model_api_key(brand_id.to_string(), model.to_string(), api_key.to_string()).await)
+    }
+
+    /// Adds a keypair row (upsert on key id keeps the existing row).
+    pub async fn add_keypair(&self, record: KeypairRecord) -> Result<(), Error> {
+        dispatch!(self, s => s.add_keypair(record).await)
+    }
+
+    /// The keypair `key_id`.
+    pub async fn keypair(&self, key_id: &str) -> Result<Option<KeypairRecord>, Error> {
+        dispatch!(self, s => s.keypair(key_id.to_string()).await)
+    }
+
+    /// Every keypair.
+    pub async fn keypairs(&self) -> Result<Vec<KeypairRecord>, Error> {
+        dispatch!(self, s => s.keypairs().await)
+    }
+
+    /// Activates or deactivates a keypair.
+    pub async fn set_keypair_active(&self, key_id: &str, active: bool) -> Result<(), Error> {
+        dispatch!(self, s => s.set_keypair_active(key_id.to_string(), active).await)
+    }
+
+    /// The revision the next serial for (brand, model, serial) gets, or a duplicate error
+    /// if that serial belongs to another device key and was not released.
+    pub async fn next_revision(&self, brand_id: &str, model: &str, serial: &str, fingerprint: &str) -> Result<i64, Error> {
+        dispatch!(self, s => s.next_revision(brand_id.to_string(), model.to_string(), serial.to_string(), fingerprint.to_string()).await)
+    }
+
+    /// Writes a signing-log row for a signed serial, re-checking the duplicate policy in
+    /// the same transaction. [`IssueOutcome::RevisionTaken`] when a concurrent request
+    /// logged that revision first.
+    pub async fn log_serial(&self, row: NewLogRow) -> Result<IssueOutcome, Error> {
+        dispatch!(self, s => s.log_serial(row).await)
+    }
+
+    /// Signing-log rows matching `filter`, newest first.
+    pub async fn signing_log(&self, filter: LogFilter) -> Result<Vec<SigningLogRow>, Error> {
+        dispatch!(self, s => s.signing_log(filter).await)
+    }
+
+    /// Releases (brand, model, serial) for re-provisioning with another device key;
+    /// returns how many rows were marked.
+    pub async fn release_serial(&self, brand_id: &str, model: &str, serial: &str) -> Result<u64, Error> {
+        dispatch!(self, s => s.release_serial(brand_id.to_string(), model.to_string(), serial.to_string()).await)
+    }
+}

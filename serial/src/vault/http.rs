@@ -1,0 +1,145 @@
+//! The signing API on HTTP: `/v1/request-id`, `/v1/serial`, `/v1/version`, `/v1/health`.
+//!
+//! Errors go out as exactly `application/json` (so snapd shows `message`, spec §2.8) with
+//! the Serial Vault's envelope plus snapd's `error_list`.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+
+use super::Vault;
+use crate::error::Error;
+
+/// The media type of assertion streams.
+pub const ASSERTION_MEDIA_TYPE: &str = "application/x.ubuntu.assertion";
+
+/// The JSON error envelope.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Always false.
+    pub success: bool,
+    /// The Serial Vault error code.
+    pub error_code: String,
+    /// Always empty.
+    pub error_subcode: String,
+    /// The human message (shown by snapd).
+    pub message: String,
+    /// snapd's alternative shape: `[{"code", "message"}]`.
+    pub error_list: Vec<ErrorItem>,
+}
+
+/// One entry of `error_list`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ErrorItem {
+    /// The error code.
+    pub code: String,
+    /// The message.
+    pub message: String,
+}
+
+/// The `/v1/request-id` answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RequestIdBody {
+    /// Always true.
+    pub success: bool,
+    /// Always empty.
+    pub message: String,
+    /// The nonce.
+    #[serde(rename = "request-id")]
+    pub request_id: String,
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        } else {
+            tracing::debug!(code = self.code(), error = %self, "request refused");
+        }
+        let message = self.to_string();
+        let body = ErrorBody {
+            success: false,
+            error_code: self.code().to_string(),
+            error_subcode: String::new(),
+            message: message.clone(),
+            error_list: vec![ErrorItem {
+                code: self.code().to_string(),
+                message,
+            }],
+        };
+        let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes).into_response()
+    }
+}
+
+fn api_key(headers: &HeaderMap) -> Option<&str> {
+    headers.get("api-key").and_then(|v| v.to_str().ok())
+}
+
+async fn version(State(v): State<Vault>) -> Response {
+    axum::Json(serde_json::json!({"version": v.settings().version, "revision": ""})).into_response()
+}
+
+async fn health(State(v): State<Vault>) -> Response {
+    match v.store().health().await {
+        Ok(()) => axum::Json(serde_json::json!({"database": "healthy"})).into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, axum::Json(serde_json::json!({"database": e.to_string()}))).into_response(),
+    }
+}
+
+async fn request_id(State(v): State<Vault>, headers: HeaderMap) -> Result<Response, Error> {
+    let id = v.request_id(api_key(&headers)).await?;
+    Ok(axum::Json(RequestIdBody {
+        success: true,
+        message: String::new(),
+        request_id: id,
+    })
+    .into_response())
+}
+
+async fn serial(State(v): State<Vault>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Error> {
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) => {
+            // The api-key is checked first, as the Serial Vault does.
+            v.check_api_key(api_key(&headers)).await?;
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                return Err(Error::BodyTooLarge {
+                    limit: v.settings().max_body_bytes,
+                });
+            }
+            return Err(Error::InvalidAssertion {
+                reason: rejection.body_text(),
+            });
+        }
+    };
+    let stream = headers
+        .get_all("snap-device-capabilities")
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .any(|h| h.split([',', ' ']).any(|c| c == "serial-stream"));
+    let out = v.sign_serial(api_key(&headers), &body, stream).await?;
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(ASSERTION_MEDIA_TYPE))],
+        out,
+    )
+        .into_response())
+}
+
+pub(super) fn signing_router(vault: Vault) -> Router {
+    let limit = vault.settings().max_body_bytes;
+    Router::new()
+        .route("/v1/version", get(version))
+        .route("/v1/health", get(health))
+        .route("/v1/request-id", post(request_id))
+        .route("/v1/serial", post(serial))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(vault)
+}
