@@ -112,8 +112,8 @@ fn print_table(volumes: &[gadget::LaidOutVolume]) {
             lv.size
         );
         println!(
-            "  {:>4}  {:<24} {:<18} {:>12} {:>12} {:>12}  {:<8} {}",
-            "part", "name", "role", "start", "size", "end", "fs", "label"
+            "  {:>4}  {:<24} {:<18} {:>12} {:>12} {:>12}  {:<8} label",
+            "part", "name", "role", "start", "size", "end", "fs"
         );
         for l in &lv.structures {
             let s = &l.structure;
