@@ -377,6 +377,9 @@ pub enum Error {
     /// An OpenPGP wire-format error (signature, public key, v1 wrapper).
     #[error(transparent)]
     Packet(#[from] crate::openpgp::PacketError),
+    /// A type-specific check (§4) failed.
+    #[error(transparent)]
+    TypeCheck(#[from] crate::types::TypeError),
 }
 
 impl Error {

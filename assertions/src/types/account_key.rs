@@ -1,0 +1,308 @@
+//! `account-key` (§4.2): a public key an account signs with, its validity window
+//! and the optional `constraints` on what it may sign.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Serialize, Serializer};
+
+use crate::checks::{self, HEADER};
+use crate::headers::HeaderValue;
+use crate::openpgp::PublicKey;
+use crate::rfc3339::Rfc3339Time;
+use crate::{AssertionAccess, Error};
+
+use super::TypeError;
+use super::common::{self, Map};
+
+/// Key names: `^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$`.
+pub(crate) static VALID_KEY_NAME: LazyLock<Regex> =
+    LazyLock::new(|| common::regex("^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$"));
+
+/// An `account-key` assertion.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct AccountKey<'a> {
+    /// `account-id`: the account the key belongs to.
+    pub account_id: &'a str,
+    /// `name`, if any (optional for now in snapd).
+    pub name: Option<&'a str>,
+    /// `since`: start of validity (inclusive).
+    pub since: Rfc3339Time,
+    /// `until`: end of validity (exclusive); `None` is forever.
+    pub until: Option<Rfc3339Time>,
+    /// `public-key-sha3-384`: the key id.
+    pub public_key_sha3_384: &'a str,
+    /// The body, parsed.
+    pub public_key: PublicKey,
+    /// `constraints` (format 1): the key may sign an assertion only if one
+    /// of them matches it; empty means no restriction.
+    pub constraints: Vec<HeaderConstraint>,
+}
+
+impl<'a> AccountKey<'a> {
+    pub(crate) fn parse<A: AssertionAccess + ?Sized>(a: &'a A) -> Result<Self, Error> {
+        let h = a.headers();
+        let account_id = checks::check_not_empty_string(h, "account-id", HEADER)?;
+        let name = match h.get("name") {
+            None => None,
+            Some(_) => Some(checks::check_string_matches(
+                h,
+                "name",
+                HEADER,
+                &VALID_KEY_NAME,
+            )?),
+        };
+        let (since, until) = validity(a)?;
+        let public_key_sha3_384 = h.get_str("public-key-sha3-384").unwrap_or("");
+        let public_key = body_key(a, public_key_sha3_384)?;
+        let constraints = match h.get("constraints") {
+            None => Vec::new(),
+            Some(c) => parse_constraints(c)?,
+        };
+        Ok(AccountKey {
+            account_id,
+            name,
+            since,
+            until,
+            public_key_sha3_384,
+            public_key,
+            constraints,
+        })
+    }
+
+    /// Whether the key is valid at `t`: `since <= t < until` (half-open; no
+    /// `until` is forever).
+    pub fn is_valid_at(&self, t: jiff::Timestamp) -> bool {
+        self.since.timestamp <= t && self.until.is_none_or(|u| t < u.timestamp)
+    }
+
+    /// Whether the `constraints` allow this key to sign `assertion` (always true
+    /// without constraints). Authority and validity are the database's business.
+    pub fn can_sign<A: AssertionAccess + ?Sized>(&self, assertion: &A) -> bool {
+        self.constraints.is_empty() || self.constraints.iter().any(|c| c.matches(assertion))
+    }
+}
+
+super::view!(AccountKey, AccountKey);
+
+/// `since`, `until` and their order (account-key and account-key-request).
+pub(crate) fn validity<A: AssertionAccess + ?Sized>(
+    a: &A,
+) -> Result<(Rfc3339Time, Option<Rfc3339Time>), Error> {
+    let h = a.headers();
+    let since = checks::check_rfc3339_date(h, "since", HEADER)?;
+    let until = checks::check_optional_rfc3339_date(h, "until", HEADER)?;
+    common::check_until(&since, until.as_ref())?;
+    Ok((since, until))
+}
+
+/// The body's public key, whose id must be `key_id`.
+pub(crate) fn body_key<A: AssertionAccess + ?Sized>(
+    a: &A,
+    key_id: &str,
+) -> Result<PublicKey, Error> {
+    let key = common::public_key(a.body().unwrap_or(""))?;
+    if key.key_id().as_str() != key_id {
+        return Err(TypeError::KeyIdMismatch {
+            what: "public key",
+            declared: "provided key id",
+        }
+        .into());
+    }
+    Ok(key)
+}
+
+/// One entry of `constraints`: the assertion type it allows and matchers for
+/// other headers.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct HeaderConstraint {
+    /// The `type` the key may sign.
+    pub assertion_type: String,
+    /// Matchers for other headers, by header name (bytewise order).
+    pub headers: Vec<(String, Matcher)>,
+}
+
+impl HeaderConstraint {
+    /// Whether `assertion` has this type and its headers match every matcher.
+    pub fn matches<A: AssertionAccess + ?Sized>(&self, assertion: &A) -> bool {
+        assertion.assertion_type().name() == self.assertion_type
+            && self
+                .headers
+                .iter()
+                .all(|(name, m)| m.matches(assertion.header(name)))
+    }
+}
+
+/// A header matcher: Go RE2 syntax anchored as `^(…)$`, alternatives, nested
+/// maps, or `$MISSING`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Matcher {
+    /// The value (or, for a list, every element) matches the anchored regexp.
+    Regex(Regex),
+    /// The header is absent (`$MISSING`).
+    Missing,
+    /// Any of the alternatives matches.
+    Alternatives(Vec<Matcher>),
+    /// The value is a map whose entries match these matchers.
+    Map(Vec<(String, Matcher)>),
+}
+
+impl Matcher {
+    /// Whether `value` (`None` when absent) matches.
+    pub fn matches(&self, value: Option<&HeaderValue<'_>>) -> bool {
+        match (self, value) {
+            (Matcher::Missing, v) => v.is_none(),
+            (Matcher::Alternatives(alts), v) => alts.iter().any(|m| m.matches(v)),
+            (_, None) => false,
+            (Matcher::Regex(re), Some(HeaderValue::String(s))) => re.is_match(s),
+            (Matcher::Regex(re), Some(HeaderValue::List(l))) => l
+                .iter()
+                .all(|item| item.as_str().is_some_and(|s| re.is_match(s))),
+            (Matcher::Regex(_), Some(HeaderValue::Map(_))) => false,
+            (Matcher::Map(entries), Some(HeaderValue::Map(m))) => entries
+                .iter()
+                .all(|(k, sub)| sub.matches(m.get(k.as_str()))),
+            (Matcher::Map(_), Some(_)) => false,
+        }
+    }
+}
+
+impl Serialize for Matcher {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Matcher::Regex(re) => {
+                let s = re.as_str();
+                serializer.serialize_str(
+                    s.strip_prefix("^(")
+                        .and_then(|s| s.strip_suffix(")$"))
+                        .unwrap_or(s),
+                )
+            }
+            Matcher::Missing => serializer.serialize_str("$MISSING"),
+            Matcher::Alternatives(alts) => {
+                let mut seq = serializer.serialize_seq(Some(alts.len()))?;
+                for m in alts {
+                    seq.serialize_element(m)?;
+                }
+                seq.end()
+            }
+            Matcher::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (k, m) in entries {
+                    map.serialize_entry(k, m)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+fn constraints_error(message: impl Into<String>) -> Error {
+    TypeError::Constraints {
+        message: message.into(),
+    }
+    .into()
+}
+
+/// Nesting allowed inside one matcher (header values are capped anyway).
+const MAX_MATCHER_DEPTH: usize = 16;
+
+fn parse_constraints(value: &HeaderValue<'_>) -> Result<Vec<HeaderConstraint>, Error> {
+    const NOT_LIST: &str = "assertions constraints must be a list of maps";
+    let list = value.as_list().ok_or_else(|| constraints_error(NOT_LIST))?;
+    if list.is_empty() {
+        return Err(constraints_error("assertions constraints cannot be empty"));
+    }
+    let mut out = Vec::with_capacity(list.len());
+    for item in list {
+        let m = item.as_map().ok_or_else(|| constraints_error(NOT_LIST))?;
+        out.push(parse_constraint(m)?);
+    }
+    Ok(out)
+}
+
+fn parse_constraint(m: &Map<'_>) -> Result<HeaderConstraint, Error> {
+    let headers = match m.get("headers") {
+        None => {
+            return Err(constraints_error(
+                "\"headers\" constraint mandatory in asserions constraints",
+            ));
+        }
+        Some(HeaderValue::Map(h)) => h,
+        Some(_) => {
+            return Err(constraints_error(
+                "\"headers\" constraint must be a map in asserions constraints",
+            ));
+        }
+    };
+    let assertion_type = match headers.get("type") {
+        None => {
+            return Err(constraints_error(
+                "type header constraint mandatory in asserions constraints",
+            ));
+        }
+        Some(HeaderValue::String(t)) => t,
+        Some(_) => return Err(constraints_error("type header constraint must be a string")),
+    };
+    if regex::escape(assertion_type) != assertion_type.as_ref() {
+        return Err(constraints_error(
+            "type header constraint must be a precise string and not a regexp",
+        ));
+    }
+    let mut matchers = Vec::with_capacity(headers.len().saturating_sub(1));
+    for (name, v) in headers {
+        if name == "type" {
+            continue;
+        }
+        let matcher = compile(name, v, 0)
+            .map_err(|e| constraints_error(format!("cannot compile headers constraint: {e}")))?;
+        matchers.push((name.to_string(), matcher));
+    }
+    Ok(HeaderConstraint {
+        assertion_type: assertion_type.to_string(),
+        headers: matchers,
+    })
+}
+
+fn compile(name: &str, value: &HeaderValue<'_>, depth: usize) -> Result<Matcher, String> {
+    if depth > MAX_MATCHER_DEPTH {
+        return Err(format!(
+            "constraint {} nested too deeply",
+            crate::go::quote(name)
+        ));
+    }
+    match value {
+        HeaderValue::String(s) if s == "$MISSING" => Ok(Matcher::Missing),
+        HeaderValue::String(s) => {
+            Regex::new(&format!("^({s})$"))
+                .map(Matcher::Regex)
+                .map_err(|e| {
+                    let reason = match e {
+                        regex::Error::Syntax(s) => {
+                            s.lines().last().unwrap_or_default().trim().to_owned()
+                        }
+                        other => other.to_string(),
+                    };
+                    format!(
+                        "cannot compile {} constraint {}: {reason}",
+                        crate::go::quote(name),
+                        crate::go::quote(s)
+                    )
+                })
+        }
+        HeaderValue::List(items) => items
+            .iter()
+            .map(|v| compile(name, v, depth + 1))
+            .collect::<Result<_, _>>()
+            .map(Matcher::Alternatives),
+        HeaderValue::Map(m) => m
+            .iter()
+            .map(|(k, v)| compile(&format!("{name}.{k}"), v, depth + 1).map(|m| (k.to_string(), m)))
+            .collect::<Result<_, _>>()
+            .map(Matcher::Map),
+    }
+}

@@ -1,0 +1,143 @@
+//! Checks shared by several types (§4): signer/brand agreement, `>= 1`
+//! integers, booleans inside maps, public keys and validity windows.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use crate::checks::{self, HEADER, Lookup};
+use crate::headers::HeaderValue;
+use crate::openpgp::{PublicKey, decode_public_key};
+use crate::rfc3339::Rfc3339Time;
+use crate::{AssertionAccess, Error};
+
+use super::TypeError;
+
+/// A map header value (a `snaps` entry, a constraint, …).
+pub type Map<'a> = BTreeMap<Cow<'a, str>, HeaderValue<'a>>;
+
+/// `authority-id == <header>` (model, preseed, repair: `brand-id`;
+/// validation-set, confdb-schema: `account-id`).
+pub(crate) fn authority_matches<A: AssertionAccess + ?Sized>(
+    a: &A,
+    header: &'static str,
+    signer: &'static str,
+) -> Result<(), Error> {
+    let authority = a.authority_id().unwrap_or("");
+    let value = a.header_str(header).unwrap_or("");
+    if authority != value {
+        return Err(TypeError::AuthorityMismatch {
+            header,
+            assertion_type: a.assertion_type().name(),
+            signer,
+            authority_id: authority.to_owned(),
+            value: value.to_owned(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// A mandatory integer ≥ 1: `%q must be >=1: %v` after the integer checks.
+pub(crate) fn check_sequence(m: &impl Lookup, name: &str) -> Result<i64, Error> {
+    let n = checks::check_int(m, name, HEADER)?;
+    if n < 1 {
+        return Err(TypeError::NotAtLeastOne {
+            name: name.to_owned(),
+            context: None,
+            value: n,
+        }
+        .into());
+    }
+    Ok(n)
+}
+
+/// A mandatory integer ≥ 1: `%q %s must be >=1: %v` (`context` e.g. `header`).
+pub(crate) fn check_at_least_one(m: &impl Lookup, name: &str, context: &str) -> Result<i64, Error> {
+    let n = checks::check_int(m, name, context)?;
+    if n < 1 {
+        return Err(TypeError::NotAtLeastOne {
+            name: name.to_owned(),
+            context: Some(context.to_owned()),
+            value: n,
+        }
+        .into());
+    }
+    Ok(n)
+}
+
+/// An optional boolean inside a map: absent is `false`.
+pub(crate) fn check_optional_bool_in(
+    m: &impl Lookup,
+    name: &str,
+    context: &str,
+) -> Result<bool, Error> {
+    if context == HEADER {
+        return checks::check_optional_bool(m, name);
+    }
+    match m.lookup(name) {
+        None => Ok(false),
+        Some(HeaderValue::String(s)) if s == "true" => Ok(true),
+        Some(HeaderValue::String(s)) if s == "false" => Ok(false),
+        Some(_) => Err(TypeError::NotBoolIn {
+            name: name.to_owned(),
+            context: context.to_owned(),
+        }
+        .into()),
+    }
+}
+
+/// Decodes a v1 public key (snapd `DecodePublicKey`).
+pub(crate) fn public_key(text: &str) -> Result<PublicKey, Error> {
+    decode_public_key(text.as_bytes()).map_err(Error::from)
+}
+
+/// `until`, if any, is not before `since`.
+pub(crate) fn check_until(since: &Rfc3339Time, until: Option<&Rfc3339Time>) -> Result<(), Error> {
+    if let Some(until) = until
+        && until.timestamp < since.timestamp
+    {
+        return Err(TypeError::UntilBeforeSince.into());
+    }
+    Ok(())
+}
+
+/// A `TypeError::InvalidHeader` for `header`.
+pub(crate) fn invalid_header(header: &str, message: impl Into<String>) -> Error {
+    TypeError::InvalidHeader {
+        header: header.to_owned(),
+        message: message.into(),
+    }
+    .into()
+}
+
+/// A `TypeError::Forbidden` for `header`.
+pub(crate) fn forbidden(header: &str, message: impl Into<String>) -> Error {
+    TypeError::Forbidden {
+        header: header.to_owned(),
+        message: message.into(),
+    }
+    .into()
+}
+
+/// A `TypeError::InvalidSnap` for snap `snap`.
+pub(crate) fn invalid_snap(snap: &str, message: impl Into<String>) -> Error {
+    TypeError::InvalidSnap {
+        snap: snap.to_owned(),
+        message: message.into(),
+    }
+    .into()
+}
+
+/// A `TypeError::InvalidItem` for list header `header`.
+pub(crate) fn invalid_item(header: &str, message: impl Into<String>) -> Error {
+    TypeError::InvalidItem {
+        header: header.to_owned(),
+        message: message.into(),
+    }
+    .into()
+}
+
+/// Compiles a constant pattern (checked by the unit tests).
+pub(crate) fn regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).unwrap_or_else(|_| unreachable!("constant regex {pattern}"))
+}

@@ -1,0 +1,211 @@
+//! `snap-declaration` (§4.6): a snap's name, publisher, interface rules,
+//! aliases and revision authorities.
+//!
+//! The plug/slot rule language is **kept as structured header values** for now
+//! ([`InterfaceRules`]): decoding checks only its outer shape (see
+//! [`crate::types`]); the rule compiler comes later.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::checks::{self, HEADER, VALID_ACCOUNT_ID, VALID_PROVENANCE};
+use crate::go::quote;
+use crate::headers::HeaderValue;
+use crate::rfc3339::Rfc3339Time;
+use crate::{AssertionAccess, Error};
+
+use super::common::{self, Map, invalid_item};
+use super::rules::{InterfaceRules, check_rules};
+
+/// Alias names: `^[a-zA-Z0-9][-_.a-zA-Z0-9]*$`.
+static VALID_ALIAS: LazyLock<Regex> =
+    LazyLock::new(|| common::regex("^[a-zA-Z0-9][-_.a-zA-Z0-9]*$"));
+/// App names: `^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$`.
+static VALID_APP: LazyLock<Regex> =
+    LazyLock::new(|| common::regex("^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$"));
+
+/// An explicit alias.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Alias<'a> {
+    /// The alias.
+    pub name: &'a str,
+    /// The app it points to.
+    pub target: &'a str,
+}
+
+/// Who may sign revisions of the snap with non-default provenance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct RevisionAuthority<'a> {
+    /// `account-id`.
+    pub account_id: &'a str,
+    /// `provenance` values it may sign.
+    pub provenance: Vec<&'a str>,
+    /// `min-revision` (default 1).
+    pub min_revision: i64,
+    /// `max-revision` (0 = no maximum).
+    pub max_revision: i64,
+    /// The device scope (`on-store`, `on-brand`, `on-model`), as written.
+    pub device_scope: Vec<(&'a str, &'a HeaderValue<'a>)>,
+}
+
+/// A `snap-declaration` assertion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SnapDeclaration<'a> {
+    /// `series`.
+    pub series: &'a str,
+    /// `snap-id`.
+    pub snap_id: &'a str,
+    /// `snap-name` (may be empty).
+    pub snap_name: &'a str,
+    /// `publisher-id`.
+    pub publisher_id: &'a str,
+    /// `timestamp`.
+    pub timestamp: Rfc3339Time,
+    /// `refresh-control`: snap ids gated by this snap.
+    pub refresh_control: Vec<&'a str>,
+    /// `plugs` rules (not compiled).
+    pub plugs: InterfaceRules<'a>,
+    /// `slots` rules (not compiled).
+    pub slots: InterfaceRules<'a>,
+    /// `auto-aliases`.
+    pub auto_aliases: Vec<&'a str>,
+    /// `aliases`.
+    pub aliases: Vec<Alias<'a>>,
+    /// `revision-authority`.
+    pub revision_authority: Vec<RevisionAuthority<'a>>,
+}
+
+impl<'a> SnapDeclaration<'a> {
+    pub(crate) fn parse<A: AssertionAccess + ?Sized>(a: &'a A) -> Result<Self, Error> {
+        let h = a.headers();
+        let snap_name = checks::check_exists_string(h, "snap-name", HEADER)?;
+        let publisher_id = checks::check_not_empty_string(h, "publisher-id", HEADER)?;
+        let timestamp = checks::check_rfc3339_date(h, "timestamp", HEADER)?;
+        let refresh_control = checks::check_string_list(h, "refresh-control")?;
+        let plugs = check_rules(h, "plug")?;
+        let slots = check_rules(h, "slot")?;
+        let auto_aliases = checks::check_string_list_matches(h, "auto-aliases", &VALID_ALIAS)?;
+        let aliases = aliases(h.get("aliases"))?;
+        let revision_authority = revision_authorities(h.get("revision-authority"))?;
+        Ok(SnapDeclaration {
+            series: h.get_str("series").unwrap_or(""),
+            snap_id: h.get_str("snap-id").unwrap_or(""),
+            snap_name,
+            publisher_id,
+            timestamp,
+            refresh_control,
+            plugs,
+            slots,
+            auto_aliases,
+            aliases,
+            revision_authority,
+        })
+    }
+}
+
+super::view!(SnapDeclaration, SnapDeclaration);
+
+fn aliases<'a>(value: Option<&'a HeaderValue<'a>>) -> Result<Vec<Alias<'a>>, Error> {
+    const WRONG: &str = "\"aliases\" header must be a list of alias maps";
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let list = value
+        .as_list()
+        .ok_or_else(|| invalid_item("aliases", WRONG))?;
+    let mut out: Vec<Alias<'a>> = Vec::with_capacity(list.len());
+    for (i, item) in list.iter().enumerate() {
+        let m = item
+            .as_map()
+            .ok_or_else(|| invalid_item("aliases", WRONG))?;
+        let name = checks::check_string_matches(
+            m,
+            "name",
+            &format!("in \"aliases\" item {}", i + 1),
+            &VALID_ALIAS,
+        )?;
+        let target = checks::check_string_matches(
+            m,
+            "target",
+            &format!("for alias {}", quote(name)),
+            &VALID_APP,
+        )?;
+        if out.iter().any(|a| a.name == name) {
+            return Err(invalid_item(
+                "aliases",
+                format!(
+                    "duplicated definition in \"aliases\" for alias {}",
+                    quote(name)
+                ),
+            ));
+        }
+        out.push(Alias { name, target });
+    }
+    Ok(out)
+}
+
+fn revision_authorities<'a>(
+    value: Option<&'a HeaderValue<'a>>,
+) -> Result<Vec<RevisionAuthority<'a>>, Error> {
+    const WRONG: &str = "revision-authority stanza must be a list of maps";
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    let list = value
+        .as_list()
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| invalid_item("revision-authority", WRONG))?;
+    let mut out = Vec::with_capacity(list.len());
+    for item in list {
+        let m: &'a Map<'a> = item
+            .as_map()
+            .ok_or_else(|| invalid_item("revision-authority", WRONG))?;
+        const WHAT: &str = "in revision authority";
+        let account_id = checks::check_string_matches(m, "account-id", WHAT, &VALID_ACCOUNT_ID)?;
+        let provenance = checks::check_string_list_in_map(
+            m,
+            "provenance",
+            "provenance in revision authority",
+            Some(&VALID_PROVENANCE),
+        )?;
+        if provenance.is_empty() {
+            return Err(invalid_item(
+                "revision-authority",
+                "provenance in revision authority cannot be empty",
+            ));
+        }
+        let min_revision = if m.contains_key("min-revision") {
+            common::check_at_least_one(m, "min-revision", WHAT)?
+        } else {
+            1
+        };
+        let max_revision = if m.contains_key("max-revision") {
+            common::check_at_least_one(m, "max-revision", WHAT)?
+        } else {
+            0
+        };
+        if max_revision != 0 && max_revision < min_revision {
+            return Err(invalid_item(
+                "revision-authority",
+                "optional max-revision cannot be less than min-revision in revision-authority",
+            ));
+        }
+        let device_scope = ["on-store", "on-brand", "on-model"]
+            .into_iter()
+            .filter_map(|k| m.get(k).map(|v| (k, v)))
+            .collect();
+        out.push(RevisionAuthority {
+            account_id,
+            provenance,
+            min_revision,
+            max_revision,
+            device_scope,
+        });
+    }
+    Ok(out)
+}

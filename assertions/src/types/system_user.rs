@@ -1,0 +1,367 @@
+//! `system-user` (§4.6): a user to create on devices of given models.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::checks::{self, HEADER};
+use crate::go::quote;
+use crate::rfc3339::Rfc3339Time;
+use crate::{AssertionAccess, Error};
+
+use super::common::{self, forbidden, invalid_header};
+
+static VALID_USERNAME: LazyLock<Regex> = LazyLock::new(|| common::regex("^[a-z0-9][-a-z0-9._]*$"));
+static VALID_SALT_AND_HASH: LazyLock<Regex> = LazyLock::new(|| common::regex("^[a-zA-Z0-9./]+$"));
+
+/// `user-presence`: how long the user stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UserPresence {
+    /// `until-expiration`: the user is removed when the assertion expires.
+    UntilExpiration,
+}
+
+/// A `system-user` assertion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SystemUser<'a> {
+    /// `brand-id`.
+    pub brand_id: &'a str,
+    /// `email`.
+    pub email: &'a str,
+    /// `series`.
+    pub series: Vec<&'a str>,
+    /// `models`.
+    pub models: Vec<&'a str>,
+    /// `serials` (format 1).
+    pub serials: Vec<&'a str>,
+    /// `name`, if any.
+    pub name: Option<&'a str>,
+    /// `username`.
+    pub username: &'a str,
+    /// `password`: a crypt(3) hash, if any.
+    pub password: Option<&'a str>,
+    /// `force-password-change`.
+    pub force_password_change: bool,
+    /// `ssh-keys`.
+    pub ssh_keys: Vec<&'a str>,
+    /// `since`.
+    pub since: Rfc3339Time,
+    /// `until`.
+    pub until: Rfc3339Time,
+    /// `user-presence` (format 2).
+    pub user_presence: Option<UserPresence>,
+}
+
+impl<'a> SystemUser<'a> {
+    /// Whether the assertion is valid at `t` (`since <= t < until`).
+    pub fn is_valid_at(&self, t: jiff::Timestamp) -> bool {
+        self.since.timestamp <= t && t < self.until.timestamp
+    }
+
+    pub(crate) fn parse<A: AssertionAccess + ?Sized>(a: &'a A) -> Result<Self, Error> {
+        let h = a.headers();
+        let email = checks::check_not_empty_string(h, "email", HEADER)?;
+        if let Err(e) = parse_address(email) {
+            return Err(invalid_header(
+                "email",
+                format!("must be a RFC 5322 compliant email address: mail: {e}"),
+            ));
+        }
+        let series = checks::check_string_list(h, "series")?;
+        let models = checks::check_string_list(h, "models")?;
+        let serials = checks::check_string_list(h, "serials")?;
+        if !serials.is_empty() && a.format() < 1 {
+            return Err(forbidden(
+                "serials",
+                "the \"serials\" header is only supported for format 1 or greater",
+            ));
+        }
+        if !serials.is_empty() && models.len() != 1 {
+            return Err(forbidden(
+                "serials",
+                "in the presence of the \"serials\" header \"models\" must specify exactly one model",
+            ));
+        }
+        let name = checks::check_optional_string(h, "name", HEADER)?;
+        let username = checks::check_string_matches(h, "username", HEADER, &VALID_USERNAME)?;
+        let password = hashed_password(h)?;
+        let force_password_change = checks::check_optional_bool(h, "force-password-change")?;
+        if force_password_change && password.is_none() {
+            return Err(forbidden(
+                "force-password-change",
+                "cannot use \"force-password-change\" with an empty \"password\"",
+            ));
+        }
+        let ssh_keys = checks::check_string_list(h, "ssh-keys")?;
+        let since = checks::check_rfc3339_date(h, "since", HEADER)?;
+        let until = checks::check_rfc3339_date(h, "until", HEADER)?;
+        common::check_until(&since, Some(&until))?;
+        if models.is_empty()
+            && until.timestamp.as_second() - since.timestamp.as_second() > 365 * 86_400
+        {
+            return Err(forbidden(
+                "until",
+                "'until' time cannot be more than 365 days in the future when no models are specified",
+            ));
+        }
+        let user_presence = match checks::check_optional_string(h, "user-presence", HEADER)? {
+            None => None,
+            Some(_) if a.format() < 2 => {
+                return Err(forbidden(
+                    "user-presence",
+                    "the \"user-presence\" header is only supported for format 2 or greater",
+                ));
+            }
+            Some("until-expiration") => Some(UserPresence::UntilExpiration),
+            Some(other) => {
+                return Err(forbidden(
+                    "user-presence",
+                    format!(
+                        "invalid \"user-presence\" header, only explicit valid value is \"until-expiration\": {}",
+                        quote(other)
+                    ),
+                ));
+            }
+        };
+        Ok(SystemUser {
+            brand_id: h.get_str("brand-id").unwrap_or(""),
+            email,
+            series,
+            models,
+            serials,
+            name,
+            username,
+            password,
+            force_password_change,
+            ssh_keys,
+            since,
+            until,
+            user_presence,
+        })
+    }
+}
+
+super::view!(SystemUser, SystemUser);
+
+/// `password`: `$id$[rounds=N$]salt$hash` with id ≥ 6.
+fn hashed_password<'a>(h: &'a crate::Headers<'_>) -> Result<Option<&'a str>, Error> {
+    let Some(pw) = checks::check_optional_string(h, "password", HEADER)?.filter(|p| !p.is_empty())
+    else {
+        return Ok(None);
+    };
+    let parts: Vec<&str> = pw.splitn(5, '$').collect();
+    if parts.len() != 4 && parts.len() != 5 {
+        return Err(invalid_header(
+            "password",
+            "invalid: hashed password must be of the form \"$integer-id$salt$hash\", see crypt(3)",
+        ));
+    }
+    let id = checks::go_atoi(parts[1]).map_err(|_| {
+        invalid_header(
+            "password",
+            format!("must start with \"$integer-id$\", got {}", quote(parts[1])),
+        )
+    })?;
+    if id < 6 {
+        return Err(invalid_header(
+            "password",
+            "only supports $id$ values of 6 (sha512crypt) or higher",
+        ));
+    }
+    if let Some(rounds) = parts[2].strip_prefix("rounds=") {
+        let n = checks::go_atoi(rounds).map_err(|_| {
+            invalid_header(
+                "password",
+                format!("has invalid number of rounds: {rounds}"),
+            )
+        })?;
+        if !(5000..=999_999_999).contains(&n) {
+            return Err(invalid_header(
+                "password",
+                format!("rounds parameter out of bounds: {n}"),
+            ));
+        }
+    }
+    let (salt, hash) = (parts[parts.len() - 2], parts[parts.len() - 1]);
+    if !VALID_SALT_AND_HASH.is_match(salt) {
+        return Err(invalid_header(
+            "password",
+            format!("has invalid chars in salt {}", quote(salt)),
+        ));
+    }
+    if !VALID_SALT_AND_HASH.is_match(hash) {
+        return Err(invalid_header(
+            "password",
+            format!("has invalid chars in hash {}", quote(hash)),
+        ));
+    }
+    Ok(Some(pw))
+}
+
+// ---- A subset of Go `net/mail.ParseAddress`, with its error texts. ----
+
+fn is_atext(c: char, dot: bool) -> bool {
+    c.is_ascii_alphanumeric()
+        || "!#$%&'*+-/=?^_`{|}~".contains(c)
+        || (dot && c == '.')
+        || !c.is_ascii()
+}
+
+struct MailParser<'s> {
+    s: &'s str,
+}
+
+impl<'s> MailParser<'s> {
+    fn skip_space(&mut self) {
+        self.s = self.s.trim_start_matches([' ', '\t']);
+    }
+    fn consume(&mut self, c: char) -> bool {
+        match self.s.strip_prefix(c) {
+            Some(rest) => {
+                self.s = rest;
+                true
+            }
+            None => false,
+        }
+    }
+    fn atom(&mut self, dot: bool) -> Result<&'s str, String> {
+        let end = self
+            .s
+            .find(|c: char| !is_atext(c, dot))
+            .unwrap_or(self.s.len());
+        if end == 0 {
+            return Err("invalid string".to_owned());
+        }
+        let atom = &self.s[..end];
+        if dot && (atom.starts_with('.') || atom.ends_with('.') || atom.contains("..")) {
+            return Err("invalid string".to_owned());
+        }
+        self.s = &self.s[end..];
+        Ok(atom)
+    }
+    fn quoted(&mut self) -> Result<(), String> {
+        let mut escaped = false;
+        for (i, c) in self.s.char_indices().skip(1) {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                self.s = &self.s[i + 1..];
+                return Ok(());
+            }
+        }
+        Err("unclosed quoted-string".to_owned())
+    }
+    fn addr_spec(&mut self) -> Result<(), String> {
+        let saved = self.s;
+        let r = (|| {
+            self.skip_space();
+            if self.s.is_empty() {
+                return Err("no addr-spec".to_owned());
+            }
+            if self.s.starts_with('"') {
+                self.quoted()?;
+            } else {
+                self.atom(true)?;
+            }
+            if !self.consume('@') {
+                return Err("missing @ in addr-spec".to_owned());
+            }
+            self.skip_space();
+            if self.s.is_empty() {
+                return Err("no domain in addr-spec".to_owned());
+            }
+            if self.s.starts_with('[') {
+                let end = self.s.find(']').ok_or("unclosed domain-literal")?;
+                self.s = &self.s[end + 1..];
+            } else {
+                self.atom(true)?;
+            }
+            Ok(())
+        })();
+        if r.is_err() {
+            self.s = saved;
+        }
+        r
+    }
+    fn phrase(&mut self) -> Result<String, String> {
+        let mut words = Vec::new();
+        loop {
+            self.skip_space();
+            if self.s.starts_with('"') {
+                let before = self.s;
+                self.quoted()?;
+                words.push(before[..before.len() - self.s.len()].to_owned());
+            } else if self.s.starts_with(|c: char| is_atext(c, true)) {
+                words.push(self.atom(true).unwrap_or_default().to_owned());
+            } else {
+                break;
+            }
+        }
+        if words.is_empty() {
+            return Err("missing word in phrase: ".to_owned() + "mail: invalid string");
+        }
+        Ok(words.join(" "))
+    }
+}
+
+/// Go `net/mail.ParseAddress` for one address (without comments, groups or
+/// encoded words); the error is Go's text without the `mail: ` prefix.
+fn parse_address(address: &str) -> Result<(), String> {
+    let mut p = MailParser { s: address };
+    p.skip_space();
+    if p.s.is_empty() {
+        return Err("no address".to_owned());
+    }
+    if p.addr_spec().is_err() {
+        let display = if p.s.starts_with('<') {
+            String::new()
+        } else {
+            p.phrase()?
+        };
+        p.skip_space();
+        if !p.consume('<') {
+            if display.chars().all(|c| is_atext(c, true)) {
+                return Err("missing '@' or angle-addr".to_owned());
+            }
+            return Err("no angle-addr".to_owned());
+        }
+        p.addr_spec()?;
+        if !p.consume('>') {
+            return Err("unclosed angle-addr".to_owned());
+        }
+    }
+    p.skip_space();
+    if !p.s.is_empty() {
+        return Err(format!("expected single address, got {}", quote(p.s)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_like_go() {
+        assert_eq!(parse_address("a@b.c"), Ok(()));
+        assert_eq!(parse_address("Foo Bar <a@b.c>"), Ok(()));
+        assert_eq!(parse_address("\"x y\"@b.c"), Ok(()));
+        assert_eq!(
+            parse_address("bad").unwrap_err(),
+            "missing '@' or angle-addr"
+        );
+        assert_eq!(
+            parse_address("a@b.c, d@e.f").unwrap_err(),
+            "expected single address, got \", d@e.f\""
+        );
+        assert_eq!(
+            parse_address("Foo <a@b.c").unwrap_err(),
+            "unclosed angle-addr"
+        );
+    }
+}
