@@ -6,6 +6,8 @@
 //! re-runs itself as a child process with that variable set (no `unsafe` `set_var`).
 #![cfg(feature = "pkcs11")]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -131,5 +133,52 @@ fn child() {
         vec![("brand-key".to_string(), signer.key_id().to_string())]
     );
     assert!(token.signer("missing").unwrap_err().is_key_not_found());
+    // An assertion signed in the token verifies with our database, and with snapd's when
+    // the oracle is available.
+    let t = ucore_signing::now_unix();
+    let account = common::sign(
+        common::root(),
+        &serde_json::json!({"type":"account","authority-id":"testroot","account-id":"hsmbrand","display-name":"HSM",
+            "validation":"verified","timestamp":"2016-01-01T00:00:00Z"}),
+        None,
+        t,
+    );
+    let key = common::sign(
+        common::root(),
+        &serde_json::json!({"type":"account-key","authority-id":"testroot","account-id":"hsmbrand","name":"models",
+            "public-key-sha3-384":signer.key_id(),"since":"2016-01-01T00:00:00Z"}),
+        Some(signer.public_key().to_snapd_text()),
+        t,
+    );
+    let model = common::sign(
+        &signer,
+        &serde_json::json!({"type":"model","authority-id":"hsmbrand","brand-id":"hsmbrand","series":"16",
+            "model":"hsm-1","architecture":"amd64","gadget":"pc","kernel":"pc-kernel",
+            "timestamp":"2016-12-01T12:00:00Z"}),
+        None,
+        t,
+    );
+    let chain = common::stream(&[&account, &key, &model]);
+    let trusted = common::repo().join("tests/data/assertions/selfmade/trusted.stream");
+    let roots = ucore_assertions::Decoder::new(&std::fs::read(&trusted).unwrap()[..])
+        .map(Result::unwrap)
+        .collect();
+    let db = ucore_signing::Database::with_trusted(roots).unwrap();
+    assert!(db.add_stream(&chain).iter().all(|o| o.ok));
+    if let Some(o) = std::env::var_os("UCORE_ORACLE") {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("hsm.stream");
+        std::fs::write(&p, &chain).unwrap();
+        let out = common::run_oracle(
+            Path::new(&o),
+            &["verify", trusted.to_str().unwrap(), p.to_str().unwrap()],
+        );
+        assert_eq!(
+            out.lines().filter(|l| l.contains("\"ok\":true")).count(),
+            3,
+            "{out}"
+        );
+        println!("PKCS11-ORACLE-OK");
+    }
     println!("PKCS11-CHILD-OK");
 }

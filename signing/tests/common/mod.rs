@@ -1,0 +1,79 @@
+//! Shared helpers of the integration tests: repository paths, test keys, the live oracle.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use ucore_assertions::Assertion;
+use ucore_signing::{RsaPrivateKey, Signer, builder_from_json, sign_assertion_at};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn key(path: &str) -> RsaPrivateKey {
+    RsaPrivateKey::from_pem(&std::fs::read_to_string(repo().join(path)).unwrap()).unwrap()
+}
+
+/// testroot's key (`trusted.stream`), 4096 bits, test only.
+pub fn root() -> &'static RsaPrivateKey {
+    static K: OnceLock<RsaPrivateKey> = OnceLock::new();
+    K.get_or_init(|| key("signing/tests/data/test-only-root-4096.pem"))
+}
+
+/// acme's key (`acme-prereqs.stream`), 2048 bits, test only.
+pub fn acme() -> &'static RsaPrivateKey {
+    static K: OnceLock<RsaPrivateKey> = OnceLock::new();
+    K.get_or_init(|| key("signing/tests/data/test-only-acme-2048.pem"))
+}
+
+/// Signs headers given as JSON.
+pub fn sign(k: &dyn Signer, json: &serde_json::Value, body: Option<String>, t: u32) -> Assertion {
+    let b = builder_from_json(&json.to_string(), body.map(String::into_bytes)).unwrap();
+    sign_assertion_at(&b, k, t).unwrap()
+}
+
+/// The oracle binary from `UCORE_ORACLE`; `None` (with a notice) when unset, unless
+/// `UCORE_REQUIRE_ORACLE=1`, which makes its absence a failure.
+pub fn oracle() -> Option<PathBuf> {
+    match std::env::var_os("UCORE_ORACLE") {
+        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => {
+            if std::env::var("UCORE_REQUIRE_ORACLE").as_deref() == Ok("1") {
+                panic!("UCORE_REQUIRE_ORACLE=1 but UCORE_ORACLE is not set");
+            }
+            eprintln!(
+                "NOTICE: UCORE_ORACLE is not set; skipping the live differential test against snapd"
+            );
+            None
+        }
+    }
+}
+
+/// Runs the oracle; returns stdout (exit status 0 or 1 are both answers).
+pub fn run_oracle(oracle: &Path, args: &[&str]) -> String {
+    let out = Command::new(oracle).args(args).output().unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "oracle {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Joins assertions into a stream (one blank line between them).
+pub fn stream(items: &[&Assertion]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for a in items {
+        if !out.is_empty() {
+            out.push(b'\n');
+        }
+        out.extend_from_slice(&ucore_assertions::AssertionAccess::encode(*a));
+        if out.last() != Some(&b'\n') {
+            out.push(b'\n');
+        }
+    }
+    out
+}
