@@ -13,7 +13,10 @@ use ucore_signing::RsaPrivateKey;
 pub const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 
 pub fn key(name: &str) -> RsaPrivateKey {
-    RsaPrivateKey::from_pem(&std::fs::read_to_string(format!("{DATA}/test-only-{name}.pem")).unwrap()).unwrap()
+    RsaPrivateKey::from_pem(
+        &std::fs::read_to_string(format!("{DATA}/test-only-{name}.pem")).unwrap(),
+    )
+    .unwrap()
 }
 
 pub fn model() -> Assertion {
@@ -37,27 +40,61 @@ pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 
 impl TestVault {
     pub fn start(db: &str, settings: Settings) -> TestVault {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         let brand = key("acme");
         let (vault, running, api_key) = rt.block_on(async {
             let store = Store::open(db).await.unwrap();
-            let v = Vault::new(store, KeyStore::new(b"test master secret 0123".to_vec()).unwrap(), settings)
-                .with_admin_token(ADMIN_TOKEN);
-            v.add_key("acme", "serials", &brand, Some(read("acme-account.assert")), Some(read("acme-account-key.assert")))
+            let v = Vault::new(
+                store,
+                KeyStore::new(b"test master secret 0123".to_vec()).unwrap(),
+                settings,
+            )
+            .with_admin_token(ADMIN_TOKEN);
+            v.add_key(
+                "acme",
+                "serials",
+                &brand,
+                Some(read("acme-account.assert")),
+                Some(read("acme-account-key.assert")),
+            )
+            .await
+            .unwrap();
+            let api_key = match v
+                .add_model(
+                    "acme",
+                    "acme-device-1",
+                    brand.key_id(),
+                    Some("acme-api-key-0001".into()),
+                )
                 .await
-                .unwrap();
-            let api_key = match v.add_model("acme", "acme-device-1", brand.key_id(), Some("acme-api-key-0001".into())).await {
+            {
                 Ok(m) => m.api_key,
                 Err(_) => "acme-api-key-0001".to_string(),
             };
-            let running = vault::serve(v.clone(), "127.0.0.1:0".parse().unwrap(), Some("127.0.0.1:0".parse().unwrap()), false)
-                .await
-                .unwrap();
+            let running = vault::serve(
+                v.clone(),
+                "127.0.0.1:0".parse().unwrap(),
+                Some("127.0.0.1:0".parse().unwrap()),
+                false,
+            )
+            .await
+            .unwrap();
             (v, running, api_key)
         });
         let url = running.service_url();
         let admin_url = running.admin_url().unwrap();
-        TestVault { rt, vault, running: Some(running), api_key, url, admin_url }
+        TestVault {
+            rt,
+            vault,
+            running: Some(running),
+            api_key,
+            url,
+            admin_url,
+        }
     }
 
     pub fn memory() -> TestVault {
@@ -74,7 +111,10 @@ impl Drop for TestVault {
 }
 
 pub fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
 }
 
 /// POST with optional api-key; returns (status, content-type, body).
@@ -83,9 +123,19 @@ pub fn post(url: &str, api_key: Option<&str>, body: &[u8]) -> (u16, String, Vec<
     if let Some(k) = api_key {
         r = r.header("api-key", k);
     }
-    let resp = if body.is_empty() { r.send_empty() } else { r.content_type("application/x.ubuntu.assertion").send(body) }.unwrap();
+    let resp = if body.is_empty() {
+        r.send_empty()
+    } else {
+        r.content_type("application/x.ubuntu.assertion").send(body)
+    }
+    .unwrap();
     let status = resp.status().as_u16();
-    let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let ct = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let body = resp.into_body().read_to_vec().unwrap();
     (status, ct, body)
 }
