@@ -218,7 +218,7 @@ mod tests {
 
     fn account(id: &str) -> String {
         format!(
-            "type: account\nauthority-id: canonical\naccount-id: {id}\nsign-key-sha3-384: {KEY}\n\nAXNpZw=="
+            "type: account\nauthority-id: canonical\naccount-id: {id}\ndisplay-name: A\nvalidation: unproven\ntimestamp: 2016-01-01T00:00:00Z\nsign-key-sha3-384: {KEY}\n\nAXNpZw=="
         )
     }
 
@@ -288,6 +288,34 @@ mod tests {
                 .as_ref()
                 .unwrap_err(),
             "missing content/signature separator"
+        );
+    }
+
+    /// The signature limits; texts and the boundary checked with the oracle.
+    #[test]
+    fn signature_limits() {
+        let long = "x".repeat(MAX_SIGNATURE_SIZE);
+        assert_eq!(
+            decode_all(format!("type: account\n\n{long}").as_bytes())[0]
+                .as_ref()
+                .unwrap_err(),
+            r#"error reading assertion trailer: maximum size exceeded while looking for delimiter "\n\n""#
+        );
+        assert_eq!(
+            decode_all(format!("type: account\n\n\n\n{long}").as_bytes())[0]
+                .as_ref()
+                .unwrap_err(),
+            r#"error reading assertion signature: maximum size exceeded while looking for delimiter "\n\n""#
+        );
+        // The limit includes the delimiter: 131070 bytes + "\n\n" pass …
+        let sig = "x".repeat(MAX_SIGNATURE_SIZE - 2);
+        let text = format!("{}{sig}\n\n", account("b").replace("AXNpZw==", ""));
+        assert!(decode_all(text.as_bytes())[0].is_ok());
+        // … one byte more does not.
+        let text = format!("{}x{sig}\n\n", account("b").replace("AXNpZw==", ""));
+        assert_eq!(
+            decode_all(text.as_bytes())[0].as_ref().unwrap_err(),
+            r#"error reading assertion trailer: maximum size exceeded while looking for delimiter "\n\n""#
         );
     }
 }
