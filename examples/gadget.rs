@@ -164,12 +164,9 @@ fn run(args: Args) -> Result<ExitCode, String> {
             Err(e) => Ok(fail(&e, args.json)),
         },
         "layout" => {
-            let result = load(&text, args.model).and_then(|info| {
-                if let Some(dir) = &args.gadget_dir {
-                    gadget::validate_content(&info, dir)?;
-                }
-                info.layout(&options)
-            });
+            // As the oracle's gadget-layout: parse, validate, lay out (content checks are
+            // `lint`'s).
+            let result = load(&text, args.model).and_then(|info| info.layout(&options));
             match result {
                 Ok(volumes) => {
                     if args.json {

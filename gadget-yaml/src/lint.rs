@@ -10,7 +10,7 @@ use crate::error::{GadgetError, Position, go_quote};
 use crate::info::GadgetInfo;
 use crate::layout::{LayoutOptions, layout_volume};
 use crate::model::Model;
-use crate::validate::{split_kernel_ref, validate};
+use crate::validate::{split_kernel_ref, validate, validate_content};
 
 /// What a warning is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,7 +64,8 @@ impl std::fmt::Display for Diagnostic {
 /// snapd's verdict on a gadget.yaml plus the lint warnings.
 #[derive(Debug, Clone)]
 pub struct LintReport {
-    /// What snapd says: the parsed gadget, or the first error of parse then validate.
+    /// What snapd says: the parsed gadget, or the first error of parse, validate and (with a
+    /// gadget directory) content validation.
     pub verdict: Result<GadgetInfo, GadgetError>,
     /// Warnings, snapd's logged ones first.
     pub warnings: Vec<Diagnostic>,
@@ -74,16 +75,23 @@ fn overlaps(start: u64, end: u64, lo: u64, hi: u64) -> bool {
     start < hi && end > lo
 }
 
-/// Parses and validates `text` as snapd does, then adds warnings. `gadget_dir` enables the
-/// content checks.
+/// Parses and validates `text` as snapd does (and, with `gadget_dir`, checks the content as
+/// snapd's `ValidateContent` does), then adds warnings.
 pub fn lint(text: &str, model: Option<&dyn Model>, gadget_dir: Option<&Path>) -> LintReport {
     let verdict =
         GadgetInfo::parse(text, model).and_then(|info| validate(&info, model, None).map(|()| info));
     let mut warnings = Vec::new();
-    if let Ok(info) = &verdict {
-        warnings.extend(info.warnings.iter().cloned());
-        warnings.extend(lint_info(info, gadget_dir));
-    }
+    let verdict = match verdict {
+        Ok(info) => {
+            warnings.extend(info.warnings.iter().cloned());
+            warnings.extend(lint_info(&info, gadget_dir));
+            match gadget_dir {
+                Some(dir) => validate_content(&info, dir).map(|()| info),
+                None => Ok(info),
+            }
+        }
+        Err(e) => Err(e),
+    };
     LintReport { verdict, warnings }
 }
 

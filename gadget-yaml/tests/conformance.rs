@@ -1342,6 +1342,22 @@ fn lints_warn_without_changing_the_verdict() {
     let report = lint(&y, None, Some(dir.path()));
     let codes: Vec<LintCode> = report.warnings.iter().map(|w| w.code).collect();
     assert!(codes.contains(&LintCode::MissingContent), "{codes:?}");
+    // With a gadget directory the verdict includes snapd's content check.
+    let verdict = report.verdict.unwrap_err();
+    assert_eq!(verdict.stage(), Some(Stage::Content));
+    assert!(
+        verdict
+            .to_string()
+            .starts_with(r#"structure #0 ("s"): content "gone.img": stat "#),
+        "{verdict}"
+    );
+    assert_eq!(
+        verdict.position(),
+        Some(Position {
+            line: 8,
+            column: 41
+        })
+    );
     let y = one(&[
         "name: s",
         "type: bare",
