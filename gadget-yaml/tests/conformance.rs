@@ -1354,8 +1354,8 @@ fn lints_warn_without_changing_the_verdict() {
     assert_eq!(
         verdict.position(),
         Some(Position {
-            line: 8,
-            column: 41
+            line: 9,
+            column: 46
         })
     );
     let y = one(&[
