@@ -449,7 +449,7 @@ mod tests {
     #[test]
     fn fills_optional_primary_key_default() {
         let text = format!(
-            "type: snap-revision\nauthority-id: canonical\nsnap-sha3-384: {KEY}\nsign-key-sha3-384: {KEY}\n\nAXNpZw=="
+            "type: snap-revision\nauthority-id: canonical\nsnap-sha3-384: {KEY}\nsnap-id: snapidsnapidsnapidsnapidsnapid12\nsnap-size: 10\nsnap-revision: 1\ndeveloper-id: dev\ntimestamp: 2016-01-01T00:00:00Z\nsign-key-sha3-384: {KEY}\n\nAXNpZw=="
         );
         let a = AssertionRef::decode(text.as_bytes()).unwrap();
         assert_eq!(a.header_str("provenance"), Some("global-upload"));
@@ -459,7 +459,7 @@ mod tests {
 
     #[test]
     fn builtin_skips_sign_key() {
-        let text = "type: base-declaration\nauthority-id: canonical\nseries: 16\n\n$builtin\n";
+        let text = "type: base-declaration\nauthority-id: canonical\nseries: 16\ntimestamp: 2016-01-01T00:00:00Z\n\n$builtin\n";
         let a = AssertionRef::decode(text.as_bytes()).unwrap();
         assert!(a.is_builtin());
         assert_eq!(a.sign_key_sha3_384(), None);
@@ -468,12 +468,13 @@ mod tests {
     #[test]
     fn body_and_format() {
         let text = format!(
-            "type: account-key\nauthority-id: canonical\nformat: 1\nrevision: 2\npublic-key-sha3-384: {KEY}\nbody-length: 6\nsign-key-sha3-384: {KEY}\n\nab\n\ncd\n\nAXNpZw==\n"
+            "type: account\nauthority-id: canonical\nformat: 1\nrevision: 2\naccount-id: x\ndisplay-name: X\nvalidation: v\ntimestamp: 2016-01-01T00:00:00Z\nbody-length: 6\nsign-key-sha3-384: {KEY}\n\nab\n\ncd\n\nAXNpZw==\n"
         );
         let a = AssertionRef::decode(text.as_bytes()).unwrap();
         assert_eq!(a.body(), Some("ab\n\ncd"));
         assert_eq!((a.format(), a.revision()), (1, 2));
-        assert!(a.supported_format());
+        // Decode accepts a format above the maximum; checking rejects it.
+        assert!(!a.supported_format());
         assert_eq!(a.signature(), b"AXNpZw==\n");
         assert_eq!(a.to_owned().body(), Some("ab\n\ncd"));
     }
@@ -593,7 +594,7 @@ mod tests {
     #[test]
     fn unsupported_format_still_decodes() {
         let text = format!(
-            "type: model\nauthority-id: a\nformat: 3\nseries: 16\nbrand-id: a\nmodel: m\nsign-key-sha3-384: {KEY}\n\nAXNpZw=="
+            "type: model\nauthority-id: a\nformat: 3\nseries: 16\nbrand-id: a\nmodel: m\narchitecture: amd64\ngadget: pc\nkernel: pc-kernel\ntimestamp: 2016-01-01T00:00:00Z\nsign-key-sha3-384: {KEY}\n\nAXNpZw=="
         );
         let a = AssertionRef::decode(text.as_bytes()).unwrap();
         assert_eq!(a.format(), 3);

@@ -250,13 +250,20 @@ mod tests {
 
     #[test]
     fn canonical_order() {
-        let content = AssertionBuilder::new(AssertionType::SnapRevision)
-            .header("snapd", "z")
-            .header("snap-id", "y")
+        let snap_revision = || {
+            AssertionBuilder::new(AssertionType::SnapRevision)
+                .header("snapd", "z")
+                .header("snap-id", "snapidsnapidsnapidsnapidsnapid12")
+                .header("snap-size", "10")
+                .header("snap-revision", "1")
+                .header("developer-id", "dev")
+                .header("timestamp", "2016-01-01T00:00:00Z")
+                .header("authority-id", "canonical")
+                .header("snap-sha3-384", KEY)
+        };
+        let content = snap_revision()
             .header("revision", "3")
-            .header("authority-id", "canonical")
             .header("format", "0")
-            .header("snap-sha3-384", KEY)
             .body("hello")
             .content(KEY)
             .unwrap();
@@ -264,13 +271,11 @@ mod tests {
         assert_eq!(
             text,
             format!(
-                "type: snap-revision\nauthority-id: canonical\nrevision: 3\nsnap-sha3-384: {KEY}\nprovenance: global-upload\nsnap-id: y\nsnapd: z\nbody-length: 5\nsign-key-sha3-384: {KEY}\n\nhello"
+                "type: snap-revision\nauthority-id: canonical\nrevision: 3\nsnap-sha3-384: {KEY}\ndeveloper-id: dev\nprovenance: global-upload\nsnap-id: snapidsnapidsnapidsnapidsnapid12\nsnap-revision: 1\nsnap-size: 10\nsnapd: z\ntimestamp: 2016-01-01T00:00:00Z\nbody-length: 5\nsign-key-sha3-384: {KEY}\n\nhello"
             )
         );
         // An explicit default is not written at all.
-        let content = AssertionBuilder::new(AssertionType::SnapRevision)
-            .header("authority-id", "canonical")
-            .header("snap-sha3-384", KEY)
+        let content = snap_revision()
             .header("provenance", "global-upload")
             .content(KEY)
             .unwrap();

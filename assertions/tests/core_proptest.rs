@@ -19,6 +19,10 @@ const RESERVED: &[&str] = &[
     "revision",
     "body-length",
     "sign-key-sha3-384",
+    "display-name",
+    "validation",
+    "timestamp",
+    "username",
 ];
 
 fn name() -> impl Strategy<Value = String> {
@@ -66,7 +70,10 @@ proptest! {
     fn header_trees_round_trip(hs in headers(), body in "[ -~\n]{0,40}", sig in "[A-Za-z0-9+/=\n]{1,20}") {
         let mut builder = AssertionBuilder::new(AssertionType::Account)
             .header("authority-id", "acme")
-            .header("account-id", "acme");
+            .header("account-id", "acme")
+            .header("display-name", "ACME")
+            .header("validation", "unproven")
+            .header("timestamp", "2016-01-01T00:00:00Z");
         for (n, v) in &hs {
             builder = builder.header(n.clone(), v.clone());
         }
