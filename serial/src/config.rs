@@ -6,7 +6,7 @@
 //! # Address of the admin API; leave out to run without it.
 //! admin_listen = "127.0.0.1:8081"
 //! # Database: "sqlite://PATH" (created and migrated on first start), "sqlite::memory:",
-//! # or "postgres://user:pass@host/db" (feature `postgres`).
+//! # ("postgres://…" is reserved for the PostgreSQL store, not written yet).
 //! database = "sqlite://vault.db"
 //! # Where the master secret that seals signing keys comes from: a file, or an
 //! # environment variable (exactly one of the two). Never stored in the database.
@@ -83,12 +83,15 @@ fn default_true() -> bool {
 impl VaultConfig {
     /// Parses TOML text.
     pub fn from_toml(text: &str) -> Result<Self, Error> {
-        toml::from_str(text).map_err(|e| Error::Config { reason: e.to_string() })
+        toml::from_str(text).map_err(|e| Error::Config {
+            reason: e.to_string(),
+        })
     }
 
     /// Reads and parses `path`.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
         Self::from_toml(&text)
     }
 
@@ -107,11 +110,14 @@ impl VaultConfig {
     pub fn admin_token(&self) -> Result<Option<Zeroizing<String>>, Error> {
         match (&self.admin_token_file, &self.admin_token_env) {
             (Some(f), None) => {
-                let t = std::fs::read_to_string(f).map_err(|e| Error::io(format!("cannot read {}", f.display()), e))?;
+                let t = std::fs::read_to_string(f)
+                    .map_err(|e| Error::io(format!("cannot read {}", f.display()), e))?;
                 Ok(Some(Zeroizing::new(t.trim_end().to_string())))
             }
-            (None, Some(e)) => Ok(Some(Zeroizing::new(std::env::var(e).map_err(|_| Error::Config {
-                reason: format!("environment variable {e} is not set"),
+            (None, Some(e)) => Ok(Some(Zeroizing::new(std::env::var(e).map_err(|_| {
+                Error::Config {
+                    reason: format!("environment variable {e} is not set"),
+                }
             })?))),
             (None, None) => Ok(None),
             _ => Err(Error::Config {
@@ -142,7 +148,11 @@ mod tests {
         let end = start + doc[start..].find("//! ```\n").unwrap();
         let text: String = doc[start..end]
             .lines()
-            .map(|l| l.strip_prefix("//! ").or_else(|| l.strip_prefix("//!")).unwrap_or(l))
+            .map(|l| {
+                l.strip_prefix("//! ")
+                    .or_else(|| l.strip_prefix("//!"))
+                    .unwrap_or(l)
+            })
             .collect::<Vec<_>>()
             .join("\n");
         let c = VaultConfig::from_toml(&text).unwrap();

@@ -90,24 +90,35 @@ pub fn cached_key(path: &Path, bits: usize) -> Result<RsaPrivateKey, Error> {
     }
     let key = RsaPrivateKey::generate(bits)?;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
     }
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, key.to_pkcs1_pem()?.as_bytes()).map_err(|e| Error::io(format!("cannot write {}", tmp.display()), e))?;
+    std::fs::write(&tmp, key.to_pkcs1_pem()?.as_bytes())
+        .map_err(|e| Error::io(format!("cannot write {}", tmp.display()), e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600));
     }
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+    std::fs::rename(&tmp, path)
+        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
     Ok(key)
 }
 
 /// `n` device keys from `dir` (generated in parallel on first use).
-pub fn device_keys(dir: &Path, n: usize, bits: usize, on_key: &(dyn Fn() + Sync)) -> Result<Vec<RsaPrivateKey>, Error> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+pub fn device_keys(
+    dir: &Path,
+    n: usize,
+    bits: usize,
+    on_key: &(dyn Fn() + Sync),
+) -> Result<Vec<RsaPrivateKey>, Error> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     let next = AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Result<RsaPrivateKey, Error>>>> = (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+    let slots: Vec<std::sync::Mutex<Option<Result<RsaPrivateKey, Error>>>> =
+        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
@@ -126,10 +137,11 @@ pub fn device_keys(dir: &Path, n: usize, bits: usize, on_key: &(dyn Fn() + Sync)
     slots
         .into_iter()
         .map(|m| {
-            m.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| Err(Error::KeyStore { reason: "key generation failed".into() }))
+            m.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(Error::KeyStore {
+                    reason: "key generation failed".into(),
+                })
+            })
         })
         .collect()
 }
@@ -154,7 +166,10 @@ pub fn brand_assertions(brand: &RsaPrivateKey) -> Result<(Assertion, Assertion, 
         .header("since", s("2016-01-01T00:00:00Z"))
         .body(brand.public_key().to_snapd_text().into_bytes());
     let account_key = ucore_signing::sign_assertion(&account_key, brand)?;
-    let mut json: serde_json::Value = serde_json::from_str(ACME_MODEL_JSON).map_err(|e| Error::Config { reason: e.to_string() })?;
+    let mut json: serde_json::Value =
+        serde_json::from_str(ACME_MODEL_JSON).map_err(|e| Error::Config {
+            reason: e.to_string(),
+        })?;
     if let Some(o) = json.as_object_mut() {
         o.insert("timestamp".into(), serde_json::Value::String(now));
     }
@@ -168,14 +183,19 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
         return 0.0;
     }
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(idx).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
+    sorted
+        .get(idx)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
 }
 
 /// Runs the factory job.
 pub fn run(opts: &FactoryOptions) -> Result<Summary, Error> {
-    let progress_style = indicatif::ProgressStyle::with_template("{prefix:>12} [{bar:40}] {pos}/{len} {per_sec} eta {eta}")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> ");
+    let progress_style = indicatif::ProgressStyle::with_template(
+        "{prefix:>12} [{bar:40}] {pos}/{len} {per_sec} eta {eta}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("=> ");
     let bar = |n: usize, prefix: &'static str| {
         let b = if opts.progress {
             indicatif::ProgressBar::new(n as u64)
@@ -188,29 +208,51 @@ pub fn run(opts: &FactoryOptions) -> Result<Summary, Error> {
     };
 
     // Keys (cached).
-    let brand = cached_key(&opts.cache_dir.join(format!("brand-{}.pem", opts.key_bits)), opts.key_bits)?;
+    let brand = cached_key(
+        &opts.cache_dir.join(format!("brand-{}.pem", opts.key_bits)),
+        opts.key_bits,
+    )?;
     let kb = bar(opts.devices, "device keys");
     let keys = device_keys(&opts.cache_dir, opts.devices, opts.key_bits, &|| kb.inc(1))?;
     kb.finish();
 
     let (account, account_key, model) = brand_assertions(&brand)?;
-    let trust = Arc::new(Database::with_trusted(vec![account.clone(), account_key.clone()])?);
+    let trust = Arc::new(Database::with_trusted(vec![
+        account.clone(),
+        account_key.clone(),
+    ])?);
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::io("cannot start the runtime", e))?;
-    let dir = tempfile::tempdir().map_err(|e| Error::io("cannot create a temporary directory", e))?;
+    let dir =
+        tempfile::tempdir().map_err(|e| Error::io("cannot create a temporary directory", e))?;
     let db_path = dir.path().join("vault.db");
     let (running, api_key, vault) = rt.block_on(async {
         let store = Store::open(&db_path.to_string_lossy()).await?;
         let mut secret = [0u8; 32];
         rand::fill(&mut secret);
         let v = Vault::new(store, KeyStore::new(secret.to_vec())?, Default::default());
-        let enc = |a: &Assertion| Some(String::from_utf8_lossy(&ucore_assertions::AssertionAccess::encode(a)).into_owned());
-        v.add_key("acme", "serials", &brand, enc(&account), enc(&account_key)).await?;
-        let m = v.add_model("acme", "acme-device-1", brand.key_id(), None).await?;
-        let running = vault::serve(v.clone(), "127.0.0.1:0".parse().map_err(|_| Error::Config { reason: "address".into() })?, None, false).await?;
+        let enc = |a: &Assertion| {
+            Some(
+                String::from_utf8_lossy(&ucore_assertions::AssertionAccess::encode(a)).into_owned(),
+            )
+        };
+        v.add_key("acme", "serials", &brand, enc(&account), enc(&account_key))
+            .await?;
+        let m = v
+            .add_model("acme", "acme-device-1", brand.key_id(), None)
+            .await?;
+        let running = vault::serve(
+            v.clone(),
+            "127.0.0.1:0".parse().map_err(|_| Error::Config {
+                reason: "address".into(),
+            })?,
+            None,
+            false,
+        )
+        .await?;
         Ok::<_, Error>((running, m.api_key, v))
     })?;
 
@@ -221,7 +263,8 @@ pub fn run(opts: &FactoryOptions) -> Result<Summary, Error> {
     };
     let rb = bar(opts.devices, "registering");
     let next = AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<Result<Duration, String>>> = std::sync::Mutex::new(Vec::new());
+    let results: std::sync::Mutex<Vec<Result<Duration, String>>> =
+        std::sync::Mutex::new(Vec::new());
     let start = Instant::now();
     std::thread::scope(|s| {
         for _ in 0..opts.concurrency.max(1) {
@@ -234,7 +277,10 @@ pub fn run(opts: &FactoryOptions) -> Result<Summary, Error> {
                         .proposed_serial(format!("ACME-{i:06}"));
                     let reg = Registration::with_policy(config, policy).with_trust(trust.clone());
                     let t = Instant::now();
-                    let r = reg.register(&model, key, &mut |_| {}).map(|_| t.elapsed()).map_err(|e| format!("device {i}: {e}"));
+                    let r = reg
+                        .register(&model, key, &mut |_| {})
+                        .map(|_| t.elapsed())
+                        .map_err(|e| format!("device {i}: {e}"));
                     if let Ok(mut g) = results.lock() {
                         g.push(r);
                     }
@@ -256,7 +302,10 @@ pub fn run(opts: &FactoryOptions) -> Result<Summary, Error> {
     rt.block_on(running.shutdown());
 
     let results = results.into_inner().unwrap_or_default();
-    let mut lat: Vec<Duration> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
+    let mut lat: Vec<Duration> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().copied())
+        .collect();
     lat.sort();
     let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
     Ok(Summary {

@@ -53,7 +53,8 @@ impl KeyStore {
     /// Reads the master secret from `path` (trailing newline trimmed).
     pub fn from_file(path: &std::path::Path) -> Result<Self, Error> {
         let bytes = Zeroizing::new(
-            std::fs::read(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?,
+            std::fs::read(path)
+                .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?,
         );
         let trimmed = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
         Self::new(trimmed.to_vec())
@@ -70,7 +71,12 @@ impl KeyStore {
     /// Seals `key` for the `keypair` table.
     pub fn seal(&self, key: &RsaPrivateKey) -> Result<String, Error> {
         let pem = key.to_pkcs1_pem()?;
-        Ok(encrypted::encrypt(pem.as_bytes(), key.key_id(), &self.master, self.kdf)?)
+        Ok(encrypted::encrypt(
+            pem.as_bytes(),
+            key.key_id(),
+            &self.master,
+            self.kdf,
+        )?)
     }
 
     /// Registers a signer the vault does not hold (HSM); returns the `sealed_key` marker.
@@ -78,7 +84,9 @@ impl KeyStore {
         let id = signer.key_id().to_string();
         self.cache
             .write()
-            .map_err(|_| Error::KeyStore { reason: "poisoned cache".into() })?
+            .map_err(|_| Error::KeyStore {
+                reason: "poisoned cache".into(),
+            })?
             .insert(id, signer);
         Ok(format!("{EXTERNAL_PREFIX}{label}"))
     }
@@ -88,14 +96,19 @@ impl KeyStore {
         if let Some(s) = self
             .cache
             .read()
-            .map_err(|_| Error::KeyStore { reason: "poisoned cache".into() })?
+            .map_err(|_| Error::KeyStore {
+                reason: "poisoned cache".into(),
+            })?
             .get(&record.key_id)
         {
             return Ok(s.clone());
         }
         if record.sealed_key.starts_with(EXTERNAL_PREFIX) {
             return Err(Error::KeyStore {
-                reason: format!("external key {} is not registered in this process", record.key_id),
+                reason: format!(
+                    "external key {} is not registered in this process",
+                    record.key_id
+                ),
             });
         }
         let pem = encrypted::decrypt(record.sealed_key.as_bytes(), &record.key_id, &self.master)
@@ -114,7 +127,9 @@ impl KeyStore {
         let signer: Arc<dyn Signer> = Arc::new(key);
         self.cache
             .write()
-            .map_err(|_| Error::KeyStore { reason: "poisoned cache".into() })?
+            .map_err(|_| Error::KeyStore {
+                reason: "poisoned cache".into(),
+            })?
             .insert(record.key_id.clone(), signer.clone());
         Ok(signer)
     }

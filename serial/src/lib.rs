@@ -45,6 +45,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod admin_client;
 pub mod config;
 pub mod device;
 mod error;

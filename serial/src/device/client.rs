@@ -6,7 +6,9 @@ use std::sync::Arc;
 use ucore_assertions::{Assertion, AssertionAccess, AssertionType, Decoder};
 use ucore_signing::{Database, RsaPrivateKey};
 
-use super::{DeviceServiceConfig, Event, Registered, RegistrationState, RetryPolicy, SerialRequestBody};
+use super::{
+    DeviceServiceConfig, Event, Registered, RegistrationState, RetryPolicy, SerialRequestBody,
+};
 use crate::error::Error;
 
 /// A device registration against one device service.
@@ -41,7 +43,11 @@ fn status_detail(status: u16, content_type: Option<&str>, body: &[u8]) -> String
     if content_type == Some("application/json")
         && let Ok(v) = serde_json::from_slice::<serde_json::Value>(body)
     {
-        if let Some(m) = v.get("message").and_then(|m| m.as_str()).filter(|m| !m.is_empty()) {
+        if let Some(m) = v
+            .get("message")
+            .and_then(|m| m.as_str())
+            .filter(|m| !m.is_empty())
+        {
             return m.to_string();
         }
         if let Some(m) = v
@@ -107,7 +113,11 @@ impl Registration {
     fn fetch_request_id(&self) -> Outcome<Result<String, Error>> {
         let resp = match self.request(&self.config.request_id_url()).send_empty() {
             Ok(r) => r,
-            Err(e) => return Outcome::Retry(Error::Network { reason: e.to_string() }),
+            Err(e) => {
+                return Outcome::Retry(Error::Network {
+                    reason: e.to_string(),
+                });
+            }
         };
         let status = resp.status().as_u16();
         let ct = resp
@@ -117,7 +127,11 @@ impl Registration {
             .map(str::to_string);
         let body = match resp.into_body().read_to_vec() {
             Ok(b) => b,
-            Err(e) => return Outcome::Retry(Error::Network { reason: e.to_string() }),
+            Err(e) => {
+                return Outcome::Retry(Error::Network {
+                    reason: e.to_string(),
+                });
+            }
         };
         if status > 500 {
             return Outcome::Retry(Error::RequestId {
@@ -133,8 +147,11 @@ impl Registration {
         }
         match serde_json::from_slice::<serde_json::Value>(&body)
             .ok()
-            .and_then(|v| v.get("request-id").and_then(|r| r.as_str()).map(str::to_string))
-        {
+            .and_then(|v| {
+                v.get("request-id")
+                    .and_then(|r| r.as_str())
+                    .map(str::to_string)
+            }) {
             Some(id) => Outcome::Done(Ok(id)),
             None => Outcome::Retry(Error::RequestId {
                 detail: "cannot read the request-id answer".into(),
@@ -152,7 +169,11 @@ impl Registration {
             .send(stream)
         {
             Ok(r) => r,
-            Err(e) => return Outcome::Retry(Error::Network { reason: e.to_string() }),
+            Err(e) => {
+                return Outcome::Retry(Error::Network {
+                    reason: e.to_string(),
+                });
+            }
         };
         let status = resp.status().as_u16();
         let ct = resp
@@ -162,7 +183,11 @@ impl Registration {
             .map(str::to_string);
         let body = match resp.into_body().read_to_vec() {
             Ok(b) => b,
-            Err(e) => return Outcome::Retry(Error::Network { reason: e.to_string() }),
+            Err(e) => {
+                return Outcome::Retry(Error::Network {
+                    reason: e.to_string(),
+                });
+            }
         };
         match status {
             200 | 201 => {
@@ -173,7 +198,9 @@ impl Registration {
                         Ok(Some(a)) => out.push(a),
                         Ok(None) => break,
                         Err(e) => {
-                            return Outcome::Done(Err(Error::BadSerialResponse { reason: e.to_string() }));
+                            return Outcome::Done(Err(Error::BadSerialResponse {
+                                reason: e.to_string(),
+                            }));
                         }
                     }
                 }
@@ -191,7 +218,12 @@ impl Registration {
         }
     }
 
-    fn wait(&self, tentatives: &mut u32, err: Error, observer: &mut dyn FnMut(&Event)) -> Result<(), Error> {
+    fn wait(
+        &self,
+        tentatives: &mut u32,
+        err: Error,
+        observer: &mut dyn FnMut(&Event),
+    ) -> Result<(), Error> {
         *tentatives += 1;
         if *tentatives >= self.retry.max_tentatives {
             return Err(Error::RetriesExhausted {
@@ -209,7 +241,12 @@ impl Registration {
     }
 
     /// Registers the device with `model` and `device_key`, reporting to `observer`.
-    pub fn register(&self, model: &Assertion, device_key: &RsaPrivateKey, observer: &mut dyn FnMut(&Event)) -> Result<Registered, Error> {
+    pub fn register(
+        &self,
+        model: &Assertion,
+        device_key: &RsaPrivateKey,
+        observer: &mut dyn FnMut(&Event),
+    ) -> Result<Registered, Error> {
         let mut tentatives = 0;
         observer(&Event::RequestingId);
         let request_id = loop {
@@ -250,11 +287,20 @@ impl Registration {
                 Outcome::Retry(e) => self.wait(&mut tentatives, e, observer)?,
             }
         };
-        let (serials, ancillary): (Vec<_>, Vec<_>) = got.into_iter().partition(|a| a.assertion_type() == AssertionType::Serial);
-        let [serial] = <[Assertion; 1]>::try_from(serials).map_err(|v| Error::BadSerialResponse {
-            reason: format!("expected exactly one serial assertion, got {}", v.len()),
-        })?;
-        super::check_serial(&serial, model, device_key.key_id(), &ancillary, self.trust.as_deref())?;
+        let (serials, ancillary): (Vec<_>, Vec<_>) = got
+            .into_iter()
+            .partition(|a| a.assertion_type() == AssertionType::Serial);
+        let [serial] =
+            <[Assertion; 1]>::try_from(serials).map_err(|v| Error::BadSerialResponse {
+                reason: format!("expected exactly one serial assertion, got {}", v.len()),
+            })?;
+        super::check_serial(
+            &serial,
+            model,
+            device_key.key_id(),
+            &ancillary,
+            self.trust.as_deref(),
+        )?;
         let serial_number = serial.header_str("serial").unwrap_or("").to_string();
         observer(&Event::Registered {
             serial: serial_number.clone(),
@@ -268,7 +314,11 @@ impl Registration {
 
     /// Runs [`Registration::register`] on tokio's blocking pool; the returned handle's
     /// state can be watched and awaited.
-    pub fn spawn(self: Arc<Self>, model: Assertion, device_key: RsaPrivateKey) -> RegistrationHandle {
+    pub fn spawn(
+        self: Arc<Self>,
+        model: Assertion,
+        device_key: RsaPrivateKey,
+    ) -> RegistrationHandle {
         let (tx, rx) = tokio::sync::watch::channel(RegistrationState::Pending);
         let task = tokio::task::spawn_blocking(move || {
             let r = self.register(&model, &device_key, &mut |e| {
@@ -295,7 +345,9 @@ pub struct RegistrationHandle {
 impl RegistrationHandle {
     /// Waits until the device is registered (or the registration failed).
     pub async fn registered(self) -> Result<Registered, Error> {
-        self.task.await.map_err(|e| Error::Network { reason: e.to_string() })?
+        self.task.await.map_err(|e| Error::Network {
+            reason: e.to_string(),
+        })?
     }
 }
 
@@ -306,9 +358,18 @@ mod tests {
     #[test]
     fn status_detail_needs_exact_json_type() {
         let body = br#"{"message":"Nonce is invalid or expired"}"#;
-        assert_eq!(status_detail(400, Some("application/json"), body), "Nonce is invalid or expired");
-        assert_eq!(status_detail(400, Some("application/json; charset=UTF-8"), body), "unexpected status 400");
+        assert_eq!(
+            status_detail(400, Some("application/json"), body),
+            "Nonce is invalid or expired"
+        );
+        assert_eq!(
+            status_detail(400, Some("application/json; charset=UTF-8"), body),
+            "unexpected status 400"
+        );
         let list = br#"{"error_list":[{"code":"x","message":"from list"}]}"#;
-        assert_eq!(status_detail(400, Some("application/json"), list), "from list");
+        assert_eq!(
+            status_detail(400, Some("application/json"), list),
+            "from list"
+        );
     }
 }

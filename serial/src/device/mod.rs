@@ -98,7 +98,10 @@ impl DeviceServiceConfig {
             }
         }
         let reg = config.get("registration");
-        if let Some(s) = reg.and_then(|r| r.get("proposed-serial")).and_then(|s| s.as_str()) {
+        if let Some(s) = reg
+            .and_then(|r| r.get("proposed-serial"))
+            .and_then(|s| s.as_str())
+        {
             out.proposed_serial = Some(s.to_string());
         }
         if let Some(b) = reg.and_then(|r| r.get("body")).and_then(|s| s.as_str()) {
@@ -227,7 +230,10 @@ pub fn build_serial_request(
         .header("brand-id", HeaderValue::from(header("brand-id")?))
         .header("model", HeaderValue::from(header("model")?))
         .header("request-id", HeaderValue::from(request_id.to_string()))
-        .header("device-key", HeaderValue::from(device_key.public_key().to_snapd_text()));
+        .header(
+            "device-key",
+            HeaderValue::from(device_key.public_key().to_snapd_text()),
+        );
     if let Some(s) = proposed_serial {
         b = b.header("serial", HeaderValue::from(s.to_string()));
     }
@@ -258,7 +264,12 @@ pub fn check_serial(
         h(&sget, "model"),
         h(&sget, "device-key-sha3-384")
     );
-    let want = format!("{} / {} / {}", h(&mget, "brand-id"), h(&mget, "model"), device_key_id);
+    let want = format!(
+        "{} / {} / {}",
+        h(&mget, "brand-id"),
+        h(&mget, "model"),
+        device_key_id
+    );
     if got != want {
         return Err(Error::SerialMismatch { got, want });
     }
@@ -283,7 +294,9 @@ pub fn check_serial(
     }
     let sign_key = serial.sign_key_sha3_384().unwrap_or("");
     for a in ancillary {
-        if a.assertion_type() == AssertionType::AccountKey && a.header_str("public-key-sha3-384") == Some(sign_key) {
+        if a.assertion_type() == AssertionType::AccountKey
+            && a.header_str("public-key-sha3-384") == Some(sign_key)
+        {
             let key = RsaPublicKey::from_snapd_text(a.body().unwrap_or("").as_bytes())?;
             ucore_signing::verify_signature(serial, &key)?;
         }

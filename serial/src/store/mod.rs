@@ -1,19 +1,14 @@
 //! The vault's storage: signing keys, models, nonces and the signing log (spec §1.5).
 //!
 //! [`Store`] is one type over the backends: SQLite (embedded default, one file, created
-//! and migrated on open) and, with feature `postgres`, PostgreSQL for several vault
-//! replicas. Every method is `async`; the SQLite backend runs its statements on tokio's
+//! and migrated on open). PostgreSQL is planned (not written yet). Every method is `async`; the SQLite backend runs its statements on tokio's
 //! blocking pool.
 
 mod records;
 mod sqlite;
-#[cfg(feature = "postgres")]
-mod postgres;
 
 pub use records::{IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow};
 pub use sqlite::SqliteStore;
-#[cfg(feature = "postgres")]
-pub use postgres::PostgresStore;
 
 use crate::error::Error;
 
@@ -22,31 +17,23 @@ use crate::error::Error;
 pub enum Store {
     /// SQLite.
     Sqlite(SqliteStore),
-    /// PostgreSQL.
-    #[cfg(feature = "postgres")]
-    Postgres(PostgresStore),
 }
 
 macro_rules! dispatch {
     ($self:ident, $s:ident => $e:expr) => {
         match $self {
             Store::Sqlite($s) => $e,
-            #[cfg(feature = "postgres")]
-            Store::Postgres($s) => $e,
         }
     };
 }
 
 impl Store {
     /// Opens a store from a URL: `sqlite::memory:`, `sqlite://PATH` or a plain path, or
-    /// (feature `postgres`) `postgres://…`.
+    /// `postgres://…` (not implemented yet: a configuration error).
     pub async fn open(url: &str) -> Result<Self, Error> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            #[cfg(feature = "postgres")]
-            return Ok(Store::Postgres(PostgresStore::connect(url).await?));
-            #[cfg(not(feature = "postgres"))]
             return Err(Error::Config {
-                reason: "PostgreSQL needs the `postgres` feature of ucore-serial".into(),
+                reason: "the PostgreSQL store is not implemented yet".into(),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -84,17 +71,33 @@ impl Store {
     }
 
     /// Adds a model bound to keypair `key_id`.
-    pub async fn add_model(&self, brand_id: &str, model: &str, key_id: &str, api_key: &str) -> Result<(), Error> {
+    pub async fn add_model(
+        &self,
+        brand_id: &str,
+        model: &str,
+        key_id: &str,
+        api_key: &str,
+    ) -> Result<(), Error> {
         dispatch!(self, s => s.add_model(brand_id.to_string(), model.to_string(), key_id.to_string(), api_key.to_string()).await)
     }
 
     /// Changes a model's signing key.
-    pub async fn set_model_key(&self, brand_id: &str, model: &str, key_id: &str) -> Result<(), Error> {
+    pub async fn set_model_key(
+        &self,
+        brand_id: &str,
+        model: &str,
+        key_id: &str,
+    ) -> Result<(), Error> {
         dispatch!(self, s => s.set_model_key(brand_id.to_string(), model.to_string(), key_id.to_string()).await)
     }
 
     /// Replaces a model's API key.
-    pub async fn set_model_api_key(&self, brand_id: &str, model: &str, api_key: &str) -> Result<(), Error> {
+    pub async fn set_model_api_key(
+        &self,
+        brand_id: &str,
+        model: &str,
+        api_key: &str,
+    ) -> Result<(), Error> {
         dispatch!(self, s => s.set_model_api_key(brand_id.to_string(), model.to_string(), api_key.to_string()).await)
     }
 
@@ -120,7 +123,13 @@ impl Store {
 
     /// The revision the next serial for (brand, model, serial) gets, or a duplicate error
     /// if that serial belongs to another device key and was not released.
-    pub async fn next_revision(&self, brand_id: &str, model: &str, serial: &str, fingerprint: &str) -> Result<i64, Error> {
+    pub async fn next_revision(
+        &self,
+        brand_id: &str,
+        model: &str,
+        serial: &str,
+        fingerprint: &str,
+    ) -> Result<i64, Error> {
         dispatch!(self, s => s.next_revision(brand_id.to_string(), model.to_string(), serial.to_string(), fingerprint.to_string()).await)
     }
 
@@ -138,7 +147,12 @@ impl Store {
 
     /// Releases (brand, model, serial) for re-provisioning with another device key;
     /// returns how many rows were marked.
-    pub async fn release_serial(&self, brand_id: &str, model: &str, serial: &str) -> Result<u64, Error> {
+    pub async fn release_serial(
+        &self,
+        brand_id: &str,
+        model: &str,
+        serial: &str,
+    ) -> Result<u64, Error> {
         dispatch!(self, s => s.release_serial(brand_id.to_string(), model.to_string(), serial.to_string()).await)
     }
 }

@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::records::{IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow};
+use super::records::{
+    IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow,
+};
 use crate::error::Error;
 
 /// The migrations, in order; `user_version` records how many ran.
@@ -103,11 +105,18 @@ fn model_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ModelRecord> {
     })
 }
 
-const KEYPAIR_COLS: &str = "authority_id, key_id, key_name, active, sealed_key, account_assertion, account_key_assertion";
+const KEYPAIR_COLS: &str =
+    "authority_id, key_id, key_name, active, sealed_key, account_assertion, account_key_assertion";
 const MODEL_SELECT: &str = "SELECT m.brand_id, m.name, k.key_id, k.active, m.api_key FROM model m JOIN keypair k ON k.id = m.keypair_id";
 
 /// The duplicate policy: the serial belongs to another key and was not released.
-fn check_duplicate(tx: &Connection, make: &str, model: &str, serial: &str, fingerprint: &str) -> Result<i64, Error> {
+fn check_duplicate(
+    tx: &Connection,
+    make: &str,
+    model: &str,
+    serial: &str,
+    fingerprint: &str,
+) -> Result<i64, Error> {
     let last: Option<(String, bool, i64)> = tx
         .query_row(
             "SELECT fingerprint, released, revision FROM signinglog
@@ -153,8 +162,10 @@ impl SqliteStore {
         .map_err(Error::db)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(Error::db)?;
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-            .map_err(Error::db)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        )
+        .map_err(Error::db)?;
         migrate(&mut conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
@@ -167,7 +178,9 @@ impl SqliteStore {
     ) -> Result<T, Error> {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().map_err(|_| Error::db("poisoned connection lock"))?;
+            let mut guard = conn
+                .lock()
+                .map_err(|_| Error::db("poisoned connection lock"))?;
             f(&mut guard)
         })
         .await
@@ -179,7 +192,12 @@ impl SqliteStore {
             .await
     }
 
-    pub(super) async fn create_nonce(&self, nonce: String, now: i64, ttl: i64) -> Result<(), Error> {
+    pub(super) async fn create_nonce(
+        &self,
+        nonce: String,
+        now: i64,
+        ttl: i64,
+    ) -> Result<(), Error> {
         self.with(move |c| {
             let tx = c.transaction().map_err(Error::db)?;
             tx.execute("DELETE FROM devicenonce WHERE timestamp < ?1", [now - ttl])
@@ -194,7 +212,12 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn consume_nonce(&self, nonce: String, now: i64, ttl: i64) -> Result<bool, Error> {
+    pub(super) async fn consume_nonce(
+        &self,
+        nonce: String,
+        now: i64,
+        ttl: i64,
+    ) -> Result<bool, Error> {
         self.with(move |c| {
             let tx = c.transaction().map_err(Error::db)?;
             tx.execute("DELETE FROM devicenonce WHERE timestamp < ?1", [now - ttl])
@@ -210,14 +233,20 @@ impl SqliteStore {
 
     pub(super) async fn api_keys(&self) -> Result<Vec<String>, Error> {
         self.with(|c| {
-            let mut st = c.prepare_cached("SELECT DISTINCT api_key FROM model").map_err(Error::db)?;
+            let mut st = c
+                .prepare_cached("SELECT DISTINCT api_key FROM model")
+                .map_err(Error::db)?;
             let rows = st.query_map([], |r| r.get(0)).map_err(Error::db)?;
             rows.collect::<Result<Vec<String>, _>>().map_err(Error::db)
         })
         .await
     }
 
-    pub(super) async fn model(&self, brand_id: String, model: String) -> Result<Option<ModelRecord>, Error> {
+    pub(super) async fn model(
+        &self,
+        brand_id: String,
+        model: String,
+    ) -> Result<Option<ModelRecord>, Error> {
         self.with(move |c| {
             c.query_row(
                 &format!("{MODEL_SELECT} WHERE m.brand_id = ?1 AND m.name = ?2"),
@@ -241,20 +270,34 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn add_model(&self, brand_id: String, model: String, key_id: String, api_key: String) -> Result<(), Error> {
+    pub(super) async fn add_model(
+        &self,
+        brand_id: String,
+        model: String,
+        key_id: String,
+        api_key: String,
+    ) -> Result<(), Error> {
         self.with(move |c| {
             let kp: Option<i64> = c
-                .query_row("SELECT id FROM keypair WHERE key_id = ?1", [&key_id], |r| r.get(0))
+                .query_row("SELECT id FROM keypair WHERE key_id = ?1", [&key_id], |r| {
+                    r.get(0)
+                })
                 .optional()
                 .map_err(Error::db)?;
-            let kp = kp.ok_or_else(|| Error::NotFound { what: format!("key {key_id}") })?;
+            let kp = kp.ok_or_else(|| Error::NotFound {
+                what: format!("key {key_id}"),
+            })?;
             c.execute(
                 "INSERT INTO model (brand_id, name, keypair_id, api_key) VALUES (?1, ?2, ?3, ?4)",
                 params![brand_id, model, kp, api_key],
             )
             .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                    Error::InvalidInput { reason: format!("model {brand_id}/{model} already exists") }
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Error::InvalidInput {
+                        reason: format!("model {brand_id}/{model} already exists"),
+                    }
                 }
                 e => Error::db(e),
             })?;
@@ -263,7 +306,12 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn set_model_key(&self, brand_id: String, model: String, key_id: String) -> Result<(), Error> {
+    pub(super) async fn set_model_key(
+        &self,
+        brand_id: String,
+        model: String,
+        key_id: String,
+    ) -> Result<(), Error> {
         self.with(move |c| {
             let n = c
                 .execute(
@@ -280,7 +328,12 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn set_model_api_key(&self, brand_id: String, model: String, api_key: String) -> Result<(), Error> {
+    pub(super) async fn set_model_api_key(
+        &self,
+        brand_id: String,
+        model: String,
+        api_key: String,
+    ) -> Result<(), Error> {
         self.with(move |c| {
             let n = c
                 .execute(
@@ -289,7 +342,9 @@ impl SqliteStore {
                 )
                 .map_err(Error::db)?;
             if n == 0 {
-                return Err(Error::NotFound { what: format!("model {brand_id}/{model}") });
+                return Err(Error::NotFound {
+                    what: format!("model {brand_id}/{model}"),
+                });
             }
             Ok(())
         })
@@ -332,20 +387,35 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn set_keypair_active(&self, key_id: String, active: bool) -> Result<(), Error> {
+    pub(super) async fn set_keypair_active(
+        &self,
+        key_id: String,
+        active: bool,
+    ) -> Result<(), Error> {
         self.with(move |c| {
             let n = c
-                .execute("UPDATE keypair SET active = ?2 WHERE key_id = ?1", params![key_id, active])
+                .execute(
+                    "UPDATE keypair SET active = ?2 WHERE key_id = ?1",
+                    params![key_id, active],
+                )
                 .map_err(Error::db)?;
             if n == 0 {
-                return Err(Error::NotFound { what: format!("key {key_id}") });
+                return Err(Error::NotFound {
+                    what: format!("key {key_id}"),
+                });
             }
             Ok(())
         })
         .await
     }
 
-    pub(super) async fn next_revision(&self, make: String, model: String, serial: String, fingerprint: String) -> Result<i64, Error> {
+    pub(super) async fn next_revision(
+        &self,
+        make: String,
+        model: String,
+        serial: String,
+        fingerprint: String,
+    ) -> Result<i64, Error> {
         self.with(move |c| check_duplicate(c, &make, &model, &serial, &fingerprint))
             .await
     }
@@ -404,7 +474,12 @@ impl SqliteStore {
         .await
     }
 
-    pub(super) async fn release_serial(&self, make: String, model: String, serial: String) -> Result<u64, Error> {
+    pub(super) async fn release_serial(
+        &self,
+        make: String,
+        model: String,
+        serial: String,
+    ) -> Result<u64, Error> {
         self.with(move |c| {
             let n = c
                 .execute(

@@ -23,7 +23,9 @@ fn auth(v: &Vault, headers: &HeaderMap) -> Result<(), Error> {
 use axum::Json;
 
 fn json_input<T>(r: Result<Json<T>, axum::extract::rejection::JsonRejection>) -> Result<T, Error> {
-    r.map(|j| j.0).map_err(|e| Error::InvalidInput { reason: e.body_text() })
+    r.map(|j| j.0).map_err(|e| Error::InvalidInput {
+        reason: e.body_text(),
+    })
 }
 
 /// `POST /admin/v1/keys/import`.
@@ -72,16 +74,32 @@ pub struct SetKey {
     pub key_id: String,
 }
 
-async fn import_key(State(v): State<Vault>, h: HeaderMap, body: Result<Json<ImportKey>, axum::extract::rejection::JsonRejection>) -> Result<Response, Error> {
+async fn import_key(
+    State(v): State<Vault>,
+    h: HeaderMap,
+    body: Result<Json<ImportKey>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Error> {
     auth(&v, &h)?;
     let b = json_input(body)?;
-    Ok(Json(v.import_key(&b.authority_id, &b.name, &b.pem, b.account, b.account_key).await?).into_response())
+    Ok(Json(
+        v.import_key(&b.authority_id, &b.name, &b.pem, b.account, b.account_key)
+            .await?,
+    )
+    .into_response())
 }
 
-async fn generate_key(State(v): State<Vault>, h: HeaderMap, body: Result<Json<GenerateKey>, axum::extract::rejection::JsonRejection>) -> Result<Response, Error> {
+async fn generate_key(
+    State(v): State<Vault>,
+    h: HeaderMap,
+    body: Result<Json<GenerateKey>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Error> {
     auth(&v, &h)?;
     let b = json_input(body)?;
-    Ok(Json(v.generate_key(&b.authority_id, &b.name, b.bits.unwrap_or(4096)).await?).into_response())
+    Ok(Json(
+        v.generate_key(&b.authority_id, &b.name, b.bits.unwrap_or(4096))
+            .await?,
+    )
+    .into_response())
 }
 
 async fn list_keys(State(v): State<Vault>, h: HeaderMap) -> Result<Response, Error> {
@@ -89,22 +107,38 @@ async fn list_keys(State(v): State<Vault>, h: HeaderMap) -> Result<Response, Err
     Ok(Json(v.keys().await?).into_response())
 }
 
-async fn deactivate_key(State(v): State<Vault>, h: HeaderMap, Path(key_id): Path<String>) -> Result<Response, Error> {
+async fn deactivate_key(
+    State(v): State<Vault>,
+    h: HeaderMap,
+    Path(key_id): Path<String>,
+) -> Result<Response, Error> {
     auth(&v, &h)?;
     v.set_key_active(&key_id, false).await?;
     Ok(Json(serde_json::json!({"success": true})).into_response())
 }
 
-async fn activate_key(State(v): State<Vault>, h: HeaderMap, Path(key_id): Path<String>) -> Result<Response, Error> {
+async fn activate_key(
+    State(v): State<Vault>,
+    h: HeaderMap,
+    Path(key_id): Path<String>,
+) -> Result<Response, Error> {
     auth(&v, &h)?;
     v.set_key_active(&key_id, true).await?;
     Ok(Json(serde_json::json!({"success": true})).into_response())
 }
 
-async fn add_model(State(v): State<Vault>, h: HeaderMap, body: Result<Json<AddModel>, axum::extract::rejection::JsonRejection>) -> Result<Response, Error> {
+async fn add_model(
+    State(v): State<Vault>,
+    h: HeaderMap,
+    body: Result<Json<AddModel>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Error> {
     auth(&v, &h)?;
     let b = json_input(body)?;
-    Ok(Json(v.add_model(&b.brand_id, &b.model, &b.key_id, b.api_key).await?).into_response())
+    Ok(Json(
+        v.add_model(&b.brand_id, &b.model, &b.key_id, b.api_key)
+            .await?,
+    )
+    .into_response())
 }
 
 async fn list_models(State(v): State<Vault>, h: HeaderMap) -> Result<Response, Error> {
@@ -124,13 +158,21 @@ async fn set_model_key(
     Ok(Json(serde_json::json!({"success": true})).into_response())
 }
 
-async fn rotate_api_key(State(v): State<Vault>, h: HeaderMap, Path((brand, model)): Path<(String, String)>) -> Result<Response, Error> {
+async fn rotate_api_key(
+    State(v): State<Vault>,
+    h: HeaderMap,
+    Path((brand, model)): Path<(String, String)>,
+) -> Result<Response, Error> {
     auth(&v, &h)?;
     let key = v.rotate_api_key(&brand, &model).await?;
     Ok(Json(serde_json::json!({"api_key": key})).into_response())
 }
 
-async fn signing_log(State(v): State<Vault>, h: HeaderMap, Query(f): Query<LogFilter>) -> Result<Response, Error> {
+async fn signing_log(
+    State(v): State<Vault>,
+    h: HeaderMap,
+    Query(f): Query<LogFilter>,
+) -> Result<Response, Error> {
     auth(&v, &h)?;
     Ok(Json(v.signing_log(f).await?).into_response())
 }
@@ -143,13 +185,18 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-async fn signing_log_csv(State(v): State<Vault>, h: HeaderMap, Query(mut f): Query<LogFilter>) -> Result<Response, Error> {
+async fn signing_log_csv(
+    State(v): State<Vault>,
+    h: HeaderMap,
+    Query(mut f): Query<LogFilter>,
+) -> Result<Response, Error> {
     auth(&v, &h)?;
     if f.limit.is_none() {
         f.limit = Some(10_000);
     }
     let rows = v.signing_log(f).await?;
-    let mut out = String::from("id,make,model,serial_number,fingerprint,revision,created,released\n");
+    let mut out =
+        String::from("id,make,model,serial_number,fingerprint,revision,created,released\n");
     for r in rows {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{}\n",
@@ -163,7 +210,11 @@ async fn signing_log_csv(State(v): State<Vault>, h: HeaderMap, Query(mut f): Que
             r.released
         ));
     }
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"))], out).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"))],
+        out,
+    )
+        .into_response())
 }
 
 /// `POST /admin/v1/signing-log/release`.
@@ -177,7 +228,11 @@ pub struct Release {
     pub serial: String,
 }
 
-async fn release(State(v): State<Vault>, h: HeaderMap, body: Result<Json<Release>, axum::extract::rejection::JsonRejection>) -> Result<Response, Error> {
+async fn release(
+    State(v): State<Vault>,
+    h: HeaderMap,
+    body: Result<Json<Release>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Error> {
     auth(&v, &h)?;
     let b = json_input(body)?;
     let n = v.release_serial(&b.brand_id, &b.model, &b.serial).await?;
@@ -193,7 +248,10 @@ pub(super) fn router(vault: Vault) -> Router {
         .route("/admin/v1/keys/{key_id}/activate", post(activate_key))
         .route("/admin/v1/models", get(list_models).post(add_model))
         .route("/admin/v1/models/{brand}/{model}/key", put(set_model_key))
-        .route("/admin/v1/models/{brand}/{model}/rotate-api-key", post(rotate_api_key))
+        .route(
+            "/admin/v1/models/{brand}/{model}/rotate-api-key",
+            post(rotate_api_key),
+        )
         .route("/admin/v1/signing-log", get(signing_log))
         .route("/admin/v1/signing-log.csv", get(signing_log_csv))
         .route("/admin/v1/signing-log/release", post(release))

@@ -56,7 +56,8 @@ pub struct RequestIdBody {
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         } else {
@@ -74,7 +75,15 @@ impl IntoResponse for Error {
             }],
         };
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
-        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes).into_response()
+        (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            bytes,
+        )
+            .into_response()
     }
 }
 
@@ -89,7 +98,11 @@ async fn version(State(v): State<Vault>) -> Response {
 async fn health(State(v): State<Vault>) -> Response {
     match v.store().health().await {
         Ok(()) => axum::Json(serde_json::json!({"database": "healthy"})).into_response(),
-        Err(e) => (StatusCode::BAD_REQUEST, axum::Json(serde_json::json!({"database": e.to_string()}))).into_response(),
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({"database": e.to_string()})),
+        )
+            .into_response(),
     }
 }
 
@@ -103,7 +116,11 @@ async fn request_id(State(v): State<Vault>, headers: HeaderMap) -> Result<Respon
     .into_response())
 }
 
-async fn serial(State(v): State<Vault>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, Error> {
+async fn serial(
+    State(v): State<Vault>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Error> {
     let body = match body {
         Ok(b) => b,
         Err(rejection) => {
@@ -127,7 +144,10 @@ async fn serial(State(v): State<Vault>, headers: HeaderMap, body: Result<Bytes, 
     let out = v.sign_serial(api_key(&headers), &body, stream).await?;
     Ok((
         StatusCode::OK,
-        [(header::CONTENT_TYPE, HeaderValue::from_static(ASSERTION_MEDIA_TYPE))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(ASSERTION_MEDIA_TYPE),
+        )],
         out,
     )
         .into_response())

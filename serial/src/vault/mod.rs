@@ -25,7 +25,9 @@ pub use http::{ErrorBody, RequestIdBody};
 
 use crate::error::Error;
 use crate::keystore::KeyStore;
-use crate::store::{IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow, Store};
+use crate::store::{
+    IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow, Store,
+};
 
 /// Behaviour knobs of a vault.
 #[derive(Debug, Clone)]
@@ -124,7 +126,9 @@ impl Vault {
             settings: self.inner.settings.clone(),
             admin_token: Some(Zeroizing::new(token.into())),
         };
-        Self { inner: Arc::new(inner) }
+        Self {
+            inner: Arc::new(inner),
+        }
     }
 
     /// The store.
@@ -145,7 +149,9 @@ impl Vault {
     }
 
     async fn check_api_key(&self, api_key: Option<&str>) -> Result<String, Error> {
-        let given = api_key.filter(|k| !k.is_empty()).ok_or(Error::InvalidApiKey)?;
+        let given = api_key
+            .filter(|k| !k.is_empty())
+            .ok_or(Error::InvalidApiKey)?;
         let keys = self.inner.store.api_keys().await?;
         if ct_contains(keys.iter().map(String::as_str), given) {
             Ok(given.to_string())
@@ -164,7 +170,9 @@ impl Vault {
             .store
             .create_nonce(&nonce, now, ttl)
             .await
-            .map_err(|e| Error::GenerateNonce { reason: e.to_string() })?;
+            .map_err(|e| Error::GenerateNonce {
+                reason: e.to_string(),
+            })?;
         Ok(nonce)
     }
 
@@ -174,22 +182,33 @@ impl Vault {
 
     /// `POST /v1/serial`: checks `body` in the Serial Vault's order (spec §1.3) and returns
     /// the signed serial (plus account and account-key when `stream` and available).
-    pub async fn sign_serial(&self, api_key: Option<&str>, body: &[u8], stream: bool) -> Result<Vec<u8>, Error> {
+    pub async fn sign_serial(
+        &self,
+        api_key: Option<&str>,
+        body: &[u8],
+        stream: bool,
+    ) -> Result<Vec<u8>, Error> {
         // 1. api-key
         let api_key = self.check_api_key(api_key).await?;
         // 2. the stream
         let parsed = request::parse_request(body)?;
         let req = parsed.request()?;
         // 3. self-signature
-        let device_key = RsaPublicKey::from_openpgp(&req.device_key).map_err(|e| Error::InvalidAssertion {
-            reason: e.to_string(),
-        })?;
-        ucore_signing::verify_signature(&parsed.serial_request, &device_key).map_err(|e| Error::InvalidAssertion {
-            reason: e.to_string(),
+        let device_key =
+            RsaPublicKey::from_openpgp(&req.device_key).map_err(|e| Error::InvalidAssertion {
+                reason: e.to_string(),
+            })?;
+        ucore_signing::verify_signature(&parsed.serial_request, &device_key).map_err(|e| {
+            Error::InvalidAssertion {
+                reason: e.to_string(),
+            }
         })?;
         // 4. model match
         if let Some(model) = &parsed.model {
-            let (mb, mm) = (model.header_str("brand-id").unwrap_or(""), model.header_str("model").unwrap_or(""));
+            let (mb, mm) = (
+                model.header_str("brand-id").unwrap_or(""),
+                model.header_str("model").unwrap_or(""),
+            );
             if mb != req.brand_id || mm != req.model {
                 return Err(Error::MismatchedModel {
                     requested: format!("{}/{}", req.brand_id, req.model),
@@ -204,11 +223,17 @@ impl Vault {
             .all(|h| sr.header_str(h).is_some_and(|v| !v.is_empty()));
         if remodel || parsed.serial.is_some() {
             return Err(Error::InvalidAssertion {
-                reason: "remodel re-registration (sub-stores) is not supported by this vault".into(),
+                reason: "remodel re-registration (sub-stores) is not supported by this vault"
+                    .into(),
             });
         }
         // 6. the nonce, consumed whatever happens next
-        if !self.inner.store.consume_nonce(req.request_id, now_unix(), self.ttl()).await? {
+        if !self
+            .inner
+            .store
+            .consume_nonce(req.request_id, now_unix(), self.ttl())
+            .await?
+        {
             return Err(Error::InvalidNonce);
         }
         // 7. the model row for (brand, model, api-key); 8. its key active
@@ -233,14 +258,20 @@ impl Vault {
             .keypair(&model.key_id)
             .await?
             .ok_or_else(|| invalid_model(true))?;
-        let signer = self.inner.keys.signer(&keypair).map_err(|e| Error::SigningAssertion {
-            reason: e.to_string(),
-        })?;
+        let signer = self
+            .inner
+            .keys
+            .signer(&keypair)
+            .map_err(|e| Error::SigningAssertion {
+                reason: e.to_string(),
+            })?;
         // 9.–11. build, check duplicates, sign, log (retrying if a concurrent request
         // took the revision)
         let serial_number = serial::requested_serial(sr)?;
         let fingerprint = sr.sign_key_sha3_384().unwrap_or("").to_string();
-        let mut last = Error::LoggingAssertion { reason: "too much contention".into() };
+        let mut last = Error::LoggingAssertion {
+            reason: "too much contention".into(),
+        };
         for _ in 0..5 {
             let revision = self
                 .inner
@@ -249,10 +280,16 @@ impl Vault {
                 .await?;
             let builder = serial::build_serial(sr, &serial_number, revision, &now_rfc3339())?;
             let signer = signer.clone();
-            let signed = tokio::task::spawn_blocking(move || ucore_signing::sign_assertion(&builder, &*signer))
-                .await
-                .map_err(|e| Error::SigningAssertion { reason: e.to_string() })?
-                .map_err(|e| Error::SigningAssertion { reason: e.to_string() })?;
+            let signed = tokio::task::spawn_blocking(move || {
+                ucore_signing::sign_assertion(&builder, &*signer)
+            })
+            .await
+            .map_err(|e| Error::SigningAssertion {
+                reason: e.to_string(),
+            })?
+            .map_err(|e| Error::SigningAssertion {
+                reason: e.to_string(),
+            })?;
             let text = signed.encode();
             let row = NewLogRow {
                 make: req.brand_id.to_string(),
@@ -282,7 +319,9 @@ impl Vault {
                 Ok(IssueOutcome::RevisionTaken) => continue,
                 Err(e @ Error::DuplicateSerial { .. }) => return Err(e),
                 Err(e) => {
-                    last = Error::LoggingAssertion { reason: e.to_string() };
+                    last = Error::LoggingAssertion {
+                        reason: e.to_string(),
+                    };
                     break;
                 }
             }
@@ -302,14 +341,24 @@ impl Vault {
         account: Option<String>,
         account_key: Option<String>,
     ) -> Result<KeypairRecord, Error> {
-        let key = RsaPrivateKey::from_pem(pem).map_err(|e| Error::InvalidInput { reason: e.to_string() })?;
-        self.add_key(authority_id, name, &key, account, account_key).await
+        let key = RsaPrivateKey::from_pem(pem).map_err(|e| Error::InvalidInput {
+            reason: e.to_string(),
+        })?;
+        self.add_key(authority_id, name, &key, account, account_key)
+            .await
     }
 
     /// Generates an RSA key of `bits` bits (4096 as snapd) for `authority_id`.
-    pub async fn generate_key(&self, authority_id: &str, name: &str, bits: usize) -> Result<KeypairRecord, Error> {
+    pub async fn generate_key(
+        &self,
+        authority_id: &str,
+        name: &str,
+        bits: usize,
+    ) -> Result<KeypairRecord, Error> {
         if !(2048..=8192).contains(&bits) {
-            return Err(Error::InvalidInput { reason: format!("key size {bits} is not in 2048..=8192") });
+            return Err(Error::InvalidInput {
+                reason: format!("key size {bits} is not in 2048..=8192"),
+            });
         }
         let key = tokio::task::spawn_blocking(move || RsaPrivateKey::generate(bits))
             .await
@@ -327,8 +376,15 @@ impl Vault {
         account_key: Option<String>,
     ) -> Result<KeypairRecord, Error> {
         let sealed = self.inner.keys.seal(key)?;
-        self.insert_keypair(authority_id, name, key.key_id(), sealed, account, account_key)
-            .await
+        self.insert_keypair(
+            authority_id,
+            name,
+            key.key_id(),
+            sealed,
+            account,
+            account_key,
+        )
+        .await
     }
 
     /// Registers a key held by `signer` (an HSM through PKCS#11, …): the row records it, the
@@ -341,7 +397,8 @@ impl Vault {
     ) -> Result<KeypairRecord, Error> {
         let key_id = signer.key_id().to_string();
         let marker = self.inner.keys.register_external(name, signer)?;
-        self.insert_keypair(authority_id, name, &key_id, marker, None, None).await
+        self.insert_keypair(authority_id, name, &key_id, marker, None, None)
+            .await
     }
 
     async fn insert_keypair(
@@ -354,7 +411,9 @@ impl Vault {
         account_key: Option<String>,
     ) -> Result<KeypairRecord, Error> {
         if authority_id.is_empty() || name.is_empty() {
-            return Err(Error::InvalidInput { reason: "authority-id and name must not be empty".into() });
+            return Err(Error::InvalidInput {
+                reason: "authority-id and name must not be empty".into(),
+            });
         }
         let record = KeypairRecord {
             authority_id: authority_id.to_string(),
@@ -382,20 +441,35 @@ impl Vault {
 
     /// Adds a model signed by `key_id`; a new API key is made when `api_key` is `None`.
     /// Returns the model.
-    pub async fn add_model(&self, brand_id: &str, model: &str, key_id: &str, api_key: Option<String>) -> Result<ModelRecord, Error> {
+    pub async fn add_model(
+        &self,
+        brand_id: &str,
+        model: &str,
+        key_id: &str,
+        api_key: Option<String>,
+    ) -> Result<ModelRecord, Error> {
         let api_key = api_key.unwrap_or_else(new_api_key);
         if api_key.len() < 10 {
-            return Err(Error::InvalidInput { reason: "the API key must be at least 10 characters".into() });
+            return Err(Error::InvalidInput {
+                reason: "the API key must be at least 10 characters".into(),
+            });
         }
         if brand_id.is_empty() || model.is_empty() {
-            return Err(Error::InvalidInput { reason: "brand-id and model must not be empty".into() });
+            return Err(Error::InvalidInput {
+                reason: "brand-id and model must not be empty".into(),
+            });
         }
-        self.inner.store.add_model(brand_id, model, key_id, &api_key).await?;
+        self.inner
+            .store
+            .add_model(brand_id, model, key_id, &api_key)
+            .await?;
         self.inner
             .store
             .model(brand_id, model)
             .await?
-            .ok_or_else(|| Error::NotFound { what: format!("model {brand_id}/{model}") })
+            .ok_or_else(|| Error::NotFound {
+                what: format!("model {brand_id}/{model}"),
+            })
     }
 
     /// Every model.
@@ -404,14 +478,25 @@ impl Vault {
     }
 
     /// Changes the key a model's serials are signed with.
-    pub async fn set_model_key(&self, brand_id: &str, model: &str, key_id: &str) -> Result<(), Error> {
-        self.inner.store.set_model_key(brand_id, model, key_id).await
+    pub async fn set_model_key(
+        &self,
+        brand_id: &str,
+        model: &str,
+        key_id: &str,
+    ) -> Result<(), Error> {
+        self.inner
+            .store
+            .set_model_key(brand_id, model, key_id)
+            .await
     }
 
     /// Gives a model a new random API key and returns it.
     pub async fn rotate_api_key(&self, brand_id: &str, model: &str) -> Result<String, Error> {
         let key = new_api_key();
-        self.inner.store.set_model_api_key(brand_id, model, &key).await?;
+        self.inner
+            .store
+            .set_model_api_key(brand_id, model, &key)
+            .await?;
         Ok(key)
     }
 
@@ -421,10 +506,21 @@ impl Vault {
     }
 
     /// Releases a serial number so another device key may get it.
-    pub async fn release_serial(&self, brand_id: &str, model: &str, serial: &str) -> Result<u64, Error> {
-        let n = self.inner.store.release_serial(brand_id, model, serial).await?;
+    pub async fn release_serial(
+        &self,
+        brand_id: &str,
+        model: &str,
+        serial: &str,
+    ) -> Result<u64, Error> {
+        let n = self
+            .inner
+            .store
+            .release_serial(brand_id, model, serial)
+            .await?;
         if n == 0 {
-            return Err(Error::NotFound { what: format!("serial {brand_id}/{model}/{serial}") });
+            return Err(Error::NotFound {
+                what: format!("serial {brand_id}/{model}/{serial}"),
+            });
         }
         Ok(n)
     }
@@ -484,7 +580,12 @@ impl RunningVault {
 /// Starts `vault` on `signing` (and the admin API on `admin`, if given). The servers shut
 /// down gracefully on [`RunningVault::shutdown`], or on SIGINT/SIGTERM when
 /// `handle_signals`.
-pub async fn serve(vault: Vault, signing: SocketAddr, admin: Option<SocketAddr>, handle_signals: bool) -> Result<RunningVault, Error> {
+pub async fn serve(
+    vault: Vault,
+    signing: SocketAddr,
+    admin: Option<SocketAddr>,
+    handle_signals: bool,
+) -> Result<RunningVault, Error> {
     let (tx, rx) = tokio::sync::watch::channel(false);
     let mut tasks = Vec::new();
     let bind = |addr: SocketAddr| async move {
@@ -493,7 +594,9 @@ pub async fn serve(vault: Vault, signing: SocketAddr, admin: Option<SocketAddr>,
             .map_err(|e| Error::io(format!("cannot listen on {addr}"), e))
     };
     let listener = bind(signing).await?;
-    let signing_addr = listener.local_addr().map_err(|e| Error::io("local address", e))?;
+    let signing_addr = listener
+        .local_addr()
+        .map_err(|e| Error::io("local address", e))?;
     let mut rx1 = rx.clone();
     let router = vault.signing_router();
     tasks.push(tokio::spawn(async move {
@@ -509,7 +612,11 @@ pub async fn serve(vault: Vault, signing: SocketAddr, admin: Option<SocketAddr>,
     let mut admin_addr = None;
     if let Some(addr) = admin {
         let listener = bind(addr).await?;
-        admin_addr = Some(listener.local_addr().map_err(|e| Error::io("local address", e))?);
+        admin_addr = Some(
+            listener
+                .local_addr()
+                .map_err(|e| Error::io("local address", e))?,
+        );
         let mut rx2 = rx.clone();
         let router = vault.admin_router();
         tasks.push(tokio::spawn(async move {

@@ -83,7 +83,10 @@ mod tests {
     fn empty_and_garbage() {
         assert!(matches!(parse_request(b""), Err(Error::EmptyData)));
         assert!(matches!(parse_request(b"  \n"), Err(Error::EmptyData)));
-        assert!(matches!(parse_request(b"nonsense"), Err(Error::InvalidAssertion { .. })));
+        assert!(matches!(
+            parse_request(b"nonsense"),
+            Err(Error::InvalidAssertion { .. })
+        ));
     }
 
     #[test]

@@ -49,7 +49,10 @@ pub fn build_serial(
         .header("model", HeaderValue::from(get("model")?))
         .header("serial", HeaderValue::from(serial.to_string()))
         .header("device-key", HeaderValue::from(get("device-key")?))
-        .header("device-key-sha3-384", HeaderValue::from(get("sign-key-sha3-384")?))
+        .header(
+            "device-key-sha3-384",
+            HeaderValue::from(get("sign-key-sha3-384")?),
+        )
         .header("timestamp", HeaderValue::from(timestamp.to_string()));
     if revision > 0 {
         b = b.header("revision", HeaderValue::from(revision.to_string()));

@@ -1,0 +1,80 @@
+//! A small client for the vault's admin API (what `examples/vault.rs admin …` uses).
+
+use crate::error::Error;
+
+/// An admin API client.
+#[derive(Debug, Clone)]
+pub struct AdminClient {
+    base: String,
+    token: String,
+    agent: ureq::Agent,
+}
+
+impl AdminClient {
+    /// A client for the admin API at `base` (e.g. `http://127.0.0.1:8081`) with `token`.
+    pub fn new(base: impl Into<String>, token: impl Into<String>) -> Self {
+        Self {
+            base: base.into().trim_end_matches('/').to_string(),
+            token: token.into(),
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into(),
+        }
+    }
+
+    /// `method` `/admin/v1/<path>` with an optional JSON body; returns the response text,
+    /// or the API's error as [`Error::InvalidInput`] with its message.
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<String, Error> {
+        let url = format!("{}/admin/v1/{}", self.base, path.trim_start_matches('/'));
+        let auth = format!("Bearer {}", self.token);
+        let net = |e: ureq::Error| Error::Network {
+            reason: e.to_string(),
+        };
+        let resp = match (method, body) {
+            ("GET", _) => self
+                .agent
+                .get(&url)
+                .header("Authorization", &auth)
+                .call()
+                .map_err(net)?,
+            (m, b) => {
+                let text = b.map(|b| b.to_string()).unwrap_or_else(|| "{}".into());
+                let r = match m {
+                    "PUT" => self.agent.put(&url),
+                    _ => self.agent.post(&url),
+                };
+                r.header("Authorization", &auth)
+                    .content_type("application/json")
+                    .send(text.as_bytes())
+                    .map_err(net)?
+            }
+        };
+        let status = resp.status().as_u16();
+        let text = resp
+            .into_body()
+            .read_to_string()
+            .map_err(|e| Error::Network {
+                reason: e.to_string(),
+            })?;
+        if status >= 400 {
+            let msg = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| {
+                    v.get("message")
+                        .and_then(|m| m.as_str())
+                        .map(str::to_string)
+                })
+                .unwrap_or(text);
+            return Err(Error::InvalidInput {
+                reason: format!("{status}: {msg}"),
+            });
+        }
+        Ok(text)
+    }
+}
