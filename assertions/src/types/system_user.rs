@@ -172,10 +172,17 @@ fn hashed_password<'a>(h: &'a crate::Headers<'_>) -> Result<Option<&'a str>, Err
         ));
     }
     if let Some(rounds) = parts[2].strip_prefix("rounds=") {
-        let n = checks::go_atoi(rounds).map_err(|_| {
+        let n = checks::go_atoi(rounds).map_err(|e| {
+            let why = match e {
+                checks::NumError::Syntax => "invalid syntax",
+                checks::NumError::Range => "value out of range",
+            };
             invalid_header(
                 "password",
-                format!("has invalid number of rounds: {rounds}"),
+                format!(
+                    "has invalid number of rounds: strconv.Atoi: parsing {}: {why}",
+                    quote(rounds)
+                ),
             )
         })?;
         if !(5000..=999_999_999).contains(&n) {

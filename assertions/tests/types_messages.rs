@@ -1,0 +1,128 @@
+//! One crafted input per type-specific message (`tests/data/types_crafted.jsonl`:
+//! a valid generated assertion plus edits), with the snapd 2.57 oracle's verdict
+//! recorded by `tests/data/types_crafted.py`. ucore must give the oracle's text,
+//! or snapd today's (`today`) where the spec differs from 2.57.
+//!
+//! With `UCORE_ORACLE` set, the oracle is also run live and must still give the
+//! recorded text (`UCORE_REQUIRE_ORACLE=1` makes its absence a failure).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use ucore_assertions::AssertionRef;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_owned()
+}
+
+struct Case {
+    label: String,
+    text: String,
+    oracle: String,
+    today: Option<String>,
+}
+
+fn cases() -> Vec<Case> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/types_crafted.jsonl");
+    fs::read_to_string(path)
+        .expect("types_crafted.jsonl")
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let v: Value = serde_json::from_str(line).expect("JSON line");
+            let base = v["base"].as_str().expect("base");
+            let file = repo().join(format!(
+                "tests/data/assertions/generated/valid/{base}.assert"
+            ));
+            let mut text = fs::read_to_string(&file).expect("base file");
+            let sep = text.rfind("\n\n").expect("separator");
+            text = format!("{}\n\nAXNpZw==", &text[..sep]);
+            for edit in v["edits"].as_array().expect("edits") {
+                let (old, new) = (edit[0].as_str().unwrap(), edit[1].as_str().unwrap());
+                assert!(text.contains(old), "line {}: {old:?} not in {base}", i + 1);
+                text = text.replacen(old, new, 1);
+            }
+            Case {
+                label: format!("line {} ({base})", i + 1),
+                text,
+                oracle: v["oracle"].as_str().expect("oracle").to_owned(),
+                today: v["today"].as_str().map(str::to_owned),
+            }
+        })
+        .collect()
+}
+
+fn verdict(text: &str) -> String {
+    match AssertionRef::decode(text.as_bytes()) {
+        Ok(_) => "OK".to_owned(),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn crafted_messages_match_snapd() {
+    let cases = cases();
+    assert!(cases.len() >= 50);
+    let mut failures = Vec::new();
+    for c in &cases {
+        let want = c.today.as_deref().unwrap_or(&c.oracle);
+        let got = verdict(&c.text);
+        if got != want {
+            failures.push(format!("{}:\n  ours: {got}\n  want: {want}", c.label));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Checks and types snapd today has and 2.57 lacks: 2.57 accepts (or does not
+/// know the type), ucore gives today's verdict.
+#[test]
+fn newer_checks_and_types_differs_from_2_57() {
+    let mut n = 0;
+    for c in cases().iter().filter(|c| c.today.is_some()) {
+        let today = c.today.as_deref().unwrap_or_default();
+        assert_ne!(c.oracle, today, "{}", c.label);
+        assert!(
+            c.oracle == "OK" || c.oracle.starts_with("unknown assertion type"),
+            "{}: {}",
+            c.label,
+            c.oracle
+        );
+        assert_eq!(verdict(&c.text), today, "{}", c.label);
+        n += 1;
+    }
+    assert!(n >= 10);
+}
+
+#[test]
+fn live_oracle_still_agrees() {
+    let Ok(oracle) = std::env::var("UCORE_ORACLE") else {
+        assert!(
+            std::env::var("UCORE_REQUIRE_ORACLE").as_deref() != Ok("1"),
+            "UCORE_REQUIRE_ORACLE=1 but UCORE_ORACLE is unset"
+        );
+        println!("UCORE_ORACLE unset: skipping the live differential");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("ucore-types-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    for (i, c) in cases().iter().enumerate() {
+        let file = dir.join(format!("{i}.assert"));
+        fs::write(&file, &c.text).unwrap();
+        let out = Command::new(&oracle)
+            .arg("decode")
+            .arg(&file)
+            .output()
+            .expect("oracle runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let last: Value = serde_json::from_str(stdout.lines().last().unwrap_or("{}")).unwrap();
+        let got = last["error"].as_str().unwrap_or("OK");
+        assert_eq!(got, c.oracle, "{}", c.label);
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
