@@ -10,15 +10,33 @@
 use ucore::serial::factory::{self, FactoryOptions};
 
 fn main() {
-    let mut opts = FactoryOptions { progress: true, ..Default::default() };
+    let mut opts = FactoryOptions {
+        progress: true,
+        ..Default::default()
+    };
     let mut json = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let mut val = |name: &str| args.next().unwrap_or_else(|| usage(&format!("{name} needs a value")));
+        let mut val = |name: &str| {
+            args.next()
+                .unwrap_or_else(|| usage(&format!("{name} needs a value")))
+        };
         match a.as_str() {
-            "--devices" => opts.devices = val("--devices").parse().unwrap_or_else(|_| usage("bad --devices")),
-            "--concurrency" => opts.concurrency = val("--concurrency").parse().unwrap_or_else(|_| usage("bad --concurrency")),
-            "--key-bits" => opts.key_bits = val("--key-bits").parse().unwrap_or_else(|_| usage("bad --key-bits")),
+            "--devices" => {
+                opts.devices = val("--devices")
+                    .parse()
+                    .unwrap_or_else(|_| usage("bad --devices"))
+            }
+            "--concurrency" => {
+                opts.concurrency = val("--concurrency")
+                    .parse()
+                    .unwrap_or_else(|_| usage("bad --concurrency"))
+            }
+            "--key-bits" => {
+                opts.key_bits = val("--key-bits")
+                    .parse()
+                    .unwrap_or_else(|_| usage("bad --key-bits"))
+            }
             "--cache" => opts.cache_dir = val("--cache").into(),
             "--json" => json = true,
             "--quiet" => opts.progress = false,
@@ -52,6 +70,8 @@ fn main() {
 }
 
 fn usage(msg: &str) -> ! {
-    eprintln!("{msg}\nusage: factory [--devices N] [--concurrency N] [--key-bits BITS] [--cache DIR] [--json] [--quiet]");
+    eprintln!(
+        "{msg}\nusage: factory [--devices N] [--concurrency N] [--key-bits BITS] [--cache DIR] [--json] [--quiet]"
+    );
     std::process::exit(2)
 }

@@ -32,7 +32,10 @@ fn main() {
     let r = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
         Some("admin") => admin(&args[1..]),
-        _ => Err("usage: vault serve --config FILE | vault admin --url URL --token TOKEN COMMAND …".to_string()),
+        _ => Err(
+            "usage: vault serve --config FILE | vault admin --url URL --token TOKEN COMMAND …"
+                .to_string(),
+        ),
     };
     if let Err(e) = r {
         eprintln!("vault: {e}");
@@ -41,7 +44,10 @@ fn main() {
 }
 
 fn flag(args: &[String], name: &str) -> Option<String> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
 }
 
 fn serve(args: &[String]) -> Result<(), String> {
@@ -49,15 +55,25 @@ fn serve(args: &[String]) -> Result<(), String> {
     let config = VaultConfig::load(path.as_ref()).map_err(|e| e.to_string())?;
     let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     rt.block_on(async {
-        let store = Store::open(&config.database).await.map_err(|e| e.to_string())?;
-        let mut v = Vault::new(store, config.key_store().map_err(|e| e.to_string())?, config.settings());
+        let store = Store::open(&config.database)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut v = Vault::new(
+            store,
+            config.key_store().map_err(|e| e.to_string())?,
+            config.settings(),
+        );
         if let Some(t) = config.admin_token().map_err(|e| e.to_string())? {
             v = v.with_admin_token(t.as_str());
         }
         let running = vault::serve(v, config.listen, config.admin_listen, true)
             .await
             .map_err(|e| e.to_string())?;
-        eprintln!("serial vault: signing API {} admin API {:?}", running.service_url(), running.admin_url());
+        eprintln!(
+            "serial vault: signing API {} admin API {:?}",
+            running.service_url(),
+            running.admin_url()
+        );
         running.wait().await;
         Ok(())
     })

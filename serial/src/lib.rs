@@ -55,3 +55,8 @@ pub mod store;
 pub mod vault;
 
 pub use error::Error;
+
+/// The async runtime the vault runs on (for callers without their own dependency on it).
+pub use tokio;
+/// The HTTP client the device side uses.
+pub use ureq;
