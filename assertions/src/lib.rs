@@ -25,7 +25,8 @@
 //!   shared accessors [`AssertionAccess`], and the common checks (`assemble`).
 //! * [`assertion_type`] — the type table ([`AssertionType`], [`PrimaryKey`],
 //!   [`BodyRule`]).
-//! * [`types`] — type-specific checks and typed views.
+//! * [`types`] — type-specific checks (§4, run by every decode) and a typed view
+//!   per assertion type ([`types::Model`], [`types::AccountKey`], …).
 //! * [`checks`] — value helpers (strings, Go integers, booleans, dates, digests,
 //!   lists, maps, name patterns).
 //! * [`rfc3339`] — dates as Go's `time.Parse(time.RFC3339)` reads them.
@@ -35,6 +36,18 @@
 //! * [`go`] — Go's `%q` and `%v` as snapd's messages print them.
 //! * [`openpgp`] — OpenPGP wire packets.
 //! * [`error`] — [`Error`], with snapd's texts.
+//!
+//! ## Assertion types
+//!
+//! Decoding runs snapd's type-specific checks for all 26 types, in snapd's order
+//! and with its messages (`assertion <type>: …`); the same code builds the typed
+//! views of [`types`]. Two parts of the format are **not compiled yet**: the
+//! plug/slot rule language of `snap-declaration` and `base-declaration` is kept
+//! as structured header values (only the outer shape — interface → `true`/`false`
+//! or a map of `allow-`/`deny-` subrules — is checked), and account-key
+//! `constraints` are checked for the listed errors and compiled as anchored
+//! regexps for [`types::AccountKey::can_sign`], without snapd's full attribute
+//! matcher semantics.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -369,3 +369,41 @@ fn canonical_models_build_views_matching_their_headers() {
     }
     assert!(extended > 50);
 }
+
+/// Every case of `generated/spec-differences.jsonl` (2.57 and snapd today
+/// disagree): ucore gives today's verdict, with today's text where the table has
+/// one, and the oracle's golden still records 2.57's other verdict.
+#[test]
+fn spec_differences_differs_from_2_57() {
+    let diffs = spec_differences();
+    assert!(diffs.len() >= 30);
+    let data = repo().join("tests/data/assertions/generated");
+    for (case, d) in &diffs {
+        let bytes =
+            fs::read(data.join(format!("{case}.assert"))).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let golden = read_jsonl(&golden().join(format!("generated/{case}.decode.jsonl")));
+        let oracle_accepts = golden.iter().all(|v| v.get("error").is_none());
+        let got = AssertionRef::decode(&bytes);
+        match d["snapd_today"].as_str() {
+            Some("accept") => {
+                assert!(!oracle_accepts, "{case}: 2.57 accepts too");
+                got.unwrap_or_else(|e| panic!("{case}: {e}"));
+            }
+            Some("reject") => {
+                assert!(oracle_accepts, "{case}: 2.57 rejects too");
+                let err = got
+                    .err()
+                    .unwrap_or_else(|| panic!("{case}: accepted"))
+                    .to_string();
+                match d["snapd_today_error"]
+                    .as_str()
+                    .filter(|e| e.starts_with("assertion "))
+                {
+                    Some(text) => assert_eq!(err, text, "{case}"),
+                    None => assert!(err.starts_with("assertion "), "{case}: {err}"),
+                }
+            }
+            other => panic!("{case}: snapd_today {other:?}"),
+        }
+    }
+}

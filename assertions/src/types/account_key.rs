@@ -306,3 +306,130 @@ fn compile(name: &str, value: &HeaderValue<'_>, depth: usize) -> Result<Matcher,
             .map(Matcher::Map),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::AssertionRef;
+
+    fn data(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/../tests/data/assertions/generated/valid/{name}.assert",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(path).unwrap()
+    }
+
+    fn model(name: &str) -> String {
+        let text = String::from_utf8(data("model-core16")).unwrap();
+        text.replacen("model: acme-core16", &format!("model: {name}"), 1)
+    }
+
+    #[test]
+    fn validity_is_half_open() {
+        let bytes = data("account-key-until");
+        let a = AssertionRef::decode(&bytes).unwrap();
+        let k = AccountKey::try_from(&a).unwrap();
+        let t = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+        assert!(!k.is_valid_at(t("2015-12-31T23:59:59Z")));
+        assert!(k.is_valid_at(t("2016-01-01T00:00:00Z")));
+        assert!(k.is_valid_at(t("2029-12-31T23:59:59Z")));
+        assert!(!k.is_valid_at(t("2030-01-01T00:00:00Z")));
+        assert_eq!(k.public_key.key_id().as_str(), k.public_key_sha3_384);
+        assert!(k.constraints.is_empty());
+        assert!(k.can_sign(&a));
+    }
+
+    #[test]
+    fn constraints_decide_what_the_key_signs() {
+        let bytes = data("account-key-constraints-format1");
+        let a = AssertionRef::decode(&bytes).unwrap();
+        let k = AccountKey::try_from(&a).unwrap();
+        assert_eq!(k.constraints.len(), 2);
+        assert_eq!(k.constraints[0].assertion_type, "model");
+        let json = serde_json::to_value(&k.constraints).unwrap();
+        assert_eq!(
+            json[0]["headers"][0],
+            serde_json::json!(["model", "acme-.*"])
+        );
+        let ok = model("acme-x1");
+        let other = model("other-1");
+        let (ok, other) = (
+            AssertionRef::decode(ok.as_bytes()).unwrap(),
+            AssertionRef::decode(other.as_bytes()).unwrap(),
+        );
+        assert!(k.can_sign(&ok));
+        assert!(
+            !k.can_sign(&other),
+            "anchored: acme-.* does not match other-1"
+        );
+        // Any serial; no account.
+        let serial = data("serial-basic");
+        assert!(k.can_sign(&AssertionRef::decode(&serial).unwrap()));
+        let account = data("account-basic");
+        assert!(!k.can_sign(&AssertionRef::decode(&account).unwrap()));
+    }
+
+    #[test]
+    fn matchers() {
+        let re = |s: &str| compile("h", &HeaderValue::from(s), 0).unwrap();
+        let v = HeaderValue::from("abc");
+        assert!(re("a.c").matches(Some(&v)));
+        assert!(!re("a").matches(Some(&v)), "anchored");
+        assert!(re("$MISSING").matches(None));
+        assert!(!re("$MISSING").matches(Some(&v)));
+        let alts = compile(
+            "h",
+            &HeaderValue::List(vec![HeaderValue::from("x"), HeaderValue::from("$MISSING")]),
+            0,
+        )
+        .unwrap();
+        assert!(alts.matches(None) && alts.matches(Some(&HeaderValue::from("x"))));
+        assert!(!alts.matches(Some(&v)));
+        let err = compile("model", &HeaderValue::from("["), 0).unwrap_err();
+        assert!(
+            err.starts_with("cannot compile \"model\" constraint \"[\": "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn constraint_errors() {
+        let text = String::from_utf8(data("account-key-constraints-format1")).unwrap();
+        let with = |c: &str| {
+            let start = text.find("constraints:").unwrap();
+            let end = text.find("body-length").unwrap();
+            format!("{}{c}{}", &text[..start], &text[end..])
+        };
+        let err = |c: &str| crate::types::tests::decode_err(&with(c));
+        let p = "assertion account-key: ";
+        assert_eq!(
+            err("constraints: x\n"),
+            format!("{p}assertions constraints must be a list of maps")
+        );
+        assert_eq!(
+            err("constraints:\n  - x\n"),
+            format!("{p}assertions constraints must be a list of maps")
+        );
+        assert_eq!(
+            err("constraints:\n  -\n    other: x\n"),
+            format!("{p}\"headers\" constraint mandatory in asserions constraints")
+        );
+        assert_eq!(
+            err("constraints:\n  -\n    headers:\n      model: x\n"),
+            format!("{p}type header constraint mandatory in asserions constraints")
+        );
+        assert_eq!(
+            err("constraints:\n  -\n    headers:\n      type:\n        - model\n"),
+            format!("{p}type header constraint must be a string")
+        );
+        assert_eq!(
+            err("constraints:\n  -\n    headers:\n      type: mod.*\n"),
+            format!("{p}type header constraint must be a precise string and not a regexp")
+        );
+        assert!(
+            err("constraints:\n  -\n    headers:\n      type: model\n      model: \"[\"\n")
+                .starts_with(&format!("{p}cannot compile headers constraint: "))
+        );
+    }
+}
