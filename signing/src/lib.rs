@@ -1,15 +1,67 @@
 //! # ucore-signing
 //!
-//! The cryptography and the trust decisions of snapd's assertion system.
+//! The cryptography and the trust decisions of snapd's assertion system, byte for byte
+//! compatible with snapd:
+//!
+//! * **keys** — RSA keys in PEM (PKCS#1 and PKCS#8) and DER, 4096-bit generation, snapd key
+//!   ids; Ed25519 as a clearly separate extension (feature `ed25519`; snapd rejects it);
+//! * **signing** — [`sign_assertion_at`]: the canonical content from `ucore-assertions`, an
+//!   OpenPGP v4 signature packet (RSA PKCS#1 v1.5 over SHA-512, snapd's one creation-time
+//!   subpacket), the v1 wrapper; deterministic for a given creation time, so signatures
+//!   equal snapd's (the oracle's `--sig-time`);
+//! * **verification** — [`verify_signature`]: whatever snapd accepts (any v4 packet shape,
+//!   SHA-1 to SHA-512), with snapd's errors (`failed signature verification: openpgp: …`);
+//!   RSA through `ring`, with the pure-Rust `rsa` crate as fallback and second opinion;
+//! * **signers** — the [`Signer`] trait: in memory ([`RsaPrivateKey`]), key files
+//!   ([`FileSigner`]), and PKCS#11 tokens (feature `pkcs11`) where the key never leaves the
+//!   HSM;
+//! * **keypair stores** — [`MemoryKeypairManager`] and [`FsKeypairManager`] (snapd's
+//!   `private-keys-v1/<keyid>` layout, optionally encrypted at rest);
+//! * **the trust database** — [`Database`]: trusted and predefined assertions, `check`,
+//!   `add`, `find`, `find_many`, revision, validity-window, authority and consistency
+//!   rules, memory and filesystem (snapd's `asserts-v0/…` layout) backstores, and the
+//!   built-in Canonical roots ([`Database::with_canonical_roots`]).
+//!
+//! ```
+//! use ucore_assertions::{AssertionAccess, AssertionBuilder, AssertionType};
+//! use ucore_signing::{sign_assertion_at, verify_signature, RsaPrivateKey};
+//!
+//! // A checked-in, test-only key (never use it for anything real).
+//! let key = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-acme-2048.pem"))?;
+//! let account = AssertionBuilder::new(AssertionType::Account)
+//!     .header("authority-id", "acme")
+//!     .header("account-id", "acme")
+//!     .header("display-name", "ACME")
+//!     .header("validation", "unproven")
+//!     .header("timestamp", "2016-12-01T12:00:00Z");
+//! // Signed at a fixed time, the bytes are reproducible (and equal snapd's).
+//! let signed = sign_assertion_at(&account, &key, 1_480_593_600)?;
+//! assert_eq!(signed.sign_key_sha3_384(), Some(key.key_id()));
+//! verify_signature(&signed, key.public_key())?;
+//! # Ok::<(), ucore_signing::Error>(())
+//! ```
+//!
+//! ## Module map
+//!
+//! * [`keys`] — [`RsaPrivateKey`], [`RsaPublicKey`] (and `keys::ed25519`);
+//! * [`signer`] — [`Signer`], [`FileSigner`], `signer::pkcs11`;
+//! * [`signature`] — sign and verify assertions; [`hash`] — the hashes signatures name;
+//! * [`keypair`] — keypair managers, the private-key file format, encryption at rest;
+//! * [`database`] — [`Database`], backstores; [`roots`] — Canonical's trust roots;
+//! * [`json_headers`] — headers from JSON (`snap sign` input);
+//! * [`commands`] — the oracle's `verify` / `sign` / `bench-verify` as single calls;
+//! * [`Error`] — the one error type, with snapd's texts.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod backend;
+pub mod commands;
 pub mod database;
 mod error;
 mod goquote;
 pub mod hash;
 pub mod json_headers;
+pub mod keypair;
 pub mod keys;
 pub mod roots;
 pub mod signature;
@@ -18,20 +70,19 @@ pub mod signer;
 mod test_keys;
 
 pub use backend::{RsaBackend, SHA512_DIGEST_INFO_PREFIX};
-pub use error::{Error, VerifyFailure};
-pub use hash::HashAlgorithm;
-pub use keys::rsa::{RsaPrivateKey, RsaPublicKey};
-#[cfg(feature = "pkcs11")]
-pub use signer::pkcs11::{Pkcs11Signer, Pkcs11Token};
-pub use signer::{FileSigner, Signer};
-pub mod keypair;
 pub use database::{
     AddOutcome, Backstore, CheckTime, Database, DatabaseConfig, FsBackstore, MemoryBackstore,
 };
-pub use error::Inconsistency;
+pub use error::{Error, Inconsistency, VerifyFailure};
+pub use hash::HashAlgorithm;
 pub use json_headers::builder_from_json;
 pub use keypair::{FsKeypairManager, KeypairManager, MemoryKeypairManager};
+pub use keys::encode_public_key;
+pub use keys::rsa::{RsaPrivateKey, RsaPublicKey};
 pub use signature::{
     now_unix, sign_assertion, sign_assertion_at, sign_content, verify_signature,
     verify_signature_with,
 };
+#[cfg(feature = "pkcs11")]
+pub use signer::pkcs11::{Pkcs11Signer, Pkcs11Token};
+pub use signer::{FileSigner, Signer};

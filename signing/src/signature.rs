@@ -25,6 +25,14 @@ pub fn now_unix() -> u32 {
     u32::try_from(secs.max(0)).unwrap_or(u32::MAX)
 }
 
+/// `unix` seconds as an RFC 3339 UTC date (`2016-12-01T12:00:00Z`), for headers such as
+/// `since` and `timestamp`.
+pub fn rfc3339_utc(unix: u32) -> String {
+    jiff::Timestamp::from_second(i64::from(unix))
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
 /// The v1 signature text (with its final `\n`) for `content`, signed by `signer` with
 /// creation time `creation_time` (Unix seconds).
 pub fn sign_content(
@@ -155,6 +163,11 @@ mod tests {
                 "acme-control-plane".into(),
             ]),
         )
+    }
+
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(rfc3339_utc(1_480_593_600), "2016-12-01T12:00:00Z");
     }
 
     #[test]
