@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --example gadget -- info FILE [--model KIND] [--json]
 //! cargo run --example gadget -- layout FILE [--model KIND] [--gadget-dir DIR] [--json]
-//! cargo run --example gadget -- image FILE OUT.img [--model KIND] [--gadget-dir DIR]
+//! cargo run --example gadget -- image FILE OUT.img [--model KIND] [--gadget-dir DIR] [--volume NAME]
 //! cargo run --example gadget -- lint FILE [--model KIND] [--gadget-dir DIR]
 //! ```
 //! KIND: none (default), uc16, classic, uc20, uc20-classic. With `--json`, the output has
@@ -19,7 +19,7 @@ use ucore::gadget_yaml as gadget;
 
 const USAGE: &str = "usage: gadget info FILE [--model KIND] [--json]
        gadget layout FILE [--model KIND] [--gadget-dir DIR] [--json]
-       gadget image FILE OUT.img [--model KIND] [--gadget-dir DIR]
+       gadget image FILE OUT.img [--model KIND] [--gadget-dir DIR] [--volume NAME]
        gadget lint FILE [--model KIND] [--gadget-dir DIR]
 KIND: none, uc16, classic, uc20, uc20-classic";
 
@@ -28,6 +28,7 @@ struct Args {
     files: Vec<String>,
     model: ModelKind,
     gadget_dir: Option<PathBuf>,
+    volume: Option<String>,
     json: bool,
 }
 
@@ -39,6 +40,7 @@ fn parse_args() -> Result<Args, String> {
         files: Vec::new(),
         model: ModelKind::None,
         gadget_dir: None,
+        volume: None,
         json: false,
     };
     while let Some(a) = it.next() {
@@ -48,7 +50,7 @@ fn parse_args() -> Result<Args, String> {
         };
         match key.as_str() {
             "--json" => args.json = true,
-            "--model" | "--gadget-dir" => {
+            "--model" | "--gadget-dir" | "--volume" => {
                 let value = match inline {
                     Some(v) => v,
                     None => it.next().ok_or(format!("{key} needs a value"))?,
@@ -56,6 +58,8 @@ fn parse_args() -> Result<Args, String> {
                 if key == "--model" {
                     args.model = ModelKind::from_name(&value)
                         .ok_or(format!("unknown model kind {value:?}"))?;
+                } else if key == "--volume" {
+                    args.volume = Some(value);
                 } else {
                     args.gadget_dir = Some(PathBuf::from(value));
                 }
@@ -186,10 +190,18 @@ fn run(args: Args) -> Result<ExitCode, String> {
             let out = args.files.get(1).ok_or("missing OUT.img")?;
             let result = load(&text, args.model).and_then(|info| {
                 let volumes = info.layout(&options)?;
-                let [volume] = volumes.as_slice() else {
+                let volume = match (&args.volume, volumes.as_slice()) {
+                    (Some(name), all) => all.iter().find(|v| v.volume.name == *name),
+                    (None, [only]) => Some(only),
+                    (None, _) => None,
+                };
+                let Some(volume) = volume else {
                     return Err(GadgetError::Image {
                         path: out.clone(),
-                        message: format!("gadget has {} volumes, expected one", volumes.len()),
+                        message: format!(
+                            "gadget has volumes {:?}: pick one with --volume",
+                            volumes.iter().map(|v| &v.volume.name).collect::<Vec<_>>()
+                        ),
                     });
                 };
                 gadget::write_image(

@@ -156,10 +156,13 @@ fn partitions(volume: &LaidOutVolume) -> Vec<&LaidOutStructure> {
 }
 
 fn sectors_of(l: &LaidOutStructure) -> Result<(u64, u64), String> {
-    if !l.start_offset.is_multiple_of(SECTOR_SIZE)
-        || !l.size.is_multiple_of(SECTOR_SIZE)
-        || l.size == 0
-    {
+    if l.size == 0 {
+        return Err(format!(
+            "partition {} has no size (a partial gadget: the installer decides it)",
+            l.structure.describe()
+        ));
+    }
+    if !l.start_offset.is_multiple_of(SECTOR_SIZE) || !l.size.is_multiple_of(SECTOR_SIZE) {
         return Err(format!(
             "partition {} (start {}, size {}) is not aligned to {SECTOR_SIZE}-byte sectors",
             l.structure.describe(),

@@ -325,3 +325,53 @@ fn mbr_volume_with_more_than_four_partitions_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn rb3_multi_volume_images_one_per_volume() {
+    let text =
+        std::fs::read_to_string(crate_dir().join("tests/data/corpus/kubiko-rb3-gadget__22.yaml"))
+            .unwrap();
+    let model = ModelKind::Uc20;
+    let info = GadgetInfo::parse(&text, model.model()).unwrap();
+    validate(&info, model.model(), None).unwrap();
+    let volumes = info.layout(&LayoutOptions::default()).unwrap();
+    assert_eq!(volumes.len(), 6);
+    let mut partitions = 0;
+    for v in &volumes {
+        let (_dir, img) = write(v, None);
+        check_with_sfdisk(v, &img);
+        partitions += v
+            .structures
+            .iter()
+            .filter(|l| l.partition_number.is_some())
+            .count();
+    }
+    assert!(partitions > 60, "{partitions}");
+}
+
+#[test]
+fn partial_sizes_cannot_be_written() {
+    let text = std::fs::read_to_string(
+        crate_dir().join("tests/data/corpus/snapd-tests__muinstaller-real-gadget-partial.yaml"),
+    )
+    .unwrap();
+    let model = ModelKind::Uc20Classic;
+    let info = GadgetInfo::parse(&text, model.model()).unwrap();
+    let v = info.layout(&LayoutOptions::default()).unwrap().remove(0);
+    let dir = tempfile::tempdir().unwrap();
+    let err = write_image(
+        &v,
+        None,
+        &dir.path().join("x.img"),
+        &ImageOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("has no size (a partial gadget"),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("x.img").exists(),
+        "nothing written for a refused layout"
+    );
+}
