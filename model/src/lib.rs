@@ -1,9 +1,57 @@
 //! # ucore-model
 //!
-//! *Not built yet: this crate is the subject of the ucore-model issue.* It will turn a
-//! brand's model statement (JSON, YAML or a typed builder) into a checked, signed `model`
-//! assertion, and tell what a decoded model means: UC16/18 versus UC20+ versus classic, the
-//! essential snaps, the snap set per boot mode, grade and storage safety, validation sets,
-//! serial and system-user authorities, remodel checks and an offline consistency check.
+//! From a brand's statement to a signed `model` assertion, and what a model means.
+//!
+//! ```
+//! use ucore_model::{Model, ModelMeaning, ModelKind, Statement};
+//! use ucore_signing::RsaPrivateKey;
+//!
+//! // The seed's statement (production guide): brand ACME, an armhf UC16 device.
+//! let statement = Statement::parse(include_str!("../tests/data/model.json"))?;
+//! // A test-only key of the brand (never use it for anything real).
+//! let key = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-acme.pem"))?;
+//! let signed = statement.sign(&key)?;
+//!
+//! // The signed model, read back through the typed view.
+//! let model = Model::try_from(&signed)?;
+//! assert_eq!(model.brand_id, "acme");
+//! assert_eq!(model.kind(), ModelKind::Core16Or18);
+//! assert_eq!(model.gadget().map(|g| g.name), Some("device-1"));
+//! assert_eq!(model.required_snaps, ["acme-dashboard", "acme-control-plane"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Module map
+//!
+//! * [`statement`] — [`Statement`] (JSON / YAML, as `snap sign` takes it) and
+//!   [`ModelBuilder`] (typed), checked with every rule snapd applies, then signed.
+//! * [`meaning`] — [`ModelMeaning`] on the typed [`Model`]: UC16/18 vs UC20+ vs classic,
+//!   snaps per boot mode, grade order, storage safety, validation sets, authorities;
+//!   [`ModelSummary`] for people and machines.
+//! * [`remodel`] — [`remodel::RemodelReport`]: what changes from one model to another,
+//!   whether snapd allows it (with its reasons) and what must be done first.
+//! * [`consistency`] — an offline check of a model against the assertions around it
+//!   (brand account, account-keys, validation sets, authorities).
+//! * [`error`] — [`Error`].
+//!
+//! The typed [`Model`] view itself (and its snap, grade, … types) comes from
+//! `ucore-assertions` and is re-exported here.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod consistency;
+pub mod error;
+pub mod meaning;
+pub mod remodel;
+pub mod statement;
+
+pub use error::Error;
+pub use meaning::{
+    BootMode, EnforcedSet, ModelKind, ModelMeaning, ModelSummary, default_storage_safety,
+    grade_cmp, grade_rank,
+};
+pub use statement::{CheckedStatement, ModelBuilder, SnapEntry, Statement, ValidationSetEntry};
+pub use ucore_assertions::types::{
+    Grade, Model, ModelComponent, ModelSnap, ModelValidationSet, Presence, SnapType, StorageSafety,
+    SystemUserAuthority, ValidationSetMode,
+};

@@ -1,0 +1,337 @@
+//! Model statements: what a brand writes about a device, before it is signed.
+//!
+//! A statement is the JSON object `snap sign` takes (the headers of the model, strings,
+//! lists and maps), or the same in YAML, or one made in Rust with [`ModelBuilder`].
+//! [`Statement::check`] runs every check snapd makes when it signs a model (and when a
+//! device decodes it) **before** anything is signed, so an error names the field and says
+//! why in snapd's words; [`Statement::sign`] then signs it with a key from a keypair store.
+//!
+//! Only `timestamp` is filled in when absent (with the current time, as `snap sign` users
+//! are told to write it); `type` may be left out, since a model statement is a model.
+//! Nothing else is invented: `authority-id`, `brand-id`, `series`, `model`, … must be
+//! written. Headers snapd does not know are refused (a typo such as `requried-snaps`
+//! would otherwise be signed and silently ignored by devices) unless
+//! [`Statement::allow_unknown_headers`] says otherwise.
+
+mod builder;
+
+pub use builder::{ModelBuilder, SnapEntry, ValidationSetEntry};
+
+use serde_json::{Map, Value};
+use ucore_assertions::types::Model;
+use ucore_assertions::{Assertion, AssertionBuilder, AssertionRef};
+use ucore_signing::Signer;
+
+use crate::error::Error;
+
+/// Every header a model assertion may carry (spec §4.4 plus the common ones).
+pub const MODEL_HEADERS: &[&str] = &[
+    "type",
+    "format",
+    "authority-id",
+    "revision",
+    "series",
+    "brand-id",
+    "model",
+    "display-name",
+    "architecture",
+    "classic",
+    "distribution",
+    "base",
+    "gadget",
+    "kernel",
+    "required-snaps",
+    "snaps",
+    "grade",
+    "storage-safety",
+    "store",
+    "serial-authority",
+    "system-user-authority",
+    "preseed-authority",
+    "validation-sets",
+    "timestamp",
+];
+
+/// Headers the signer sets; a statement must not carry them.
+const SIGNER_HEADERS: &[&str] = &["sign-key-sha3-384", "body-length"];
+
+/// The key id used to check a statement before a key is chosen (any well-formed
+/// SHA3-384 id: 64 base64url characters).
+const CHECK_KEY_ID: &str = "statementcheckAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+/// A model statement: the headers of a model assertion to be signed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    headers: Map<String, Value>,
+    allow_unknown: bool,
+}
+
+impl Statement {
+    /// A statement from a JSON object (the form `snap sign` reads).
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        let value: Value = serde_json::from_str(text).map_err(|e| Error::StatementSyntax {
+            format: "JSON",
+            reason: e.to_string(),
+        })?;
+        Self::from_value(value, "JSON")
+    }
+
+    /// A statement from a YAML mapping with the same keys and values as the JSON form.
+    /// Numbers become their text (`series: 16`); booleans are refused as in JSON, so
+    /// write `classic: "true"`.
+    pub fn from_yaml(text: &str) -> Result<Self, Error> {
+        let value: Value = serde_saphyr::from_str(text).map_err(|e| Error::StatementSyntax {
+            format: "YAML",
+            reason: e.to_string(),
+        })?;
+        Self::from_value(value, "YAML")
+    }
+
+    /// JSON if the text starts (after blanks) with `{`, YAML otherwise.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        if text.trim_start().starts_with('{') {
+            Self::from_json(text)
+        } else {
+            Self::from_yaml(text)
+        }
+    }
+
+    fn from_value(value: Value, format: &'static str) -> Result<Self, Error> {
+        match value {
+            Value::Object(headers) => Ok(Self {
+                headers,
+                allow_unknown: false,
+            }),
+            _ => Err(Error::StatementSyntax {
+                format,
+                reason: "a model statement must be a mapping of header names to values".into(),
+            }),
+        }
+    }
+
+    /// A statement with exactly these headers.
+    pub fn from_headers(headers: Map<String, Value>) -> Self {
+        Self {
+            headers,
+            allow_unknown: false,
+        }
+    }
+
+    /// The statement's headers as written.
+    pub fn headers(&self) -> &Map<String, Value> {
+        &self.headers
+    }
+
+    /// Sets (or replaces) one header.
+    pub fn set(&mut self, name: impl Into<String>, value: impl Into<Value>) {
+        self.headers.insert(name.into(), value.into());
+    }
+
+    /// Whether headers unknown to snapd's model may be signed (default: refused).
+    pub fn allow_unknown_headers(mut self, allow: bool) -> Self {
+        self.allow_unknown = allow;
+        self
+    }
+
+    /// The statement as JSON (what `snap sign` would be given).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&Value::Object(self.headers.clone())).unwrap_or_default()
+    }
+
+    /// Checks the statement as of now (`timestamp`, when absent, is now).
+    pub fn check(&self) -> Result<CheckedStatement, Error> {
+        self.check_at(jiff::Timestamp::now())
+    }
+
+    /// Checks the statement; a missing `timestamp` becomes `now` (whole seconds, UTC).
+    /// Every check of a model's decoding runs here, before anything is signed.
+    pub fn check_at(&self, now: jiff::Timestamp) -> Result<CheckedStatement, Error> {
+        let mut headers = self.headers.clone();
+        match headers.get("type") {
+            None => {
+                headers.insert("type".into(), Value::String("model".into()));
+            }
+            Some(Value::String(t)) if t == "model" => {}
+            Some(other) => {
+                return Err(Error::Statement {
+                    field: "type".into(),
+                    reason: format!("a model statement is of type \"model\", not {other}"),
+                });
+            }
+        }
+        for name in headers.keys() {
+            if SIGNER_HEADERS.contains(&name.as_str()) {
+                return Err(Error::Statement {
+                    field: name.clone(),
+                    reason: "is set by the signer, not by the statement".into(),
+                });
+            }
+            if !self.allow_unknown && !MODEL_HEADERS.contains(&name.as_str()) {
+                return Err(Error::Statement {
+                    field: name.clone(),
+                    reason: "is not a header of model assertions (snapd would sign and ignore it; \
+                             check the spelling, or allow unknown headers)"
+                        .into(),
+                });
+            }
+        }
+        if !headers.contains_key("timestamp") {
+            let ts = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
+            headers.insert("timestamp".into(), Value::String(ts.to_string()));
+        }
+        let json = Value::Object(headers).to_string();
+        let builder = ucore_signing::builder_from_json(&json, None).map_err(rejected_signing)?;
+        let content = builder.content(CHECK_KEY_ID).map_err(rejected)?;
+        let assertion = AssertionRef::from_parts(&content, b"unsigned").map_err(rejected)?;
+        Model::try_from(&assertion).map_err(rejected)?;
+        Ok(CheckedStatement { builder })
+    }
+
+    /// Checks and signs the statement with `signer` now.
+    pub fn sign(&self, signer: &dyn Signer) -> Result<Assertion, Error> {
+        self.check()?.sign(signer)
+    }
+
+    /// Checks and signs at `now` (the default `timestamp` and the signature's creation
+    /// time): reproducible byte for byte.
+    pub fn sign_at(&self, signer: &dyn Signer, now: jiff::Timestamp) -> Result<Assertion, Error> {
+        self.check_at(now)?.sign_at(signer, now)
+    }
+}
+
+/// A statement that passed every check: only the signature is missing.
+#[derive(Debug, Clone)]
+pub struct CheckedStatement {
+    builder: AssertionBuilder,
+}
+
+impl CheckedStatement {
+    /// The canonical content that will be signed with key `key_id`.
+    pub fn content(&self, key_id: &str) -> Result<Vec<u8>, Error> {
+        Ok(self.builder.content(key_id)?)
+    }
+
+    /// Signs with `signer`, signature creation time now.
+    pub fn sign(&self, signer: &dyn Signer) -> Result<Assertion, Error> {
+        Ok(ucore_signing::sign_assertion(&self.builder, signer)?)
+    }
+
+    /// Signs with `signer`, signature creation time `at`.
+    pub fn sign_at(&self, signer: &dyn Signer, at: jiff::Timestamp) -> Result<Assertion, Error> {
+        let secs = u32::try_from(at.as_second().max(0)).unwrap_or(u32::MAX);
+        Ok(ucore_signing::sign_assertion_at(
+            &self.builder,
+            signer,
+            secs,
+        )?)
+    }
+}
+
+/// snapd's text for an assertion-layer refusal at signing time, and the field it is about.
+fn rejected(e: ucore_assertions::Error) -> Error {
+    use ucore_assertions::Error as A;
+    let message = match &e {
+        // snapd's Sign checks the primary key before assembling: no prefix.
+        A::Type { source, .. } | A::Assemble { source, .. } if is_primary_key_error(source) => {
+            source.to_string()
+        }
+        A::Assemble { .. } => e.to_string(),
+        A::Type {
+            assertion_type,
+            source,
+        } => format!("cannot assemble assertion {assertion_type}: {source}"),
+        A::Assertion(inner) => inner.to_string(),
+        other => other.to_string(),
+    };
+    Error::Rejected {
+        field: field_of(&e),
+        message,
+    }
+}
+
+/// A missing, empty, non-string or `/`-holding primary key header (series, brand-id, model).
+fn is_primary_key_error(e: &ucore_assertions::Error) -> bool {
+    use ucore_assertions::Error as A;
+    const PRIMARY_KEY: [&str; 3] = ["series", "brand-id", "model"];
+    match e {
+        A::Mandatory { name, context }
+        | A::EmptyValue { name, context }
+        | A::NotString { name, context } => {
+            context == "header" && PRIMARY_KEY.contains(&name.as_str())
+        }
+        A::PrimaryKeySlash { name } => PRIMARY_KEY.contains(&name.as_str()),
+        _ => false,
+    }
+}
+
+fn rejected_signing(e: ucore_signing::Error) -> Error {
+    match e {
+        ucore_signing::Error::HeaderValueType { ref header, .. } => Error::Rejected {
+            field: header.clone(),
+            message: e.to_string(),
+        },
+        ucore_signing::Error::Assertion(a) => rejected(a),
+        other => Error::Signing(other),
+    }
+}
+
+/// The first `"quoted"` text of `s`.
+fn first_quoted(s: &str) -> Option<String> {
+    let rest = s.split_once('"')?.1;
+    Some(rest.split_once('"')?.0.to_owned())
+}
+
+/// The header (or `snaps` entry) an assertion-layer error is about.
+pub(crate) fn field_of(e: &ucore_assertions::Error) -> String {
+    use ucore_assertions::Error as A;
+    use ucore_assertions::types::TypeError as T;
+    let in_context = |name: &str, context: &str| {
+        if context == "header" || context.is_empty() {
+            name.to_owned()
+        } else if let Some(snap) = context.strip_prefix("of snap ") {
+            format!("snaps[{}].{name}", snap.trim_matches('"'))
+        } else if context.contains("validation-set") {
+            format!("validation-sets.{name}")
+        } else {
+            format!("{name} {context}")
+        }
+    };
+    match e {
+        A::Type { source, .. } | A::Assemble { source, .. } => field_of(source),
+        A::Assertion(inner) | A::ParsingHeaders(inner) => field_of(inner),
+        A::TypeCheck(t) => match t {
+            T::AuthorityMismatch { header, .. } => (*header).to_owned(),
+            T::InvalidHeader { header, .. }
+            | T::Forbidden { header, .. }
+            | T::InvalidItem { header, .. }
+            | T::InvalidSnapNameInHeader { header, .. } => header.clone(),
+            T::InvalidSnap { snap, .. } if !snap.is_empty() => format!("snaps[{snap}]"),
+            T::NotAtLeastOne { name, context, .. } => {
+                in_context(name, context.as_deref().unwrap_or(""))
+            }
+            T::NotBoolIn { name, context } => in_context(name, context),
+            _ => "snaps".to_owned(),
+        },
+        A::Mandatory { name, context }
+        | A::NotString { name, context }
+        | A::EmptyValue { name, context }
+        | A::NotMap { name, context }
+        | A::NotList { name, context }
+        | A::InvalidCharacters { name, context, .. }
+        | A::Uppercase { name, context } => in_context(name, context),
+        A::NotBool { name } => name.clone(),
+        A::NotStringList { what } | A::InvalidListElement { what, .. } => {
+            match first_quoted(what) {
+                Some(name) => {
+                    let context = what
+                        .split_once(&format!("\"{name}\" "))
+                        .map_or("", |(_, c)| c);
+                    in_context(&name, context)
+                }
+                None => what.clone(),
+            }
+        }
+        A::Unencodable { header, .. } => header.clone(),
+        other => first_quoted(&other.to_string()).unwrap_or_else(|| "model".to_owned()),
+    }
+}
