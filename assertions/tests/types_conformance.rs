@@ -407,3 +407,70 @@ fn spec_differences_differs_from_2_57() {
         }
     }
 }
+
+/// Every valid generated assertion builds its typed view, which serializes.
+#[test]
+fn every_valid_case_builds_a_serializable_view() {
+    use ucore_assertions::AssertionType as T;
+    use ucore_assertions::types::*;
+    fn json<V: serde::Serialize>(v: Result<V, ucore_assertions::Error>) -> Value {
+        serde_json::to_value(v.expect("view")).expect("serializable")
+    }
+    let dir = repo().join("tests/data/assertions/generated/valid");
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("assert") {
+            continue;
+        }
+        if path.ends_with("validation-set-components.assert") {
+            continue; // known difference: snapd today rejects it
+        }
+        let bytes = fs::read(&path).unwrap();
+        let a = AssertionRef::decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let t = a.assertion_type();
+        seen.insert(t.name());
+        let v = match t {
+            T::Account => json(Account::try_from(&a)),
+            T::AccountKey => json(AccountKey::try_from(&a)),
+            T::AccountKeyRequest => json(AccountKeyRequest::try_from(&a)),
+            T::Model => json(Model::try_from(&a)),
+            T::Serial => json(Serial::try_from(&a)),
+            T::SerialRequest => json(SerialRequest::try_from(&a)),
+            T::DeviceSessionRequest => json(DeviceSessionRequest::try_from(&a)),
+            T::Store => json(Store::try_from(&a)),
+            T::SystemUser => json(SystemUser::try_from(&a)),
+            T::SnapDeclaration => json(SnapDeclaration::try_from(&a)),
+            T::BaseDeclaration => json(BaseDeclaration::try_from(&a)),
+            T::SnapBuild => json(SnapBuild::try_from(&a)),
+            T::SnapRevision => json(SnapRevision::try_from(&a)),
+            T::SnapDeveloper => json(SnapDeveloper::try_from(&a)),
+            T::Validation => json(Validation::try_from(&a)),
+            T::ValidationSet => json(ValidationSet::try_from(&a)),
+            T::Repair => json(Repair::try_from(&a)),
+            T::Preseed => json(Preseed::try_from(&a)),
+            T::SnapResourceRevision => json(SnapResourceRevision::try_from(&a)),
+            T::SnapResourcePair => json(SnapResourcePair::try_from(&a)),
+            T::ConfdbSchema => json(ConfdbSchema::try_from(&a)),
+            T::ConfdbControl => json(ConfdbControl::try_from(&a)),
+            T::Cluster => json(Cluster::try_from(&a)),
+            T::RequestMessage => json(RequestMessage::try_from(&a)),
+            T::ResponseMessage => json(ResponseMessage::try_from(&a)),
+            T::HardwareIdentity => json(HardwareIdentity::try_from(&a)),
+            other => panic!("no view for {other}"),
+        };
+        assert!(v.is_object(), "{}", path.display());
+        // A view of another type is refused.
+        let wrong = if t == T::Account {
+            Model::try_from(&a).map(drop)
+        } else {
+            Account::try_from(&a).map(drop)
+        };
+        assert!(
+            wrong.unwrap_err().to_string().starts_with("cannot read a "),
+            "{}",
+            path.display()
+        );
+    }
+    assert_eq!(seen.len(), 26, "{seen:?}");
+}
