@@ -12,7 +12,7 @@ use crate::go::quote;
 #[non_exhaustive]
 pub enum TypeError {
     /// The view was asked to read an assertion of another type.
-    #[error("cannot read a {expected} assertion as {}", quote(.found))]
+    #[error("cannot read {} assertion as {expected}", quote(.found))]
     WrongType {
         /// The type the view reads.
         expected: &'static str,
