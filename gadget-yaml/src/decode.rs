@@ -77,7 +77,8 @@ impl Decoder {
         });
     }
 
-    /// Entries of a mapping, last duplicate winning, keys as raw text (null key: "").
+    /// Entries of a mapping in document order, duplicates included, keys as raw text (null
+    /// key: "").
     /// Non-mappings record a type error and give nothing.
     fn entries<'n>(&mut self, node: &'n Node, path: &str, target: &str) -> Vec<(String, &'n Node)> {
         match &node.kind {
@@ -92,11 +93,10 @@ impl Decoder {
                             continue;
                         }
                     };
-                    if let Some(slot) = out.iter_mut().find(|(name, _)| *name == key) {
-                        slot.1 = v;
-                    } else {
-                        out.push((key, v));
-                    }
+                    // Every occurrence is decoded in order, as yaml.v2 does: a later
+                    // duplicate overwrites (callers reset lists and maps first), and type
+                    // errors of an earlier one are still reported.
+                    out.push((key, v));
                 }
                 out
             }
