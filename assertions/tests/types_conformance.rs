@@ -467,7 +467,7 @@ fn every_valid_case_builds_a_serializable_view() {
             Account::try_from(&a).map(drop)
         };
         assert!(
-            wrong.unwrap_err().to_string().starts_with("cannot read a "),
+            wrong.unwrap_err().to_string().starts_with("cannot read \""),
             "{}",
             path.display()
         );
