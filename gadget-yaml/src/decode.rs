@@ -559,7 +559,7 @@ pub(crate) fn normalize_stanza(
     }
     match first_error {
         None => Ok(out),
-        Some(e) => Err((ConfigValue::Map(out).go_q(), e)),
+        Some(e) => Err((stanza_go_q(node), e)),
     }
 }
 
@@ -617,6 +617,66 @@ fn to_value(node: &Node, depth: usize) -> (ConfigValue, Option<String>) {
                 map.insert(key, value);
             }
             (ConfigValue::Map(map), err)
+        }
+    }
+}
+
+/// Go's `%q` of a `defaults` stanza (`map[string]interface{}`), as snapd's message prints it:
+/// keys sorted, nested map keys keep their YAML type (`map[%!q(bool=true):'\x02']`).
+fn stanza_go_q(node: &Node) -> String {
+    let mut entries: BTreeMap<String, String> = BTreeMap::new();
+    if let NodeKind::Map(pairs) = &node.kind {
+        for (k, v) in pairs {
+            let key = if k.is_null() {
+                String::new()
+            } else {
+                k.scalar().unwrap_or_default().to_string()
+            };
+            entries.insert(key, node_go_q(v, 0));
+        }
+    }
+    let body: Vec<String> = entries
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", go_quote(k)))
+        .collect();
+    format!("map[{}]", body.join(" "))
+}
+
+/// Sort rank of a key as Go's `fmtsort` orders `interface{}` keys of one kind.
+fn key_order(v: &ConfigValue) -> (u8, i128, String) {
+    match v {
+        ConfigValue::Null => (0, 0, String::new()),
+        ConfigValue::Bool(b) => (1, i128::from(*b), String::new()),
+        ConfigValue::Int(i) => (2, i128::from(*i), String::new()),
+        ConfigValue::Uint(u) => (2, i128::from(*u), String::new()),
+        ConfigValue::Float(f) => (3, 0, format!("{f:020.6}")),
+        ConfigValue::String(s) => (4, 0, s.clone()),
+        _ => (5, 0, String::new()),
+    }
+}
+
+fn node_go_q(node: &Node, depth: usize) -> String {
+    if depth > crate::yaml::MAX_DEPTH {
+        return "<nil>".into();
+    }
+    match &node.kind {
+        NodeKind::Scalar { .. } => resolve_scalar(node).unwrap_or(ConfigValue::Null).go_q(),
+        NodeKind::Seq(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|i| node_go_q(i, depth + 1))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        NodeKind::Map(pairs) => {
+            let mut entries: BTreeMap<(u8, i128, String), (String, String)> = BTreeMap::new();
+            for (k, v) in pairs {
+                let key = resolve_scalar(k).unwrap_or(ConfigValue::Null);
+                entries.insert(key_order(&key), (key.go_q(), node_go_q(v, depth + 1)));
+            }
+            let body: Vec<String> = entries.values().map(|(k, v)| format!("{k}:{v}")).collect();
+            format!("map[{}]", body.join(" "))
         }
     }
 }
