@@ -33,6 +33,9 @@ pub enum LintCode {
     MinSizeBelowContent,
     /// Content listed in gadget.yaml is absent from the gadget directory.
     MissingContent,
+    /// A partition name longer than the 36 UTF-16 units a GPT entry holds (snapd does not
+    /// check it; image builders cannot write it).
+    GptNameTooLong,
 }
 
 /// A warning with the YAML path and position it is about.
@@ -137,6 +140,15 @@ pub fn lint_info(info: &GadgetInfo, gadget_dir: Option<&Path>) -> Vec<Diagnostic
                         format!("{spath}.offset"),
                     );
                 }
+            }
+            if v.schema == "gpt" && s.is_partition() && s.name.encode_utf16().count() > 36 {
+                warn(
+                    LintCode::GptNameTooLong,
+                    format!(
+                        "structure name {name} is longer than the 36 UTF-16 units of a GPT partition name"
+                    ),
+                    format!("{spath}.name"),
+                );
             }
             if matches!(v.schema.as_str(), "gpt" | "mbr")
                 && !s.is_mbr()

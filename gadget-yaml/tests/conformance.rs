@@ -1384,6 +1384,28 @@ fn lints_warn_without_changing_the_verdict() {
 }
 
 #[test]
+fn long_gpt_name_lint() {
+    let long = format!("name: {}", "x".repeat(37));
+    let t = format!("type: {GPT_LINUX}");
+    let report = lint(&one(&[&long, &t, "size: 1M"]), None, None);
+    assert!(report.verdict.is_ok(), "snapd does not check the length");
+    let w = report
+        .warnings
+        .iter()
+        .find(|w| w.code == LintCode::GptNameTooLong)
+        .unwrap();
+    assert_eq!(w.path, "volumes.pc.structure[0].name");
+    let ok = format!("name: {}", "x".repeat(36));
+    let report = lint(&one(&[&ok, &t, "size: 1M"]), None, None);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .all(|w| w.code != LintCode::GptNameTooLong)
+    );
+}
+
+#[test]
 fn mbr_table_lint() {
     let y = gadget(
         "mbr",
