@@ -415,6 +415,15 @@ impl Error {
         }
     }
 
+    /// snapd's `asserts.IsUnaccceptedUpdate`: a revision that is not newer than the current
+    /// one (callers usually treat re-adding as benign).
+    pub fn is_unaccepted_update(&self) -> bool {
+        matches!(
+            self,
+            Error::Revision { .. } | Error::UnsupportedFormat { update: true, .. }
+        )
+    }
+
     /// snapd's `asserts.IsKeyNotFound`.
     pub fn is_key_not_found(&self) -> bool {
         matches!(self, Error::KeyPairNotFound { .. })

@@ -333,6 +333,9 @@ fn serial_authority() {
     other_db.add(serial("other")).unwrap();
 }
 
+/// Spec (snapd today) over oracle: account-key `constraints` need format 1, which snapd 2.57
+/// does not support (`proposed "account-key" assertion has format 1 but 0 is latest
+/// supported`, tests/golden/assertions/DIFFERENCES.md); we follow today's snapd.
 #[test]
 fn signing_constraints() {
     let constraints = serde_json::json!({"format":"1","constraints":[{"headers":{"type":"model","model":"good-.*"}}]});
@@ -469,15 +472,15 @@ fn filesystem_backstore_round_trip() {
         serde_json::json!({}),
     ))
     .unwrap();
-    let m = sign(spare(), model("m 1", "2016-12-01T12:00:00Z"), None);
+    let m = sign(spare(), model("m1", "2016-12-01T12:00:00Z"), None);
     db.add(m.clone()).unwrap();
-    let file = dir.path().join("asserts-v0/model/16/acme/m+1/active");
+    let file = dir.path().join("asserts-v0/model/16/acme/m1/active");
     assert_eq!(std::fs::read(&file).unwrap(), m.encode());
     drop(db);
     // a copy opened read-only finds everything and refuses writes
     let ro = FsBackstore::open_read_only(dir.path()).unwrap();
     assert!(
-        ro.get(AssertionType::Model, &["16", "acme", "m 1"], 0)
+        ro.get(AssertionType::Model, &["16", "acme", "m1"], 0)
             .unwrap()
             .is_some()
     );
@@ -485,7 +488,7 @@ fn filesystem_backstore_round_trip() {
     let found = db
         .find(
             AssertionType::Model,
-            &[("series", "16"), ("brand-id", "acme"), ("model", "m 1")],
+            &[("series", "16"), ("brand-id", "acme"), ("model", "m1")],
         )
         .unwrap();
     db.check(&found).unwrap();
@@ -509,7 +512,7 @@ fn canonical_chain_and_flipped_bytes() {
     let bytes = model.encode();
     // flip one byte of the content (a header value keeps the text decodable)
     let text = String::from_utf8(bytes.clone()).unwrap();
-    let flipped = text.replacen("generic-classic", "generic-classiC", 1);
+    let flipped = text.replacen("00:00:00.0Z", "00:00:00.1Z", 1);
     let e = Assertion::decode(flipped.as_bytes()).map(|a| db.check(&a));
     match e {
         Ok(Err(e)) => assert!(

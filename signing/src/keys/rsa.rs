@@ -613,6 +613,48 @@ mod tests {
     }
 
     #[test]
+    fn generates_snapd_sized_keys() {
+        // The one test that generates a 4096-bit key (about 1-2 s with optimised deps).
+        let k = RsaPrivateKey::generate_snapd().unwrap();
+        assert_eq!(k.public_key().bits(), 4096);
+        assert_eq!(k.public_key().e(), &[1, 0, 1]);
+        let sig = k.sign_sha512_with(RsaBackend::Ring, b"m").unwrap();
+        assert_eq!(
+            sig,
+            k.sign_sha512_with(RsaBackend::RustCrypto, b"m").unwrap()
+        );
+        k.public_key()
+            .verify(HashAlgorithm::Sha512, b"m", &sig)
+            .unwrap();
+        let back = RsaPrivateKey::from_pem(&k.to_pkcs8_pem().unwrap()).unwrap();
+        assert_eq!(back.key_id(), k.key_id());
+        assert!(matches!(
+            RsaPrivateKey::generate(512),
+            Err(Error::UnsupportedKeySize { bits: 512 })
+        ));
+    }
+
+    #[test]
+    fn small_keys_fall_back_to_rsa() {
+        // ring neither signs nor verifies 1024-bit keys; snapd (and this crate) do.
+        let k = RsaPrivateKey::generate(1024).unwrap();
+        let sig = k.sign_sha512(b"m").unwrap();
+        assert_eq!(sig.len(), 128);
+        k.public_key()
+            .verify(HashAlgorithm::Sha512, b"m", &sig)
+            .unwrap();
+        assert!(matches!(
+            k.public_key()
+                .verify_with(RsaBackend::Ring, HashAlgorithm::Sha512, b"m", &sig),
+            Err(VerifyFailure::BackendUnsupported { bits: 1024, .. })
+        ));
+        assert!(matches!(
+            k.sign_sha512_with(RsaBackend::Ring, b"m"),
+            Err(Error::Signing { .. })
+        ));
+    }
+
+    #[test]
     fn leading_zero_signature_is_padded() {
         let k = test_keys::acme();
         // A signature shorter than k bytes (as a GPG MPI without leading zeros) verifies once
