@@ -391,6 +391,22 @@ pub enum Inconsistency {
         /// `brand-id`.
         brand_id: String,
     },
+    /// A validation whose approved snap has no declaration.
+    #[error("validation assertion by snap-id {} does not have a matching snap-declaration assertion for approved-snap-id {}", quote(.snap_id), quote(.approved_snap_id))]
+    MissingApprovedDeclaration {
+        /// The gating snap.
+        snap_id: String,
+        /// The approved snap.
+        approved_snap_id: String,
+    },
+    /// A validation not signed by the gating snap's publisher.
+    #[error("validation assertion by snap {} (id {}) not signed by its publisher", quote(.snap_name), quote(.snap_id))]
+    ValidationNotByPublisher {
+        /// The gating snap's name.
+        snap_name: String,
+        /// The gating snap's id.
+        snap_id: String,
+    },
     /// A snap-developer signed by neither its publisher nor a trusted authority.
     #[error("snap-developer must be signed by the publisher or a trusted authority but got authority {} and publisher {}", quote(.authority_id), quote(.publisher_id))]
     SnapDeveloperAuthority {

@@ -553,3 +553,77 @@ fn canonical_chain_and_flipped_bytes() {
     }
     assert!(rejected > 250, "{rejected}");
 }
+
+/// Texts taken from the oracle (snapd 2.57) by signing the same cases.
+#[test]
+fn validation_rules() {
+    let db = acme_db("2017-01-01T00:00:00Z", serde_json::json!({}));
+    let decl = |id: &str, name: &str, publisher: &str| {
+        sign(
+            root(),
+            serde_json::json!({"type":"snap-declaration","authority-id":"testroot","series":"16","snap-id":id,
+                "snap-name":name,"publisher-id":publisher,"timestamp":"2016-12-01T12:00:00Z"}),
+            None,
+        )
+    };
+    let (a, b) = ("a".repeat(32), "b".repeat(32));
+    let validation = sign(
+        spare(),
+        serde_json::json!({"type":"validation","authority-id":"acme","series":"16","snap-id":a,
+            "approved-snap-id":b,"approved-snap-revision":"1","timestamp":"2016-12-01T12:00:00Z"}),
+        None,
+    );
+    assert_eq!(
+        db.check(&validation).unwrap_err().to_string(),
+        format!(
+            "validation assertion by snap-id \"{a}\" does not have a matching snap-declaration assertion for approved-snap-id \"{b}\""
+        )
+    );
+    db.add(decl(&b, "gated", "acme")).unwrap();
+    assert_eq!(
+        db.check(&validation).unwrap_err().to_string(),
+        format!(
+            "validation assertion by snap-id \"{a}\" does not have a matching snap-declaration assertion"
+        )
+    );
+    db.add(decl(&a, "gating", "testroot")).unwrap();
+    assert_eq!(
+        db.check(&validation).unwrap_err().to_string(),
+        format!("validation assertion by snap \"gating\" (id \"{a}\") not signed by its publisher")
+    );
+    // a newer revision of the gating declaration names acme as publisher
+    let fixed = sign(
+        root(),
+        serde_json::json!({"type":"snap-declaration","authority-id":"testroot","series":"16","snap-id":a,
+            "snap-name":"gating","publisher-id":"acme","timestamp":"2016-12-01T12:00:00Z","revision":"1"}),
+        None,
+    );
+    db.add(fixed).unwrap();
+    db.add(validation).unwrap();
+}
+
+#[test]
+fn database_signs_with_its_keypair_manager() {
+    let keys = std::sync::Arc::new(ucore_signing::MemoryKeypairManager::new());
+    ucore_signing::KeypairManager::put(&*keys, spare()).unwrap();
+    let db = Database::open(DatabaseConfig {
+        keypair_manager: Some(keys),
+        ..Default::default()
+    })
+    .unwrap();
+    let b = builder_from_json(&model("m1", "2016-12-01T12:00:00Z").to_string(), None).unwrap();
+    let a = db.sign_at(&b, spare().key_id(), T).unwrap();
+    ucore_signing::verify_signature(&a, spare().public_key()).unwrap();
+    assert_eq!(
+        db.sign_at(&b, "", T).unwrap_err().to_string(),
+        "key id is empty"
+    );
+    assert_eq!(
+        db.sign_at(&b, "no/such", T).unwrap_err().to_string(),
+        "key id contains unexpected chars: \"no/such\""
+    );
+    assert_eq!(
+        db.sign_at(&b, acme().key_id(), T).unwrap_err().to_string(),
+        "cannot find key pair"
+    );
+}

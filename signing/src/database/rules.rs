@@ -168,6 +168,36 @@ pub(crate) fn check_consistency(db: &Database, a: &Assertion) -> Result<(), Erro
             }
             Ok(())
         }
+        AssertionType::Validation => {
+            let (snap_id, approved) = (string(a, "snap-id"), string(a, "approved-snap-id"));
+            let series = string(a, "series");
+            if db
+                .get_any(AssertionType::SnapDeclaration, &[series, approved])?
+                .is_none()
+            {
+                return Err(Inconsistency::MissingApprovedDeclaration {
+                    snap_id: snap_id.to_string(),
+                    approved_snap_id: approved.to_string(),
+                }
+                .into());
+            }
+            let Some(gating) = db.get_any(AssertionType::SnapDeclaration, &[series, snap_id])?
+            else {
+                return Err(Inconsistency::MissingPrerequisite {
+                    subject: format!("validation assertion by snap-id {}", quote(snap_id)),
+                    prerequisite: "snap-declaration",
+                }
+                .into());
+            };
+            if string(&gating, "publisher-id") != string(a, "authority-id") {
+                return Err(Inconsistency::ValidationNotByPublisher {
+                    snap_name: string(&gating, "snap-name").to_string(),
+                    snap_id: snap_id.to_string(),
+                }
+                .into());
+            }
+            Ok(())
+        }
         AssertionType::SnapDeveloper => {
             let (authority, publisher, snap_id) = (
                 string(a, "authority-id"),
