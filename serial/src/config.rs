@@ -6,7 +6,8 @@
 //! # Address of the admin API; leave out to run without it.
 //! admin_listen = "127.0.0.1:8081"
 //! # Database: "sqlite://PATH" (created and migrated on first start), "sqlite::memory:",
-//! # ("postgres://…" is reserved for the PostgreSQL store, not written yet).
+//! # or "postgres://USER:PASSWORD@HOST:PORT/DATABASE" (built with the cargo feature
+//! # `postgres`; tables created and migrated on start; several vault processes may share it).
 //! database = "sqlite://vault.db"
 //! # Where the master secret that seals signing keys comes from: a file, or an
 //! # environment variable (exactly one of the two). Never stored in the database.

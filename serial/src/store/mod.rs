@@ -1,14 +1,21 @@
 //! The vault's storage: signing keys, models, nonces and the signing log (spec §1.5).
 //!
-//! [`Store`] is one type over the backends: SQLite (embedded default, one file, created
-//! and migrated on open). PostgreSQL is planned (not written yet). Every method is `async`; the SQLite backend runs its statements on tokio's
-//! blocking pool.
+//! [`Store`] is one type over the backends, chosen by the database URL: SQLite (embedded
+//! default, one file, created and migrated on open) and, with the cargo feature `postgres`,
+//! PostgreSQL (several vault replicas on one database). Both have the same tables and the
+//! same semantics; the vault's logic is written once against [`Store`]. Every method is
+//! `async`; the SQLite backend runs its statements on tokio's blocking pool.
 
+#[cfg(feature = "postgres")]
+mod postgres;
 mod records;
 mod sqlite;
 
 pub use records::{IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow};
 pub use sqlite::SqliteStore;
+
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 
 use crate::error::Error;
 
@@ -17,23 +24,39 @@ use crate::error::Error;
 pub enum Store {
     /// SQLite.
     Sqlite(SqliteStore),
+    /// PostgreSQL.
+    #[cfg(feature = "postgres")]
+    Postgres(PostgresStore),
 }
 
+/// Calls the SQLite backend with owned arguments (they move to the blocking pool) and the
+/// PostgreSQL backend with borrowed ones.
 macro_rules! dispatch {
-    ($self:ident, $s:ident => $e:expr) => {
+    ($self:ident, $s:ident => $e:expr, $p:ident => $pe:expr) => {
         match $self {
             Store::Sqlite($s) => $e,
+            #[cfg(feature = "postgres")]
+            Store::Postgres($p) => $pe,
         }
     };
 }
 
+/// Whether `url` names a PostgreSQL database.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 impl Store {
     /// Opens a store from a URL: `sqlite::memory:`, `sqlite://PATH` or a plain path, or
-    /// `postgres://…` (not implemented yet: a configuration error).
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (cargo feature `postgres`; without it
+    /// a configuration error). Runs the migrations.
     pub async fn open(url: &str) -> Result<Self, Error> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        if is_postgres_url(url) {
+            #[cfg(feature = "postgres")]
+            return Ok(Store::Postgres(PostgresStore::open(url).await?));
+            #[cfg(not(feature = "postgres"))]
             return Err(Error::Config {
-                reason: "the PostgreSQL store is not implemented yet".into(),
+                reason: "this build has no PostgreSQL store (cargo feature `postgres`)".into(),
             });
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -42,32 +65,32 @@ impl Store {
 
     /// Whether the database answers (`/v1/health`).
     pub async fn health(&self) -> Result<(), Error> {
-        dispatch!(self, s => s.health().await)
+        dispatch!(self, s => s.health().await, p => p.health().await)
     }
 
     /// Stores a new nonce created at `now` (Unix seconds), purging those older than `ttl`.
     pub async fn create_nonce(&self, nonce: &str, now: i64, ttl: i64) -> Result<(), Error> {
-        dispatch!(self, s => s.create_nonce(nonce.to_string(), now, ttl).await)
+        dispatch!(self, s => s.create_nonce(nonce.to_string(), now, ttl).await, p => p.create_nonce(nonce, now, ttl).await)
     }
 
     /// Consumes `nonce`: true if it existed and was not expired. Single use.
     pub async fn consume_nonce(&self, nonce: &str, now: i64, ttl: i64) -> Result<bool, Error> {
-        dispatch!(self, s => s.consume_nonce(nonce.to_string(), now, ttl).await)
+        dispatch!(self, s => s.consume_nonce(nonce.to_string(), now, ttl).await, p => p.consume_nonce(nonce, now, ttl).await)
     }
 
     /// Every model's API key (compared in constant time by the caller).
     pub async fn api_keys(&self) -> Result<Vec<String>, Error> {
-        dispatch!(self, s => s.api_keys().await)
+        dispatch!(self, s => s.api_keys().await, p => p.api_keys().await)
     }
 
     /// The model (brand, model).
     pub async fn model(&self, brand_id: &str, model: &str) -> Result<Option<ModelRecord>, Error> {
-        dispatch!(self, s => s.model(brand_id.to_string(), model.to_string()).await)
+        dispatch!(self, s => s.model(brand_id.to_string(), model.to_string()).await, p => p.model(brand_id, model).await)
     }
 
     /// Every model.
     pub async fn models(&self) -> Result<Vec<ModelRecord>, Error> {
-        dispatch!(self, s => s.models().await)
+        dispatch!(self, s => s.models().await, p => p.models().await)
     }
 
     /// Adds a model bound to keypair `key_id`.
@@ -78,7 +101,7 @@ impl Store {
         key_id: &str,
         api_key: &str,
     ) -> Result<(), Error> {
-        dispatch!(self, s => s.add_model(brand_id.to_string(), model.to_string(), key_id.to_string(), api_key.to_string()).await)
+        dispatch!(self, s => s.add_model(brand_id.to_string(), model.to_string(), key_id.to_string(), api_key.to_string()).await, p => p.add_model(brand_id, model, key_id, api_key).await)
     }
 
     /// Changes a model's signing key.
@@ -88,7 +111,7 @@ impl Store {
         model: &str,
         key_id: &str,
     ) -> Result<(), Error> {
-        dispatch!(self, s => s.set_model_key(brand_id.to_string(), model.to_string(), key_id.to_string()).await)
+        dispatch!(self, s => s.set_model_key(brand_id.to_string(), model.to_string(), key_id.to_string()).await, p => p.set_model_key(brand_id, model, key_id).await)
     }
 
     /// Replaces a model's API key.
@@ -98,27 +121,27 @@ impl Store {
         model: &str,
         api_key: &str,
     ) -> Result<(), Error> {
-        dispatch!(self, s => s.set_model_api_key(brand_id.to_string(), model.to_string(), api_key.to_string()).await)
+        dispatch!(self, s => s.set_model_api_key(brand_id.to_string(), model.to_string(), api_key.to_string()).await, p => p.set_model_api_key(brand_id, model, api_key).await)
     }
 
     /// Adds a keypair row (upsert on key id keeps the existing row).
     pub async fn add_keypair(&self, record: KeypairRecord) -> Result<(), Error> {
-        dispatch!(self, s => s.add_keypair(record).await)
+        dispatch!(self, s => s.add_keypair(record).await, p => p.add_keypair(&record).await)
     }
 
     /// The keypair `key_id`.
     pub async fn keypair(&self, key_id: &str) -> Result<Option<KeypairRecord>, Error> {
-        dispatch!(self, s => s.keypair(key_id.to_string()).await)
+        dispatch!(self, s => s.keypair(key_id.to_string()).await, p => p.keypair(key_id).await)
     }
 
     /// Every keypair.
     pub async fn keypairs(&self) -> Result<Vec<KeypairRecord>, Error> {
-        dispatch!(self, s => s.keypairs().await)
+        dispatch!(self, s => s.keypairs().await, p => p.keypairs().await)
     }
 
     /// Activates or deactivates a keypair.
     pub async fn set_keypair_active(&self, key_id: &str, active: bool) -> Result<(), Error> {
-        dispatch!(self, s => s.set_keypair_active(key_id.to_string(), active).await)
+        dispatch!(self, s => s.set_keypair_active(key_id.to_string(), active).await, p => p.set_keypair_active(key_id, active).await)
     }
 
     /// The revision the next serial for (brand, model, serial) gets, or a duplicate error
@@ -130,19 +153,19 @@ impl Store {
         serial: &str,
         fingerprint: &str,
     ) -> Result<i64, Error> {
-        dispatch!(self, s => s.next_revision(brand_id.to_string(), model.to_string(), serial.to_string(), fingerprint.to_string()).await)
+        dispatch!(self, s => s.next_revision(brand_id.to_string(), model.to_string(), serial.to_string(), fingerprint.to_string()).await, p => p.next_revision(brand_id, model, serial, fingerprint).await)
     }
 
     /// Writes a signing-log row for a signed serial, re-checking the duplicate policy in
     /// the same transaction. [`IssueOutcome::RevisionTaken`] when a concurrent request
     /// logged that revision first.
     pub async fn log_serial(&self, row: NewLogRow) -> Result<IssueOutcome, Error> {
-        dispatch!(self, s => s.log_serial(row).await)
+        dispatch!(self, s => s.log_serial(row).await, p => p.log_serial(&row).await)
     }
 
     /// Signing-log rows matching `filter`, newest first.
     pub async fn signing_log(&self, filter: LogFilter) -> Result<Vec<SigningLogRow>, Error> {
-        dispatch!(self, s => s.signing_log(filter).await)
+        dispatch!(self, s => s.signing_log(filter).await, p => p.signing_log(&filter).await)
     }
 
     /// Releases (brand, model, serial) for re-provisioning with another device key;
@@ -153,6 +176,6 @@ impl Store {
         model: &str,
         serial: &str,
     ) -> Result<u64, Error> {
-        dispatch!(self, s => s.release_serial(brand_id.to_string(), model.to_string(), serial.to_string()).await)
+        dispatch!(self, s => s.release_serial(brand_id.to_string(), model.to_string(), serial.to_string()).await, p => p.release_serial(brand_id, model, serial).await)
     }
 }

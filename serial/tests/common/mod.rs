@@ -119,6 +119,15 @@ pub fn agent() -> ureq::Agent {
 
 /// POST with optional api-key; returns (status, content-type, body).
 pub fn post(url: &str, api_key: Option<&str>, body: &[u8]) -> (u16, String, Vec<u8>) {
+    try_post(url, api_key, body).unwrap()
+}
+
+/// [`post`] that reports transport errors (a killed vault) instead of panicking.
+pub fn try_post(
+    url: &str,
+    api_key: Option<&str>,
+    body: &[u8],
+) -> Result<(u16, String, Vec<u8>), ureq::Error> {
     let mut r = agent().post(url);
     if let Some(k) = api_key {
         r = r.header("api-key", k);
@@ -127,8 +136,7 @@ pub fn post(url: &str, api_key: Option<&str>, body: &[u8]) -> (u16, String, Vec<
         r.send_empty()
     } else {
         r.content_type("application/x.ubuntu.assertion").send(body)
-    }
-    .unwrap();
+    }?;
     let status = resp.status().as_u16();
     let ct = resp
         .headers()
@@ -136,12 +144,16 @@ pub fn post(url: &str, api_key: Option<&str>, body: &[u8]) -> (u16, String, Vec<
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let body = resp.into_body().read_to_vec().unwrap();
-    (status, ct, body)
+    let body = resp.into_body().read_to_vec()?;
+    Ok((status, ct, body))
 }
 
 pub fn request_id(tv: &TestVault) -> String {
-    let (status, _, body) = post(&format!("{}request-id", tv.url), Some(&tv.api_key), b"");
+    request_id_at(&tv.url, &tv.api_key)
+}
+
+pub fn request_id_at(url: &str, api_key: &str) -> String {
+    let (status, _, body) = post(&format!("{url}request-id"), Some(api_key), b"");
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
     v["request-id"].as_str().unwrap().to_string()
@@ -159,3 +171,8 @@ pub fn snapd_stream(request: &Assertion, model: &Assertion) -> Vec<u8> {
 pub fn shared<T>(t: T) -> Arc<T> {
     Arc::new(t)
 }
+
+pub mod load;
+#[cfg(feature = "postgres")]
+pub mod pg;
+pub mod process;
