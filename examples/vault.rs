@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --example vault -- serve --config vault.toml
+//! cargo run --features postgres --example vault -- serve --config vault.toml  # postgres:// database
 //! cargo run --example vault -- admin --url http://127.0.0.1:8081 --token TOKEN COMMAND …
 //!
 //! admin commands:

@@ -7,8 +7,10 @@
 # database, the SIGKILL crash tests, and the oracle compatibility tests. The cluster is
 # stopped and removed on exit. Runtime: about 3 minutes on 2 cores with a warm target/.
 #
-#   bash serial/ci.sh            # everything
-#   bash serial/ci.sh --pg-only  # start the cluster, print the URL, wait (Ctrl-C stops it)
+#   bash serial/ci.sh                  # everything
+#   bash serial/ci.sh --with-pg CMD…   # only run CMD with UCORE_POSTGRES_URL set, e.g.
+#                                      # `cargo test --workspace --all-features`
+#   bash serial/ci.sh --pg-only        # start the cluster, print the URL, wait (Ctrl-C)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,10 +69,17 @@ as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres ucore_serial
 export UCORE_POSTGRES_URL="postgres://postgres@127.0.0.1:$PGPORT/ucore_serial"
 echo "ci.sh: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') at $UCORE_POSTGRES_URL"
 
-if [ "${1:-}" = "--pg-only" ]; then
-    echo "ci.sh: Ctrl-C stops the cluster"
-    sleep infinity
-fi
+case "${1:-}" in
+    --pg-only)
+        echo "ci.sh: Ctrl-C stops the cluster"
+        sleep infinity
+        ;;
+    --with-pg)
+        shift
+        "$@"
+        exit $?
+        ;;
+esac
 
 # ---- tests -----------------------------------------------------------------------------
 # PostgreSQL tests fail (instead of printing a notice) when the URL is missing.
