@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::goquote::quote;
+use ucore_assertions::go::quote;
 use crate::hash::HashAlgorithm;
 
 /// Why an RSA/OpenPGP signature did not verify. `Display` gives x/crypto's text, which snapd

@@ -58,7 +58,6 @@ mod backend;
 pub mod commands;
 pub mod database;
 mod error;
-mod goquote;
 pub mod hash;
 pub mod json_headers;
 pub mod keypair;

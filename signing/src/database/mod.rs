@@ -353,7 +353,7 @@ impl Database {
                     None => Err(Inconsistency::MissingSerial {
                         subject: format!(
                             "confdb-control assertion for serial {}",
-                            crate::goquote::quote(serial)
+                            ucore_assertions::go::quote(serial)
                         ),
                     }
                     .into()),

@@ -6,7 +6,7 @@ use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
 use super::Database;
 use super::views::{self, AccountKeyView, string};
 use crate::error::{Error, Inconsistency};
-use crate::goquote::quote;
+use ucore_assertions::go::quote;
 
 fn trusted(db: &Database, a: &Assertion, subject: impl FnOnce() -> String) -> Result<(), Error> {
     let authority = string(a, "authority-id");
