@@ -1,111 +1,305 @@
-//! Serial Vault signing cost. `raw` is one RSA-4096 PKCS#1 v1.5 SHA-512 signature plus one
-//! verification with ucore-signing's default (ring) backend; `post_serial_sqlite` is one
-//! full `POST /v1/serial` (HTTP, stream parse, self-signature verification, nonce,
-//! database, serial signing, signing log) against an in-process vault on SQLite with a
-//! 4096-bit brand key. The device side (request-id, serial-request signature with a
-//! 2048-bit test device key) is done outside the timed section.
+//! Serial Vault signing cost.
 //!
-//! `cargo bench --bench vault`
+//! Criterion part: `raw_rsa4096_sign_plus_verify` is one RSA-4096 PKCS#1 v1.5 SHA-512
+//! signature plus one verification with ucore-signing's default (ring) backend;
+//! `post_serial_sqlite` is one full `POST /v1/serial` (HTTP, stream parse, self-signature
+//! verification, nonce, database, serial signing, signing log) against an in-process vault
+//! on SQLite with a 4096-bit brand key. The device side (request-id, serial-request
+//! signature with a 2048-bit test device key) is done outside the timed section.
+//!
+//! Throughput and CPU part (printed after criterion's, only under `cargo bench`): for
+//! SQLite, and PostgreSQL when built with `--features postgres` and `UCORE_POSTGRES_URL`
+//! is set, `BATCH` prepared requests are posted by 8 client threads at once; it prints
+//! serials per second (wall) and the vault's CPU time per serial — the process's CPU
+//! (`/proc/self/stat` utime + stime) minus the client threads' own CPU
+//! (`/proc/thread-self/schedstat`) — next to the CPU time of one raw RSA-4096 sign +
+//! verify measured in the same run, and their ratio (the target: ≤ 1.1).
+//!
+//! `cargo bench --bench vault` (SQLite) or, with a PostgreSQL server,
+//! `UCORE_POSTGRES_URL=postgres://… cargo bench --features postgres --bench vault`;
+//! `… --bench vault -- cpu-only` skips the criterion part.
 
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use ucore::serial::keystore::KeyStore;
 use ucore::serial::store::Store;
-use ucore::serial::vault::{self, Vault};
+use ucore::serial::vault::{self, RunningVault, Vault};
 use ucore::serial::{device, tokio, ureq};
 use ucore::signing::{HashAlgorithm, RsaPrivateKey};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/serial/tests/data");
+/// Requests per throughput/CPU batch.
+const BATCH: usize = 400;
+/// Concurrent client threads in a batch.
+const CLIENTS: usize = 8;
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(format!("{DATA}/{name}")).unwrap()
 }
 
-fn bench(c: &mut Criterion) {
-    let brand = RsaPrivateKey::from_pem(&read("test-only-root.pem")).unwrap();
-    let device_key = RsaPrivateKey::from_pem(&read("test-only-device.pem")).unwrap();
-    let model = ucore::assertions::Assertion::decode(read("model.assert").as_bytes()).unwrap();
+const CONTENT: &[u8] = b"serial content of a typical size .................";
 
-    c.bench_function("raw_rsa4096_sign_plus_verify", |b| {
-        b.iter(|| {
-            let sig = brand
-                .sign_sha512(b"serial content of a typical size .................")
-                .unwrap();
-            brand
-                .public_key()
-                .verify(
-                    HashAlgorithm::Sha512,
-                    b"serial content of a typical size .................",
-                    &sig,
-                )
-                .unwrap();
-        })
-    });
+fn raw_sign_verify(brand: &RsaPrivateKey) {
+    let sig = brand.sign_sha512(CONTENT).unwrap();
+    brand
+        .public_key()
+        .verify(HashAlgorithm::Sha512, CONTENT, &sig)
+        .unwrap();
+}
 
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let dir = std::env::temp_dir().join(format!("ucore-vault-bench-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
-    let (running, api_key, v) = rt.block_on(async {
-        let store = Store::open(&dir.join("vault.db").to_string_lossy())
-            .await
-            .unwrap();
-        let v = Vault::new(
-            store,
-            KeyStore::new(b"bench master secret 0123".to_vec()).unwrap(),
-            Default::default(),
-        );
-        v.add_key("acme", "serials", &brand, None, None)
-            .await
-            .unwrap();
-        let m = v
-            .add_model("acme", "acme-device-1", brand.key_id(), None)
-            .await
-            .unwrap();
-        let r = vault::serve(v.clone(), "127.0.0.1:0".parse().unwrap(), None, false)
-            .await
-            .unwrap();
-        (r, m.api_key, v)
-    });
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let url = running.service_url();
-    let mut counter = 0u64;
-    c.bench_function("post_serial_sqlite", |b| {
-        b.iter_custom(|iters| {
-            let mut bodies = Vec::with_capacity(iters as usize);
-            for _ in 0..iters {
-                counter += 1;
-                let id = rt.block_on(v.request_id(Some(&api_key))).unwrap();
+/// A vault on `db` with ACME's 4096-bit (test) brand key, served on 127.0.0.1.
+struct BenchVault {
+    rt: tokio::runtime::Runtime,
+    vault: Vault,
+    running: Option<RunningVault>,
+    api_key: String,
+    url: String,
+}
+
+impl BenchVault {
+    fn start(db: &str, brand: &RsaPrivateKey) -> Self {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let (vault, running, api_key) = rt.block_on(async {
+            let store = Store::open(db).await.unwrap();
+            let v = Vault::new(
+                store,
+                KeyStore::new(b"bench master secret 0123".to_vec()).unwrap(),
+                Default::default(),
+            );
+            v.add_key("acme", "serials", brand, None, None)
+                .await
+                .unwrap();
+            // A database kept from an earlier run already has the model: new API key.
+            let api_key = match v
+                .add_model("acme", "acme-device-1", brand.key_id(), None)
+                .await
+            {
+                Ok(m) => m.api_key,
+                Err(_) => v.rotate_api_key("acme", "acme-device-1").await.unwrap(),
+            };
+            let r = vault::serve(v.clone(), "127.0.0.1:0".parse().unwrap(), None, false)
+                .await
+                .unwrap();
+            (v, r, api_key)
+        });
+        let url = running.service_url();
+        Self {
+            rt,
+            vault,
+            running: Some(running),
+            api_key,
+            url,
+        }
+    }
+
+    /// `n` ready `/v1/serial` bodies (request-ids issued, serial-requests signed).
+    fn prepare(&self, n: usize, tag: &str, counter: &mut u64) -> Vec<Vec<u8>> {
+        let device_key = RsaPrivateKey::from_pem(&read("test-only-device.pem")).unwrap();
+        let model = ucore::assertions::Assertion::decode(read("model.assert").as_bytes()).unwrap();
+        (0..n)
+            .map(|_| {
+                *counter += 1;
+                let id = self
+                    .rt
+                    .block_on(self.vault.request_id(Some(&self.api_key)))
+                    .unwrap();
                 let req = device::build_serial_request(
                     &model,
                     &device_key,
                     &id,
-                    Some(&format!("B-{counter}")),
+                    Some(&format!("B-{tag}-{}-{counter}", std::process::id())),
                     None,
                 )
                 .unwrap();
                 let mut s = ucore::assertions::AssertionAccess::encode(&req);
                 s.push(b'\n');
                 s.extend_from_slice(&ucore::assertions::AssertionAccess::encode(&model));
-                bodies.push(s);
-            }
+                s
+            })
+            .collect()
+    }
+
+    fn post(&self, agent: &ureq::Agent, body: &[u8]) {
+        let r = agent
+            .post(format!("{}serial", self.url))
+            .header("api-key", &self.api_key)
+            .send(body)
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let _ = r.into_body().read_to_vec().unwrap();
+    }
+}
+
+impl Drop for BenchVault {
+    fn drop(&mut self) {
+        if let Some(r) = self.running.take() {
+            self.rt.block_on(r.shutdown());
+        }
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn bench(c: &mut Criterion) {
+    let brand = RsaPrivateKey::from_pem(&read("test-only-root.pem")).unwrap();
+    c.bench_function("raw_rsa4096_sign_plus_verify", |b| {
+        b.iter(|| raw_sign_verify(&brand))
+    });
+
+    let dir = tempfile_dir();
+    let bv = BenchVault::start(&dir.join("vault.db").to_string_lossy(), &brand);
+    let agent = agent();
+    let mut counter = 0u64;
+    c.bench_function("post_serial_sqlite", |b| {
+        b.iter_custom(|iters| {
+            let bodies = bv.prepare(iters as usize, "c", &mut counter);
             let start = Instant::now();
             for body in &bodies {
-                let r = agent
-                    .post(&format!("{url}serial"))
-                    .header("api-key", &api_key)
-                    .send(&body[..])
-                    .unwrap();
-                assert_eq!(r.status().as_u16(), 200);
-                let _ = r.into_body().read_to_vec().unwrap();
+                bv.post(&agent, body);
             }
             start.elapsed()
         })
     });
-    rt.block_on(running.shutdown());
+    drop(bv);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ucore-vault-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+// ---- CPU accounting from /proc (Linux; no unsafe, no libc) -------------------------------
+
+/// Clock ticks per second of `/proc/*/stat` times.
+fn clock_ticks() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// CPU time (user + system) of this whole process, all threads, dead ones included.
+fn process_cpu(ticks: f64) -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    // Fields after the command name (which may hold spaces) closed by the last ')'.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    // utime and stime are fields 14 and 15 of the full line: 12 and 13 here.
+    let t: f64 = f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap();
+    Duration::from_secs_f64(t / ticks)
+}
+
+/// CPU time of the calling thread, in nanoseconds (scheduler accounting).
+fn thread_cpu() -> Duration {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
+    Duration::from_nanos(s.split(' ').next().unwrap().parse().unwrap())
+}
+
+struct Batch {
+    serials_per_s: f64,
+    vault_cpu_per_serial: Duration,
+}
+
+/// Posts `BATCH` prepared requests from `CLIENTS` threads at once.
+fn batch(bv: &BenchVault, tag: &str, counter: &mut u64, ticks: f64) -> Batch {
+    let bodies = bv.prepare(BATCH, tag, counter);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let cpu0 = process_cpu(ticks);
+    let start = Instant::now();
+    let client_cpu: Duration = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|_| {
+                s.spawn(|| {
+                    let t0 = thread_cpu();
+                    let agent = agent();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(body) = bodies.get(i) else { break };
+                        bv.post(&agent, body);
+                    }
+                    thread_cpu() - t0
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    let wall = start.elapsed();
+    let vault_cpu = process_cpu(ticks)
+        .saturating_sub(cpu0)
+        .saturating_sub(client_cpu);
+    Batch {
+        serials_per_s: BATCH as f64 / wall.as_secs_f64(),
+        vault_cpu_per_serial: vault_cpu / BATCH as u32,
+    }
+}
+
+/// CPU time of one raw RSA-4096 sign + verify (median of 5 runs of 50).
+fn raw_cpu(brand: &RsaPrivateKey) -> Duration {
+    let mut runs: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t0 = thread_cpu();
+            for _ in 0..50 {
+                raw_sign_verify(brand);
+            }
+            (thread_cpu() - t0) / 50
+        })
+        .collect();
+    runs.sort();
+    runs[2]
+}
+
+fn cpu_report() {
+    let ticks = clock_ticks();
+    let brand = RsaPrivateKey::from_pem(&read("test-only-root.pem")).unwrap();
+    let mut stores: Vec<(String, String)> = Vec::new();
+    let dir = tempfile_dir();
+    stores.push((
+        "sqlite".into(),
+        dir.join("cpu.db").to_string_lossy().into_owned(),
+    ));
+    match std::env::var("UCORE_POSTGRES_URL") {
+        Ok(url) if cfg!(feature = "postgres") => stores.push(("postgres".into(), url)),
+        Ok(_) => eprintln!("note: built without --features postgres; PostgreSQL skipped"),
+        Err(_) => eprintln!("note: UCORE_POSTGRES_URL is not set; PostgreSQL skipped"),
+    }
+    println!(
+        "\nvault throughput and CPU per serial ({BATCH} serials per batch, {CLIENTS} client threads, {} cores)",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!(
+        "{:<9} {:>6} {:>12} {:>16} {:>18} {:>7}",
+        "store", "batch", "serials/s", "vault CPU/serial", "raw sign+verify", "ratio"
+    );
+    let mut counter = 0u64;
+    for (name, db) in &stores {
+        let bv = BenchVault::start(db, &brand);
+        // Warm-up (connections, caches, the key unsealed once).
+        let _ = batch(&bv, name, &mut counter, ticks);
+        for round in 1..=3 {
+            let raw = raw_cpu(&brand);
+            let b = batch(&bv, name, &mut counter, ticks);
+            println!(
+                "{:<9} {:>6} {:>12.1} {:>13.2} ms {:>15.2} ms {:>7.3}",
+                name,
+                round,
+                b.serials_per_s,
+                b.vault_cpu_per_serial.as_secs_f64() * 1e3,
+                raw.as_secs_f64() * 1e3,
+                b.vault_cpu_per_serial.as_secs_f64() / raw.as_secs_f64()
+            );
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -114,4 +308,12 @@ criterion_group! {
     config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(8));
     targets = bench
 }
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    // Only for a real `cargo bench` run (not `cargo test --benches`).
+    if std::env::args().any(|a| a == "--bench") {
+        cpu_report();
+    }
+}
