@@ -319,7 +319,7 @@ impl Serialize for Assertion {
 }
 
 /// snapd `assemble`: the common checks of §1.3, in order, then the type's own.
-fn assemble<'a>(
+pub(crate) fn assemble<'a>(
     mut headers: Headers<'a>,
     body: &'a [u8],
     content: &'a [u8],

@@ -70,4 +70,4 @@ pub use builder::{AssertionBuilder, assemble_content};
 pub use error::{Error, TimeError};
 pub use headers::{HeaderValue, Headers};
 pub use rfc3339::Rfc3339Time;
-pub use stream::{Decoder, Encoder};
+pub use stream::{Decoder, Encoder, SliceDecoder, decode_slice};

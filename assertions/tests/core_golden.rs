@@ -17,7 +17,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use ucore_assertions::{AssertionAccess, AssertionRef, Decoder};
+use ucore_assertions::{AssertionAccess, AssertionRef, Decoder, decode_slice};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -40,9 +40,19 @@ fn read_jsonl(path: &Path) -> Vec<Value> {
 }
 
 /// Our stream decode of `bytes` in the oracle's JSON shape (compared fields only).
+/// The `Read` decoder and the in-memory decoder must give the same result.
 fn ours(bytes: &[u8]) -> Vec<Value> {
+    let from_reader = decoded_json(Decoder::new(bytes));
+    let in_memory = decoded_json(decode_slice(bytes));
+    assert_eq!(in_memory, from_reader, "decode_slice and Decoder differ");
+    from_reader
+}
+
+fn decoded_json<A: AssertionAccess>(
+    items: impl Iterator<Item = Result<A, ucore_assertions::Error>>,
+) -> Vec<Value> {
     let mut out = Vec::new();
-    for item in Decoder::new(bytes) {
+    for item in items {
         match item {
             Ok(a) => out.push(json!({
                 "type": a.assertion_type().name(),

@@ -126,9 +126,7 @@ proptest! {
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         let _ = AssertionRef::decode(&bytes);
-        for item in Decoder::new(&bytes[..]) {
-            let _ = item;
-        }
+        same_stream_results(&bytes)?;
     }
 
     #[test]
@@ -142,8 +140,42 @@ proptest! {
         if let Ok(a) = AssertionRef::decode(&bytes) {
             prop_assert_eq!(a.encode(), bytes.clone());
         }
-        for item in Decoder::new(&bytes[..]) {
-            let _ = item;
-        }
+        same_stream_results(&bytes)?;
     }
+}
+
+/// A reader that hands out at most `chunk` bytes per read.
+struct Trickle<'a> {
+    rest: &'a [u8],
+    chunk: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.rest.len().min(self.chunk).min(out.len());
+        out[..n].copy_from_slice(&self.rest[..n]);
+        self.rest = &self.rest[n..];
+        Ok(n)
+    }
+}
+
+/// The `Read` decoder (one read, and reads of 3 bytes) and the in-memory
+/// decoder give the same assertions and the same error; none panics.
+fn same_stream_results(bytes: &[u8]) -> Result<(), TestCaseError> {
+    fn collect<A: AssertionAccess>(
+        items: impl Iterator<Item = Result<A, ucore_assertions::Error>>,
+    ) -> Vec<Result<Vec<u8>, String>> {
+        items
+            .map(|r| r.map(|a| a.encode()).map_err(|e| e.to_string()))
+            .collect()
+    }
+    let from_reader = collect(Decoder::new(bytes));
+    let trickled = collect(Decoder::new(Trickle {
+        rest: bytes,
+        chunk: 3,
+    }));
+    prop_assert_eq!(&trickled, &from_reader);
+    let in_memory = collect(ucore_assertions::decode_slice(bytes));
+    prop_assert_eq!(&in_memory, &from_reader);
+    Ok(())
 }

@@ -1,16 +1,15 @@
-//! snapd's stream `Decoder` (§2.5). It holds one assertion at a time: the buffer
-//! never grows beyond the size limits plus one read.
+//! snapd's stream `Decoder` (§2.5) over any [`Read`]. It holds one assertion at a
+//! time: its buffer holds the assertion being decoded plus at most one read,
+//! and the framing ([`super::frame`]) is shared with the in-memory
+//! [`super::SliceDecoder`].
 
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read};
 
-use memchr::memmem;
-
+use super::frame::{Framed, frame};
 use crate::Error;
 use crate::assertion::Assertion;
 use crate::assertion_type::AssertionType;
-use crate::checks;
-use crate::headers::parse_headers;
 
 /// Largest body the decoder accepts by default (2 MiB).
 pub const MAX_BODY_SIZE: usize = 2 * 1024 * 1024;
@@ -19,6 +18,9 @@ pub const MAX_HEADERS_SIZE: usize = 128 * 1024;
 /// Largest signature, including its `\n\n` (128 KiB).
 pub const MAX_SIGNATURE_SIZE: usize = 128 * 1024;
 
+/// The smallest read; a read is as large as the pending input when that is
+/// larger, so an assertion spanning many reads is framed a logarithmic number
+/// of times.
 const READ_CHUNK: usize = 8192;
 
 /// Decodes a stream of assertions one by one; an [`Iterator`] of
@@ -26,18 +28,14 @@ const READ_CHUNK: usize = 8192;
 #[derive(Debug)]
 pub struct Decoder<R: Read> {
     reader: R,
+    /// `buf[start..end]` is pending input; `buf[end..]` is initialized room that
+    /// is reused for the next read (zeroed only when the buffer grows).
     buf: Vec<u8>,
     start: usize,
+    end: usize,
     eof: bool,
     failed: bool,
     type_max_body_size: HashMap<AssertionType, usize>,
-}
-
-enum Until {
-    /// The bytes up to and including the delimiter.
-    Found(Vec<u8>),
-    /// End of stream first: all remaining bytes.
-    Eof(Vec<u8>),
 }
 
 impl<R: Read> Decoder<R> {
@@ -47,6 +45,7 @@ impl<R: Read> Decoder<R> {
             reader,
             buf: Vec::new(),
             start: 0,
+            end: 0,
             eof: false,
             failed: false,
             type_max_body_size: HashMap::new(),
@@ -65,132 +64,79 @@ impl<R: Read> Decoder<R> {
         d
     }
 
-    fn pending(&self) -> &[u8] {
-        self.buf.get(self.start..).unwrap_or_default()
+    /// The size of the internal buffer, for tests of the one-assertion-at-a-time
+    /// memory bound.
+    #[doc(hidden)]
+    pub fn buffer_capacity(&self) -> usize {
+        self.buf.capacity()
     }
 
-    /// Reads more input; sets `eof` at the end.
+    /// Reads once into the buffer (at least [`READ_CHUNK`] bytes of room, or as
+    /// much as is pending); sets `eof` at the end.
     fn fill(&mut self) -> Result<(), Error> {
-        if self.start > 0 && self.start * 2 >= self.buf.len() {
-            self.buf.drain(..self.start);
+        let pending = self.end - self.start;
+        if self.start > 0 && (self.start * 2 >= self.end || self.buf.len() - self.end < READ_CHUNK)
+        {
+            self.buf.copy_within(self.start..self.end, 0);
             self.start = 0;
+            self.end = pending;
         }
-        let old = self.buf.len();
-        self.buf.resize(old + READ_CHUNK, 0);
+        let room = READ_CHUNK.max(pending);
+        if self.buf.len() - self.end < room {
+            self.buf.resize(self.end + room, 0);
+        }
         loop {
-            match self.reader.read(&mut self.buf[old..]) {
+            match self.reader.read(&mut self.buf[self.end..]) {
                 Ok(n) => {
-                    self.buf.truncate(old + n);
+                    self.end += n.min(self.buf.len() - self.end);
                     if n == 0 {
                         self.eof = true;
                     }
                     return Ok(());
                 }
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.buf.truncate(old);
-                    return Err(e.into());
-                }
+                Err(e) => return Err(e.into()),
             }
         }
-    }
-
-    fn take(&mut self, n: usize) -> Vec<u8> {
-        let out = self.pending()[..n].to_vec();
-        self.start += n;
-        out
-    }
-
-    /// snapd `readUntil("\n\n", max)`: the delimiter must end within the first
-    /// `max` bytes.
-    fn read_until(&mut self, max: usize) -> Result<Until, Error> {
-        let mut searched: usize = 0;
-        loop {
-            let pending = self.pending();
-            let limit = pending.len().min(max);
-            let from = searched.saturating_sub(1);
-            if let Some(i) = memmem::find(&pending[from..limit], b"\n\n") {
-                return Ok(Until::Found(self.take(from + i + 2)));
-            }
-            searched = limit;
-            if pending.len() >= max {
-                return Err(Error::MaxSizeExceeded);
-            }
-            if self.eof {
-                let n = pending.len();
-                return Ok(Until::Eof(self.take(n)));
-            }
-            self.fill()?;
-        }
-    }
-
-    fn read_exact(&mut self, n: usize) -> Result<Vec<u8>, Error> {
-        while self.pending().len() < n {
-            if self.eof {
-                self.start = self.buf.len();
-                return Err(Error::UnexpectedEof);
-            }
-            self.fill()?;
-        }
-        Ok(self.take(n))
     }
 
     /// Decodes the next assertion; `Ok(None)` at a clean end of stream.
     pub fn decode(&mut self) -> Result<Option<Assertion>, Error> {
-        let head_and_sep = match self.read_until(MAX_HEADERS_SIZE) {
-            Ok(Until::Found(b)) => b,
-            Ok(Until::Eof(b)) if b.is_empty() => return Ok(None),
-            Ok(Until::Eof(_)) => return Err(Error::UnexpectedEof),
-            Err(e) => return Err(Error::ReadingHeaders(Box::new(e))),
-        };
-        let head_len = head_and_sep.len() - 2;
-        let length = {
-            let headers = parse_headers(&head_and_sep[..head_len])
-                .map_err(|e| Error::ParsingHeaders(Box::new(e)))?;
-            let assertion_type = headers.get_str("type").and_then(AssertionType::from_name);
-            let length = checks::check_int_with_default(&headers, "body-length", 0)
-                .map_err(Error::in_assertion)?;
-            let type_max =
-                assertion_type.and_then(|t| Some((t, *self.type_max_body_size.get(&t)?)));
-            match type_max {
-                Some((t, max)) if max != 0 && length > max as i64 => {
-                    return Err(Error::BodyTooLargeForType {
-                        length,
-                        max,
-                        assertion_type: t.name(),
-                    });
+        loop {
+            let pending = self.buf.get(self.start..self.end).unwrap_or_default();
+            let scanned = pending.len();
+            let (stage, consumed, wait) = match frame(pending, self.eof, &self.type_max_body_size) {
+                Ok(Framed::End) => return Ok(None),
+                Ok(Framed::Assertion(assertion, consumed)) => {
+                    let assertion = assertion.into_owned();
+                    self.start += consumed;
+                    return Ok(Some(assertion));
                 }
-                _ if length > MAX_BODY_SIZE as i64 => {
-                    return Err(Error::BodyTooLarge { length });
+                Ok(Framed::NeedMore {
+                    stage,
+                    consumed,
+                    wait,
+                }) => (stage, consumed, wait),
+                Err(e) => {
+                    self.start += e.consumed;
+                    return Err(e.error);
                 }
-                _ => usize::try_from(length).unwrap_or(0),
+            };
+            // Read until the step can go on: at least once, then until what it
+            // waits for is here.
+            let mut scanned = scanned;
+            loop {
+                if let Err(e) = self.fill() {
+                    self.start += consumed;
+                    return Err(stage.wrap(e));
+                }
+                let pending = self.buf.get(self.start..self.end).unwrap_or_default();
+                if self.eof || wait.is_met(pending, scanned) {
+                    break;
+                }
+                scanned = pending.len();
             }
-        };
-        let mut content = head_and_sep;
-        if length > 0 {
-            let body = self.read_exact(length)?;
-            content.extend_from_slice(&body);
         }
-        let end_of_body = match self.read_until(MAX_SIGNATURE_SIZE) {
-            Ok(Until::Found(b) | Until::Eof(b)) => b,
-            Err(e) => return Err(Error::ReadingTrailer(Box::new(e))),
-        };
-        let mut signature = if end_of_body == b"\n\n" {
-            match self.read_until(MAX_SIGNATURE_SIZE) {
-                Ok(Until::Found(b) | Until::Eof(b)) => b,
-                Err(e) => return Err(Error::ReadingSignature(Box::new(e))),
-            }
-        } else {
-            if length > 0 {
-                return Err(Error::MissingSignatureSeparator);
-            }
-            content.truncate(head_len);
-            end_of_body
-        };
-        if signature.ends_with(b"\n\n") {
-            signature.pop();
-        }
-        Assertion::from_parts(content, signature).map(Some)
     }
 }
 
@@ -212,7 +158,7 @@ impl<R: Read> Iterator for Decoder<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::AssertionAccess as _;
+    use crate::AssertionAccess;
 
     const KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
@@ -222,10 +168,37 @@ mod tests {
         )
     }
 
+    /// A reader that returns at most `chunk` bytes per read.
+    struct Trickle<'a> {
+        rest: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.rest.len().min(self.chunk).min(out.len());
+            out[..n].copy_from_slice(&self.rest[..n]);
+            self.rest = &self.rest[n..];
+            Ok(n)
+        }
+    }
+
+    /// Decodes `s` with the `Read` decoder (one big read, and reads of 1 and
+    /// 7 bytes) and the in-memory decoder; all must agree.
     fn decode_all(s: &[u8]) -> Vec<Result<Vec<u8>, String>> {
-        Decoder::new(s)
-            .map(|r| r.map(|a| a.encode()).map_err(|e| e.to_string()))
-            .collect()
+        fn collect<A: AssertionAccess>(
+            it: impl Iterator<Item = Result<A, Error>>,
+        ) -> Vec<Result<Vec<u8>, String>> {
+            it.map(|r| r.map(|a| a.encode()).map_err(|e| e.to_string()))
+                .collect()
+        }
+        let got = collect(Decoder::new(s));
+        for chunk in [1, 7] {
+            let trickle = Trickle { rest: s, chunk };
+            assert_eq!(collect(Decoder::new(trickle)), got, "reads of {chunk}");
+        }
+        assert_eq!(collect(crate::stream::decode_slice(s)), got, "in memory");
+        got
     }
 
     #[test]
@@ -317,5 +290,81 @@ mod tests {
             decode_all(text.as_bytes())[0].as_ref().unwrap_err(),
             r#"error reading assertion trailer: maximum size exceeded while looking for delimiter "\n\n""#
         );
+    }
+    /// "The stream decoder holds one assertion at a time": 10 000 assertions
+    /// generated on the fly, read in small and large pieces, never grow the
+    /// buffer beyond a few reads.
+    #[test]
+    fn buffer_stays_bounded_over_a_long_stream() {
+        struct Generated {
+            next: usize,
+            total: usize,
+            pending: Vec<u8>,
+            chunk: usize,
+        }
+        impl Read for Generated {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                if self.pending.is_empty() && self.next < self.total {
+                    self.pending =
+                        format!("{}\n\n", account(&format!("a{}", self.next))).into_bytes();
+                    self.next += 1;
+                }
+                let n = self.pending.len().min(out.len()).min(self.chunk);
+                out[..n].copy_from_slice(&self.pending[..n]);
+                self.pending.drain(..n);
+                Ok(n)
+            }
+        }
+        for chunk in [usize::MAX, 100] {
+            let mut decoder = Decoder::new(Generated {
+                next: 0,
+                total: 10_000,
+                pending: Vec::new(),
+                chunk,
+            });
+            let mut count = 0;
+            let mut largest = 0;
+            while let Some(assertion) = decoder.decode().unwrap() {
+                assert_eq!(assertion.primary_key(), [format!("a{count}")]);
+                count += 1;
+                largest = largest.max(decoder.buffer_capacity());
+            }
+            assert_eq!(count, 10_000);
+            // One assertion is ~250 bytes; the buffer is one minimum read plus
+            // room for compaction, independent of the stream's 2.5 MB.
+            assert!(largest <= 2 * READ_CHUNK, "buffer grew to {largest}");
+        }
+    }
+
+    #[test]
+    fn io_errors_are_wrapped_by_step() {
+        struct Failing<'a>(&'a [u8]);
+        impl Read for Failing<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::other("boom"));
+                }
+                let n = self.0.len().min(out.len());
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let cases: [(&[u8], &str); 4] = [
+            (b"type: account", "error reading assertion headers: boom"),
+            (b"type: account\nbody-length: 3\n\nab", "boom"),
+            (
+                b"type: account\n\nsig",
+                "error reading assertion trailer: boom",
+            ),
+            (
+                b"type: account\n\n\n\nsig",
+                "error reading assertion signature: boom",
+            ),
+        ];
+        for (input, want) in cases {
+            let err = Decoder::new(Failing(input)).decode().unwrap_err();
+            assert_eq!(err.to_string(), want);
+        }
     }
 }

@@ -1,7 +1,12 @@
-//! Streams of assertions: [`Encoder`] (§2.4) and [`Decoder`] (§2.5).
+//! Streams of assertions: [`Encoder`] (§2.4), [`Decoder`] over a reader and
+//! the zero-copy [`SliceDecoder`] over bytes in memory (§2.5). Both decoders
+//! share one framing function (`frame`).
 
 mod decoder;
 mod encoder;
+mod frame;
+mod slice;
 
 pub use decoder::{Decoder, MAX_BODY_SIZE, MAX_HEADERS_SIZE, MAX_SIGNATURE_SIZE};
 pub use encoder::Encoder;
+pub use slice::{SliceDecoder, decode_slice};
