@@ -376,12 +376,20 @@ pub fn check_string_list_in_map<'m>(
     what: &str,
     pattern: Option<&Regex>,
 ) -> Result<Vec<&'m str>, Error> {
+    string_list(m, name, || what.to_owned(), pattern)
+}
+
+/// [`check_string_list_in_map`] with `what` built only for an error.
+fn string_list<'m>(
+    m: &'m impl Lookup,
+    name: &str,
+    what: impl Fn() -> String,
+    pattern: Option<&Regex>,
+) -> Result<Vec<&'m str>, Error> {
     let Some(value) = m.lookup(name) else {
         return Ok(Vec::new());
     };
-    let not_list = || Error::NotStringList {
-        what: what.to_owned(),
-    };
+    let not_list = || Error::NotStringList { what: what() };
     let items = value.as_list().ok_or_else(not_list)?;
     let mut out = Vec::with_capacity(items.len());
     for item in items {
@@ -390,7 +398,7 @@ pub fn check_string_list_in_map<'m>(
             && !p.is_match(s)
         {
             return Err(Error::InvalidListElement {
-                what: what.to_owned(),
+                what: what(),
                 element: s.to_owned(),
             });
         }
@@ -399,9 +407,14 @@ pub fn check_string_list_in_map<'m>(
     Ok(out)
 }
 
+/// `"name" header`, as snapd's list messages print it.
+fn header_what(name: &str) -> String {
+    format!("{} header", crate::go::quote(name))
+}
+
 /// A header holding a list of strings (snapd `checkStringList`).
 pub fn check_string_list<'m>(m: &'m impl Lookup, name: &str) -> Result<Vec<&'m str>, Error> {
-    check_string_list_in_map(m, name, &format!("{} header", crate::go::quote(name)), None)
+    string_list(m, name, || header_what(name), None)
 }
 
 /// A header holding a list of strings matching `pattern`
@@ -411,12 +424,7 @@ pub fn check_string_list_matches<'m>(
     name: &str,
     pattern: &Regex,
 ) -> Result<Vec<&'m str>, Error> {
-    check_string_list_in_map(
-        m,
-        name,
-        &format!("{} header", crate::go::quote(name)),
-        Some(pattern),
-    )
+    string_list(m, name, || header_what(name), Some(pattern))
 }
 
 /// An optional map: `None` if absent (snapd `checkMapWhat`).
