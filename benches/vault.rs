@@ -5,15 +5,18 @@
 //! `post_serial_sqlite` is one full `POST /v1/serial` (HTTP, stream parse, self-signature
 //! verification, nonce, database, serial signing, signing log) against an in-process vault
 //! on SQLite with a 4096-bit brand key. The device side (request-id, serial-request
-//! signature with a 2048-bit test device key) is done outside the timed section.
+//! signature with a 4096-bit test device key, as a real device's) is done outside the
+//! timed section.
 //!
 //! Throughput and CPU part (printed after criterion's, only under `cargo bench`): for
 //! SQLite, and PostgreSQL when built with `--features postgres` and `UCORE_POSTGRES_URL`
-//! is set, `BATCH` prepared requests are posted by 8 client threads at once; it prints
-//! serials per second (wall) and the vault's CPU time per serial — the process's CPU
-//! (`/proc/self/stat` utime + stime) minus the client threads' own CPU
-//! (`/proc/thread-self/schedstat`) — next to the CPU time of one raw RSA-4096 sign +
-//! verify measured in the same run, and their ratio (the issue's target: ≤ 1.1).
+//! is set, the vault runs in its **own process** (this bench binary re-run as a child
+//! with `UCORE_VAULT_BENCH_CHILD=<database>`); this process issues the request-ids and
+//! signs the serial-requests beforehand, then posts `BATCH` of them from 8 client threads
+//! at once. It prints serials per second (wall) and the vault process's CPU time per
+//! serial (`/proc/<child>/stat` utime + stime, all its threads, before and after the
+//! batch) next to the CPU time of one raw RSA-4096 sign + verify (ring) measured in the
+//! same run, and their ratio (the issue's target: ≤ 1.1).
 //!
 //! `cargo bench --bench vault` (SQLite) or, with a PostgreSQL server,
 //! `UCORE_POSTGRES_URL=postgres://… cargo bench --features postgres --bench vault`;
@@ -95,7 +98,7 @@ impl BenchVault {
 
     /// `n` ready `/v1/serial` bodies (request-ids issued, serial-requests signed).
     fn prepare(&self, n: usize, tag: &str, counter: &mut u64) -> Vec<Vec<u8>> {
-        let device_key = RsaPrivateKey::from_pem(&read("test-only-device.pem")).unwrap();
+        let device_key = RsaPrivateKey::from_pem(&read("test-only-device-4096.pem")).unwrap();
         let model = ucore::assertions::Assertion::decode(read("model.assert").as_bytes()).unwrap();
         (0..n)
             .map(|_| {
@@ -176,6 +179,130 @@ fn tempfile_dir() -> std::path::PathBuf {
     dir
 }
 
+// ---- the vault in its own process ----------------------------------------------------------
+
+/// Environment variable that turns this binary into the vault process: its value is the
+/// database. The child prints `URL API-KEY` on stdout and serves until stdin closes.
+const CHILD_ENV: &str = "UCORE_VAULT_BENCH_CHILD";
+
+fn child_vault(db: &str) {
+    use std::io::{BufRead, Write};
+    let brand = RsaPrivateKey::from_pem(&read("test-only-root.pem")).unwrap();
+    let bv = BenchVault::start(db, &brand);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} {}", bv.url, bv.api_key).unwrap();
+    out.flush().unwrap();
+    drop(out);
+    // Serve until the parent closes our stdin.
+    for line in std::io::stdin().lock().lines() {
+        if line.is_err() {
+            break;
+        }
+    }
+    drop(bv);
+}
+
+/// A vault process started by [`VaultProcess::spawn`].
+struct VaultProcess {
+    child: std::process::Child,
+    url: String,
+    api_key: String,
+}
+
+impl VaultProcess {
+    fn spawn(db: &str) -> Self {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .env(CHILD_ENV, db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let mut it = line.split_whitespace();
+        let url = it
+            .next()
+            .expect("the vault process printed no URL")
+            .to_string();
+        let api_key = it
+            .next()
+            .expect("the vault process printed no API key")
+            .to_string();
+        Self {
+            child,
+            url,
+            api_key,
+        }
+    }
+
+    /// `n` ready `/v1/serial` bodies: request-ids asked over HTTP, serial-requests signed
+    /// here with the 4096-bit device key (device-side work, not the vault's).
+    fn prepare(&self, n: usize, tag: &str, counter: &mut u64) -> Vec<Vec<u8>> {
+        let device_key = RsaPrivateKey::from_pem(&read("test-only-device-4096.pem")).unwrap();
+        let model = ucore::assertions::Assertion::decode(read("model.assert").as_bytes()).unwrap();
+        let agent = agent();
+        let ids: Vec<String> = (0..n)
+            .map(|_| {
+                let mut r = agent
+                    .post(format!("{}request-id", self.url))
+                    .header("api-key", &self.api_key)
+                    .send_empty()
+                    .unwrap();
+                let text = r.body_mut().read_to_string().unwrap();
+                // {"success":true,"message":"","request-id":"<40 hex>"}
+                let (_, rest) = text.split_once("\"request-id\":\"").unwrap();
+                rest.split('"').next().unwrap().to_string()
+            })
+            .collect();
+        let pid = std::process::id();
+        ids.iter()
+            .map(|id| {
+                *counter += 1;
+                let req = device::build_serial_request(
+                    &model,
+                    &device_key,
+                    id,
+                    Some(&format!("P-{tag}-{pid}-{counter}")),
+                    None,
+                )
+                .unwrap();
+                let mut s = ucore::assertions::AssertionAccess::encode(&req);
+                s.push(b'\n');
+                s.extend_from_slice(&ucore::assertions::AssertionAccess::encode(&model));
+                s
+            })
+            .collect()
+    }
+
+    fn post(&self, agent: &ureq::Agent, body: &[u8]) {
+        let r = agent
+            .post(format!("{}serial", self.url))
+            .header("api-key", &self.api_key)
+            .send(body)
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let _ = r.into_body().read_to_vec().unwrap();
+    }
+
+    /// CPU time (user + system) of the vault process, all its threads.
+    fn cpu(&self, ticks: f64) -> Duration {
+        process_cpu(self.child.id(), ticks)
+    }
+}
+
+impl Drop for VaultProcess {
+    fn drop(&mut self) {
+        // Closing stdin asks for a graceful shutdown.
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
 // ---- CPU accounting from /proc (Linux; no unsafe, no libc) -------------------------------
 
 /// Clock ticks per second of `/proc/*/stat` times.
@@ -189,9 +316,9 @@ fn clock_ticks() -> f64 {
         .unwrap_or(100.0)
 }
 
-/// CPU time (user + system) of this whole process, all threads, dead ones included.
-fn process_cpu(ticks: f64) -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+/// CPU time (user + system) of process `pid`, all threads, dead ones included.
+fn process_cpu(pid: u32, ticks: f64) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
     // Fields after the command name (which may hold spaces) closed by the last ')'.
     let rest = &stat[stat.rfind(')').unwrap() + 2..];
     let f: Vec<&str> = rest.split(' ').collect();
@@ -212,32 +339,26 @@ struct Batch {
 }
 
 /// Posts `BATCH` prepared requests from `CLIENTS` threads at once.
-fn batch(bv: &BenchVault, tag: &str, counter: &mut u64, ticks: f64) -> Batch {
-    let bodies = bv.prepare(BATCH, tag, counter);
+fn batch(vp: &VaultProcess, tag: &str, counter: &mut u64, ticks: f64) -> Batch {
+    let bodies = vp.prepare(BATCH, tag, counter);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let cpu0 = process_cpu(ticks);
+    let agents: Vec<ureq::Agent> = (0..CLIENTS).map(|_| agent()).collect();
+    let cpu0 = vp.cpu(ticks);
     let start = Instant::now();
-    let client_cpu: Duration = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..CLIENTS)
-            .map(|_| {
-                s.spawn(|| {
-                    let t0 = thread_cpu();
-                    let agent = agent();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(body) = bodies.get(i) else { break };
-                        bv.post(&agent, body);
-                    }
-                    thread_cpu() - t0
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    std::thread::scope(|s| {
+        for agent in &agents {
+            let (next, bodies) = (&next, &bodies);
+            s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(body) = bodies.get(i) else { break };
+                    vp.post(agent, body);
+                }
+            });
+        }
     });
     let wall = start.elapsed();
-    let vault_cpu = process_cpu(ticks)
-        .saturating_sub(cpu0)
-        .saturating_sub(client_cpu);
+    let vault_cpu = vp.cpu(ticks).saturating_sub(cpu0);
     Batch {
         serials_per_s: BATCH as f64 / wall.as_secs_f64(),
         vault_cpu_per_serial: vault_cpu / BATCH as u32,
@@ -273,8 +394,12 @@ fn cpu_report() {
         Ok(_) => eprintln!("note: built without --features postgres; PostgreSQL skipped"),
         Err(_) => eprintln!("note: UCORE_POSTGRES_URL is not set; PostgreSQL skipped"),
     }
+    let rounds: usize = std::env::var("UCORE_VAULT_BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     println!(
-        "\nvault throughput and CPU per serial ({BATCH} serials per batch, {CLIENTS} client threads, {} cores)",
+        "\nvault process CPU per serial ({BATCH} serials per batch, {CLIENTS} client threads in another process, {} cores, 4096-bit brand and device keys)",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!(
@@ -283,12 +408,12 @@ fn cpu_report() {
     );
     let mut counter = 0u64;
     for (name, db) in &stores {
-        let bv = BenchVault::start(db, &brand);
+        let vp = VaultProcess::spawn(db);
         // Warm-up (connections, caches, the key unsealed once).
-        let _ = batch(&bv, name, &mut counter, ticks);
-        for round in 1..=3 {
+        let _ = batch(&vp, name, &mut counter, ticks);
+        for round in 1..=rounds {
             let raw = raw_cpu(&brand);
-            let b = batch(&bv, name, &mut counter, ticks);
+            let b = batch(&vp, name, &mut counter, ticks);
             println!(
                 "{:<9} {:>6} {:>12.1} {:>13.2} ms {:>15.2} ms {:>7.3}",
                 name,
@@ -310,8 +435,15 @@ criterion_group! {
 }
 
 fn main() {
-    benches();
-    Criterion::default().configure_from_args().final_summary();
+    if let Ok(db) = std::env::var(CHILD_ENV) {
+        child_vault(&db);
+        return;
+    }
+    let cpu_only = std::env::args().any(|a| a == "cpu-only");
+    if !cpu_only {
+        benches();
+        Criterion::default().configure_from_args().final_summary();
+    }
     // Only for a real `cargo bench` run (not `cargo test --benches`).
     if std::env::args().any(|a| a == "--bench") {
         cpu_report();
