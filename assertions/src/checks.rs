@@ -282,9 +282,18 @@ pub fn decode_base64url_nopad(s: &str) -> Result<Vec<u8>, usize> {
 
 /// The decoded length of [`decode_base64url_nopad`], without allocating.
 pub fn base64url_nopad_len(s: &str) -> Result<usize, usize> {
-    let plain = s
-        .bytes()
-        .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+    // One table lookup per byte: the URL-safe alphabet.
+    const ALPHABET: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            t[c] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+            c += 1;
+        }
+        t
+    };
+    let plain = s.bytes().all(|c| ALPHABET[usize::from(c)]);
     if plain && s.len() % 4 != 1 {
         return Ok(s.len() * 3 / 4);
     }
@@ -511,13 +520,20 @@ pub fn check_model(m: &impl Lookup) -> Result<&str, Error> {
 /// no `--`.
 pub fn is_valid_snap_name(name: &str) -> bool {
     let b = name.as_bytes();
-    (2..=40).contains(&b.len())
-        && b.iter()
-            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-        && b.iter().any(u8::is_ascii_lowercase)
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && !name.contains("--")
+    if !(2..=40).contains(&b.len()) {
+        return false;
+    }
+    // One pass: allowed bytes, a letter somewhere, no `--`.
+    let (mut letter, mut prev_hyphen) = (false, false);
+    for &c in b {
+        match c {
+            b'a'..=b'z' => (letter, prev_hyphen) = (true, false),
+            b'0'..=b'9' => prev_hyphen = false,
+            b'-' if !prev_hyphen => prev_hyphen = true,
+            _ => return false,
+        }
+    }
+    letter && b.first() != Some(&b'-') && b.last() != Some(&b'-')
 }
 
 /// [`is_valid_snap_name`] with snapd's error (`invalid snap name: %q`).
@@ -720,5 +736,46 @@ mod tests {
             validate_snap_name("A").unwrap_err().to_string(),
             r#"invalid snap name: "A""#
         );
+    }
+
+    /// The one-pass check agrees with the rule as written (every name of up to
+    /// 5 characters over a small alphabet).
+    #[test]
+    fn snap_names_match_the_rule() {
+        fn rule(name: &str) -> bool {
+            let b = name.as_bytes();
+            (2..=40).contains(&b.len())
+                && b.iter()
+                    .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                && b.iter().any(u8::is_ascii_lowercase)
+                && !name.starts_with('-')
+                && !name.ends_with('-')
+                && !name.contains("--")
+        }
+        let alphabet = ["a", "z", "0", "9", "-", "A", "_", "é"];
+        let mut names = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = names
+                .iter()
+                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            for name in &longer {
+                assert_eq!(is_valid_snap_name(name), rule(name), "{name:?}");
+            }
+            names = longer;
+        }
+    }
+
+    #[test]
+    fn base64url_len_matches_decoding() {
+        for s in [
+            "", "a", "ab", "abc", "abcd", "a-_9", "a+b", "ab\ncd", "ab=", "é",
+        ] {
+            assert_eq!(
+                base64url_nopad_len(s),
+                decode_base64url_nopad(s).map(|v| v.len()),
+                "{s:?}"
+            );
+        }
     }
 }
