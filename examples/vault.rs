@@ -17,6 +17,9 @@
 //!   log [BRAND [MODEL [SERIAL]]] [--offset N] [--limit N]
 //!   log-csv
 //!   release BRAND MODEL SERIAL
+//!   substores                                   list sub-store rows (remodel)
+//!   add-substore BRAND FROM-MODEL SERIAL NEW-MODEL STORE
+//!   delete-substore ID
 //! ```
 //! The configuration keys are documented in `ucore_serial::config`. The admin token can
 //! also come from `UCORE_VAULT_ADMIN_TOKEN`. Logs: `RUST_LOG`-style filtering is not
@@ -25,7 +28,7 @@
 use serde_json::json;
 use ucore::serial::admin_client::AdminClient;
 use ucore::serial::config::VaultConfig;
-use ucore::serial::store::Store;
+use ucore::serial::store::{NewSubstore, Store};
 use ucore::serial::vault::{self, Vault};
 
 fn main() {
@@ -54,7 +57,7 @@ fn flag(args: &[String], name: &str) -> Option<String> {
 fn serve(args: &[String]) -> Result<(), String> {
     let path = flag(args, "--config").ok_or("serve needs --config FILE")?;
     let config = VaultConfig::load(path.as_ref()).map_err(|e| e.to_string())?;
-    let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let rt = ucore::serial::tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     rt.block_on(async {
         let store = Store::open(&config.database)
             .await
@@ -136,6 +139,20 @@ fn admin(args: &[String]) -> Result<(), String> {
         }
         ["log-csv"] => c.call("GET", "signing-log.csv", None),
         ["release", brand, model, serial] => c.call("POST", "signing-log/release", Some(&json!({"brand_id": brand, "model": model, "serial": serial}))),
+        ["substores"] => c.substores().map(|rows| format!("{rows:#?}")),
+        ["add-substore", brand, from, serial, to, store] => c
+            .add_substore(&NewSubstore {
+                brand_id: brand.to_string(),
+                from_model: from.to_string(),
+                serial_number: serial.to_string(),
+                model_name: to.to_string(),
+                store: store.to_string(),
+            })
+            .map(|row| format!("{row:#?}")),
+        ["delete-substore", id] => {
+            let id: i64 = id.parse().map_err(|_| format!("bad sub-store id {id:?}"))?;
+            c.delete_substore(id).map(|()| format!("deleted sub-store row {id}"))
+        }
         _ => return Err("unknown admin command (see the example's documentation)".into()),
     }
     .map_err(|e| e.to_string())?;

@@ -1,6 +1,7 @@
 //! A small client for the vault's admin API (what `examples/vault.rs admin …` uses).
 
 use crate::error::Error;
+use crate::store::{NewSubstore, SubstoreRecord};
 
 /// An admin API client.
 #[derive(Debug, Clone)]
@@ -47,6 +48,7 @@ impl AdminClient {
                 let text = b.map(|b| b.to_string()).unwrap_or_else(|| "{}".into());
                 let r = match m {
                     "PUT" => self.agent.put(&url),
+                    "DELETE" => self.agent.delete(&url).force_send_body(),
                     _ => self.agent.post(&url),
                 };
                 r.header("Authorization", &auth)
@@ -76,5 +78,33 @@ impl AdminClient {
             });
         }
         Ok(text)
+    }
+}
+
+/// Sub-store rows (remodel re-registration, spec §1.8).
+impl AdminClient {
+    fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
+        serde_json::from_str(text).map_err(|e| Error::InvalidInput {
+            reason: format!("unexpected admin API answer: {e}"),
+        })
+    }
+
+    /// `POST /admin/v1/substores`: maps a device to a new model and store.
+    pub fn add_substore(&self, new: &NewSubstore) -> Result<SubstoreRecord, Error> {
+        let body = serde_json::to_value(new).map_err(|e| Error::InvalidInput {
+            reason: e.to_string(),
+        })?;
+        Self::parse(&self.call("POST", "substores", Some(&body))?)
+    }
+
+    /// `GET /admin/v1/substores`: every sub-store row.
+    pub fn substores(&self) -> Result<Vec<SubstoreRecord>, Error> {
+        Self::parse(&self.call("GET", "substores", None)?)
+    }
+
+    /// `DELETE /admin/v1/substores/{id}`.
+    pub fn delete_substore(&self, id: i64) -> Result<(), Error> {
+        self.call("DELETE", &format!("substores/{id}"), None)
+            .map(|_| ())
     }
 }

@@ -60,6 +60,21 @@ pub enum Error {
         /// Whether the model exists but its signing key is deactivated.
         inactive_key: bool,
     },
+    /// No sub-store mapping for the device's original model and serial
+    /// (`invalid-substore`, spec §1.8).
+    #[error("Cannot find sub-store mapping for the model")]
+    InvalidSubstore {
+        /// The original brand-id.
+        brand_id: String,
+        /// The original model.
+        model: String,
+        /// The original serial number.
+        serial: String,
+    },
+    /// A remodel re-registration failed one of the Serial Vault's checks
+    /// (`invalid-assertion`, spec §1.3 step 5, §1.8).
+    #[error("{0}")]
+    Remodel(RemodelRefusal),
     /// The serial-request cannot become a serial (`create-assertion`).
     #[error("{reason}")]
     CreateAssertion {
@@ -211,6 +226,61 @@ pub enum Error {
     },
 }
 
+/// Why a remodel re-registration was refused; `Display` is the Serial Vault's message.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum RemodelRefusal {
+    /// A current `serial` was sent without all three `original-*` headers.
+    #[error("unexpected assertion in the request stream")]
+    UnexpectedSerial,
+    /// The remodel request carries no `model`.
+    #[error("Model assertion can't be empty for a remodeling request")]
+    MissingModel,
+    /// The remodel request carries no current `serial`.
+    #[error("The current serial assertion can't be empty for a remodeling request")]
+    MissingSerial,
+    /// The sub-store maps the device to another model than the one requested.
+    #[error("Requested model is invalid")]
+    RequestedModel {
+        /// The model of the serial-request.
+        requested: String,
+        /// The model name of the sub-store row.
+        substore: String,
+    },
+    /// The current serial's `model` differs from `original-model`.
+    #[error("Original model is invalid")]
+    OriginalModel,
+    /// The current serial's `serial` differs from `original-serial`.
+    #[error("Original serial number is invalid")]
+    OriginalSerial,
+    /// The current serial's `brand-id` differs from `original-brand-id`.
+    #[error("Original brand-id is invalid")]
+    OriginalBrandId,
+    /// The current serial's `device-key` differs from the serial-request's.
+    #[error("Device-key is invalid")]
+    DeviceKey,
+    /// The current serial is not signed by the original model's key.
+    #[error("public key id for the model is invalid")]
+    SignKey {
+        /// The original model's key id.
+        expected: String,
+        /// The serial's `sign-key-sha3-384`.
+        found: String,
+    },
+    /// The original model's public key is not available.
+    #[error("could not find public key for the model ({reason})")]
+    PublicKey {
+        /// Why.
+        reason: String,
+    },
+    /// The current serial's signature does not verify (the Serial Vault's text).
+    #[error("could not validate serial-request self-signature ({reason})")]
+    Signature {
+        /// The verifier's text.
+        reason: String,
+    },
+}
+
 impl Error {
     /// The Serial Vault `error_code` for this error.
     pub fn code(&self) -> &'static str {
@@ -223,6 +293,8 @@ impl Error {
             Error::MismatchedModel { .. } => "mismatched-model",
             Error::InvalidNonce => "invalid-nonce",
             Error::InvalidModel { .. } => "invalid-model",
+            Error::InvalidSubstore { .. } => "invalid-substore",
+            Error::Remodel(_) => "invalid-assertion",
             Error::CreateAssertion { .. } => "create-assertion",
             Error::SigningAssertion { .. } => "signing-assertion",
             Error::LoggingAssertion { .. } => "logging-assertion",

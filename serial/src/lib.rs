@@ -54,7 +54,7 @@ pub mod keystore;
 pub mod store;
 pub mod vault;
 
-pub use error::Error;
+pub use error::{Error, RemodelRefusal};
 
 /// The async runtime the vault runs on (for callers without their own dependency on it).
 pub use tokio;

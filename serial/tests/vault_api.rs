@@ -525,7 +525,7 @@ fn remodel_requests_are_refused() {
         post(&serial_url(&tv), Some(&tv.api_key), &s),
         400,
         "invalid-assertion",
-        "remodel",
+        "unexpected assertion in the request stream",
     );
 }
 

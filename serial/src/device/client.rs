@@ -19,6 +19,7 @@ pub struct Registration {
     body: Option<Arc<dyn SerialRequestBody>>,
     trust: Option<Arc<Database>>,
     user_agent: String,
+    current_serial: Option<Assertion>,
 }
 
 impl std::fmt::Debug for Registration {
@@ -81,6 +82,7 @@ impl Registration {
             agent,
             body: None,
             trust: None,
+            current_serial: None,
             user_agent: format!("ucore-serial/{} (series 16)", env!("CARGO_PKG_VERSION")),
         }
     }
@@ -94,6 +96,15 @@ impl Registration {
     /// Verifies the returned serial through `trust` (see [`super::check_serial`]).
     pub fn with_trust(mut self, trust: Arc<Database>) -> Self {
         self.trust = Some(trust);
+        self
+    }
+
+    /// Re-registers for a remodel (spec §2.10): the serial-request carries the
+    /// `original-*` headers of `serial` (the device's current serial) and the stream ends
+    /// with it. Without a configured proposed serial, the current serial number is
+    /// proposed (the Serial Vault finds the sub-store row by it).
+    pub fn with_current_serial(mut self, serial: Assertion) -> Self {
+        self.current_serial = Some(serial);
         self
     }
 
@@ -260,17 +271,38 @@ impl Registration {
             Some(p) => p.body(&request_id)?,
             None => self.config.body.clone(),
         };
-        let request = super::build_serial_request(
-            model,
-            device_key,
-            &request_id,
-            self.config.proposed_serial.as_deref(),
-            body.as_deref(),
-        )?;
-        let mut stream = request.encode();
-        stream.push(b'\n');
-        stream.extend_from_slice(&model.encode());
-        stream.push(b'\n');
+        let stream = match &self.current_serial {
+            None => {
+                let request = super::build_serial_request(
+                    model,
+                    device_key,
+                    &request_id,
+                    self.config.proposed_serial.as_deref(),
+                    body.as_deref(),
+                )?;
+                let mut stream = request.encode();
+                stream.push(b'\n');
+                stream.extend_from_slice(&model.encode());
+                stream.push(b'\n');
+                stream
+            }
+            Some(current) => {
+                let proposed = self
+                    .config
+                    .proposed_serial
+                    .as_deref()
+                    .or_else(|| current.header_str("serial"));
+                let request = super::build_remodel_serial_request(
+                    model,
+                    current,
+                    device_key,
+                    &request_id,
+                    proposed,
+                    body.as_deref(),
+                )?;
+                super::remodel_stream(&request, model, current)
+            }
+        };
         let mut attempt = 0;
         let got = loop {
             attempt += 1;

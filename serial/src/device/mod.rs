@@ -8,6 +8,7 @@
 //! a [`RegistrationState`] a caller can await.
 
 mod client;
+mod remodel;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionTy
 use ucore_signing::{Database, RsaPrivateKey, RsaPublicKey};
 
 pub use client::{Registration, RegistrationHandle};
+pub use remodel::{build_remodel_serial_request, remodel_stream};
 
 use crate::error::Error;
 

@@ -10,9 +10,11 @@
 mod postgres;
 mod records;
 mod sqlite;
+mod substore;
 
 pub use records::{IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow};
 pub use sqlite::SqliteStore;
+pub use substore::{NewSubstore, SubstoreRecord};
 
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;

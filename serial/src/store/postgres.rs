@@ -23,7 +23,8 @@ use super::records::{
 use crate::error::Error;
 
 /// The migrations, in order; table `ucore_schema` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE keypair (
     id BIGSERIAL PRIMARY KEY,
     authority_id TEXT NOT NULL,
@@ -62,7 +63,9 @@ CREATE TABLE signinglog (
 );
 CREATE INDEX signinglog_fingerprint ON signinglog(fingerprint);
 CREATE INDEX signinglog_created ON signinglog(created);
-"#];
+"#,
+    super::substore::POSTGRES_MIGRATION,
+];
 
 /// Advisory-lock key serialising migrations across replicas ("ucoreser" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7563_6f72_6573_6572;
@@ -186,7 +189,7 @@ impl PostgresStore {
         Ok(store)
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Object, Error> {
+    pub(super) async fn client(&self) -> Result<deadpool_postgres::Object, Error> {
         self.pool.get().await.map_err(Error::db)
     }
 

@@ -15,7 +15,8 @@ use super::records::{
 use crate::error::Error;
 
 /// The migrations, in order; `user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE keypair (
     id INTEGER PRIMARY KEY,
     authority_id TEXT NOT NULL,
@@ -54,7 +55,9 @@ CREATE TABLE signinglog (
 );
 CREATE INDEX signinglog_fingerprint ON signinglog(fingerprint);
 CREATE INDEX signinglog_created ON signinglog(created);
-"#];
+"#,
+    super::substore::SQLITE_MIGRATION,
+];
 
 /// The SQLite store.
 #[derive(Clone)]
@@ -172,7 +175,7 @@ impl SqliteStore {
         })
     }
 
-    async fn with<T: Send + 'static>(
+    pub(super) async fn with<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
     ) -> Result<T, Error> {

@@ -8,6 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::Deserialize;
 
+mod substore;
+
 use super::Vault;
 use crate::error::Error;
 use crate::store::LogFilter;
@@ -255,6 +257,14 @@ pub(super) fn router(vault: Vault) -> Router {
         .route("/admin/v1/signing-log", get(signing_log))
         .route("/admin/v1/signing-log.csv", get(signing_log_csv))
         .route("/admin/v1/signing-log/release", post(release))
+        .route(
+            "/admin/v1/substores",
+            get(substore::list).post(substore::add),
+        )
+        .route(
+            "/admin/v1/substores/{id}",
+            axum::routing::delete(substore::delete),
+        )
         .layer(DefaultBodyLimit::max(1024 * 1024))
         .with_state(vault)
 }

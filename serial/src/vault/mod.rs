@@ -7,8 +7,10 @@
 
 mod admin;
 mod http;
+mod remodel;
 pub mod request;
 pub mod serial;
+mod substore;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -96,6 +98,31 @@ fn new_nonce(now: i64) -> String {
     let text = base64::engine::general_purpose::STANDARD.encode(random);
     let digest = sha1::Sha1::digest(format!("{text}{now}").as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Signs `builder` with `signer` without stalling the async workers' other tasks, at the
+/// least CPU: on a multi-threaded runtime the calling worker does the signature itself
+/// after handing its other tasks to a fresh worker (`block_in_place`: no task hand-off and
+/// wake-up round trip through the blocking pool, no more signatures in flight than
+/// threads asked for them); elsewhere on the blocking pool.
+async fn sign_off_reactor(
+    builder: &ucore_assertions::AssertionBuilder,
+    signer: &Arc<dyn ucore_signing::Signer>,
+) -> Result<ucore_assertions::Assertion, Error> {
+    let signing_error = |e: &dyn std::fmt::Display| Error::SigningAssertion {
+        reason: e.to_string(),
+    };
+    let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
+        == tokio::runtime::RuntimeFlavor::MultiThread;
+    if multi_thread {
+        return tokio::task::block_in_place(|| ucore_signing::sign_assertion(builder, &**signer))
+            .map_err(|e| signing_error(&e));
+    }
+    let (builder, signer) = (builder.clone(), signer.clone());
+    tokio::task::spawn_blocking(move || ucore_signing::sign_assertion(&builder, &*signer))
+        .await
+        .map_err(|e| signing_error(&e))?
+        .map_err(|e| signing_error(&e))
 }
 
 /// A new random API key (32 URL-safe characters).
@@ -216,17 +243,9 @@ impl Vault {
                 });
             }
         }
-        // 5. remodel: sub-stores are not supported by this vault.
+        // 5. remodel re-registration (remodel.rs)
         let sr = &parsed.serial_request;
-        let remodel = ["original-brand-id", "original-model", "original-serial"]
-            .iter()
-            .all(|h| sr.header_str(h).is_some_and(|v| !v.is_empty()));
-        if remodel || parsed.serial.is_some() {
-            return Err(Error::InvalidAssertion {
-                reason: "remodel re-registration (sub-stores) is not supported by this vault"
-                    .into(),
-            });
-        }
+        self.check_remodel(&parsed, &api_key).await?;
         // 6. the nonce, consumed whatever happens next
         if !self
             .inner
@@ -242,13 +261,25 @@ impl Vault {
             model: req.model.to_string(),
             inactive_key,
         };
-        let model: ModelRecord = self
+        let model: ModelRecord = match self
             .inner
             .store
             .model(req.brand_id, req.model)
             .await?
             .filter(|m| bool::from(m.api_key.as_bytes().ct_eq(api_key.as_bytes())))
-            .ok_or_else(|| invalid_model(false))?;
+        {
+            Some(m) => m,
+            // else a sub-store row: the from-model's key signs (remodel.rs)
+            None => self
+                .substore_model(
+                    req.brand_id,
+                    req.model,
+                    sr.header_str("serial").unwrap_or(""),
+                    &api_key,
+                )
+                .await?
+                .ok_or_else(|| invalid_model(false))?,
+        };
         if !model.key_active {
             return Err(invalid_model(true));
         }
@@ -279,17 +310,7 @@ impl Vault {
                 .next_revision(req.brand_id, req.model, &serial_number, &fingerprint)
                 .await?;
             let builder = serial::build_serial(sr, &serial_number, revision, &now_rfc3339())?;
-            let signer = signer.clone();
-            let signed = tokio::task::spawn_blocking(move || {
-                ucore_signing::sign_assertion(&builder, &*signer)
-            })
-            .await
-            .map_err(|e| Error::SigningAssertion {
-                reason: e.to_string(),
-            })?
-            .map_err(|e| Error::SigningAssertion {
-                reason: e.to_string(),
-            })?;
+            let signed = sign_off_reactor(&builder, &signer).await?;
             let text = signed.encode();
             let row = NewLogRow {
                 make: req.brand_id.to_string(),
