@@ -8,6 +8,7 @@
 //! [`Read`]: std::io::Read
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use memchr::memmem;
 
@@ -90,7 +91,7 @@ impl Wait {
                 input.len().saturating_sub(from) >= max
                     || input
                         .get(from.max(scanned.saturating_sub(1))..)
-                        .is_some_and(|new| memmem::find(new, b"\n\n").is_some())
+                        .is_some_and(|new| BLANK_LINE.find(new).is_some())
             }
         }
     }
@@ -108,6 +109,10 @@ fn fail<T>(error: Error, consumed: usize) -> Result<T, FrameError> {
     Err(FrameError { error, consumed })
 }
 
+/// The `\n\n` searcher, built once.
+static BLANK_LINE: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(b"\n\n"));
+
 /// snapd `readUntil("\n\n", max)` over `input[from..]`: the delimiter must end
 /// within the first `max` bytes.
 enum Until {
@@ -122,7 +127,7 @@ enum Until {
 fn read_until(input: &[u8], from: usize, max: usize, eof: bool) -> Result<Until, Error> {
     let pending = input.get(from..).unwrap_or_default();
     let limit = pending.len().min(max);
-    if let Some(i) = memmem::find(&pending[..limit], b"\n\n") {
+    if let Some(i) = BLANK_LINE.find(&pending[..limit]) {
         return Ok(Until::Found(from + i + 2));
     }
     if pending.len() >= max {
