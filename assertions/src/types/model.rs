@@ -710,6 +710,16 @@ fn extended_snaps_of<'a>(
     Ok(ordered)
 }
 
+/// Runs `check` (a pure check whose context only shapes its message) without
+/// building the context; on an error, runs it again with the context so the
+/// message is snapd's.
+fn in_context<T>(
+    check: impl Fn(&str) -> Result<T, Error>,
+    context: impl Fn() -> String,
+) -> Result<T, Error> {
+    check("").or_else(|_| check(&context()))
+}
+
 fn model_snap<'a>(
     m: &'a Map<'_>,
     base: &str,
@@ -724,23 +734,22 @@ fn model_snap<'a>(
             format!("invalid snap name {}", quote(name)),
         ));
     }
-    let what = format!("of snap {}", quote(name));
+    // The context of messages, built only for an error.
+    let what = || format!("of snap {}", quote(name));
     let snap_id = if m.contains_key("id") {
-        Some(checks::check_string_matches(
-            m,
-            "id",
-            &what,
-            &VALID_SNAP_ID,
+        Some(in_context(
+            |w| checks::check_string_matches(m, "id", w, &VALID_SNAP_ID),
+            what,
         )?)
     } else if grade != Grade::Dangerous {
         return Err(invalid_snap(
             name,
-            format!("\"id\" {what} is mandatory for {grade} grade model"),
+            format!("\"id\" {} is mandatory for {grade} grade model", what()),
         ));
     } else {
         None
     };
-    let snap_type = match checks::check_optional_string(m, "type", &what)? {
+    let snap_type = match in_context(|w| checks::check_optional_string(m, "type", w), what)? {
         None | Some("") => SnapType::App,
         Some(t) => SnapType::from_name(t).ok_or_else(|| {
             invalid_snap(
@@ -753,13 +762,14 @@ fn model_snap<'a>(
             )
         })?,
     };
-    let modes = checks::check_string_list_in_map(
-        m,
-        "modes",
-        &format!("\"modes\" {what}"),
-        Some(&VALID_SNAP_MODE),
+    let modes = in_context(
+        |w| checks::check_string_list_in_map(m, "modes", w, Some(&VALID_SNAP_MODE)),
+        || format!("\"modes\" {}", what()),
     )?;
-    let default_channel = match checks::check_optional_string(m, "default-channel", &what)? {
+    let default_channel = match in_context(
+        |w| checks::check_optional_string(m, "default-channel", w),
+        what,
+    )? {
         None | Some("") => "latest/stable",
         Some(c) => c,
     };
@@ -778,7 +788,7 @@ fn model_snap<'a>(
             ),
         ));
     }
-    let presence = match checks::check_optional_string(m, "presence", &what)? {
+    let presence = match in_context(|w| checks::check_optional_string(m, "presence", w), what)? {
         None | Some("") => Presence::Required,
         Some(p) => Presence::from_name(p).ok_or_else(|| {
             invalid_snap(
@@ -790,7 +800,7 @@ fn model_snap<'a>(
             )
         })?,
     };
-    let classic = common::check_optional_bool_in(m, "classic", &what)?;
+    let classic = in_context(|w| common::check_optional_bool_in(m, "classic", w), what)?;
     if classic {
         if !model_is_classic {
             return Err(invalid_snap(
@@ -839,10 +849,10 @@ fn model_snap<'a>(
 fn model_components<'a>(
     m: &'a Map<'_>,
     snap: &str,
-    what: &str,
+    what: &dyn Fn() -> String,
     snap_modes: &[&'a str],
 ) -> Result<Vec<ModelComponent<'a>>, Error> {
-    let Some(comps) = checks::check_map(m, "components", what)? else {
+    let Some(comps) = in_context(|w| checks::check_map(m, "components", w), what)? else {
         return Ok(Vec::new());
     };
     let effective_modes: Vec<&'a str> = if snap_modes.is_empty() {
@@ -859,7 +869,7 @@ fn model_components<'a>(
                 format!("invalid component name {}", quote(cname)),
             ));
         }
-        let cwhat = format!("of component {} {what}", quote(cname));
+        let cwhat = || format!("of component {} {}", quote(cname), what());
         let (presence_text, modes) = match value {
             HeaderValue::String(p) => (p.as_ref(), effective_modes.clone()),
             HeaderValue::Map(cm) => {
@@ -867,24 +877,23 @@ fn model_components<'a>(
                     if key != "presence" && key != "modes" {
                         return Err(invalid_snap(
                             snap,
-                            format!("entry {} {cwhat} is unknown", quote(key)),
+                            format!("entry {} {} is unknown", quote(key), cwhat()),
                         ));
                     }
                 }
-                let p = checks::check_not_empty_string(cm, "presence", &cwhat)?;
-                let modes = checks::check_string_list_in_map(
-                    cm,
-                    "modes",
-                    &format!("\"modes\" {cwhat}"),
-                    Some(&VALID_SNAP_MODE),
+                let p = in_context(|w| checks::check_not_empty_string(cm, "presence", w), cwhat)?;
+                let modes = in_context(
+                    |w| checks::check_string_list_in_map(cm, "modes", w, Some(&VALID_SNAP_MODE)),
+                    || format!("\"modes\" {}", cwhat()),
                 )?;
                 for mode in &modes {
                     if !effective_modes.contains(mode) {
                         return Err(invalid_snap(
                             snap,
                             format!(
-                                "mode {} {cwhat} is incompatible with the snap modes",
-                                quote(mode)
+                                "mode {} {} is incompatible with the snap modes",
+                                quote(mode),
+                                cwhat()
                             ),
                         ));
                     }
@@ -902,8 +911,9 @@ fn model_components<'a>(
                 return Err(invalid_snap(
                     snap,
                     format!(
-                        "component {} {what} must be a map or a presence string",
-                        quote(cname)
+                        "component {} {} must be a map or a presence string",
+                        quote(cname),
+                        what()
                     ),
                 ));
             }
@@ -912,7 +922,8 @@ fn model_components<'a>(
             invalid_snap(
                 snap,
                 format!(
-                    "presence {cwhat} must be one of required|optional, not {}",
+                    "presence {} must be one of required|optional, not {}",
+                    cwhat(),
                     quote(presence_text)
                 ),
             )
