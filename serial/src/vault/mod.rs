@@ -100,31 +100,6 @@ fn new_nonce(now: i64) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Signs `builder` with `signer` without stalling the async workers' other tasks, at the
-/// least CPU: on a multi-threaded runtime the calling worker does the signature itself
-/// after handing its other tasks to a fresh worker (`block_in_place`: no task hand-off and
-/// wake-up round trip through the blocking pool, no more signatures in flight than
-/// threads asked for them); elsewhere on the blocking pool.
-async fn sign_off_reactor(
-    builder: &ucore_assertions::AssertionBuilder,
-    signer: &Arc<dyn ucore_signing::Signer>,
-) -> Result<ucore_assertions::Assertion, Error> {
-    let signing_error = |e: &dyn std::fmt::Display| Error::SigningAssertion {
-        reason: e.to_string(),
-    };
-    let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
-        == tokio::runtime::RuntimeFlavor::MultiThread;
-    if multi_thread {
-        return tokio::task::block_in_place(|| ucore_signing::sign_assertion(builder, &**signer))
-            .map_err(|e| signing_error(&e));
-    }
-    let (builder, signer) = (builder.clone(), signer.clone());
-    tokio::task::spawn_blocking(move || ucore_signing::sign_assertion(&builder, &*signer))
-        .await
-        .map_err(|e| signing_error(&e))?
-        .map_err(|e| signing_error(&e))
-}
-
 /// A new random API key (32 URL-safe characters).
 pub fn new_api_key() -> String {
     let mut random = [0u8; 24];
@@ -310,7 +285,17 @@ impl Vault {
                 .next_revision(req.brand_id, req.model, &serial_number, &fingerprint)
                 .await?;
             let builder = serial::build_serial(sr, &serial_number, revision, &now_rfc3339())?;
-            let signed = sign_off_reactor(&builder, &signer).await?;
+            let signer = signer.clone();
+            let signed = tokio::task::spawn_blocking(move || {
+                ucore_signing::sign_assertion(&builder, &*signer)
+            })
+            .await
+            .map_err(|e| Error::SigningAssertion {
+                reason: e.to_string(),
+            })?
+            .map_err(|e| Error::SigningAssertion {
+                reason: e.to_string(),
+            })?;
             let text = signed.encode();
             let row = NewLogRow {
                 make: req.brand_id.to_string(),
