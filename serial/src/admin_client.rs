@@ -38,6 +38,12 @@ impl AdminClient {
             reason: e.to_string(),
         };
         let resp = match (method, body) {
+            ("DELETE", _) => self
+                .agent
+                .delete(&url)
+                .header("Authorization", &auth)
+                .call()
+                .map_err(net)?,
             ("GET", _) => self
                 .agent
                 .get(&url)
@@ -48,7 +54,6 @@ impl AdminClient {
                 let text = b.map(|b| b.to_string()).unwrap_or_else(|| "{}".into());
                 let r = match m {
                     "PUT" => self.agent.put(&url),
-                    "DELETE" => self.agent.delete(&url).force_send_body(),
                     _ => self.agent.post(&url),
                 };
                 r.header("Authorization", &auth)

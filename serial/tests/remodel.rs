@@ -661,3 +661,42 @@ fn sqlite_database_without_substores_is_migrated_on_start() {
     );
     assert_eq!(st, 200, "{}", String::from_utf8_lossy(&body));
 }
+
+/// The same on PostgreSQL: a database at schema version 1 gains the table on start.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_database_without_substores_is_migrated_on_start() {
+    let Some(url) = common::pg::fresh_database("remodel_pg_migration") else {
+        return;
+    };
+    {
+        let tv = TestVault::start(&url, Settings::default());
+        let _ = register_on_a(&tv, "device");
+        tv.rt.block_on(async {
+            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            let task = tokio::spawn(conn);
+            client
+                .batch_execute("DROP TABLE substore; UPDATE ucore_schema SET version = 1;")
+                .await
+                .unwrap();
+            drop(client);
+            let _ = task.await;
+        });
+    }
+    let tv = TestVault::start(&url, Settings::default());
+    let log = tv
+        .rt
+        .block_on(tv.vault.signing_log(LogFilter::default()))
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    let current = Assertion::decode(log[0].assertion.as_bytes()).unwrap();
+    add_substore(&tv, MODEL_B);
+    let (st, _, body) = post(
+        &serial_url(&tv),
+        Some(&tv.api_key),
+        &remodel_body(&tv, &current, "device"),
+    );
+    assert_eq!(st, 200, "{}", String::from_utf8_lossy(&body));
+}
