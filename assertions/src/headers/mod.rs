@@ -153,7 +153,7 @@ impl<'a> Headers<'a> {
     pub fn get(&self, name: &str) -> Option<&HeaderValue<'a>> {
         self.entries
             .iter()
-            .find(|(n, _)| n.as_ref() == name)
+            .find(|(n, _)| same_name(n, name))
             .map(|(_, v)| v)
     }
 
@@ -232,6 +232,13 @@ impl Serialize for Headers<'_> {
         }
         map.end()
     }
+}
+
+/// `a == b` for short names: an inline byte loop once the lengths agree
+/// (cheaper than a `memcmp` call for names of a few bytes).
+#[inline]
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// Whether `name` matches snapd's header name / map key pattern

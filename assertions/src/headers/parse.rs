@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::collections::HashSet;
 
-use super::{HeaderValue, Headers, MAX_NESTING_DEPTH, is_valid_header_name};
+use super::{HeaderValue, Headers, MAX_NESTING_DEPTH, is_valid_header_name, same_name};
 use crate::Error;
 
 /// Lines of the header block split on `\n` (as Go `strings.Split`: `n` newlines
@@ -83,7 +83,7 @@ fn parse_block(text: &[u8]) -> PResult<Headers<'_>> {
     let mut seen: Option<HashSet<&str>> = None;
     let mut lines = Lines::new(text);
     while let Some(entry) = lines.next_line() {
-        let Some(colon) = memchr::memchr(b':', entry.as_bytes()) else {
+        let Some(colon) = entry.bytes().position(|c| c == b':') else {
             return fail(Error::HeaderMissingSeparator {
                 line: entry.to_owned(),
             });
@@ -98,7 +98,7 @@ fn parse_block(text: &[u8]) -> PResult<Headers<'_>> {
         let repeated = match &mut seen {
             Some(set) => !set.insert(name),
             None => {
-                let dup = names[..count].contains(&name);
+                let dup = names[..count].iter().any(|n| same_name(n, name));
                 if count < SMALL {
                     names[count] = name;
                     count += 1;
@@ -212,7 +212,7 @@ fn parse_map<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<He
         }
         lines.next_line();
         let entry = &line[prefix_len..];
-        let Some(colon) = memchr::memchr(b':', entry.as_bytes()) else {
+        let Some(colon) = entry.bytes().position(|c| c == b':') else {
             return fail(Error::MapMissingSeparator {
                 entry: entry.to_owned(),
             });
