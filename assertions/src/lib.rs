@@ -32,7 +32,8 @@
 //! * [`rfc3339`] — dates as Go's `time.Parse(time.RFC3339)` reads them.
 //! * [`json_body`] — Go `json.MarshalIndent` canonical JSON bodies.
 //! * [`builder`] — [`AssertionBuilder`]: canonical content to sign.
-//! * [`stream`] — [`Decoder`] and [`Encoder`] for assertion streams.
+//! * [`stream`] — [`Decoder`] (over a reader), [`SliceDecoder`] (zero-copy, over
+//!   bytes in memory; [`decode_slice`]) and [`Encoder`] for assertion streams.
 //! * [`go`] — Go's `%q` and `%v` as snapd's messages print them.
 //! * [`openpgp`] — OpenPGP wire packets.
 //! * [`error`] — [`Error`], with snapd's texts.

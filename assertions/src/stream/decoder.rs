@@ -1,7 +1,7 @@
 //! snapd's stream `Decoder` (§2.5) over any [`Read`]. It holds one assertion at a
-//! time: its buffer holds the assertion being decoded plus at most one read,
-//! and the framing ([`super::frame`]) is shared with the in-memory
-//! [`super::SliceDecoder`].
+//! time: its buffer holds the assertion being decoded plus at most one read (8 KiB,
+//! or as much as is pending when that is more). The framing (`super::frame`) is
+//! shared with the in-memory [`super::SliceDecoder`].
 
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read};
