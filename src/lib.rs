@@ -13,14 +13,23 @@
 //! | [`serial`] | `ucore-serial` | serial / serial-request, the Serial Vault, device registration |
 //! | [`store_client`] | `ucore-store-client` | store protocol types and an HTTP client |
 //!
+//! Decode Canonical's `generic-classic` model and check it as snapd would, against the
+//! Canonical trust roots built into `ucore-signing`:
+//!
 //! ```
-//! let text = std::fs::read(concat!(
-//!     env!("CARGO_MANIFEST_DIR"),
-//!     "/tests/data/ubuntu-core-22-amd64.model"
-//! ))
-//! .unwrap();
-//! let assertion = ucore::assertions::AssertionRef::decode(&text).unwrap();
-//! assert_eq!(assertion.assertion_type().name(), "model");
+//! use ucore::assertions::{Assertion, AssertionAccess};
+//! use ucore::signing::Database;
+//!
+//! let text = include_bytes!("../tests/data/assertions/trust/generic-classic-model.assert");
+//! let model = Assertion::decode(text)?;
+//! assert_eq!(model.primary_key(), ["16", "generic", "generic-classic"]);
+//!
+//! let database = Database::with_canonical_roots()?;
+//! database.check(&model)?; // signed by generic's models key, itself signed by Canonical's root
+//!
+//! let view = ucore::model::Model::try_from(&model)?;
+//! assert!(view.classic);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
