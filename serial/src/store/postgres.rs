@@ -139,13 +139,18 @@ async fn check_duplicate(
     serial: &str,
     fingerprint: &str,
 ) -> Result<i64, Error> {
-    let last = c
-        .query_opt(
+    // Hot-path statements are prepared once per connection (`prepare_cached`): a plain
+    // string query costs a Parse/Describe round trip before each Bind/Execute.
+    let st = c
+        .prepare_cached(
             "SELECT fingerprint, released, revision FROM signinglog
              WHERE make = $1 AND model = $2 AND serial_number = $3
              ORDER BY revision DESC LIMIT 1",
-            &[&make, &model, &serial],
         )
+        .await
+        .map_err(Error::db)?;
+    let last = c
+        .query_opt(&st, &[&make, &model, &serial])
         .await
         .map_err(Error::db)?;
     match last {
@@ -237,18 +242,20 @@ impl PostgresStore {
 
     pub(super) async fn create_nonce(&self, nonce: &str, now: i64, ttl: i64) -> Result<(), Error> {
         let c = self.client().await?;
-        c.execute(
-            "DELETE FROM devicenonce WHERE timestamp < $1",
-            &[&(now - ttl)],
-        )
-        .await
-        .map_err(Error::db)?;
-        c.execute(
-            "INSERT INTO devicenonce (nonce, timestamp) VALUES ($1, $2)",
-            &[&nonce, &now],
-        )
-        .await
-        .map_err(Error::db)?;
+        let purge = c
+            .prepare_cached("DELETE FROM devicenonce WHERE timestamp < $1")
+            .await
+            .map_err(Error::db)?;
+        c.execute(&purge, &[&(now - ttl)])
+            .await
+            .map_err(Error::db)?;
+        let insert = c
+            .prepare_cached("INSERT INTO devicenonce (nonce, timestamp) VALUES ($1, $2)")
+            .await
+            .map_err(Error::db)?;
+        c.execute(&insert, &[&nonce, &now])
+            .await
+            .map_err(Error::db)?;
         Ok(())
     }
 
@@ -261,13 +268,11 @@ impl PostgresStore {
         let c = self.client().await?;
         // One statement: of concurrent deletes of the row, exactly one returns it. An
         // expired nonce is consumed too, and refused.
-        let row = c
-            .query_opt(
-                "DELETE FROM devicenonce WHERE nonce = $1 RETURNING timestamp",
-                &[&nonce],
-            )
+        let st = c
+            .prepare_cached("DELETE FROM devicenonce WHERE nonce = $1 RETURNING timestamp")
             .await
             .map_err(Error::db)?;
+        let row = c.query_opt(&st, &[&nonce]).await.map_err(Error::db)?;
         match row {
             None => Ok(false),
             Some(r) => {
@@ -494,10 +499,16 @@ impl PostgresStore {
         if next != row.revision {
             return Ok(IssueOutcome::RevisionTaken);
         }
-        let inserted = tx
-            .execute(
+        let insert = tx
+            .prepare_cached(
                 "INSERT INTO signinglog (make, model, serial_number, fingerprint, revision, created, assertion)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .await
+            .map_err(Error::db)?;
+        let inserted = tx
+            .execute(
+                &insert,
                 &[
                     &row.make,
                     &row.model,
