@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use ucore_assertions::go::quote;
 use crate::hash::HashAlgorithm;
+use ucore_assertions::go::quote;
 
 /// Why an RSA/OpenPGP signature did not verify. `Display` gives x/crypto's text, which snapd
 /// wraps as `failed signature verification: <this>`.
