@@ -102,7 +102,7 @@ fn keypair_row(r: &Row) -> Result<KeypairRecord, Error> {
     })
 }
 
-fn model_row(r: &Row) -> Result<ModelRecord, Error> {
+pub(super) fn model_row(r: &Row) -> Result<ModelRecord, Error> {
     Ok(ModelRecord {
         brand_id: r.try_get(0).map_err(Error::db)?,
         model: r.try_get(1).map_err(Error::db)?,

@@ -98,7 +98,7 @@ fn keypair_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeypairRecord> {
     })
 }
 
-fn model_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ModelRecord> {
+pub(super) fn model_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ModelRecord> {
     Ok(ModelRecord {
         brand_id: r.get(0)?,
         model: r.get(1)?,

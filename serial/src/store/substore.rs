@@ -176,16 +176,6 @@ fn sqlite_substore(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubstoreRecord> {
     })
 }
 
-fn sqlite_model(r: &rusqlite::Row<'_>) -> rusqlite::Result<ModelRecord> {
-    Ok(ModelRecord {
-        brand_id: r.get(0)?,
-        model: r.get(1)?,
-        key_id: r.get(2)?,
-        key_active: r.get(3)?,
-        api_key: r.get(4)?,
-    })
-}
-
 impl SqliteStore {
     async fn add_substore(&self, n: NewSubstore) -> Result<SubstoreRecord, Error> {
         self.with(move |c| {
@@ -267,7 +257,7 @@ impl SqliteStore {
                 ))
                 .map_err(Error::db)?;
             let rows = st
-                .query_map(params![brand_id, model_name, serial], sqlite_model)
+                .query_map(params![brand_id, model_name, serial], super::sqlite::model_row)
                 .map_err(Error::db)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(Error::db)
         })
@@ -305,16 +295,6 @@ mod pg {
             serial_number: r.try_get(3).map_err(Error::db)?,
             model_name: r.try_get(4).map_err(Error::db)?,
             store: r.try_get(5).map_err(Error::db)?,
-        })
-    }
-
-    fn pg_model(r: &Row) -> Result<ModelRecord, Error> {
-        Ok(ModelRecord {
-            brand_id: r.try_get(0).map_err(Error::db)?,
-            model: r.try_get(1).map_err(Error::db)?,
-            key_id: r.try_get(2).map_err(Error::db)?,
-            key_active: r.try_get(3).map_err(Error::db)?,
-            api_key: r.try_get(4).map_err(Error::db)?,
         })
     }
 
@@ -400,7 +380,7 @@ mod pg {
             .await
             .map_err(Error::db)?
             .iter()
-            .map(pg_model)
+            .map(super::super::postgres::model_row)
             .collect()
         }
 
