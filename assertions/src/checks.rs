@@ -5,8 +5,6 @@
 //! `context` is the `%s` of snapd's `%q %s …` messages: `"header"` for headers, or
 //! a phrase such as `of snap "x"` for map entries.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -28,7 +26,7 @@ impl Lookup for Headers<'_> {
     }
 }
 
-impl Lookup for BTreeMap<Cow<'_, str>, HeaderValue<'_>> {
+impl Lookup for crate::headers::HeaderMap<'_> {
     fn lookup(&self, name: &str) -> Option<&HeaderValue<'_>> {
         self.get(name)
     }
@@ -441,7 +439,7 @@ pub fn check_map<'m>(
     m: &'m impl Lookup,
     name: &str,
     context: &str,
-) -> Result<Option<&'m BTreeMap<Cow<'m, str>, HeaderValue<'m>>>, Error> {
+) -> Result<Option<&'m crate::headers::HeaderMap<'m>>, Error> {
     match m.lookup(name) {
         None => Ok(None),
         Some(HeaderValue::Map(map)) => Ok(Some(map)),

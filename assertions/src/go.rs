@@ -177,6 +177,6 @@ mod tests {
         let mut m = std::collections::BTreeMap::new();
         m.insert("z".into(), HeaderValue::from("1"));
         m.insert("a".into(), HeaderValue::from("2"));
-        assert_eq!(fmt_v(&HeaderValue::Map(m)), "map[a:2 z:1]");
+        assert_eq!(fmt_v(&HeaderValue::Map(m.into())), "map[a:2 z:1]");
     }
 }

@@ -69,6 +69,6 @@ pub use assertion::{Assertion, AssertionAccess, AssertionRef};
 pub use assertion_type::{AssertionType, BodyRule, PrimaryKey};
 pub use builder::{AssertionBuilder, assemble_content};
 pub use error::{Error, TimeError};
-pub use headers::{HeaderValue, Headers};
+pub use headers::{HeaderMap, HeaderValue, Headers};
 pub use rfc3339::Rfc3339Time;
 pub use stream::{Decoder, Encoder, SliceDecoder, decode_slice};

@@ -2,7 +2,6 @@
 //! re-encode byte for byte, and no input makes the decoders panic.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use ucore_assertions::{
@@ -49,7 +48,7 @@ fn value() -> impl Strategy<Value = HeaderValue<'static>> {
                     HeaderValue::Map(
                         m.into_iter()
                             .map(|(k, v)| (Cow::Owned(k), v))
-                            .collect::<BTreeMap<_, _>>(),
+                            .collect::<ucore_assertions::HeaderMap<'_>>(),
                     )
                 }),
             ]

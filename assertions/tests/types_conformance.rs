@@ -260,10 +260,7 @@ fn installer_models_without_gadget_differs_from_2_57() {
     }
 }
 
-fn str_of<'a>(
-    m: &'a std::collections::BTreeMap<std::borrow::Cow<'a, str>, HeaderValue<'a>>,
-    k: &str,
-) -> Option<&'a str> {
+fn str_of<'a>(m: &'a ucore_assertions::HeaderMap<'a>, k: &str) -> Option<&'a str> {
     m.get(k).and_then(HeaderValue::as_str)
 }
 

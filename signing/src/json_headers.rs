@@ -3,7 +3,6 @@
 //! text, and whose other scalars (booleans, null) are refused with snapd's message.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde_json::Value;
 use ucore_assertions::{AssertionBuilder, AssertionType, HeaderValue};
@@ -36,7 +35,7 @@ fn convert(header: &str, v: &Value, depth: usize) -> Result<HeaderValue<'static>
                 .collect::<Result<_, _>>()?,
         ),
         Value::Object(map) => {
-            let mut out = BTreeMap::new();
+            let mut out = ucore_assertions::HeaderMap::with_capacity(map.len());
             for (k, i) in map {
                 out.insert(Cow::Owned(k.clone()), convert(header, i, depth + 1)?);
             }

@@ -79,7 +79,7 @@ mod tests {
         let value = HeaderValue::List(vec![
             HeaderValue::from("one"),
             HeaderValue::from("two\nlines\n"),
-            HeaderValue::Map(m),
+            HeaderValue::Map(m.into()),
             HeaderValue::from(""),
         ]);
         let mut out = Vec::new();

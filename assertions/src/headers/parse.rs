@@ -6,10 +6,9 @@
 //! prefix.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::collections::HashSet;
 
-use super::{HeaderValue, Headers, MAX_NESTING_DEPTH, is_valid_header_name, same_name};
+use super::{HeaderMap, HeaderValue, Headers, MAX_NESTING_DEPTH, name_key};
 use crate::Error;
 
 /// Lines of the header block split on `\n` (as Go `strings.Split`: `n` newlines
@@ -75,39 +74,37 @@ pub(crate) fn parse_headers(text: &[u8]) -> Result<Headers<'_>, Error> {
 fn parse_block(text: &[u8]) -> PResult<Headers<'_>> {
     let text = std::str::from_utf8(text).map_err(|_| Box::new(Error::HeaderNotUtf8))?;
     let mut headers = Headers::with_capacity(16);
-    // Duplicate check: linear over a stack array for the usual handful of
-    // headers, a set beyond.
+    // Duplicate check: a scan of the name keys of the headers so far for the
+    // usual few dozen headers, a set beyond (a header block may hold thousands).
     const SMALL: usize = 32;
-    let mut names: [&str; SMALL] = [""; SMALL];
-    let mut count = 0;
+    let mut first_names: [&str; SMALL] = [""; SMALL];
     let mut seen: Option<HashSet<&str>> = None;
     let mut lines = Lines::new(text);
     while let Some(entry) = lines.next_line() {
-        let Some(colon) = entry.bytes().position(|c| c == b':') else {
+        let Some((colon, valid)) = split_name(entry.as_bytes()) else {
             return fail(Error::HeaderMissingSeparator {
                 line: entry.to_owned(),
             });
         };
         let name = &entry[..colon];
-        if !is_valid_header_name(name) {
+        if !valid {
             return fail(Error::InvalidHeaderName {
                 name: name.to_owned(),
             });
         }
         let value = parse_entry(colon + 1, entry, &mut lines, 0, 0)?;
+        let key = name_key(name.as_bytes());
         let repeated = match &mut seen {
             Some(set) => !set.insert(name),
+            None if headers.len() < SMALL => {
+                first_names[headers.len()] = name;
+                headers.contains_key(key, name)
+            }
             None => {
-                let dup = names[..count].iter().any(|n| same_name(n, name));
-                if count < SMALL {
-                    names[count] = name;
-                    count += 1;
-                } else {
-                    let mut set: HashSet<&str> = names.iter().copied().collect();
-                    set.insert(name);
-                    seen = Some(set);
-                }
-                dup
+                let mut set: HashSet<&str> = first_names.into_iter().collect();
+                let repeated = !set.insert(name);
+                seen = Some(set);
+                repeated
             }
         };
         if repeated {
@@ -115,9 +112,30 @@ fn parse_block(text: &[u8]) -> PResult<Headers<'_>> {
                 name: name.to_owned(),
             });
         }
-        headers.push_unchecked(Cow::Borrowed(name), value);
+        headers.push_unchecked(key, name, value);
     }
     Ok(headers)
+}
+
+/// The position of the first `:` of a header line, and whether the name before
+/// it matches `^[a-z](?:-?[a-z0-9])*$` ([`is_valid_header_name`], checked in
+/// the same pass); `None` without a `:`.
+#[inline]
+fn split_name(line: &[u8]) -> Option<(usize, bool)> {
+    let mut valid = line.first().is_some_and(u8::is_ascii_lowercase);
+    let mut prev_hyphen = false;
+    for (i, &c) in line.iter().enumerate() {
+        match c {
+            b'a'..=b'z' | b'0'..=b'9' => prev_hyphen = false,
+            b'-' => {
+                valid &= !prev_hyphen;
+                prev_hyphen = true;
+            }
+            b':' => return Some((i, valid && !prev_hyphen)),
+            _ => valid = false,
+        }
+    }
+    None
 }
 
 #[inline]
@@ -204,7 +222,7 @@ fn parse_list<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<H
 }
 
 fn parse_map<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<HeaderValue<'a>> {
-    let mut map = BTreeMap::new();
+    let mut map = HeaderMap::new();
     let prefix_len = base + 2;
     while let Some(line) = lines.peek() {
         if !has_prefix(line, base, "  ") {
@@ -212,13 +230,13 @@ fn parse_map<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<He
         }
         lines.next_line();
         let entry = &line[prefix_len..];
-        let Some(colon) = entry.bytes().position(|c| c == b':') else {
+        let Some((colon, valid)) = split_name(entry.as_bytes()) else {
             return fail(Error::MapMissingSeparator {
                 entry: entry.to_owned(),
             });
         };
         let key = &entry[..colon];
-        if !is_valid_header_name(key) {
+        if !valid {
             return fail(Error::InvalidMapKey {
                 key: key.to_owned(),
             });
@@ -236,6 +254,7 @@ fn parse_map<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<He
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::headers::is_valid_header_name;
 
     fn parse(s: &str) -> Result<Headers<'_>, String> {
         parse_headers(s.as_bytes()).map_err(|e| e.to_string())
@@ -274,7 +293,7 @@ mod tests {
             "l:\n  - a\n  -\n    - b\n  -\n    k: v\n    m:\n      - c\n  -\n      text\n      more\nz: 1",
         )
         .unwrap();
-        let mut inner = BTreeMap::new();
+        let mut inner = HeaderMap::new();
         inner.insert(Cow::Borrowed("k"), s("v"));
         inner.insert(Cow::Borrowed("m"), HeaderValue::List(vec![s("c")]));
         assert_eq!(
@@ -326,6 +345,55 @@ mod tests {
                 .map(|_| ())
                 .map_err(|e| e.to_string());
             assert_eq!(got, Err(want.to_owned()), "input {input:?}");
+        }
+    }
+
+    /// Beyond 32 headers the duplicate check moves to a set.
+    #[test]
+    fn repeated_header_among_many() {
+        let many: String = (0..40).map(|i| format!("h{i}: v\n")).collect();
+        assert!(parse(many.trim_end()).is_ok());
+        for dup in ["h3", "h35"] {
+            let text = format!("{many}{dup}: again");
+            assert_eq!(
+                parse(&text).unwrap_err(),
+                format!("repeated header: \"{dup}\"")
+            );
+        }
+    }
+
+    /// The one-pass name check agrees with the pattern.
+    #[test]
+    fn split_name_matches_the_pattern() {
+        let names = [
+            "",
+            "a",
+            "A",
+            "type",
+            "sign-key-sha3-384",
+            "a1-b2",
+            "1a",
+            "a-",
+            "a--b",
+            "a_b",
+            "-a",
+            "aB",
+            "a b",
+            " a",
+            "é",
+            "a-1",
+            "x-",
+        ];
+        for name in names {
+            for rest in [":", ": v", ":x:y"] {
+                let line = format!("{name}{rest}");
+                assert_eq!(
+                    split_name(line.as_bytes()),
+                    Some((name.len(), is_valid_header_name(name))),
+                    "{line:?}"
+                );
+            }
+            assert_eq!(split_name(name.as_bytes()), None);
         }
     }
 

@@ -1,9 +1,6 @@
 //! Checks shared by several types (§4): signer/brand agreement, `>= 1`
 //! integers, booleans inside maps, public keys and validity windows.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
-
 use crate::checks::{self, HEADER, Lookup};
 use crate::headers::HeaderValue;
 use crate::openpgp::{PublicKey, decode_public_key};
@@ -13,7 +10,7 @@ use crate::{AssertionAccess, Error};
 use super::TypeError;
 
 /// A map header value (a `snaps` entry, a constraint, …).
-pub type Map<'a> = BTreeMap<Cow<'a, str>, HeaderValue<'a>>;
+pub type Map<'a> = crate::headers::HeaderMap<'a>;
 
 /// `authority-id == <header>` (model, preseed, repair: `brand-id`;
 /// validation-set, confdb-schema: `account-id`).

@@ -6,9 +6,7 @@
 //! alternatives, a map matches a map header key by key. A list-valued header matches a
 //! string matcher when every element does.
 
-use std::collections::BTreeMap;
-
-use ucore_assertions::{Assertion, AssertionAccess, HeaderValue};
+use ucore_assertions::{Assertion, AssertionAccess, HeaderMap, HeaderValue};
 
 const MAX_DEPTH: usize = 16;
 
@@ -40,8 +38,8 @@ fn matches(matcher: &HeaderValue<'_>, value: Option<&HeaderValue<'_>>, depth: us
     }
 }
 
-fn map_matches<'v, K: AsRef<str>>(
-    want: &BTreeMap<K, HeaderValue<'_>>,
+fn map_matches<'v>(
+    want: &HeaderMap<'_>,
     lookup: impl Fn(&str) -> Option<&'v HeaderValue<'v>>,
     depth: usize,
 ) -> bool {
