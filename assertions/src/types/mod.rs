@@ -58,6 +58,7 @@ mod snap_resource_pair;
 mod snap_resource_revision;
 mod snap_revision;
 mod store;
+mod str_list;
 mod system_user;
 mod validation;
 mod validation_set;
@@ -92,6 +93,7 @@ pub use snap_resource_pair::SnapResourcePair;
 pub use snap_resource_revision::SnapResourceRevision;
 pub use snap_revision::{Integrity, SnapRevision};
 pub use store::Store;
+pub use str_list::StrList;
 pub use system_user::{SystemUser, UserPresence};
 pub use validation::Validation;
 pub use validation_set::{

@@ -14,9 +14,9 @@ use crate::headers::HeaderValue;
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
 
-use super::TypeError;
 use super::channel::{Channel, RISKS};
 use super::common::{self, Map, forbidden, invalid_item, invalid_snap};
+use super::{StrList, TypeError};
 
 static VALID_SNAP_MODE: LazyLock<Regex> = LazyLock::new(|| common::regex("^[a-z][-a-z]+$"));
 static VALID_DISTRIBUTION: LazyLock<Regex> = LazyLock::new(|| common::regex("^[a-z0-9._-]*$"));
@@ -152,7 +152,7 @@ pub struct ModelSnap<'a> {
     /// The snap type.
     pub snap_type: SnapType,
     /// The modes the snap is available in.
-    pub modes: Vec<&'a str>,
+    pub modes: StrList<'a>,
     /// Whether the snap must be installed.
     pub presence: Presence,
     /// The default channel (`latest/stable` unless given; `<track>/stable` for
@@ -175,7 +175,7 @@ pub struct ModelComponent<'a> {
     /// Whether it must be installed.
     pub presence: Presence,
     /// Its modes (the snap's when not given).
-    pub modes: Vec<&'a str>,
+    pub modes: StrList<'a>,
 }
 
 /// A validation set a model requires.
@@ -199,7 +199,7 @@ pub enum SystemUserAuthority<'a> {
     /// `*`: any account.
     Any,
     /// These accounts (the brand first when not listed).
-    Accounts(Vec<&'a str>),
+    Accounts(StrList<'a>),
 }
 
 /// A `model` assertion.
@@ -236,11 +236,11 @@ pub struct Model<'a> {
     /// `required-snaps` (non-extended models).
     pub required_snaps: Vec<&'a str>,
     /// `serial-authority`, brand first.
-    pub serial_authority: Vec<&'a str>,
+    pub serial_authority: StrList<'a>,
     /// `system-user-authority`.
     pub system_user_authority: SystemUserAuthority<'a>,
     /// `preseed-authority`, brand first.
-    pub preseed_authority: Vec<&'a str>,
+    pub preseed_authority: StrList<'a>,
     /// `validation-sets`.
     pub validation_sets: Vec<ModelValidationSet<'a>>,
     /// `timestamp`.
@@ -432,7 +432,7 @@ impl<'a> Model<'a> {
                 name,
                 snap_id: None,
                 snap_type: SnapType::App,
-                modes: DEFAULT_MODES.to_vec(),
+                modes: StrList::of_static(&DEFAULT_MODES),
                 presence: Presence::Required,
                 default_channel: Cow::Borrowed("latest/stable"),
                 classic: false,
@@ -443,7 +443,7 @@ impl<'a> Model<'a> {
         };
         let serial_authority = authority_list(h, "serial-authority", brand_id)?;
         let system_user_authority = match h.get("system-user-authority") {
-            None => SystemUserAuthority::Accounts(vec![brand_id]),
+            None => SystemUserAuthority::Accounts(StrList::one(brand_id)),
             Some(HeaderValue::String(s)) if s == "*" => SystemUserAuthority::Any,
             Some(_) => SystemUserAuthority::Accounts(
                 authority_list(h, "system-user-authority", brand_id).map_err(|_| {
@@ -505,7 +505,7 @@ fn essential<'a>(
         name,
         snap_id,
         snap_type,
-        modes: ESSENTIAL_MODES.to_vec(),
+        modes: StrList::of_static(&ESSENTIAL_MODES),
         presence: Presence::Required,
         default_channel: channel,
         classic: false,
@@ -559,9 +559,9 @@ fn authority_list<'a>(
     h: &'a crate::Headers<'_>,
     name: &str,
     brand_id: &'a str,
-) -> Result<Vec<&'a str>, Error> {
+) -> Result<StrList<'a>, Error> {
     let Some(value) = h.get(name) else {
-        return Ok(vec![brand_id]);
+        return Ok(StrList::one(brand_id));
     };
     let bad = || common::invalid_header(name, "must be a list of account ids");
     if value.as_list().is_none() {
@@ -572,7 +572,7 @@ fn authority_list<'a>(
     if !list.contains(&brand_id) {
         list.insert(0, brand_id);
     }
-    Ok(list)
+    Ok(list.into())
 }
 
 fn extended_snaps_of<'a>(
@@ -651,11 +651,11 @@ fn extended_snaps_of<'a>(
                 ));
             }
             snap.essential = true;
-            snap.modes = ESSENTIAL_MODES.to_vec();
+            snap.modes = StrList::of_static(&ESSENTIAL_MODES);
             *slot = Some(snaps.len());
         }
         if snap.modes.is_empty() {
-            snap.modes = DEFAULT_MODES.to_vec();
+            snap.modes = StrList::of_static(&DEFAULT_MODES);
         }
         snaps.push(snap);
     }
@@ -837,7 +837,7 @@ fn model_snap<'a>(
         name,
         snap_id,
         snap_type,
-        modes,
+        modes: modes.into(),
         presence,
         default_channel: Cow::Borrowed(default_channel),
         classic,
@@ -855,10 +855,12 @@ fn model_components<'a>(
     let Some(comps) = in_context(|w| checks::check_map(m, "components", w), what)? else {
         return Ok(Vec::new());
     };
-    let effective_modes: Vec<&'a str> = if snap_modes.is_empty() {
-        DEFAULT_MODES.to_vec()
-    } else {
-        snap_modes.to_vec()
+    let effective_modes = || {
+        if snap_modes.is_empty() {
+            StrList::of_static(&DEFAULT_MODES)
+        } else {
+            StrList::from(snap_modes.to_vec())
+        }
     };
     let mut out = Vec::with_capacity(comps.len());
     for (cname, value) in comps {
@@ -871,7 +873,7 @@ fn model_components<'a>(
         }
         let cwhat = || format!("of component {} {}", quote(cname), what());
         let (presence_text, modes) = match value {
-            HeaderValue::String(p) => (p.as_ref(), effective_modes.clone()),
+            HeaderValue::String(p) => (p.as_ref(), effective_modes()),
             HeaderValue::Map(cm) => {
                 for key in cm.keys() {
                     if key != "presence" && key != "modes" {
@@ -886,8 +888,13 @@ fn model_components<'a>(
                     |w| checks::check_string_list_in_map(cm, "modes", w, Some(&VALID_SNAP_MODE)),
                     || format!("\"modes\" {}", cwhat()),
                 )?;
+                let allowed = if snap_modes.is_empty() {
+                    &DEFAULT_MODES[..]
+                } else {
+                    snap_modes
+                };
                 for mode in &modes {
-                    if !effective_modes.contains(mode) {
+                    if !allowed.contains(mode) {
                         return Err(invalid_snap(
                             snap,
                             format!(
@@ -901,9 +908,9 @@ fn model_components<'a>(
                 (
                     p,
                     if modes.is_empty() {
-                        effective_modes.clone()
+                        effective_modes()
                     } else {
-                        modes
+                        modes.into()
                     },
                 )
             }
