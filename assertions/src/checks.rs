@@ -484,6 +484,26 @@ pub fn check_string_matches<'m>(
     Ok(s)
 }
 
+/// Whether `s` is a snap id, [`VALID_SNAP_ID`] (`^[a-z0-9A-Z]{32}$`), without
+/// the regex engine.
+pub fn is_valid_snap_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// [`check_string_matches`] with [`VALID_SNAP_ID`], without the regex engine
+/// (a model or validation set checks one per snap).
+pub fn check_snap_id<'m>(m: &'m impl Lookup, name: &str, context: &str) -> Result<&'m str, Error> {
+    let s = check_not_empty_string(m, name, context)?;
+    if !is_valid_snap_id(s) {
+        return Err(Error::InvalidCharacters {
+            name: name.to_owned(),
+            context: context.to_owned(),
+            value: s.to_owned(),
+        });
+    }
+    Ok(s)
+}
+
 fn regex(pattern: &str) -> Regex {
     // The patterns are constants checked by the unit tests below.
     Regex::new(pattern).unwrap_or_else(|_| unreachable!("constant regex {pattern}"))
@@ -742,6 +762,16 @@ mod tests {
         );
         assert!(VALID_ACCOUNT_ID.is_match("canonical"));
         assert!(VALID_SNAP_ID.is_match("UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH"));
+        for id in [
+            "UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH",
+            "UqFziVZDHLSyO3TqSWgNBoAdHbLI4dA",
+            "UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAHx",
+            "UqFziVZDHLSyO3TqSWgNBoAdHbLI4d-H",
+            "UqFziVZDHLSyO3TqSWgNBoAdHbLI4dé",
+            "",
+        ] {
+            assert_eq!(is_valid_snap_id(id), VALID_SNAP_ID.is_match(id), "{id}");
+        }
         assert!(VALID_PROVENANCE.is_match("global-upload"));
     }
 

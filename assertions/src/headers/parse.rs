@@ -222,7 +222,9 @@ fn parse_list<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<H
 }
 
 fn parse_map<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<HeaderValue<'a>> {
-    let mut map = HeaderMap::new();
+    // Room for a model's `snaps` entry (name, id, type, default-channel, modes…)
+    // without growing.
+    let mut map = HeaderMap::with_capacity(8);
     let prefix_len = base + 2;
     while let Some(line) = lines.peek() {
         if !has_prefix(line, base, "  ") {

@@ -23,14 +23,17 @@ impl<'a> Channel<'a> {
         if s.is_empty() {
             return Err("channel name cannot be empty".to_owned());
         }
-        let parts: Vec<&str> = s.split('/').collect();
+        let mut split = s.splitn(4, '/');
+        let parts = [split.next(), split.next(), split.next(), split.next()];
         let is_risk = |p: &str| RISKS.contains(&p);
-        let (track, risk, branch, has_track, has_branch) = match parts.as_slice() {
-            [one] if is_risk(one) => ("", *one, "", false, false),
-            [one] => (*one, "stable", "", true, false),
-            [first, second] if is_risk(first) => ("", *first, *second, false, true),
-            [first, second] => (*first, *second, "", true, false),
-            [t, r, b] => (*t, *r, *b, true, true),
+        let (track, risk, branch, has_track, has_branch) = match parts {
+            [Some(one), None, ..] if is_risk(one) => ("", one, "", false, false),
+            [Some(one), None, ..] => (one, "stable", "", true, false),
+            [Some(first), Some(second), None, _] if is_risk(first) => {
+                ("", first, second, false, true)
+            }
+            [Some(first), Some(second), None, _] => (first, second, "", true, false),
+            [Some(t), Some(r), Some(b), None] => (t, r, b, true, true),
             _ => return Err(format!("channel name has too many components: {s}")),
         };
         if !is_risk(risk) {

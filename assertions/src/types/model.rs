@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use crate::checks::{self, HEADER, VALID_ACCOUNT_ID, VALID_SNAP_ID};
+use crate::checks::{self, HEADER, VALID_ACCOUNT_ID};
 use crate::go::quote;
 use crate::headers::HeaderValue;
 use crate::rfc3339::Rfc3339Time;
@@ -737,10 +737,7 @@ fn model_snap<'a>(
     // The context of messages, built only for an error.
     let what = || format!("of snap {}", quote(name));
     let snap_id = if m.contains_key("id") {
-        Some(in_context(
-            |w| checks::check_string_matches(m, "id", w, &VALID_SNAP_ID),
-            what,
-        )?)
+        Some(in_context(|w| checks::check_snap_id(m, "id", w), what)?)
     } else if grade != Grade::Dangerous {
         return Err(invalid_snap(
             name,

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::checks::{self, HEADER, VALID_SNAP_ID};
+use crate::checks::{self, HEADER};
 use crate::go::quote;
 use crate::headers::HeaderValue;
 use crate::rfc3339::Rfc3339Time;
@@ -114,12 +114,7 @@ fn snap<'a>(m: &'a Map<'a>) -> Result<PreseedSnap<'a>, Error> {
     let what = format!("of snap {}", quote(name));
     let snap_id = match checks::check_optional_string(m, "id", &what)? {
         None | Some("") => None,
-        Some(_) => Some(checks::check_string_matches(
-            m,
-            "id",
-            &what,
-            &VALID_SNAP_ID,
-        )?),
+        Some(_) => Some(checks::check_snap_id(m, "id", &what)?),
     };
     let revision = if m.contains_key("revision") {
         Some(common::check_at_least_one(m, "revision", &what)?)

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::checks::{self, HEADER, VALID_SNAP_ID};
+use crate::checks::{self, HEADER};
 use crate::go::quote;
 use crate::headers::HeaderValue;
 use crate::rfc3339::Rfc3339Time;
@@ -147,7 +147,7 @@ fn snap<'a>(m: &'a Map<'a>) -> Result<ValidationSetSnap<'a>, Error> {
         ));
     }
     let what = format!("of snap {}", quote(name));
-    let snap_id = checks::check_string_matches(m, "id", &what, &VALID_SNAP_ID)?;
+    let snap_id = checks::check_snap_id(m, "id", &what)?;
     let presence = presence_of(
         checks::check_optional_string(m, "presence", &what)?,
         &what,
