@@ -113,6 +113,18 @@ const KEYPAIR_COLS: &str =
 const MODEL_SELECT: &str = "SELECT m.brand_id, m.name, k.key_id, k.active, m.api_key FROM model m JOIN keypair k ON k.id = m.keypair_id";
 
 /// The duplicate policy: the serial belongs to another key and was not released.
+/// Runs a hot-path statement through the connection's statement cache, so that
+/// SQLite parses and plans it once per connection rather than once per request.
+fn cached_execute(
+    c: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<usize, Error> {
+    c.prepare_cached(sql)
+        .and_then(|mut st| st.execute(params))
+        .map_err(Error::db)
+}
+
 fn check_duplicate(
     tx: &Connection,
     make: &str,
@@ -121,14 +133,17 @@ fn check_duplicate(
     fingerprint: &str,
 ) -> Result<i64, Error> {
     let last: Option<(String, bool, i64)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT fingerprint, released, revision FROM signinglog
              WHERE make = ?1 AND model = ?2 AND serial_number = ?3
              ORDER BY revision DESC LIMIT 1",
-            params![make, model, serial],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
-        .optional()
+        .and_then(|mut st| {
+            st.query_row(params![make, model, serial], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+        })
         .map_err(Error::db)?;
     match last {
         None => Ok(1),
@@ -203,13 +218,16 @@ impl SqliteStore {
     ) -> Result<(), Error> {
         self.with(move |c| {
             let tx = c.transaction().map_err(Error::db)?;
-            tx.execute("DELETE FROM devicenonce WHERE timestamp < ?1", [now - ttl])
-                .map_err(Error::db)?;
-            tx.execute(
+            cached_execute(
+                &tx,
+                "DELETE FROM devicenonce WHERE timestamp < ?1",
+                [now - ttl],
+            )?;
+            cached_execute(
+                &tx,
                 "INSERT INTO devicenonce (nonce, timestamp) VALUES (?1, ?2)",
                 params![nonce, now],
-            )
-            .map_err(Error::db)?;
+            )?;
             tx.commit().map_err(Error::db)
         })
         .await
@@ -223,11 +241,12 @@ impl SqliteStore {
     ) -> Result<bool, Error> {
         self.with(move |c| {
             let tx = c.transaction().map_err(Error::db)?;
-            tx.execute("DELETE FROM devicenonce WHERE timestamp < ?1", [now - ttl])
-                .map_err(Error::db)?;
-            let n = tx
-                .execute("DELETE FROM devicenonce WHERE nonce = ?1", [&nonce])
-                .map_err(Error::db)?;
+            cached_execute(
+                &tx,
+                "DELETE FROM devicenonce WHERE timestamp < ?1",
+                [now - ttl],
+            )?;
+            let n = cached_execute(&tx, "DELETE FROM devicenonce WHERE nonce = ?1", [&nonce])?;
             tx.commit().map_err(Error::db)?;
             Ok(n == 1)
         })
@@ -251,12 +270,10 @@ impl SqliteStore {
         model: String,
     ) -> Result<Option<ModelRecord>, Error> {
         self.with(move |c| {
-            c.query_row(
-                &format!("{MODEL_SELECT} WHERE m.brand_id = ?1 AND m.name = ?2"),
-                params![brand_id, model],
-                model_row,
-            )
-            .optional()
+            c.prepare_cached(&format!(
+                "{MODEL_SELECT} WHERE m.brand_id = ?1 AND m.name = ?2"
+            ))
+            .and_then(|mut st| st.query_row(params![brand_id, model], model_row).optional())
             .map_err(Error::db)
         })
         .await
@@ -368,12 +385,10 @@ impl SqliteStore {
 
     pub(super) async fn keypair(&self, key_id: String) -> Result<Option<KeypairRecord>, Error> {
         self.with(move |c| {
-            c.query_row(
-                &format!("SELECT {KEYPAIR_COLS} FROM keypair WHERE key_id = ?1"),
-                [key_id],
-                keypair_row,
-            )
-            .optional()
+            c.prepare_cached(&format!(
+                "SELECT {KEYPAIR_COLS} FROM keypair WHERE key_id = ?1"
+            ))
+            .and_then(|mut st| st.query_row([key_id], keypair_row).optional())
             .map_err(Error::db)
         })
         .await
@@ -432,12 +447,12 @@ impl SqliteStore {
             if next != row.revision {
                 return Ok(IssueOutcome::RevisionTaken);
             }
-            tx.execute(
+            cached_execute(
+                &tx,
                 "INSERT INTO signinglog (make, model, serial_number, fingerprint, revision, created, assertion)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![row.make, row.model, row.serial_number, row.fingerprint, row.revision, row.created, row.assertion],
-            )
-            .map_err(Error::db)?;
+            )?;
             tx.commit().map_err(Error::db)?;
             Ok(IssueOutcome::Logged)
         })
