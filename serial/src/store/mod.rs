@@ -158,9 +158,10 @@ impl Store {
         dispatch!(self, s => s.next_revision(brand_id.to_string(), model.to_string(), serial.to_string(), fingerprint.to_string()).await, p => p.next_revision(brand_id, model, serial, fingerprint).await)
     }
 
-    /// Writes a signing-log row for a signed serial, re-checking the duplicate policy in
-    /// the same transaction. [`IssueOutcome::RevisionTaken`] when a concurrent request
-    /// logged that revision first.
+    /// Writes a signing-log row for a signed serial, in one statement that applies the
+    /// duplicate policy ([`Error::DuplicateSerial`]) and requires `revision` to follow
+    /// the last logged one. [`IssueOutcome::RevisionTaken`] when a concurrent request
+    /// (or another replica) logged that revision first.
     pub async fn log_serial(&self, row: NewLogRow) -> Result<IssueOutcome, Error> {
         dispatch!(self, s => s.log_serial(row).await, p => p.log_serial(&row).await)
     }

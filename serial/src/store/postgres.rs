@@ -86,43 +86,56 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
+/// [`Error::Database`] with the whole cause chain: `tokio-postgres` says only `db error`
+/// and keeps the server's message (and its SQLSTATE) in the source.
+fn db_error(e: impl std::error::Error) -> Error {
+    let mut reason = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        reason.push_str(": ");
+        reason.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error::db(reason)
+}
+
 fn unique_violation(e: &tokio_postgres::Error) -> bool {
     e.code() == Some(&SqlState::UNIQUE_VIOLATION)
 }
 
 fn keypair_row(r: &Row) -> Result<KeypairRecord, Error> {
     Ok(KeypairRecord {
-        authority_id: r.try_get(0).map_err(Error::db)?,
-        key_id: r.try_get(1).map_err(Error::db)?,
-        key_name: r.try_get(2).map_err(Error::db)?,
-        active: r.try_get(3).map_err(Error::db)?,
-        sealed_key: r.try_get(4).map_err(Error::db)?,
-        account_assertion: r.try_get(5).map_err(Error::db)?,
-        account_key_assertion: r.try_get(6).map_err(Error::db)?,
+        authority_id: r.try_get(0).map_err(db_error)?,
+        key_id: r.try_get(1).map_err(db_error)?,
+        key_name: r.try_get(2).map_err(db_error)?,
+        active: r.try_get(3).map_err(db_error)?,
+        sealed_key: r.try_get(4).map_err(db_error)?,
+        account_assertion: r.try_get(5).map_err(db_error)?,
+        account_key_assertion: r.try_get(6).map_err(db_error)?,
     })
 }
 
 pub(super) fn model_row(r: &Row) -> Result<ModelRecord, Error> {
     Ok(ModelRecord {
-        brand_id: r.try_get(0).map_err(Error::db)?,
-        model: r.try_get(1).map_err(Error::db)?,
-        key_id: r.try_get(2).map_err(Error::db)?,
-        key_active: r.try_get(3).map_err(Error::db)?,
-        api_key: r.try_get(4).map_err(Error::db)?,
+        brand_id: r.try_get(0).map_err(db_error)?,
+        model: r.try_get(1).map_err(db_error)?,
+        key_id: r.try_get(2).map_err(db_error)?,
+        key_active: r.try_get(3).map_err(db_error)?,
+        api_key: r.try_get(4).map_err(db_error)?,
     })
 }
 
 fn log_row(r: &Row) -> Result<SigningLogRow, Error> {
     Ok(SigningLogRow {
-        id: r.try_get(0).map_err(Error::db)?,
-        make: r.try_get(1).map_err(Error::db)?,
-        model: r.try_get(2).map_err(Error::db)?,
-        serial_number: r.try_get(3).map_err(Error::db)?,
-        fingerprint: r.try_get(4).map_err(Error::db)?,
-        revision: r.try_get(5).map_err(Error::db)?,
-        created: r.try_get(6).map_err(Error::db)?,
-        released: r.try_get(7).map_err(Error::db)?,
-        assertion: r.try_get(8).map_err(Error::db)?,
+        id: r.try_get(0).map_err(db_error)?,
+        make: r.try_get(1).map_err(db_error)?,
+        model: r.try_get(2).map_err(db_error)?,
+        serial_number: r.try_get(3).map_err(db_error)?,
+        fingerprint: r.try_get(4).map_err(db_error)?,
+        revision: r.try_get(5).map_err(db_error)?,
+        created: r.try_get(6).map_err(db_error)?,
+        released: r.try_get(7).map_err(db_error)?,
+        assertion: r.try_get(8).map_err(db_error)?,
     })
 }
 
@@ -148,17 +161,17 @@ async fn check_duplicate(
              ORDER BY revision DESC LIMIT 1",
         )
         .await
-        .map_err(Error::db)?;
+        .map_err(db_error)?;
     let last = c
         .query_opt(&st, &[&make, &model, &serial])
         .await
-        .map_err(Error::db)?;
+        .map_err(db_error)?;
     match last {
         None => Ok(1),
         Some(r) => {
-            let fp: String = r.try_get(0).map_err(Error::db)?;
-            let released: bool = r.try_get(1).map_err(Error::db)?;
-            let rev: i64 = r.try_get(2).map_err(Error::db)?;
+            let fp: String = r.try_get(0).map_err(db_error)?;
+            let released: bool = r.try_get(1).map_err(db_error)?;
+            let rev: i64 = r.try_get(2).map_err(db_error)?;
             if fp != fingerprint && !released {
                 return Err(Error::DuplicateSerial {
                     brand_id: make.to_string(),
@@ -188,47 +201,47 @@ impl PostgresStore {
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .build()
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         let store = Self { pool };
         store.migrate().await?;
         Ok(store)
     }
 
     pub(super) async fn client(&self) -> Result<deadpool_postgres::Object, Error> {
-        self.pool.get().await.map_err(Error::db)
+        self.pool.get().await.map_err(db_error)
     }
 
     async fn migrate(&self) -> Result<(), Error> {
         let mut c = self.client().await?;
-        let tx = c.transaction().await.map_err(Error::db)?;
+        let tx = c.transaction().await.map_err(db_error)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         tx.batch_execute("CREATE TABLE IF NOT EXISTS ucore_schema (version BIGINT NOT NULL)")
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         let version: i64 = match tx
             .query_opt("SELECT version FROM ucore_schema", &[])
             .await
-            .map_err(Error::db)?
+            .map_err(db_error)?
         {
-            Some(r) => r.try_get(0).map_err(Error::db)?,
+            Some(r) => r.try_get(0).map_err(db_error)?,
             None => {
                 tx.execute("INSERT INTO ucore_schema (version) VALUES (0)", &[])
                     .await
-                    .map_err(Error::db)?;
+                    .map_err(db_error)?;
                 0
             }
         };
         let start = usize::try_from(version.max(0)).unwrap_or(usize::MAX);
         for (i, m) in MIGRATIONS.iter().enumerate().skip(start) {
-            tx.batch_execute(m).await.map_err(Error::db)?;
+            tx.batch_execute(m).await.map_err(db_error)?;
             let v = i64::try_from(i + 1).unwrap_or(i64::MAX);
             tx.execute("UPDATE ucore_schema SET version = $1", &[&v])
                 .await
-                .map_err(Error::db)?;
+                .map_err(db_error)?;
         }
-        tx.commit().await.map_err(Error::db)
+        tx.commit().await.map_err(db_error)
     }
 
     pub(super) async fn health(&self) -> Result<(), Error> {
@@ -236,7 +249,7 @@ impl PostgresStore {
             .await?
             .query_one("SELECT 1", &[])
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         Ok(())
     }
 
@@ -245,17 +258,15 @@ impl PostgresStore {
         let purge = c
             .prepare_cached("DELETE FROM devicenonce WHERE timestamp < $1")
             .await
-            .map_err(Error::db)?;
-        c.execute(&purge, &[&(now - ttl)])
-            .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
+        c.execute(&purge, &[&(now - ttl)]).await.map_err(db_error)?;
         let insert = c
             .prepare_cached("INSERT INTO devicenonce (nonce, timestamp) VALUES ($1, $2)")
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         c.execute(&insert, &[&nonce, &now])
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         Ok(())
     }
 
@@ -271,12 +282,12 @@ impl PostgresStore {
         let st = c
             .prepare_cached("DELETE FROM devicenonce WHERE nonce = $1 RETURNING timestamp")
             .await
-            .map_err(Error::db)?;
-        let row = c.query_opt(&st, &[&nonce]).await.map_err(Error::db)?;
+            .map_err(db_error)?;
+        let row = c.query_opt(&st, &[&nonce]).await.map_err(db_error)?;
         match row {
             None => Ok(false),
             Some(r) => {
-                let created: i64 = r.try_get(0).map_err(Error::db)?;
+                let created: i64 = r.try_get(0).map_err(db_error)?;
                 Ok(created >= now - ttl)
             }
         }
@@ -287,10 +298,10 @@ impl PostgresStore {
         let st = c
             .prepare_cached("SELECT DISTINCT api_key FROM model")
             .await
-            .map_err(Error::db)?;
-        let rows = c.query(&st, &[]).await.map_err(Error::db)?;
+            .map_err(db_error)?;
+        let rows = c.query(&st, &[]).await.map_err(db_error)?;
         rows.iter()
-            .map(|r| r.try_get(0).map_err(Error::db))
+            .map(|r| r.try_get(0).map_err(db_error))
             .collect()
     }
 
@@ -305,10 +316,10 @@ impl PostgresStore {
                 "{MODEL_SELECT} WHERE m.brand_id = $1 AND m.name = $2"
             ))
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         c.query_opt(&st, &[&brand_id, &model])
             .await
-            .map_err(Error::db)?
+            .map_err(db_error)?
             .as_ref()
             .map(model_row)
             .transpose()
@@ -319,7 +330,7 @@ impl PostgresStore {
         let rows = c
             .query(&format!("{MODEL_SELECT} ORDER BY m.brand_id, m.name"), &[])
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         rows.iter().map(model_row).collect()
     }
 
@@ -334,12 +345,12 @@ impl PostgresStore {
         let kp: i64 = c
             .query_opt("SELECT id FROM keypair WHERE key_id = $1", &[&key_id])
             .await
-            .map_err(Error::db)?
+            .map_err(db_error)?
             .ok_or_else(|| Error::NotFound {
                 what: format!("key {key_id}"),
             })?
             .try_get(0)
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         c.execute(
             "INSERT INTO model (brand_id, name, keypair_id, api_key) VALUES ($1, $2, $3, $4)",
             &[&brand_id, &model, &kp, &api_key],
@@ -351,7 +362,7 @@ impl PostgresStore {
                     reason: format!("model {brand_id}/{model} already exists"),
                 }
             } else {
-                Error::db(e)
+                db_error(e)
             }
         })?;
         Ok(())
@@ -372,7 +383,7 @@ impl PostgresStore {
                 &[&brand_id, &model, &key_id],
             )
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         if n == 0 {
             return Err(Error::NotFound {
                 what: format!("model {brand_id}/{model} or key {key_id}"),
@@ -395,7 +406,7 @@ impl PostgresStore {
                 &[&brand_id, &model, &api_key],
             )
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         if n == 0 {
             return Err(Error::NotFound {
                 what: format!("model {brand_id}/{model}"),
@@ -423,7 +434,7 @@ impl PostgresStore {
                 ],
             )
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         Ok(())
     }
 
@@ -434,10 +445,10 @@ impl PostgresStore {
                 "SELECT {KEYPAIR_COLS} FROM keypair WHERE key_id = $1"
             ))
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         c.query_opt(&st, &[&key_id])
             .await
-            .map_err(Error::db)?
+            .map_err(db_error)?
             .as_ref()
             .map(keypair_row)
             .transpose()
@@ -452,7 +463,7 @@ impl PostgresStore {
                 &[],
             )
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         rows.iter().map(keypair_row).collect()
     }
 
@@ -465,7 +476,7 @@ impl PostgresStore {
                 &[&key_id, &active],
             )
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         if n == 0 {
             return Err(Error::NotFound {
                 what: format!("key {key_id}"),
@@ -486,27 +497,23 @@ impl PostgresStore {
     }
 
     pub(super) async fn log_serial(&self, row: &NewLogRow) -> Result<IssueOutcome, Error> {
-        let mut c = self.client().await?;
-        let tx = c.transaction().await.map_err(Error::db)?;
-        let next = check_duplicate(
-            &tx,
-            &row.make,
-            &row.model,
-            &row.serial_number,
-            &row.fingerprint,
-        )
-        .await?;
-        if next != row.revision {
-            return Ok(IssueOutcome::RevisionTaken);
-        }
-        let insert = tx
+        // One statement, one round trip: the row goes in only if `revision` follows the
+        // last logged one and the duplicate policy allows it; UNIQUE (make, model,
+        // serial_number, revision) settles two replicas inserting the same revision.
+        let c = self.client().await?;
+        let insert = c
             .prepare_cached(
                 "INSERT INTO signinglog (make, model, serial_number, fingerprint, revision, created, assertion)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 SELECT $1::TEXT, $2::TEXT, $3::TEXT, $4::TEXT, $5::BIGINT, $6::TEXT, $7::TEXT
+                 WHERE (SELECT COALESCE(MAX(revision), 0) FROM signinglog
+                        WHERE make = $1 AND model = $2 AND serial_number = $3) = $5 - 1
+                   AND NOT EXISTS (SELECT 1 FROM signinglog
+                        WHERE make = $1 AND model = $2 AND serial_number = $3
+                          AND revision = $5 - 1 AND fingerprint <> $4 AND NOT released)",
             )
             .await
-            .map_err(Error::db)?;
-        let inserted = tx
+            .map_err(db_error)?;
+        let inserted = c
             .execute(
                 &insert,
                 &[
@@ -521,15 +528,21 @@ impl PostgresStore {
             )
             .await;
         match inserted {
-            // Another replica committed this revision between our check and insert.
-            Err(e) if unique_violation(&e) => return Ok(IssueOutcome::RevisionTaken),
-            Err(e) => return Err(Error::db(e)),
-            Ok(_) => {}
-        }
-        match tx.commit().await {
-            Ok(()) => Ok(IssueOutcome::Logged),
+            Ok(1) => Ok(IssueOutcome::Logged),
+            // Refused: say why (the duplicate policy's error, or a revision taken).
+            Ok(_) => {
+                check_duplicate(
+                    &c,
+                    &row.make,
+                    &row.model,
+                    &row.serial_number,
+                    &row.fingerprint,
+                )
+                .await?;
+                Ok(IssueOutcome::RevisionTaken)
+            }
             Err(e) if unique_violation(&e) => Ok(IssueOutcome::RevisionTaken),
-            Err(e) => Err(Error::db(e)),
+            Err(e) => Err(db_error(e)),
         }
     }
 
@@ -552,7 +565,7 @@ impl PostgresStore {
                 ],
             )
             .await
-            .map_err(Error::db)?;
+            .map_err(db_error)?;
         rows.iter().map(log_row).collect()
     }
 
@@ -570,6 +583,6 @@ impl PostgresStore {
                 &[&make, &model, &serial],
             )
             .await
-            .map_err(Error::db)
+            .map_err(db_error)
     }
 }

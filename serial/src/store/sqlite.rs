@@ -112,7 +112,6 @@ const KEYPAIR_COLS: &str =
     "authority_id, key_id, key_name, active, sealed_key, account_assertion, account_key_assertion";
 const MODEL_SELECT: &str = "SELECT m.brand_id, m.name, k.key_id, k.active, m.api_key FROM model m JOIN keypair k ON k.id = m.keypair_id";
 
-/// The duplicate policy: the serial belongs to another key and was not released.
 /// Runs a hot-path statement through the connection's statement cache, so that
 /// SQLite parses and plans it once per connection rather than once per request.
 fn cached_execute(
@@ -125,6 +124,8 @@ fn cached_execute(
         .map_err(Error::db)
 }
 
+/// The duplicate policy: the next revision for the serial, or
+/// [`Error::DuplicateSerial`] when its last row belongs to another key and was not released.
 fn check_duplicate(
     tx: &Connection,
     make: &str,
@@ -440,21 +441,36 @@ impl SqliteStore {
 
     pub(super) async fn log_serial(&self, row: NewLogRow) -> Result<IssueOutcome, Error> {
         self.with(move |c| {
-            let tx = c
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(Error::db)?;
-            let next = check_duplicate(&tx, &row.make, &row.model, &row.serial_number, &row.fingerprint)?;
-            if next != row.revision {
-                return Ok(IssueOutcome::RevisionTaken);
+            // One statement: the row goes in only if `revision` follows the last logged
+            // one and the duplicate policy allows it (UNIQUE (make, model, serial_number,
+            // revision) backs it).
+            let inserted = c
+                .prepare_cached(
+                    "INSERT INTO signinglog (make, model, serial_number, fingerprint, revision, created, assertion)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+                 WHERE (SELECT COALESCE(MAX(revision), 0) FROM signinglog
+                        WHERE make = ?1 AND model = ?2 AND serial_number = ?3) = ?5 - 1
+                   AND NOT EXISTS (SELECT 1 FROM signinglog
+                        WHERE make = ?1 AND model = ?2 AND serial_number = ?3
+                          AND revision = ?5 - 1 AND fingerprint <> ?4 AND released = 0)",
+                )
+                .and_then(|mut st| {
+                    st.execute(params![row.make, row.model, row.serial_number, row.fingerprint, row.revision, row.created, row.assertion])
+                });
+            match inserted {
+                Ok(1) => Ok(IssueOutcome::Logged),
+                // Refused: say why (the duplicate policy's error, or a revision taken).
+                Ok(_) => {
+                    check_duplicate(c, &row.make, &row.model, &row.serial_number, &row.fingerprint)?;
+                    Ok(IssueOutcome::RevisionTaken)
+                }
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                {
+                    Ok(IssueOutcome::RevisionTaken)
+                }
+                Err(e) => Err(Error::db(e)),
             }
-            cached_execute(
-                &tx,
-                "INSERT INTO signinglog (make, model, serial_number, fingerprint, revision, created, assertion)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![row.make, row.model, row.serial_number, row.fingerprint, row.revision, row.created, row.assertion],
-            )?;
-            tx.commit().map_err(Error::db)?;
-            Ok(IssueOutcome::Logged)
         })
         .await
     }

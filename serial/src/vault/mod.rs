@@ -68,6 +68,9 @@ struct Inner {
     keys: Arc<KeyStore>,
     settings: Settings,
     admin_token: Option<Zeroizing<String>>,
+    /// Keypair rows by key id, read once: a row never changes but for `active`, which
+    /// the signing path takes from the (always fresh) model row instead.
+    keypairs: Arc<std::sync::RwLock<std::collections::HashMap<String, Arc<KeypairRecord>>>>,
 }
 
 /// Whether `given` equals one of `keys`, in time independent of where (or whether) it
@@ -116,6 +119,7 @@ impl Vault {
                 keys: Arc::new(keys),
                 settings,
                 admin_token: None,
+                keypairs: Arc::default(),
             }),
         }
     }
@@ -127,6 +131,7 @@ impl Vault {
             keys: self.inner.keys.clone(),
             settings: self.inner.settings.clone(),
             admin_token: Some(Zeroizing::new(token.into())),
+            keypairs: self.inner.keypairs.clone(),
         };
         Self {
             inner: Arc::new(inner),
@@ -176,6 +181,33 @@ impl Vault {
                 reason: e.to_string(),
             })?;
         Ok(nonce)
+    }
+
+    /// The keypair row `key_id`, from the in-process cache after its first read (its
+    /// `active` flag may be stale: callers take it from the model row).
+    async fn keypair(&self, key_id: &str) -> Result<Option<Arc<KeypairRecord>>, Error> {
+        let poisoned = || Error::KeyStore {
+            reason: "poisoned keypair cache".into(),
+        };
+        if let Some(k) = self
+            .inner
+            .keypairs
+            .read()
+            .map_err(|_| poisoned())?
+            .get(key_id)
+        {
+            return Ok(Some(k.clone()));
+        }
+        let Some(record) = self.inner.store.keypair(key_id).await? else {
+            return Ok(None);
+        };
+        let record = Arc::new(record);
+        self.inner
+            .keypairs
+            .write()
+            .map_err(|_| poisoned())?
+            .insert(key_id.to_string(), record.clone());
+        Ok(Some(record))
     }
 
     fn ttl(&self) -> i64 {
@@ -259,8 +291,6 @@ impl Vault {
             return Err(invalid_model(true));
         }
         let keypair = self
-            .inner
-            .store
             .keypair(&model.key_id)
             .await?
             .ok_or_else(|| invalid_model(true))?;
