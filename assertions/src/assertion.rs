@@ -101,6 +101,37 @@ pub trait AssertionAccess {
     }
 }
 
+/// Smart pointers and references to an assertion read as the assertion does (a
+/// trust database hands out `Arc<Assertion>`s).
+macro_rules! delegate_access {
+    ($($ptr:ty),*) => {$(
+        impl<T: AssertionAccess + ?Sized> AssertionAccess for $ptr {
+            fn assertion_type(&self) -> AssertionType {
+                (**self).assertion_type()
+            }
+            fn headers(&self) -> &Headers<'_> {
+                (**self).headers()
+            }
+            fn content(&self) -> &[u8] {
+                (**self).content()
+            }
+            fn body(&self) -> Option<&str> {
+                (**self).body()
+            }
+            fn signature(&self) -> &[u8] {
+                (**self).signature()
+            }
+            fn format(&self) -> i64 {
+                (**self).format()
+            }
+            fn revision(&self) -> i64 {
+                (**self).revision()
+            }
+        }
+    )*};
+}
+delegate_access!(&T, Box<T>, std::sync::Arc<T>, std::rc::Rc<T>);
+
 /// The start of the first `\n\n` (faster than `memmem::find` for this needle).
 fn find_blank_line(input: &[u8]) -> Option<usize> {
     memchr::memchr_iter(b'\n', input).find(|&i| input.get(i + 1) == Some(&b'\n'))

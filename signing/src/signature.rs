@@ -76,14 +76,17 @@ pub fn sign_assertion_at(
 /// Checks `assertion`'s signature against `key` (snapd's `CheckSignature` crypto step):
 /// decode errors keep snapd's text (`cannot decode signature: …`), verification failures
 /// read `failed signature verification: openpgp: …`.
-pub fn verify_signature(assertion: &impl AssertionAccess, key: &RsaPublicKey) -> Result<(), Error> {
+pub fn verify_signature(
+    assertion: &(impl AssertionAccess + ?Sized),
+    key: &RsaPublicKey,
+) -> Result<(), Error> {
     verify_signature_with(RsaBackend::Auto, assertion, key)
 }
 
 /// [`verify_signature`] with a chosen RSA backend.
 pub fn verify_signature_with(
     backend: RsaBackend,
-    assertion: &impl AssertionAccess,
+    assertion: &(impl AssertionAccess + ?Sized),
     key: &RsaPublicKey,
 ) -> Result<(), Error> {
     verify_content_with(backend, assertion.content(), assertion.signature(), key)

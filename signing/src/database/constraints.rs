@@ -49,7 +49,10 @@ fn map_matches<'v>(
 
 /// Whether an account-key with these `constraints` may sign `assertion`. No `constraints`
 /// header means no restriction.
-pub(crate) fn can_sign(account_key: &Assertion, assertion: &Assertion) -> bool {
+pub(crate) fn can_sign(
+    account_key: &Assertion,
+    assertion: &(impl AssertionAccess + ?Sized),
+) -> bool {
     let Some(HeaderValue::List(constraints)) = account_key.header("constraints") else {
         return account_key.header("constraints").is_none();
     };

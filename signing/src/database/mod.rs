@@ -338,7 +338,7 @@ impl Database {
         })
     }
 
-    fn custom_signing_key(&self, a: &Assertion) -> Result<SigningKey, Error> {
+    fn custom_signing_key(&self, a: &(impl AssertionAccess + ?Sized)) -> Result<SigningKey, Error> {
         let t = a.assertion_type();
         match t {
             AssertionType::AccountKeyRequest => Ok(SigningKey::Custom(views::body_public_key(a)?)),
@@ -367,7 +367,7 @@ impl Database {
 
     /// snapd `Check`: format, signing key (found, of the authority, valid now), signature,
     /// timestamp within the key's validity, and the type's consistency rules.
-    pub fn check(&self, a: &Assertion) -> Result<(), Error> {
+    pub fn check(&self, a: &(impl AssertionAccess + ?Sized)) -> Result<(), Error> {
         let t = a.assertion_type();
         if !a.supported_format() {
             return Err(Error::UnsupportedFormat {

@@ -1,14 +1,18 @@
 //! Cross-assertion consistency rules (snapd's per-type `checkConsistency`, spec §4), with
 //! snapd's messages (checked against the oracle where 2.57 has the rule).
 
-use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
+use ucore_assertions::{AssertionAccess, AssertionType};
 
 use super::Database;
 use super::views::{self, AccountKeyView, string};
 use crate::error::{Error, Inconsistency};
 use ucore_assertions::go::quote;
 
-fn trusted(db: &Database, a: &Assertion, subject: impl FnOnce() -> String) -> Result<(), Error> {
+fn trusted(
+    db: &Database,
+    a: &(impl AssertionAccess + ?Sized),
+    subject: impl FnOnce() -> String,
+) -> Result<(), Error> {
     let authority = string(a, "authority-id");
     if db.is_trusted_account(authority)? {
         Ok(())
@@ -44,7 +48,10 @@ fn need_account(
 }
 
 /// Runs the rule of `a`'s type, if it has one.
-pub(crate) fn check_consistency(db: &Database, a: &Assertion) -> Result<(), Error> {
+pub(crate) fn check_consistency(
+    db: &Database,
+    a: &(impl AssertionAccess + ?Sized),
+) -> Result<(), Error> {
     match a.assertion_type() {
         AssertionType::Account => trusted(db, a, || {
             format!("account assertion for {}", quote(string(a, "account-id")))

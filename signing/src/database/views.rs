@@ -3,7 +3,7 @@
 //! views (`AccountKey`, `Model`, …) once they exist.
 
 use ucore_assertions::checks::{self, HEADER};
-use ucore_assertions::{Assertion, AssertionAccess, HeaderValue, Rfc3339Time};
+use ucore_assertions::{AssertionAccess, HeaderValue, Rfc3339Time};
 
 use crate::error::Error;
 use crate::keys::rsa::RsaPublicKey;
@@ -19,7 +19,7 @@ pub(crate) struct AccountKeyView {
 }
 
 impl AccountKeyView {
-    pub fn of(a: &Assertion) -> Result<Self, Error> {
+    pub fn of(a: &(impl AssertionAccess + ?Sized)) -> Result<Self, Error> {
         let h = a.headers();
         Ok(Self {
             account_id: checks::check_not_empty_string(h, "account-id", HEADER)?.to_string(),
@@ -37,23 +37,23 @@ impl AccountKeyView {
 }
 
 /// The public key in an account-key (or account-key-request) body.
-pub(crate) fn body_public_key(a: &Assertion) -> Result<RsaPublicKey, Error> {
+pub(crate) fn body_public_key(a: &(impl AssertionAccess + ?Sized)) -> Result<RsaPublicKey, Error> {
     RsaPublicKey::from_snapd_text(a.body().unwrap_or_default().as_bytes())
 }
 
 /// The public key of a `device-key` header (serial, serial-request).
-pub(crate) fn device_key(a: &Assertion) -> Result<RsaPublicKey, Error> {
+pub(crate) fn device_key(a: &(impl AssertionAccess + ?Sized)) -> Result<RsaPublicKey, Error> {
     let text = a.header_str("device-key").unwrap_or_default();
     RsaPublicKey::from_snapd_text(text.as_bytes())
 }
 
 /// A string header (empty when absent or not a string).
-pub(crate) fn string<'a>(a: &'a Assertion, name: &str) -> &'a str {
+pub(crate) fn string<'a, A: AssertionAccess + ?Sized>(a: &'a A, name: &str) -> &'a str {
     a.header_str(name).unwrap_or_default()
 }
 
 /// A model's `serial-authority` (the brand is prepended when missing, as snapd does).
-pub(crate) fn model_serial_authority(model: &Assertion) -> Vec<String> {
+pub(crate) fn model_serial_authority(model: &(impl AssertionAccess + ?Sized)) -> Vec<String> {
     let brand = string(model, "brand-id").to_string();
     let mut out: Vec<String> = match model.header("serial-authority") {
         Some(HeaderValue::List(items)) => items
@@ -70,7 +70,9 @@ pub(crate) fn model_serial_authority(model: &Assertion) -> Vec<String> {
 
 /// The `revision-authority` entries of a snap-declaration: (account-id, provenance list,
 /// min-revision, max-revision (0 = none)).
-pub(crate) fn revision_authorities(decl: &Assertion) -> Vec<(String, Vec<String>, i64, i64)> {
+pub(crate) fn revision_authorities(
+    decl: &(impl AssertionAccess + ?Sized),
+) -> Vec<(String, Vec<String>, i64, i64)> {
     let Some(HeaderValue::List(items)) = decl.header("revision-authority") else {
         return Vec::new();
     };
@@ -97,7 +99,7 @@ pub(crate) fn revision_authorities(decl: &Assertion) -> Vec<(String, Vec<String>
 }
 
 /// The `developer-id`s of a snap-developer's `developers` list, sorted and unique.
-pub(crate) fn snap_developers(a: &Assertion) -> Vec<String> {
+pub(crate) fn snap_developers(a: &(impl AssertionAccess + ?Sized)) -> Vec<String> {
     let Some(HeaderValue::List(items)) = a.header("developers") else {
         return Vec::new();
     };
