@@ -41,9 +41,7 @@ impl<'a> InterfaceRules<'a> {
 
     /// The interface names with a rule.
     pub fn interfaces(&self) -> impl Iterator<Item = &'a str> {
-        self.rules
-            .into_iter()
-            .flat_map(|r| r.keys().map(|k| k.as_ref()))
+        self.rules.into_iter().flat_map(|r| r.keys())
     }
 }
 
@@ -84,7 +82,7 @@ fn check_rule(side: &'static str, interface: &str, rule: &HeaderValue<'_>) -> Re
             ));
         }
     };
-    if !SUBRULES.iter().any(|s| m.contains_key(*s)) {
+    if !SUBRULES.iter().any(|s| m.contains_key(s)) {
         return Err(rule_error(
             side,
             interface,

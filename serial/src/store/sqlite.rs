@@ -241,15 +241,14 @@ impl SqliteStore {
         ttl: i64,
     ) -> Result<bool, Error> {
         self.with(move |c| {
-            let tx = c.transaction().map_err(Error::db)?;
-            cached_execute(
-                &tx,
-                "DELETE FROM devicenonce WHERE timestamp < ?1",
-                [now - ttl],
-            )?;
-            let n = cached_execute(&tx, "DELETE FROM devicenonce WHERE nonce = ?1", [&nonce])?;
-            tx.commit().map_err(Error::db)?;
-            Ok(n == 1)
+            // One statement, as on PostgreSQL: the row is deleted (consumed) whatever its
+            // age, and an expired one is refused. Expired rows nobody presents are purged
+            // when request-ids are made (`create_nonce`).
+            let created: Option<i64> = c
+                .prepare_cached("DELETE FROM devicenonce WHERE nonce = ?1 RETURNING timestamp")
+                .and_then(|mut st| st.query_row([&nonce], |r| r.get(0)).optional())
+                .map_err(Error::db)?;
+            Ok(created.is_some_and(|t| t >= now - ttl))
         })
         .await
     }
