@@ -121,10 +121,20 @@ impl Serialize for HeaderValue<'_> {
 ///
 /// Lookup is a linear scan over a 64-bit key of each name (its length and
 /// first and last bytes), confirmed by comparing the name: assertions have
-/// about 10–30 headers, where such a scan beats hashing.
+/// about 10–30 headers, where such a scan beats hashing. A 64-bit summary of
+/// the keys present answers most lookups of absent headers (a typed view asks
+/// for every optional header) without a scan.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Headers<'a> {
     entries: Vec<Entry<'a>>,
+    /// One bit per key present ([`summary_bit`]); a clear bit means absent.
+    present: u64,
+}
+
+/// The bit of `key` in [`Headers`]'s summary of the keys present.
+#[inline]
+fn summary_bit(key: u64) -> u64 {
+    1 << (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
 }
 
 /// One header: the key of its name (for lookup), the name and the value.
@@ -155,6 +165,7 @@ impl<'a> Headers<'a> {
     pub fn new() -> Self {
         Headers {
             entries: Vec::new(),
+            present: 0,
         }
     }
 
@@ -162,6 +173,7 @@ impl<'a> Headers<'a> {
     pub fn with_capacity(n: usize) -> Self {
         Headers {
             entries: Vec::with_capacity(n),
+            present: 0,
         }
     }
 
@@ -174,12 +186,15 @@ impl<'a> Headers<'a> {
     /// Whether a header named `name`, whose [`name_key`] is `key`, is present.
     #[inline]
     pub(crate) fn contains_key(&self, key: u64, name: &str) -> bool {
-        self.entries.iter().any(|e| e.is(key, name))
+        self.present & summary_bit(key) != 0 && self.entries.iter().any(|e| e.is(key, name))
     }
 
     #[inline]
     fn position(&self, name: &str) -> Option<usize> {
         let key = name_key(name.as_bytes());
+        if self.present & summary_bit(key) == 0 {
+            return None;
+        }
         self.entries.iter().position(|e| e.is(key, name))
     }
 
@@ -187,6 +202,9 @@ impl<'a> Headers<'a> {
     #[inline]
     pub fn get(&self, name: &str) -> Option<&HeaderValue<'a>> {
         let key = name_key(name.as_bytes());
+        if self.present & summary_bit(key) == 0 {
+            return None;
+        }
         self.entries
             .iter()
             .find(|e| e.is(key, name))
@@ -208,19 +226,29 @@ impl<'a> Headers<'a> {
         let name = name.into();
         match self.position(&name) {
             Some(i) => self.entries[i].value = value,
-            None => self.entries.push(Entry::new(name, value)),
+            None => {
+                let entry = Entry::new(name, value);
+                self.present |= summary_bit(entry.key);
+                self.entries.push(entry);
+            }
         }
     }
 
     /// Removes header `name` and returns its value.
     pub fn remove(&mut self, name: &str) -> Option<HeaderValue<'a>> {
         let i = self.position(name)?;
-        Some(self.entries.remove(i).value)
+        let value = self.entries.remove(i).value;
+        self.present = self
+            .entries
+            .iter()
+            .fold(0, |bits, e| bits | summary_bit(e.key));
+        Some(value)
     }
 
     /// Appends a header the parser has checked is new; `key` is [`name_key`]
     /// of `name`.
     pub(crate) fn push_unchecked(&mut self, key: u64, name: &'a str, value: HeaderValue<'a>) {
+        self.present |= summary_bit(key);
         self.entries.push(Entry {
             key,
             name: Cow::Borrowed(name),
@@ -255,6 +283,7 @@ impl<'a> Headers<'a> {
                     value: e.value.into_owned(),
                 })
                 .collect(),
+            present: self.present,
         }
     }
 }
@@ -338,6 +367,26 @@ mod tests {
         for bad in ["", "A", "1a", "a-", "a--b", "a_b", "-a", "aB"] {
             assert!(!is_valid_header_name(bad), "{bad}");
         }
+    }
+
+    /// Lookups stay right through inserts and removals (the summary of keys present
+    /// is kept in step).
+    #[test]
+    fn lookups_follow_inserts_and_removals() {
+        let names: Vec<String> = (0..200).map(|i| format!("h{i}")).collect();
+        let mut h = Headers::new();
+        for n in &names {
+            h.insert(n.as_str(), HeaderValue::from("v"));
+        }
+        for (i, n) in names.iter().enumerate() {
+            if i % 3 == 0 {
+                assert!(h.remove(n).is_some());
+            }
+        }
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(h.contains(n), i % 3 != 0, "{n}");
+        }
+        assert!(!h.contains("absent") && h.get("h1x").is_none());
     }
 
     #[test]
