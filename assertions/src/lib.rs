@@ -19,7 +19,7 @@
 //!
 //! ## Module map
 //!
-//! * [`headers`] — [`HeaderValue`], [`Headers`], the header grammar and its
+//! * [`headers`] — [`HeaderValue`], [`Headers`], [`HeaderMap`], the header grammar and its
 //!   canonical serialization.
 //! * [`assertion`] — [`AssertionRef`] (borrowed), [`Assertion`] (owned), the
 //!   shared accessors [`AssertionAccess`], and the common checks (`assemble`).

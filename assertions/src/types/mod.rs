@@ -19,7 +19,7 @@
 //! # Ok::<(), ucore_assertions::Error>(())
 //! ```
 //!
-//! [`check`] is step 11 of `assemble` (§1.3): it builds the view of the
+//! `check` is step 11 of `assemble` (§1.3): it builds the view of the
 //! assertion's type, so decoding rejects exactly what the views reject, in
 //! snapd's order and with snapd's messages ([`TypeError`] and the value helpers
 //! of [`crate::checks`]); the caller adds the `assertion <type>: ` prefix.
