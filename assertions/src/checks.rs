@@ -473,8 +473,20 @@ pub fn check_string_matches<'m>(
     context: &str,
     pattern: &Regex,
 ) -> Result<&'m str, Error> {
+    check_string_valid(m, name, context, |s| pattern.is_match(s))
+}
+
+/// A non-empty string that `is_valid` accepts, else snapd's "contains invalid
+/// characters" error: [`check_string_matches`] for patterns checked by hand
+/// instead of by the regex engine.
+fn check_string_valid<'m>(
+    m: &'m impl Lookup,
+    name: &str,
+    context: &str,
+    is_valid: impl Fn(&str) -> bool,
+) -> Result<&'m str, Error> {
     let s = check_not_empty_string(m, name, context)?;
-    if !pattern.is_match(s) {
+    if !is_valid(s) {
         return Err(Error::InvalidCharacters {
             name: name.to_owned(),
             context: context.to_owned(),
@@ -501,15 +513,7 @@ pub fn is_valid_snap_id(s: &str) -> bool {
 /// [`check_string_matches`] with [`VALID_SNAP_ID`], without the regex engine
 /// (a model or validation set checks one per snap).
 pub fn check_snap_id<'m>(m: &'m impl Lookup, name: &str, context: &str) -> Result<&'m str, Error> {
-    let s = check_not_empty_string(m, name, context)?;
-    if !is_valid_snap_id(s) {
-        return Err(Error::InvalidCharacters {
-            name: name.to_owned(),
-            context: context.to_owned(),
-            value: s.to_owned(),
-        });
-    }
-    Ok(s)
+    check_string_valid(m, name, context, is_valid_snap_id)
 }
 
 fn regex(pattern: &str) -> Regex {
@@ -532,14 +536,7 @@ pub static VALID_PROVENANCE: LazyLock<Regex> =
 /// The `model` header: [`VALID_MODEL`] and lowercase (snapd `checkModel`).
 pub fn check_model(m: &impl Lookup) -> Result<&str, Error> {
     // `check_string_matches` with `VALID_MODEL`, without the regex engine.
-    let s = check_not_empty_string(m, "model", HEADER)?;
-    if !is_valid_model_name(s) {
-        return Err(Error::InvalidCharacters {
-            name: "model".to_owned(),
-            context: HEADER.to_owned(),
-            value: s.to_owned(),
-        });
-    }
+    let s = check_string_valid(m, "model", HEADER, is_valid_model_name)?;
     if s.bytes().any(|c| c.is_ascii_uppercase()) {
         return Err(Error::Uppercase {
             name: "model".to_owned(),
@@ -811,40 +808,36 @@ mod tests {
                 && !name.ends_with('-')
                 && !name.contains("--")
         }
-        let alphabet = ["a", "z", "0", "9", "-", "A", "_", "é"];
+        for name in names_up_to_5(&["a", "z", "0", "9", "-", "A", "_", "é"]) {
+            assert_eq!(is_valid_snap_name(&name), rule(&name), "{name:?}");
+        }
+    }
+
+    /// Every name of 1 to 5 characters over `alphabet`.
+    fn names_up_to_5(alphabet: &[&str]) -> Vec<String> {
+        let mut all = Vec::new();
         let mut names = vec![String::new()];
         for _ in 0..5 {
-            let longer: Vec<String> = names
+            names = names
                 .iter()
                 .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
                 .collect();
-            for name in &longer {
-                assert_eq!(is_valid_snap_name(name), rule(name), "{name:?}");
-            }
-            names = longer;
+            all.extend(names.iter().cloned());
         }
+        all
     }
 
     /// The hand-written model-name check agrees with `VALID_MODEL` (every name
     /// of up to 5 characters over a small alphabet).
     #[test]
     fn model_names_match_the_regex() {
-        let alphabet = ["a", "Z", "0", "-", "_", "\n", "é"];
-        let mut names = vec![String::new()];
         assert!(!is_valid_model_name(""));
-        for _ in 0..5 {
-            let longer: Vec<String> = names
-                .iter()
-                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
-                .collect();
-            for name in &longer {
-                assert_eq!(
-                    is_valid_model_name(name),
-                    VALID_MODEL.is_match(name),
-                    "{name:?}"
-                );
-            }
-            names = longer;
+        for name in names_up_to_5(&["a", "Z", "0", "-", "_", "\n", "é"]) {
+            assert_eq!(
+                is_valid_model_name(&name),
+                VALID_MODEL.is_match(&name),
+                "{name:?}"
+            );
         }
     }
 
