@@ -19,13 +19,20 @@
 //! same run (thread CPU, right before and after each batch, averaged), and their ratio
 //! (the issue's target: ≤ 1.1). The raw cost is taken twice: on one busy core
 //! (`ratio1`), and per core with every core running it at once (`ratioA`), which is how
-//! the vault's cores run during a batch. `UCORE_VAULT_BENCH_ROUNDS` sets the batches
-//! per store (3).
+//! the vault's cores run during a batch. A third ratio (`ratioV`) takes the signing cost
+//! from inside the vault: its brand key signs through a [`TimedSigner`] that adds up the
+//! signing threads' CPU time, so a batch the machine slows down weighs on both sides of
+//! it; `ratioV - 1` is what HTTP, JSON, database and assertion work cost together. `UCORE_VAULT_BENCH_ROUNDS` sets the batches
+//! per store (3), `UCORE_VAULT_BENCH_BATCH` the serials per batch (400), and
+//! `UCORE_VAULT_BENCH_WRAPPER` a command the vault process runs under, for profiling
+//! (e.g. `valgrind --tool=callgrind`; the ratios are then meaningless).
 //!
 //! `cargo bench --bench vault` (SQLite) or, with a PostgreSQL server,
 //! `UCORE_POSTGRES_URL=postgres://… cargo bench --features postgres --bench vault`;
 //! `… --bench vault -- cpu-only` skips the criterion part.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
@@ -33,13 +40,22 @@ use ucore::serial::keystore::KeyStore;
 use ucore::serial::store::Store;
 use ucore::serial::vault::{self, RunningVault, Vault};
 use ucore::serial::{device, tokio, ureq};
-use ucore::signing::{HashAlgorithm, RsaPrivateKey};
+use ucore::signing::{HashAlgorithm, RsaPrivateKey, RsaPublicKey, Signer};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/serial/tests/data");
-/// Requests per throughput/CPU batch.
+/// Requests per throughput/CPU batch, unless `UCORE_VAULT_BENCH_BATCH` says otherwise.
 const BATCH: usize = 400;
 /// Concurrent client threads in a batch.
 const CLIENTS: usize = 8;
+
+/// Serials per batch: `UCORE_VAULT_BENCH_BATCH`, else [`BATCH`].
+fn batch_size() -> usize {
+    std::env::var("UCORE_VAULT_BENCH_BATCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(BATCH)
+}
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(format!("{DATA}/{name}")).unwrap()
@@ -65,7 +81,9 @@ struct BenchVault {
 }
 
 impl BenchVault {
-    fn start(db: &str, brand: &RsaPrivateKey) -> Self {
+    /// With `signer`, the brand key signs through it (registered as an external key);
+    /// else the vault holds the key sealed, as in production.
+    fn start(db: &str, brand: &RsaPrivateKey, signer: Option<Arc<dyn Signer>>) -> Self {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let (vault, running, api_key) = rt.block_on(async {
             let store = Store::open(db).await.unwrap();
@@ -74,9 +92,13 @@ impl BenchVault {
                 KeyStore::new(b"bench master secret 0123".to_vec()).unwrap(),
                 Default::default(),
             );
-            v.add_key("acme", "serials", brand, None, None)
-                .await
-                .unwrap();
+            match signer {
+                Some(s) => v.add_external_key("acme", "serials", s).await.unwrap(),
+                None => v
+                    .add_key("acme", "serials", brand, None, None)
+                    .await
+                    .unwrap(),
+            };
             // A database kept from an earlier run already has the model: new API key.
             let api_key = match v
                 .add_model("acme", "acme-device-1", brand.key_id(), None)
@@ -160,7 +182,7 @@ fn bench(c: &mut Criterion) {
     });
 
     let dir = tempfile_dir();
-    let bv = BenchVault::start(&dir.join("vault.db").to_string_lossy(), &brand);
+    let bv = BenchVault::start(&dir.join("vault.db").to_string_lossy(), &brand, None);
     let agent = agent();
     let mut counter = 0u64;
     c.bench_function("post_serial_sqlite", |b| {
@@ -189,26 +211,78 @@ fn tempfile_dir() -> std::path::PathBuf {
 /// database. The child prints `URL API-KEY` on stdout and serves until stdin closes.
 const CHILD_ENV: &str = "UCORE_VAULT_BENCH_CHILD";
 
+/// The brand key, keeping the CPU time (of the signing thread) of every signature the
+/// vault makes with it: the signing as it runs inside the vault, under the batch's load.
+struct TimedSigner {
+    key: RsaPrivateKey,
+    cpu_ns: AtomicU64,
+    signatures: AtomicU64,
+}
+
+impl Signer for TimedSigner {
+    fn public_key(&self) -> &RsaPublicKey {
+        self.key.public_key()
+    }
+
+    fn sign_digest(&self, digest: &[u8; 64]) -> Result<Vec<u8>, ucore::signing::Error> {
+        self.timed(|| self.key.sign_digest(digest))
+    }
+
+    fn sign_message(&self, message: &[u8]) -> Result<Vec<u8>, ucore::signing::Error> {
+        self.timed(|| Signer::sign_message(&self.key, message))
+    }
+}
+
+impl TimedSigner {
+    fn timed<T>(&self, f: impl FnOnce() -> T) -> T {
+        let t0 = thread_cpu();
+        let out = f();
+        let spent = u64::try_from((thread_cpu() - t0).as_nanos()).unwrap_or(u64::MAX);
+        self.cpu_ns.fetch_add(spent, Ordering::Relaxed);
+        self.signatures.fetch_add(1, Ordering::Relaxed);
+        out
+    }
+}
+
 fn child_vault(db: &str) {
     use std::io::{BufRead, Write};
     let brand = RsaPrivateKey::from_pem(&read("test-only-root.pem")).unwrap();
-    let bv = BenchVault::start(db, &brand);
+    let timed = Arc::new(TimedSigner {
+        key: brand.clone(),
+        cpu_ns: AtomicU64::new(0),
+        signatures: AtomicU64::new(0),
+    });
+    let bv = BenchVault::start(db, &brand, Some(timed.clone()));
     let mut out = std::io::stdout().lock();
     writeln!(out, "{} {}", bv.url, bv.api_key).unwrap();
     out.flush().unwrap();
-    drop(out);
-    // Serve until the parent closes our stdin.
+    // Serve until the parent closes our stdin; each line asks for the signing totals.
     for line in std::io::stdin().lock().lines() {
         if line.is_err() {
             break;
         }
+        let (ns, n) = (
+            timed.cpu_ns.load(Ordering::Relaxed),
+            timed.signatures.load(Ordering::Relaxed),
+        );
+        writeln!(out, "{ns} {n}").unwrap();
+        out.flush().unwrap();
     }
+    drop(out);
     drop(bv);
 }
+
+/// The vault process's stdin and stdout: closing the first stops it; a line on it is
+/// answered on the second with the signing totals.
+type Control = (
+    std::process::ChildStdin,
+    std::io::BufReader<std::process::ChildStdout>,
+);
 
 /// A vault process started by [`VaultProcess::spawn`].
 struct VaultProcess {
     child: std::process::Child,
+    control: std::sync::Mutex<Option<Control>>,
     url: String,
     api_key: String,
 }
@@ -217,7 +291,13 @@ impl VaultProcess {
     fn spawn(db: &str) -> Self {
         use std::io::BufRead;
         use std::process::{Command, Stdio};
-        let mut child = Command::new(std::env::current_exe().unwrap())
+        let exe = std::env::current_exe().unwrap();
+        let wrapper = std::env::var("UCORE_VAULT_BENCH_WRAPPER").unwrap_or_default();
+        let mut argv: Vec<std::ffi::OsString> =
+            wrapper.split_whitespace().map(Into::into).collect();
+        argv.push(exe.into());
+        let mut child = Command::new(&argv[0])
+            .args(&argv[1..])
             .env(CHILD_ENV, db)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -225,9 +305,9 @@ impl VaultProcess {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut line).unwrap();
+        let stdin = child.stdin.take().unwrap();
         let mut it = line.split_whitespace();
         let url = it
             .next()
@@ -239,9 +319,25 @@ impl VaultProcess {
             .to_string();
         Self {
             child,
+            control: std::sync::Mutex::new(Some((stdin, stdout))),
             url,
             api_key,
         }
+    }
+
+    /// CPU time the vault's signing threads spent in brand-key signatures so far, and
+    /// their number ([`TimedSigner`]).
+    fn signing(&self) -> (Duration, u64) {
+        use std::io::{BufRead, Write};
+        let mut control = self.control.lock().unwrap();
+        let (stdin, stdout) = control.as_mut().unwrap();
+        stdin.write_all(b"signing\n").unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let mut it = line.split_whitespace().map(|f| f.parse::<u64>().unwrap());
+        let (ns, n) = (it.next().unwrap(), it.next().unwrap());
+        (Duration::from_nanos(ns), n)
     }
 
     /// `n` ready `/v1/serial` bodies: request-ids asked over HTTP, serial-requests signed
@@ -302,7 +398,7 @@ impl VaultProcess {
 impl Drop for VaultProcess {
     fn drop(&mut self) {
         // Closing stdin asks for a graceful shutdown.
-        drop(self.child.stdin.take());
+        drop(self.control.lock().map(|mut c| c.take()));
         let _ = self.child.wait();
     }
 }
@@ -333,20 +429,28 @@ fn process_cpu(pid: u32, ticks: f64) -> Duration {
 
 /// CPU time of the calling thread, in nanoseconds (scheduler accounting).
 fn thread_cpu() -> Duration {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
-    Duration::from_nanos(s.split(' ').next().unwrap().parse().unwrap())
+    // Not /proc/thread-self/schedstat: for a running thread it lags by up to a tick.
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(
+        u64::try_from(t.tv_sec).unwrap_or(0),
+        u32::try_from(t.tv_nsec).unwrap_or(0),
+    )
 }
 
 struct Batch {
     serials_per_s: f64,
     vault_cpu_per_serial: Duration,
+    /// CPU time of one brand-key signature inside the vault during the batch.
+    vault_sign: Duration,
 }
 
 /// Posts `BATCH` prepared requests from `CLIENTS` threads at once.
 fn batch(vp: &VaultProcess, tag: &str, counter: &mut u64, ticks: f64) -> Batch {
-    let bodies = vp.prepare(BATCH, tag, counter);
+    let n = batch_size();
+    let bodies = vp.prepare(n, tag, counter);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let agents: Vec<ureq::Agent> = (0..CLIENTS).map(|_| agent()).collect();
+    let (sign0, signs0) = vp.signing();
     let cpu0 = vp.cpu(ticks);
     let start = Instant::now();
     std::thread::scope(|s| {
@@ -362,11 +466,33 @@ fn batch(vp: &VaultProcess, tag: &str, counter: &mut u64, ticks: f64) -> Batch {
         }
     });
     let wall = start.elapsed();
-    let vault_cpu = vp.cpu(ticks).saturating_sub(cpu0);
+    let cpu = vp.cpu(ticks).saturating_sub(cpu0);
+    let (sign1, signs1) = vp.signing();
+    let per = |d: Duration, n: u64| d / u32::try_from(n.max(1)).unwrap_or(u32::MAX);
     Batch {
-        serials_per_s: BATCH as f64 / wall.as_secs_f64(),
-        vault_cpu_per_serial: vault_cpu / BATCH as u32,
+        serials_per_s: n as f64 / wall.as_secs_f64(),
+        vault_cpu_per_serial: per(cpu, n as u64),
+        vault_sign: per(sign1.saturating_sub(sign0), signs1 - signs0),
     }
+}
+
+/// CPU time of one raw RSA-4096 verification (median of 5 runs of 200).
+fn raw_verify_cpu(brand: &RsaPrivateKey) -> Duration {
+    let sig = brand.sign_sha512(CONTENT).unwrap();
+    let mut runs: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t0 = thread_cpu();
+            for _ in 0..200 {
+                brand
+                    .public_key()
+                    .verify(HashAlgorithm::Sha512, CONTENT, &sig)
+                    .unwrap();
+            }
+            (thread_cpu() - t0) / 200
+        })
+        .collect();
+    runs.sort();
+    runs[2]
 }
 
 /// CPU time of one raw RSA-4096 sign + verify (median of 5 runs of 50).
@@ -418,22 +544,43 @@ fn cpu_report() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(3);
     println!(
-        "\nvault process CPU per serial ({BATCH} serials per batch, {CLIENTS} client threads in another process, {} cores, 4096-bit brand and device keys)",
+        "\nvault process CPU per serial ({} serials per batch, {CLIENTS} client threads in another process, {} cores, 4096-bit brand and device keys)",
+        batch_size(),
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
+    let verify = raw_verify_cpu(&brand);
     println!(
-        "raw sign+verify: CPU time of one RSA-4096 sign + verify (ring) on one busy core, and \
-         per core with all cores busy as during a batch; each ratio is vault CPU / that"
+        "raw: CPU time of one RSA-4096 sign + verify (ring) on one busy core ('raw 1-core'), \
+         and per core with all cores busy as during a batch ('raw all'); ratio1 and ratioA \
+         are the vault's CPU over these.\n\
+         in-vault: CPU time of one brand-key signature as the vault's threads made it during \
+         the batch; ratioV is the vault's CPU over that plus one raw verification ({:.0} µs): \
+         everything else the vault does is ratioV - 1.",
+        verify.as_secs_f64() * 1e6
     );
     println!(
-        "{:<9} {:>6} {:>10} {:>12} {:>10} {:>10} {:>7} {:>7}",
-        "store", "batch", "serials/s", "vault CPU", "raw 1-core", "raw all", "ratio1", "ratioA"
+        "{:<9} {:>5} {:>9} {:>12} {:>10} {:>10} {:>10} {:>7} {:>7} {:>7}",
+        "store",
+        "batch",
+        "serials/s",
+        "vault CPU",
+        "in-vault",
+        "raw 1-core",
+        "raw all",
+        "ratio1",
+        "ratioA",
+        "ratioV"
     );
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
     let mut counter = 0u64;
     for (name, db) in &stores {
         let vp = VaultProcess::spawn(db);
         // Warm-up (connections, caches, the key unsealed once).
         let _ = batch(&vp, name, &mut counter, ticks);
+        let (mut r1, mut ra, mut rv) = (Vec::new(), Vec::new(), Vec::new());
         for round in 1..=rounds {
             // The machine is shared: the raw cost is taken right before and right after
             // the batch and averaged, so a change of load between them weighs on both.
@@ -442,18 +589,34 @@ fn cpu_report() {
             let raw = (before + raw_cpu(&brand)) / 2;
             let raw_all = (before_all + raw_cpu_all_cores(&brand)) / 2;
             let vault = b.vault_cpu_per_serial.as_secs_f64();
+            let ratios = (
+                vault / raw.as_secs_f64(),
+                vault / raw_all.as_secs_f64(),
+                vault / (b.vault_sign + verify).as_secs_f64(),
+            );
             println!(
-                "{:<9} {:>6} {:>10.1} {:>9.2} ms {:>7.2} ms {:>7.2} ms {:>7.3} {:>7.3}",
+                "{:<9} {:>5} {:>9.1} {:>9.2} ms {:>7.2} ms {:>7.2} ms {:>7.2} ms {:>7.3} {:>7.3} {:>7.3}",
                 name,
                 round,
                 b.serials_per_s,
                 vault * 1e3,
+                b.vault_sign.as_secs_f64() * 1e3,
                 raw.as_secs_f64() * 1e3,
                 raw_all.as_secs_f64() * 1e3,
-                vault / raw.as_secs_f64(),
-                vault / raw_all.as_secs_f64()
+                ratios.0,
+                ratios.1,
+                ratios.2,
             );
+            r1.push(ratios.0);
+            ra.push(ratios.1);
+            rv.push(ratios.2);
         }
+        println!(
+            "{name:<9} median over {rounds} batches: ratio1 {:.3}, ratioA {:.3}, ratioV {:.3}",
+            median(&mut r1),
+            median(&mut ra),
+            median(&mut rv)
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

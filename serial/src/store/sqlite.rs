@@ -7,6 +7,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::records::{
@@ -110,7 +111,34 @@ pub(super) fn model_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ModelRecord> 
 
 const KEYPAIR_COLS: &str =
     "authority_id, key_id, key_name, active, sealed_key, account_assertion, account_key_assertion";
-const MODEL_SELECT: &str = "SELECT m.brand_id, m.name, k.key_id, k.active, m.api_key FROM model m JOIN keypair k ON k.id = m.keypair_id";
+macro_rules! model_select {
+    () => {
+        "SELECT m.brand_id, m.name, k.key_id, k.active, m.api_key FROM model m JOIN keypair k ON k.id = m.keypair_id"
+    };
+}
+const MODEL_SELECT: &str = model_select!();
+/// The model row a serial request names (hot path).
+const MODEL_BY_NAME: &str = concat!(model_select!(), " WHERE m.brand_id = ?1 AND m.name = ?2");
+/// The last signing-log row of a serial (hot path: the duplicate policy).
+const LAST_LOG_ROW: &str = "SELECT fingerprint, released, revision FROM signinglog
+     WHERE make = ?1 AND model = ?2 AND serial_number = ?3
+     ORDER BY revision DESC LIMIT 1";
+/// The signing-log row, written only if the revision is the next one and the duplicate
+/// policy allows it (hot path).
+const LOG_SERIAL: &str =
+    "INSERT INTO signinglog (make, model, serial_number, fingerprint, revision, created, assertion)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+     WHERE (SELECT COALESCE(MAX(revision), 0) FROM signinglog
+            WHERE make = ?1 AND model = ?2 AND serial_number = ?3) = ?5 - 1
+       AND NOT EXISTS (SELECT 1 FROM signinglog
+            WHERE make = ?1 AND model = ?2 AND serial_number = ?3
+              AND revision = ?5 - 1 AND fingerprint <> ?4 AND released = 0)";
+/// Expired nonces go when a request-id is made (hot path).
+const PURGE_NONCES: &str = "DELETE FROM devicenonce WHERE timestamp < ?1";
+/// A new nonce (hot path).
+const INSERT_NONCE: &str = "INSERT INTO devicenonce (nonce, timestamp) VALUES (?1, ?2)";
+/// A nonce consumed, whatever its age (hot path).
+const CONSUME_NONCE: &str = "DELETE FROM devicenonce WHERE nonce = ?1 RETURNING timestamp";
 
 /// Runs a hot-path statement through the connection's statement cache, so that
 /// SQLite parses and plans it once per connection rather than once per request.
@@ -134,11 +162,7 @@ fn check_duplicate(
     fingerprint: &str,
 ) -> Result<i64, Error> {
     let last: Option<(String, bool, i64)> = tx
-        .prepare_cached(
-            "SELECT fingerprint, released, revision FROM signinglog
-             WHERE make = ?1 AND model = ?2 AND serial_number = ?3
-             ORDER BY revision DESC LIMIT 1",
-        )
+        .prepare_cached(LAST_LOG_ROW)
         .and_then(|mut st| {
             st.query_row(params![make, model, serial], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -185,6 +209,12 @@ impl SqliteStore {
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         )
         .map_err(Error::db)?;
+        // The bundled SQLite is built with STAT4, under which binding a new value to a
+        // cached statement can expire it, so that each execution parsed and planned it
+        // again (three statements a serial, ~130 K instructions each under callgrind).
+        // The query-planner stability guarantee plans without looking at bound values.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(Error::db)?;
         migrate(&mut conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
@@ -219,16 +249,8 @@ impl SqliteStore {
     ) -> Result<(), Error> {
         self.with(move |c| {
             let tx = c.transaction().map_err(Error::db)?;
-            cached_execute(
-                &tx,
-                "DELETE FROM devicenonce WHERE timestamp < ?1",
-                [now - ttl],
-            )?;
-            cached_execute(
-                &tx,
-                "INSERT INTO devicenonce (nonce, timestamp) VALUES (?1, ?2)",
-                params![nonce, now],
-            )?;
+            cached_execute(&tx, PURGE_NONCES, [now - ttl])?;
+            cached_execute(&tx, INSERT_NONCE, params![nonce, now])?;
             tx.commit().map_err(Error::db)
         })
         .await
@@ -245,7 +267,7 @@ impl SqliteStore {
             // age, and an expired one is refused. Expired rows nobody presents are purged
             // when request-ids are made (`create_nonce`).
             let created: Option<i64> = c
-                .prepare_cached("DELETE FROM devicenonce WHERE nonce = ?1 RETURNING timestamp")
+                .prepare_cached(CONSUME_NONCE)
                 .and_then(|mut st| st.query_row([&nonce], |r| r.get(0)).optional())
                 .map_err(Error::db)?;
             Ok(created.is_some_and(|t| t >= now - ttl))
@@ -270,11 +292,9 @@ impl SqliteStore {
         model: String,
     ) -> Result<Option<ModelRecord>, Error> {
         self.with(move |c| {
-            c.prepare_cached(&format!(
-                "{MODEL_SELECT} WHERE m.brand_id = ?1 AND m.name = ?2"
-            ))
-            .and_then(|mut st| st.query_row(params![brand_id, model], model_row).optional())
-            .map_err(Error::db)
+            c.prepare_cached(MODEL_BY_NAME)
+                .and_then(|mut st| st.query_row(params![brand_id, model], model_row).optional())
+                .map_err(Error::db)
         })
         .await
     }
@@ -443,24 +463,28 @@ impl SqliteStore {
             // One statement: the row goes in only if `revision` follows the last logged
             // one and the duplicate policy allows it (UNIQUE (make, model, serial_number,
             // revision) backs it).
-            let inserted = c
-                .prepare_cached(
-                    "INSERT INTO signinglog (make, model, serial_number, fingerprint, revision, created, assertion)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
-                 WHERE (SELECT COALESCE(MAX(revision), 0) FROM signinglog
-                        WHERE make = ?1 AND model = ?2 AND serial_number = ?3) = ?5 - 1
-                   AND NOT EXISTS (SELECT 1 FROM signinglog
-                        WHERE make = ?1 AND model = ?2 AND serial_number = ?3
-                          AND revision = ?5 - 1 AND fingerprint <> ?4 AND released = 0)",
-                )
-                .and_then(|mut st| {
-                    st.execute(params![row.make, row.model, row.serial_number, row.fingerprint, row.revision, row.created, row.assertion])
-                });
+            let inserted = c.prepare_cached(LOG_SERIAL).and_then(|mut st| {
+                st.execute(params![
+                    row.make,
+                    row.model,
+                    row.serial_number,
+                    row.fingerprint,
+                    row.revision,
+                    row.created,
+                    row.assertion
+                ])
+            });
             match inserted {
                 Ok(1) => Ok(IssueOutcome::Logged),
                 // Refused: say why (the duplicate policy's error, or a revision taken).
                 Ok(_) => {
-                    check_duplicate(c, &row.make, &row.model, &row.serial_number, &row.fingerprint)?;
+                    check_duplicate(
+                        c,
+                        &row.make,
+                        &row.model,
+                        &row.serial_number,
+                        &row.fingerprint,
+                    )?;
                     Ok(IssueOutcome::RevisionTaken)
                 }
                 Err(rusqlite::Error::SqliteFailure(e, _))
@@ -523,5 +547,98 @@ impl SqliteStore {
             Ok(n as u64)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Binding new values must not expire a cached hot-path statement: under the bundled
+    /// SQLite's STAT4 it did, and every request parsed and planned the statement again,
+    /// until the store turned on the query-planner stability guarantee.
+    #[test]
+    fn hot_statements_are_prepared_once() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let store = SqliteStore::open_blocking(":memory:").unwrap();
+        rt.block_on(async {
+            store
+                .add_keypair(KeypairRecord {
+                    authority_id: "acme".into(),
+                    key_id: "key".into(),
+                    key_name: "serials".into(),
+                    active: true,
+                    sealed_key: String::new(),
+                    account_assertion: None,
+                    account_key_assertion: None,
+                })
+                .await
+                .unwrap();
+            store
+                .add_model("acme".into(), "m".into(), "key".into(), "api".into())
+                .await
+                .unwrap();
+            for i in 0..4i64 {
+                store
+                    .create_nonce(format!("n{i}"), 1000 + i, 60)
+                    .await
+                    .unwrap();
+                assert!(
+                    store
+                        .consume_nonce(format!("n{i}"), 1000 + i, 60)
+                        .await
+                        .unwrap()
+                );
+                assert!(
+                    store
+                        .model("acme".into(), "m".into())
+                        .await
+                        .unwrap()
+                        .is_some()
+                );
+                assert!(
+                    store
+                        .model("acme".into(), format!("other{i}"))
+                        .await
+                        .unwrap()
+                        .is_none()
+                );
+                let serial = format!("S{i}");
+                let revision = store
+                    .next_revision("acme".into(), "m".into(), serial.clone(), "fp".into())
+                    .await
+                    .unwrap();
+                let row = NewLogRow {
+                    make: "acme".into(),
+                    model: "m".into(),
+                    serial_number: serial,
+                    fingerprint: "fp".into(),
+                    revision,
+                    created: "2026-11-29T00:00:00Z".into(),
+                    assertion: String::new(),
+                };
+                assert_eq!(store.log_serial(row).await.unwrap(), IssueOutcome::Logged);
+            }
+        });
+        let conn = store.conn.lock().unwrap();
+        for sql in [
+            MODEL_BY_NAME,
+            LAST_LOG_ROW,
+            LOG_SERIAL,
+            PURGE_NONCES,
+            INSERT_NONCE,
+            CONSUME_NONCE,
+        ] {
+            // The cache hands back the statement the store ran; SQLite counts its
+            // re-preparations.
+            let st = conn.prepare_cached(sql).unwrap();
+            assert_eq!(
+                st.get_status(rusqlite::StatementStatus::RePrepare),
+                0,
+                "re-prepared: {sql}"
+            );
+        }
     }
 }
