@@ -133,31 +133,43 @@ impl BenchVault {
                     .rt
                     .block_on(self.vault.request_id(Some(&self.api_key)))
                     .unwrap();
-                let req = device::build_serial_request(
-                    &model,
-                    &device_key,
-                    &id,
-                    Some(&format!("B-{tag}-{}-{counter}", std::process::id())),
-                    None,
-                )
-                .unwrap();
-                let mut s = ucore::assertions::AssertionAccess::encode(&req);
-                s.push(b'\n');
-                s.extend_from_slice(&ucore::assertions::AssertionAccess::encode(&model));
-                s
+                let serial = format!("B-{tag}-{}-{counter}", std::process::id());
+                serial_body(&model, &device_key, &id, &serial)
             })
             .collect()
     }
 
     fn post(&self, agent: &ureq::Agent, body: &[u8]) {
-        let r = agent
-            .post(format!("{}serial", self.url))
-            .header("api-key", &self.api_key)
-            .send(body)
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200);
-        let _ = r.into_body().read_to_vec().unwrap();
+        post_serial(agent, &self.url, &self.api_key, body);
     }
+}
+
+/// A `/v1/serial` body: the serial-request for `serial`, signed by `device_key`, then
+/// the model.
+fn serial_body(
+    model: &ucore::assertions::Assertion,
+    device_key: &RsaPrivateKey,
+    request_id: &str,
+    serial: &str,
+) -> Vec<u8> {
+    use ucore::assertions::AssertionAccess;
+    let req =
+        device::build_serial_request(model, device_key, request_id, Some(serial), None).unwrap();
+    let mut body = req.encode();
+    body.push(b'\n');
+    body.extend_from_slice(&model.encode());
+    body
+}
+
+/// Posts `body` to the vault at `url` and checks it answered 200.
+fn post_serial(agent: &ureq::Agent, url: &str, api_key: &str, body: &[u8]) {
+    let r = agent
+        .post(format!("{url}serial"))
+        .header("api-key", api_key)
+        .send(body)
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let _ = r.into_body().read_to_vec().unwrap();
 }
 
 impl Drop for BenchVault {
@@ -363,30 +375,13 @@ impl VaultProcess {
         ids.iter()
             .map(|id| {
                 *counter += 1;
-                let req = device::build_serial_request(
-                    &model,
-                    &device_key,
-                    id,
-                    Some(&format!("P-{tag}-{pid}-{counter}")),
-                    None,
-                )
-                .unwrap();
-                let mut s = ucore::assertions::AssertionAccess::encode(&req);
-                s.push(b'\n');
-                s.extend_from_slice(&ucore::assertions::AssertionAccess::encode(&model));
-                s
+                serial_body(&model, &device_key, id, &format!("P-{tag}-{pid}-{counter}"))
             })
             .collect()
     }
 
     fn post(&self, agent: &ureq::Agent, body: &[u8]) {
-        let r = agent
-            .post(format!("{}serial", self.url))
-            .header("api-key", &self.api_key)
-            .send(body)
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200);
-        let _ = r.into_body().read_to_vec().unwrap();
+        post_serial(agent, &self.url, &self.api_key, body);
     }
 
     /// CPU time (user + system) of the vault process, all its threads.
