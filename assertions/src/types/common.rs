@@ -125,6 +125,38 @@ pub(crate) fn invalid_snap(snap: &str, message: impl Into<String>) -> Error {
     .into()
 }
 
+/// The maps of `value`, which must be a list of maps (header `header`), one by one: an
+/// item that is not a map yields snapd's `wrong` in its turn, after the items before it
+/// were checked.
+pub(crate) fn list_of_maps<'v, 'a>(
+    value: &'v HeaderValue<'a>,
+    header: &'static str,
+    wrong: &'static str,
+) -> Result<impl Iterator<Item = Result<&'v Map<'a>, Error>>, Error> {
+    let list = value.as_list().ok_or_else(|| invalid_item(header, wrong))?;
+    Ok(list
+        .iter()
+        .map(move |item| item.as_map().ok_or_else(|| invalid_item(header, wrong))))
+}
+
+/// snapd's error for snap `name` listed twice.
+pub(crate) fn repeated_snap(name: &str) -> Error {
+    TypeError::RepeatedSnap {
+        name: name.to_owned(),
+    }
+    .into()
+}
+
+/// snapd's error for snap id `id` given to snaps `first` and `second`.
+pub(crate) fn repeated_snap_id(id: &str, first: &str, second: &str) -> Error {
+    TypeError::RepeatedSnapId {
+        id: id.to_owned(),
+        first: first.to_owned(),
+        second: second.to_owned(),
+    }
+    .into()
+}
+
 /// A `TypeError::InvalidItem` for list header `header`.
 pub(crate) fn invalid_item(header: &str, message: impl Into<String>) -> Error {
     TypeError::InvalidItem {

@@ -52,11 +52,8 @@ impl<'a> ConfdbControl<'a> {
         const WRONG: &str = "\"groups\" header must be a list of maps";
         let mut groups = Vec::new();
         if let Some(list) = h.get("groups") {
-            let list = list
-                .as_list()
-                .ok_or_else(|| invalid_item("groups", WRONG))?;
-            for item in list {
-                let m = item.as_map().ok_or_else(|| invalid_item("groups", WRONG))?;
+            for m in common::list_of_maps(list, "groups", WRONG)? {
+                let m = m?;
                 let list_of = |name: &str| {
                     checks::check_string_list_in_map(
                         m,

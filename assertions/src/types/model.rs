@@ -582,29 +582,19 @@ fn extended_snaps_of<'a>(
     model_is_classic: bool,
 ) -> Result<Vec<ModelSnap<'a>>, Error> {
     const WRONG: &str = "\"snaps\" header must be a list of maps";
-    let entries = value
-        .as_list()
-        .ok_or_else(|| invalid_item("snaps", WRONG))?;
-    let mut snaps: Vec<ModelSnap<'a>> = Vec::with_capacity(entries.len() + 1);
+    let entries = common::list_of_maps(value, "snaps", WRONG)?;
+    let mut snaps: Vec<ModelSnap<'a>> = Vec::with_capacity(entries.size_hint().0 + 1);
     let (mut snapd, mut kernel, mut gadget, mut base_entry) = (None, None, None, None);
-    for entry in entries {
-        let m = entry.as_map().ok_or_else(|| invalid_item("snaps", WRONG))?;
+    for m in entries {
+        let m = m?;
         let mut snap = model_snap(m, base, grade, model_is_classic)?;
         if snaps.iter().any(|s| s.name == snap.name) {
-            return Err(TypeError::RepeatedSnap {
-                name: snap.name.to_owned(),
-            }
-            .into());
+            return Err(common::repeated_snap(snap.name));
         }
         if let Some(id) = snap.snap_id
             && let Some(first) = snaps.iter().find(|s| s.snap_id == Some(id))
         {
-            return Err(TypeError::RepeatedSnapId {
-                id: id.to_owned(),
-                first: first.name.to_owned(),
-                second: snap.name.to_owned(),
-            }
-            .into());
+            return Err(common::repeated_snap_id(id, first.name, snap.name));
         }
         let slot = match snap.snap_type {
             SnapType::Snapd => Some((&mut snapd, "snapd")),

@@ -8,7 +8,6 @@ use crate::headers::HeaderValue;
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
 
-use super::TypeError;
 use super::common::{self, Map, invalid_item, invalid_snap};
 use super::model::VALID_VALIDATION_SET_NAME;
 
@@ -85,18 +84,11 @@ super::view!(Preseed, Preseed);
 
 fn snaps<'a>(value: &'a HeaderValue<'a>) -> Result<Vec<PreseedSnap<'a>>, Error> {
     const WRONG: &str = "\"snaps\" header must be a list of maps";
-    let list = value
-        .as_list()
-        .ok_or_else(|| invalid_item("snaps", WRONG))?;
-    let mut out: Vec<PreseedSnap<'a>> = Vec::with_capacity(list.len());
-    for item in list {
-        let m = item.as_map().ok_or_else(|| invalid_item("snaps", WRONG))?;
-        let snap = snap(m)?;
+    let mut out: Vec<PreseedSnap<'a>> = Vec::new();
+    for m in common::list_of_maps(value, "snaps", WRONG)? {
+        let snap = snap(m?)?;
         if out.iter().any(|s| s.name == snap.name) {
-            return Err(TypeError::RepeatedSnap {
-                name: snap.name.to_owned(),
-            }
-            .into());
+            return Err(common::repeated_snap(snap.name));
         }
         out.push(snap);
     }

@@ -9,7 +9,6 @@ use crate::headers::HeaderValue;
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
 
-use super::TypeError;
 use super::common::{self, Map, invalid_item, invalid_snap};
 use super::model::{VALID_VALIDATION_SET_NAME, string_enum};
 
@@ -97,26 +96,18 @@ super::view!(ValidationSet, ValidationSet);
 
 fn snaps<'a>(value: &'a HeaderValue<'a>) -> Result<Vec<ValidationSetSnap<'a>>, Error> {
     const WRONG: &str = "\"snaps\" header must be a list of maps";
-    let list = value
-        .as_list()
-        .ok_or_else(|| invalid_item("snaps", WRONG))?;
-    let mut out: Vec<ValidationSetSnap<'a>> = Vec::with_capacity(list.len());
-    for item in list {
-        let m = item.as_map().ok_or_else(|| invalid_item("snaps", WRONG))?;
-        let snap = snap(m)?;
+    let mut out: Vec<ValidationSetSnap<'a>> = Vec::new();
+    for m in common::list_of_maps(value, "snaps", WRONG)? {
+        let snap = snap(m?)?;
         if out.iter().any(|s| s.name == snap.name) {
-            return Err(TypeError::RepeatedSnap {
-                name: snap.name.to_owned(),
-            }
-            .into());
+            return Err(common::repeated_snap(snap.name));
         }
         if let Some(first) = out.iter().find(|s| s.snap_id == snap.snap_id) {
-            return Err(TypeError::RepeatedSnapId {
-                id: snap.snap_id.to_owned(),
-                first: first.name.to_owned(),
-                second: snap.name.to_owned(),
-            }
-            .into());
+            return Err(common::repeated_snap_id(
+                snap.snap_id,
+                first.name,
+                snap.name,
+            ));
         }
         out.push(snap);
     }
