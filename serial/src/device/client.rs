@@ -38,6 +38,25 @@ enum Outcome<T> {
     Retry(Error),
 }
 
+/// The status, content type and body of an answer; a failure to send or to read is a
+/// network error (retried).
+fn received(
+    sent: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<(u16, Option<String>, Vec<u8>), Error> {
+    let network = |e: ureq::Error| Error::Network {
+        reason: e.to_string(),
+    };
+    let resp = sent.map_err(network)?;
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = resp.into_body().read_to_vec().map_err(network)?;
+    Ok((status, content_type, body))
+}
+
 /// The message snapd extracts from an error response: only when the Content-Type is
 /// exactly `application/json`, from `message` or `error_list[0].message`.
 fn status_detail(status: u16, content_type: Option<&str>, body: &[u8]) -> String {
@@ -122,28 +141,11 @@ impl Registration {
     }
 
     fn fetch_request_id(&self) -> Outcome<Result<String, Error>> {
-        let resp = match self.request(&self.config.request_id_url()).send_empty() {
-            Ok(r) => r,
-            Err(e) => {
-                return Outcome::Retry(Error::Network {
-                    reason: e.to_string(),
-                });
-            }
-        };
-        let status = resp.status().as_u16();
-        let ct = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = match resp.into_body().read_to_vec() {
-            Ok(b) => b,
-            Err(e) => {
-                return Outcome::Retry(Error::Network {
-                    reason: e.to_string(),
-                });
-            }
-        };
+        let (status, ct, body) =
+            match received(self.request(&self.config.request_id_url()).send_empty()) {
+                Ok(r) => r,
+                Err(e) => return Outcome::Retry(e),
+            };
         if status > 500 {
             return Outcome::Retry(Error::RequestId {
                 detail: format!("unexpected status {status}"),
@@ -173,32 +175,14 @@ impl Registration {
 
     /// POSTs the request stream; `Ok(None)` for a 202.
     fn submit(&self, stream: &[u8]) -> Outcome<Result<Option<Vec<Assertion>>, Error>> {
-        let resp = match self
+        let sent = self
             .request(&self.config.serial_url())
             .header("Snap-Device-Capabilities", "serial-stream")
             .content_type("application/x.ubuntu.assertion")
-            .send(stream)
-        {
+            .send(stream);
+        let (status, ct, body) = match received(sent) {
             Ok(r) => r,
-            Err(e) => {
-                return Outcome::Retry(Error::Network {
-                    reason: e.to_string(),
-                });
-            }
-        };
-        let status = resp.status().as_u16();
-        let ct = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = match resp.into_body().read_to_vec() {
-            Ok(b) => b,
-            Err(e) => {
-                return Outcome::Retry(Error::Network {
-                    reason: e.to_string(),
-                });
-            }
+            Err(e) => return Outcome::Retry(e),
         };
         match status {
             200 | 201 => {
