@@ -57,50 +57,26 @@ impl Signer for RsaPrivateKey {
     }
 }
 
-impl<S: Signer + ?Sized> Signer for &S {
-    fn public_key(&self) -> &RsaPublicKey {
-        (**self).public_key()
-    }
-    fn key_id(&self) -> &str {
-        (**self).key_id()
-    }
-    fn sign_digest(&self, digest: &[u8; 64]) -> Result<Vec<u8>, Error> {
-        (**self).sign_digest(digest)
-    }
-    fn sign_message(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
-        (**self).sign_message(message)
-    }
+/// A reference or smart pointer to a signer signs as the signer does.
+macro_rules! delegate_signer {
+    ($($pointer:ty),*) => {$(
+        impl<S: Signer + ?Sized> Signer for $pointer {
+            fn public_key(&self) -> &RsaPublicKey {
+                (**self).public_key()
+            }
+            fn key_id(&self) -> &str {
+                (**self).key_id()
+            }
+            fn sign_digest(&self, digest: &[u8; 64]) -> Result<Vec<u8>, Error> {
+                (**self).sign_digest(digest)
+            }
+            fn sign_message(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
+                (**self).sign_message(message)
+            }
+        }
+    )*};
 }
-
-impl<S: Signer + ?Sized> Signer for std::sync::Arc<S> {
-    fn public_key(&self) -> &RsaPublicKey {
-        (**self).public_key()
-    }
-    fn key_id(&self) -> &str {
-        (**self).key_id()
-    }
-    fn sign_digest(&self, digest: &[u8; 64]) -> Result<Vec<u8>, Error> {
-        (**self).sign_digest(digest)
-    }
-    fn sign_message(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
-        (**self).sign_message(message)
-    }
-}
-
-impl<S: Signer + ?Sized> Signer for Box<S> {
-    fn public_key(&self) -> &RsaPublicKey {
-        (**self).public_key()
-    }
-    fn key_id(&self) -> &str {
-        (**self).key_id()
-    }
-    fn sign_digest(&self, digest: &[u8; 64]) -> Result<Vec<u8>, Error> {
-        (**self).sign_digest(digest)
-    }
-    fn sign_message(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
-        (**self).sign_message(message)
-    }
-}
+delegate_signer!(&S, std::sync::Arc<S>, Box<S>);
 
 #[cfg(test)]
 mod tests {
