@@ -70,6 +70,18 @@ fn days_in(month: i32, year: i32) -> i32 {
     }
 }
 
+/// Days from 1970-01-01 to `year`-`month`-`day` of the proleptic Gregorian calendar
+/// (a valid date): the era-based count, March first, so that leap days fall last.
+fn days_from_civil(year: i32, month: i32, day: i32) -> i64 {
+    let y = i64::from(if month <= 2 { year - 1 } else { year });
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let month_from_march = i64::from((month + 9) % 12);
+    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
 fn parse(value: &str) -> Result<Rfc3339Time, TimeError> {
     let cannot = |rest: &[u8], elem: &'static str| TimeError::CannotParse {
         value: value.to_owned(),
@@ -168,19 +180,10 @@ fn parse(value: &str) -> Result<Rfc3339Time, TimeError> {
     if day < 1 || day > days_in(month, year) {
         return Err(range("day"));
     }
-    let civil = jiff::civil::DateTime::new(
-        year as i16,
-        month as i8,
-        day as i8,
-        hour as i8,
-        minute as i8,
-        second as i8,
-        nanos,
-    )
-    .map_err(|_| range("day"))?;
-    let offset = jiff::tz::Offset::from_seconds(offset_seconds)
-        .map_err(|_| range("time zone offset hour"))?;
-    let timestamp = offset.to_timestamp(civil).map_err(|_| range("day"))?;
+    let civil_seconds =
+        days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    let timestamp = jiff::Timestamp::new(civil_seconds - i64::from(offset_seconds), nanos)
+        .map_err(|_| range("day"))?;
     Ok(Rfc3339Time {
         timestamp,
         offset_seconds,
@@ -190,6 +193,52 @@ fn parse(value: &str) -> Result<Rfc3339Time, TimeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ends_of_the_range() {
+        // jiff's last instant is 9999-12-30T22:00:00Z: later dates are out of range,
+        // as they were when jiff did the arithmetic.
+        assert!(Rfc3339Time::parse("9999-12-30T22:00:00Z").is_ok());
+        assert_eq!(
+            err("9999-12-31T23:59:59Z"),
+            r#"parsing time "9999-12-31T23:59:59Z": day out of range"#
+        );
+        assert!(Rfc3339Time::parse("9999-12-31T23:59:59+23:59").is_err());
+        assert!(Rfc3339Time::parse("9999-12-31T20:00:00+23:59").is_ok());
+        let first = Rfc3339Time::parse("0000-01-01T00:00:00Z").unwrap();
+        assert_eq!(first.timestamp.as_second(), -62_167_219_200);
+        let leap = Rfc3339Time::parse("2000-02-29T12:00:00-01:30").unwrap();
+        assert_eq!(leap.timestamp.as_second(), 951_831_000);
+    }
+
+    proptest::proptest! {
+        /// The instant equals jiff's reading of the same civil time and offset (or both
+        /// are out of jiff's range).
+        #[test]
+        fn instant_matches_jiff(
+            year in 0i16..=9999,
+            month in 1i8..=12,
+            day in 1i8..=31,
+            hour in 0i8..24,
+            minute in 0i8..60,
+            second in 0i8..60,
+            nanos in 0i32..1_000_000_000,
+            offset_minutes in -(23i32 * 60 + 59)..=(23 * 60 + 59),
+        ) {
+            proptest::prop_assume!(i32::from(day) <= days_in(i32::from(month), i32::from(year)));
+            let sign = if offset_minutes < 0 { '-' } else { '+' };
+            let text = format!(
+                "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{nanos:09}{sign}{:02}:{:02}",
+                offset_minutes.abs() / 60,
+                offset_minutes.abs() % 60
+            );
+            let civil = jiff::civil::DateTime::new(year, month, day, hour, minute, second, nanos).unwrap();
+            let offset = jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap();
+            let want = offset.to_timestamp(civil).ok();
+            let got = Rfc3339Time::parse(&text).ok().map(|t| t.timestamp);
+            proptest::prop_assert_eq!(got, want, "{}", text);
+        }
+    }
 
     fn err(s: &str) -> String {
         Rfc3339Time::parse(s).unwrap_err().to_string()
