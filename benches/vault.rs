@@ -22,10 +22,12 @@
 //! the vault's cores run during a batch. A third ratio (`ratioV`) takes the signing cost
 //! from inside the vault: its brand key signs through a [`TimedSigner`] that adds up the
 //! signing threads' CPU time, so a batch the machine slows down weighs on both sides of
-//! it; `ratioV - 1` is what HTTP, JSON, database and assertion work cost together. `UCORE_VAULT_BENCH_ROUNDS` sets the batches
-//! per store (3), `UCORE_VAULT_BENCH_BATCH` the serials per batch (400), and
-//! `UCORE_VAULT_BENCH_WRAPPER` a command the vault process runs under, for profiling
-//! (e.g. `valgrind --tool=callgrind`; the ratios are then meaningless).
+//! it; `ratioV - 1` is what HTTP, JSON, database and assertion work cost together.
+//!
+//! `UCORE_VAULT_BENCH_ROUNDS` sets the batches per store (3), `UCORE_VAULT_BENCH_BATCH`
+//! the serials per batch (400), and `UCORE_VAULT_BENCH_WRAPPER` a command the vault
+//! process runs under, for profiling (e.g. `valgrind --tool=callgrind`; the ratios are
+//! then meaningless).
 //!
 //! `cargo bench --bench vault` (SQLite) or, with a PostgreSQL server,
 //! `UCORE_POSTGRES_URL=postgres://… cargo bench --features postgres --bench vault`;
@@ -225,6 +227,8 @@ const CHILD_ENV: &str = "UCORE_VAULT_BENCH_CHILD";
 
 /// The brand key, keeping the CPU time (of the signing thread) of every signature the
 /// vault makes with it: the signing as it runs inside the vault, under the batch's load.
+/// The vault holds it as an external key: once unsealed, a sealed key is the same cached
+/// signer, so the signing path is the one production takes.
 struct TimedSigner {
     key: RsaPrivateKey,
     cpu_ns: AtomicU64,
@@ -422,7 +426,7 @@ fn process_cpu(pid: u32, ticks: f64) -> Duration {
     Duration::from_secs_f64(t / ticks)
 }
 
-/// CPU time of the calling thread, in nanoseconds (scheduler accounting).
+/// CPU time of the calling thread (`CLOCK_THREAD_CPUTIME_ID`).
 fn thread_cpu() -> Duration {
     // Not /proc/thread-self/schedstat: for a running thread it lags by up to a tick.
     let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
