@@ -32,10 +32,6 @@ fn vaults(test: &str) -> Vec<TestVault> {
     v
 }
 
-fn serial_url(tv: &TestVault) -> String {
-    format!("{}serial", tv.url)
-}
-
 fn expect_error(resp: (u16, String, Vec<u8>), code: &str, message: &str) {
     let (st, ct, body) = resp;
     assert_eq!(st, 400, "body: {}", String::from_utf8_lossy(&body));
@@ -67,11 +63,7 @@ fn register_on_a(tv: &TestVault, device: &str) -> Assertion {
     let id = request_id(tv);
     let req =
         device::build_serial_request(&model(), &key(device), &id, Some(SERIAL), None).unwrap();
-    let (st, _, body) = post(
-        &serial_url(tv),
-        Some(&tv.api_key),
-        &snapd_stream(&req, &model()),
-    );
+    let (st, _, body) = tv.post_serial(&snapd_stream(&req, &model()));
     assert_eq!(st, 200, "{}", String::from_utf8_lossy(&body));
     Assertion::decode(&body).unwrap()
 }
@@ -176,11 +168,7 @@ fn remodel_gets_a_serial_for_the_new_model_signed_by_the_original_key() {
     for tv in vaults("remodel_happy") {
         let current = register_on_a(&tv, "device");
         add_substore(&tv, MODEL_B);
-        let (st, ct, body) = post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &remodel_body(&tv, &current, "device"),
-        );
+        let (st, ct, body) = tv.post_serial(&remodel_body(&tv, &current, "device"));
         assert_eq!(st, 200, "{}", String::from_utf8_lossy(&body));
         assert_eq!(ct, "application/x.ubuntu.assertion");
         let serial = Assertion::decode(&body).unwrap();
@@ -260,16 +248,12 @@ fn missing_current_serial() {
             ],
         );
         expect_error(
-            post(
-                &serial_url(&tv),
-                Some(&tv.api_key),
-                &stream(&[&req, &model_named(MODEL_B)]),
-            ),
+            tv.post_serial(&stream(&[&req, &model_named(MODEL_B)])),
             "invalid-assertion",
             "The current serial assertion can't be empty for a remodeling request",
         );
         expect_error(
-            post(&serial_url(&tv), Some(&tv.api_key), &stream(&[&req])),
+            tv.post_serial(&stream(&[&req])),
             "invalid-assertion",
             "Model assertion can't be empty for a remodeling request",
         );
@@ -294,11 +278,7 @@ fn original_headers_partly_set() {
         for extra in cases {
             let req = custom_request(&tv, MODEL_B, extra);
             expect_error(
-                post(
-                    &serial_url(&tv),
-                    Some(&tv.api_key),
-                    &stream(&[&req, &model_named(MODEL_B), &current]),
-                ),
+                tv.post_serial(&stream(&[&req, &model_named(MODEL_B), &current])),
                 "invalid-assertion",
                 "unexpected assertion in the request stream",
             );
@@ -311,11 +291,7 @@ fn no_substore_row() {
     for tv in vaults("remodel_no_substore") {
         let current = register_on_a(&tv, "device");
         expect_error(
-            post(
-                &serial_url(&tv),
-                Some(&tv.api_key),
-                &remodel_body(&tv, &current, "device"),
-            ),
+            tv.post_serial(&remodel_body(&tv, &current, "device")),
             "invalid-substore",
             "Cannot find sub-store mapping for the model",
         );
@@ -330,11 +306,7 @@ fn no_substore_row() {
             }))
             .unwrap();
         expect_error(
-            post(
-                &serial_url(&tv),
-                Some(&tv.api_key),
-                &remodel_body(&tv, &current, "device"),
-            ),
+            tv.post_serial(&remodel_body(&tv, &current, "device")),
             "invalid-substore",
             "Cannot find sub-store mapping for the model",
         );
@@ -354,11 +326,7 @@ fn unknown_original_model_or_api_key() {
             &key("acme"),
         );
         expect_error(
-            post(
-                &serial_url(&tv),
-                Some(&tv.api_key),
-                &remodel_body(&tv, &other, "device"),
-            ),
+            tv.post_serial(&remodel_body(&tv, &other, "device")),
             "invalid-model",
             "Cannot find model with the matching brand and model",
         );
@@ -393,7 +361,7 @@ fn unknown_original_model_or_api_key() {
         .unwrap();
         expect_error(
             post(
-                &serial_url(&tv),
+                &tv.serial_url(),
                 Some("acme-api-key-0005"),
                 &device::remodel_stream(&req, &model_b, &current),
             ),
@@ -409,11 +377,7 @@ fn substore_maps_to_another_model() {
         let current = register_on_a(&tv, "device");
         add_substore(&tv, "acme-device-3");
         expect_error(
-            post(
-                &serial_url(&tv),
-                Some(&tv.api_key),
-                &remodel_body(&tv, &current, "device"),
-            ),
+            tv.post_serial(&remodel_body(&tv, &current, "device")),
             "invalid-assertion",
             "Requested model is invalid",
         );
@@ -449,11 +413,7 @@ fn current_serial_differs_from_the_original_headers() {
         ] {
             let req = custom_request(&tv, MODEL_B, &original);
             expect_error(
-                post(
-                    &serial_url(&tv),
-                    Some(&tv.api_key),
-                    &stream(&[&req, &model_b, &current]),
-                ),
+                tv.post_serial(&stream(&[&req, &model_b, &current])),
                 "invalid-assertion",
                 message,
             );
@@ -468,11 +428,7 @@ fn device_key_changed() {
         add_substore(&tv, MODEL_B);
         // The request is signed by (and carries) another device key.
         expect_error(
-            post(
-                &serial_url(&tv),
-                Some(&tv.api_key),
-                &remodel_body(&tv, &current, "requester"),
-            ),
+            tv.post_serial(&remodel_body(&tv, &current, "requester")),
             "invalid-assertion",
             "Device-key is invalid",
         );
@@ -487,11 +443,7 @@ fn forged_current_serial() {
         // Signed by a key that is not model A's.
         let by_other = serial_assertion("acme", MODEL_A, SERIAL, &key("device"), &key("spare"));
         expect_error(
-            post(
-                &serial_url(&tv),
-                Some(&tv.api_key),
-                &remodel_body(&tv, &by_other, "device"),
-            ),
+            tv.post_serial(&remodel_body(&tv, &by_other, "device")),
             "invalid-assertion",
             "public key id for the model is invalid",
         );
@@ -504,11 +456,7 @@ fn forged_current_serial() {
         );
         let tampered = Assertion::decode(text.as_bytes()).unwrap();
         assert_ne!(tampered.encode(), genuine.encode());
-        let (st, _, body) = post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &remodel_body(&tv, &tampered, "device"),
-        );
+        let (st, _, body) = tv.post_serial(&remodel_body(&tv, &tampered, "device"));
         assert_eq!(st, 400);
         let e: ErrorBody = serde_json::from_slice(&body).unwrap();
         assert_eq!(e.error_code, "invalid-assertion");
@@ -530,11 +478,7 @@ fn find_model_falls_back_to_the_substore_row() {
     for tv in vaults("remodel_find_model") {
         add_substore(&tv, MODEL_B);
         let req = custom_request(&tv, MODEL_B, &[]);
-        let (st, _, body) = post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &stream(&[&req, &model_named(MODEL_B)]),
-        );
+        let (st, _, body) = tv.post_serial(&stream(&[&req, &model_named(MODEL_B)]));
         assert_eq!(st, 200, "{}", String::from_utf8_lossy(&body));
         let serial = Assertion::decode(&body).unwrap();
         assert_eq!(serial.header_str("model"), Some(MODEL_B));
@@ -550,11 +494,7 @@ fn find_model_falls_back_to_the_substore_row() {
         )
         .unwrap();
         expect_error(
-            post(
-                &serial_url(&tv),
-                Some(&tv.api_key),
-                &stream(&[&other, &model_named(MODEL_B)]),
-            ),
+            tv.post_serial(&stream(&[&other, &model_named(MODEL_B)])),
             "invalid-model",
             "Cannot find model with the matching brand and model",
         );
@@ -620,11 +560,7 @@ fn admin_api_adds_lists_and_deletes_substore_rows() {
         // With the row gone the remodel is refused.
         let current = register_on_a(&tv, "device");
         expect_error(
-            post(
-                &serial_url(&tv),
-                Some(&tv.api_key),
-                &remodel_body(&tv, &current, "device"),
-            ),
+            tv.post_serial(&remodel_body(&tv, &current, "device")),
             "invalid-substore",
             "Cannot find sub-store mapping for the model",
         );
@@ -654,11 +590,7 @@ fn sqlite_database_without_substores_is_migrated_on_start() {
     assert_eq!(current.len(), 1);
     let current = Assertion::decode(current[0].assertion.as_bytes()).unwrap();
     add_substore(&tv, MODEL_B);
-    let (st, _, body) = post(
-        &serial_url(&tv),
-        Some(&tv.api_key),
-        &remodel_body(&tv, &current, "device"),
-    );
+    let (st, _, body) = tv.post_serial(&remodel_body(&tv, &current, "device"));
     assert_eq!(st, 200, "{}", String::from_utf8_lossy(&body));
 }
 
@@ -693,10 +625,6 @@ fn postgres_database_without_substores_is_migrated_on_start() {
     assert_eq!(log.len(), 1);
     let current = Assertion::decode(log[0].assertion.as_bytes()).unwrap();
     add_substore(&tv, MODEL_B);
-    let (st, _, body) = post(
-        &serial_url(&tv),
-        Some(&tv.api_key),
-        &remodel_body(&tv, &current, "device"),
-    );
+    let (st, _, body) = tv.post_serial(&remodel_body(&tv, &current, "device"));
     assert_eq!(st, 200, "{}", String::from_utf8_lossy(&body));
 }

@@ -8,10 +8,6 @@ use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionTy
 use ucore_serial::device::{self, DeviceServiceConfig, Registration};
 use ucore_serial::vault::{ErrorBody, Settings};
 
-fn serial_url(tv: &TestVault) -> String {
-    format!("{}serial", tv.url)
-}
-
 fn expect_error(resp: (u16, String, Vec<u8>), status: u16, code: &str, message: &str) {
     let (st, ct, body) = resp;
     assert_eq!(st, status, "body: {}", String::from_utf8_lossy(&body));
@@ -50,11 +46,7 @@ fn version_and_health() {
 fn snapd_flow_signs_a_serial_that_verifies() {
     let tv = TestVault::memory();
     let req = request(&tv, "A123456L", "device");
-    let (st, ct, body) = post(
-        &serial_url(&tv),
-        Some(&tv.api_key),
-        &snapd_stream(&req, &model()),
-    );
+    let (st, ct, body) = tv.post_serial(&snapd_stream(&req, &model()));
     assert_eq!(st, 200, "{}", String::from_utf8_lossy(&body));
     assert_eq!(ct, "application/x.ubuntu.assertion");
     let serial = Assertion::decode(&body).unwrap();
@@ -82,7 +74,7 @@ fn serial_stream_appends_account_and_account_key() {
     let tv = TestVault::memory();
     let req = request(&tv, "S1", "device");
     let resp = agent()
-        .post(&serial_url(&tv))
+        .post(&tv.serial_url())
         .header("api-key", &tv.api_key)
         .header("Snap-Device-Capabilities", "serial-stream")
         .send(&snapd_stream(&req, &model())[..])
@@ -108,11 +100,7 @@ fn body_in_header_less_request_gives_the_serial_and_is_copied() {
         Some("serial: B-77\nmac: \"00:00:00:00:ff:00\""),
     )
     .unwrap();
-    let (st, _, body) = post(
-        &serial_url(&tv),
-        Some(&tv.api_key),
-        &snapd_stream(&req, &model()),
-    );
+    let (st, _, body) = tv.post_serial(&snapd_stream(&req, &model()));
     assert_eq!(st, 200);
     let serial = Assertion::decode(&body).unwrap();
     assert_eq!(serial.header_str("serial"), Some("B-77"));
@@ -137,7 +125,7 @@ fn bad_api_key() {
     let req = request(&tv, "X", "device");
     expect_error(
         post(
-            &serial_url(&tv),
+            &tv.serial_url(),
             Some("wrong-key-123"),
             &snapd_stream(&req, &model()),
         ),
@@ -150,23 +138,14 @@ fn bad_api_key() {
 #[test]
 fn empty_body() {
     let tv = TestVault::memory();
-    expect_error(
-        post(&serial_url(&tv), Some(&tv.api_key), b""),
-        400,
-        "empty-data",
-        "Nothing supplied",
-    );
+    expect_error(tv.post_serial(b""), 400, "empty-data", "Nothing supplied");
 }
 
 #[test]
 fn undecodable_body() {
     let tv = TestVault::memory();
     expect_error(
-        post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            b"type: serial-request\n",
-        ),
+        tv.post_serial(b"type: serial-request\n"),
         400,
         "invalid-assertion",
         "",
@@ -177,7 +156,7 @@ fn undecodable_body() {
 fn wrong_first_type() {
     let tv = TestVault::memory();
     expect_error(
-        post(&serial_url(&tv), Some(&tv.api_key), &model().encode()),
+        tv.post_serial(&model().encode()),
         400,
         "invalid-type",
         "serial-request",
@@ -190,11 +169,7 @@ fn wrong_second_type() {
     let req = request(&tv, "X", "device");
     let other = Assertion::decode(read("acme-account.assert").as_bytes()).unwrap();
     expect_error(
-        post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &snapd_stream(&req, &other),
-        ),
+        tv.post_serial(&snapd_stream(&req, &other)),
         400,
         "invalid-second-type",
         "'model'",
@@ -207,12 +182,7 @@ fn extra_assertion_after_model_is_refused() {
     let req = request(&tv, "X", "device");
     let mut s = snapd_stream(&req, &model());
     s.extend_from_slice(&model().encode());
-    expect_error(
-        post(&serial_url(&tv), Some(&tv.api_key), &s),
-        400,
-        "invalid-second-type",
-        "'serial'",
-    );
+    expect_error(tv.post_serial(&s), 400, "invalid-second-type", "'serial'");
 }
 
 #[test]
@@ -239,11 +209,7 @@ fn mismatched_model() {
     let req =
         device::build_serial_request(&other_model, &key("device"), &id, Some("X"), None).unwrap();
     expect_error(
-        post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &snapd_stream(&req, &model()),
-        ),
+        tv.post_serial(&snapd_stream(&req, &model())),
         400,
         "mismatched-model",
         "do not match",
@@ -260,11 +226,7 @@ fn forged_serial_request_signature() {
             .unwrap();
     let forged = Assertion::from_parts(req.content().to_vec(), forged_sig.into_bytes()).unwrap();
     expect_error(
-        post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &snapd_stream(&forged, &model()),
-        ),
+        tv.post_serial(&snapd_stream(&forged, &model())),
         400,
         "invalid-assertion",
         "",
@@ -276,9 +238,9 @@ fn replayed_nonce() {
     let tv = TestVault::memory();
     let req = request(&tv, "R1", "device");
     let s = snapd_stream(&req, &model());
-    assert_eq!(post(&serial_url(&tv), Some(&tv.api_key), &s).0, 200);
+    assert_eq!(tv.post_serial(&s).0, 200);
     expect_error(
-        post(&serial_url(&tv), Some(&tv.api_key), &s),
+        tv.post_serial(&s),
         400,
         "invalid-nonce",
         "Nonce is invalid or expired",
@@ -292,11 +254,7 @@ fn unknown_nonce() {
         device::build_serial_request(&model(), &key("device"), "not-a-nonce", Some("X"), None)
             .unwrap();
     expect_error(
-        post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &snapd_stream(&req, &model()),
-        ),
+        tv.post_serial(&snapd_stream(&req, &model())),
         400,
         "invalid-nonce",
         "Nonce",
@@ -316,11 +274,7 @@ fn expired_nonce() {
     // A TTL of zero: the nonce is past its lifetime once the clock moves a second.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     expect_error(
-        post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &snapd_stream(&req, &model()),
-        ),
+        tv.post_serial(&snapd_stream(&req, &model())),
         400,
         "invalid-nonce",
         "expired",
@@ -335,21 +289,11 @@ fn nonce_is_consumed_even_when_a_later_check_fails() {
         .unwrap();
     let req = request(&tv, "X", "device");
     let s = snapd_stream(&req, &model());
-    expect_error(
-        post(&serial_url(&tv), Some(&tv.api_key), &s),
-        400,
-        "invalid-model",
-        "",
-    );
+    expect_error(tv.post_serial(&s), 400, "invalid-model", "");
     tv.rt
         .block_on(tv.vault.set_key_active(key("acme").key_id(), true))
         .unwrap();
-    expect_error(
-        post(&serial_url(&tv), Some(&tv.api_key), &s),
-        400,
-        "invalid-nonce",
-        "",
-    );
+    expect_error(tv.post_serial(&s), 400, "invalid-nonce", "");
 }
 
 #[test]
@@ -381,7 +325,7 @@ fn unknown_model() {
     .unwrap();
     expect_error(
         post(
-            &serial_url(&tv),
+            &tv.serial_url(),
             Some("other-api-key-01"),
             &snapd_stream(&req, &model()),
         ),
@@ -399,11 +343,7 @@ fn inactive_key() {
         .unwrap();
     let req = request(&tv, "X", "device");
     expect_error(
-        post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &snapd_stream(&req, &model()),
-        ),
+        tv.post_serial(&snapd_stream(&req, &model())),
         400,
         "invalid-model",
         "",
@@ -416,11 +356,7 @@ fn missing_serial_number() {
     let id = request_id(&tv);
     let req = device::build_serial_request(&model(), &key("device"), &id, None, None).unwrap();
     expect_error(
-        post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &snapd_stream(&req, &model()),
-        ),
+        tv.post_serial(&snapd_stream(&req, &model())),
         400,
         "create-assertion",
         "missing",
@@ -431,22 +367,10 @@ fn missing_serial_number() {
 fn duplicate_serial_with_another_key_then_release() {
     let tv = TestVault::memory();
     let first = request(&tv, "DUP-1", "device");
-    assert_eq!(
-        post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &snapd_stream(&first, &model())
-        )
-        .0,
-        200
-    );
+    assert_eq!(tv.post_serial(&snapd_stream(&first, &model())).0, 200);
     let second = request(&tv, "DUP-1", "spare");
     expect_error(
-        post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &snapd_stream(&second, &model()),
-        ),
+        tv.post_serial(&snapd_stream(&second, &model())),
         400,
         "duplicate-assertion",
         "DUP-1 is already in use",
@@ -456,11 +380,7 @@ fn duplicate_serial_with_another_key_then_release() {
         .block_on(tv.vault.release_serial("acme", "acme-device-1", "DUP-1"))
         .unwrap();
     let third = request(&tv, "DUP-1", "spare");
-    let (st, _, body) = post(
-        &serial_url(&tv),
-        Some(&tv.api_key),
-        &snapd_stream(&third, &model()),
-    );
+    let (st, _, body) = tv.post_serial(&snapd_stream(&third, &model()));
     assert_eq!(st, 200);
     assert_eq!(Assertion::decode(&body).unwrap().revision(), 2);
 }
@@ -470,11 +390,7 @@ fn same_key_retry_gets_the_next_revision() {
     let tv = TestVault::memory();
     for rev in 1..=3 {
         let req = request(&tv, "IDEM-1", "device");
-        let (st, _, body) = post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &snapd_stream(&req, &model()),
-        );
+        let (st, _, body) = tv.post_serial(&snapd_stream(&req, &model()));
         assert_eq!(st, 200);
         assert_eq!(Assertion::decode(&body).unwrap().revision(), rev);
     }
@@ -490,15 +406,10 @@ fn oversize_body() {
         },
     );
     let big = vec![b'a'; 8192];
-    expect_error(
-        post(&serial_url(&tv), Some(&tv.api_key), &big),
-        413,
-        "too-large",
-        "4096",
-    );
+    expect_error(tv.post_serial(&big), 413, "too-large", "4096");
     // The api-key is still checked first.
     expect_error(
-        post(&serial_url(&tv), Some("nope-nope-nope"), &big),
+        post(&tv.serial_url(), Some("nope-nope-nope"), &big),
         400,
         "invalid-api-key",
         "",
@@ -512,17 +423,13 @@ fn remodel_requests_are_refused() {
     let mut s = snapd_stream(&req, &model());
     let serial = {
         let r2 = request(&tv, "Y", "device");
-        let (_, _, b) = post(
-            &serial_url(&tv),
-            Some(&tv.api_key),
-            &snapd_stream(&r2, &model()),
-        );
+        let (_, _, b) = tv.post_serial(&snapd_stream(&r2, &model()));
         Assertion::decode(&b).unwrap()
     };
     s.extend_from_slice(&serial.encode());
     s.push(b'\n');
     expect_error(
-        post(&serial_url(&tv), Some(&tv.api_key), &s),
+        tv.post_serial(&s),
         400,
         "invalid-assertion",
         "unexpected assertion in the request stream",
@@ -588,11 +495,7 @@ fn device_library_can_be_awaited() {
 fn device_checks_refuse_a_serial_for_another_key() {
     let tv = TestVault::memory();
     let req = request(&tv, "K1", "device");
-    let (_, _, body) = post(
-        &serial_url(&tv),
-        Some(&tv.api_key),
-        &snapd_stream(&req, &model()),
-    );
+    let (_, _, body) = tv.post_serial(&snapd_stream(&req, &model()));
     let serial = Assertion::decode(&body).unwrap();
     let err =
         device::check_serial(&serial, &model(), key("spare").key_id(), &[], None).unwrap_err();

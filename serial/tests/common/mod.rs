@@ -39,6 +39,16 @@ pub struct TestVault {
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 
 impl TestVault {
+    /// The signing API's `/v1/serial` URL.
+    pub fn serial_url(&self) -> String {
+        format!("{}serial", self.url)
+    }
+
+    /// `POST /v1/serial` with this vault's API key.
+    pub fn post_serial(&self, body: &[u8]) -> (u16, String, Vec<u8>) {
+        post(&self.serial_url(), Some(&self.api_key), body)
+    }
+
     pub fn start(db: &str, settings: Settings) -> TestVault {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
