@@ -111,6 +111,8 @@ pub(super) fn model_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ModelRecord> 
 
 const KEYPAIR_COLS: &str =
     "authority_id, key_id, key_name, active, sealed_key, account_assertion, account_key_assertion";
+/// The model rows with their key's id and state (a macro, so that `concat!` can extend it
+/// into constants).
 macro_rules! model_select {
     () => {
         "SELECT m.brand_id, m.name, k.key_id, k.active, m.api_key FROM model m JOIN keypair k ON k.id = m.keypair_id"
