@@ -331,6 +331,20 @@ impl Error {
         }
     }
 
+    /// [`Error::Database`] with the whole cause chain: `tokio-postgres` says only `db
+    /// error` and keeps the server's message (and its SQLSTATE) in the source.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn db_chain(e: impl std::error::Error) -> Self {
+        let mut reason = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            reason.push_str(": ");
+            reason.push_str(&s.to_string());
+            source = s.source();
+        }
+        Error::db(reason)
+    }
+
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io {
             context: context.into(),

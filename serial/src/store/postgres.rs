@@ -86,17 +86,12 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
-/// [`Error::Database`] with the whole cause chain: `tokio-postgres` says only `db error`
-/// and keeps the server's message (and its SQLSTATE) in the source.
-fn db_error(e: impl std::error::Error) -> Error {
-    let mut reason = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        reason.push_str(": ");
-        reason.push_str(&s.to_string());
-        source = s.source();
-    }
-    Error::db(reason)
+/// Column `i` of `r`.
+pub(super) fn col<'r, T: tokio_postgres::types::FromSql<'r>>(
+    r: &'r Row,
+    i: usize,
+) -> Result<T, Error> {
+    r.try_get(i).map_err(Error::db_chain)
 }
 
 fn unique_violation(e: &tokio_postgres::Error) -> bool {
@@ -105,37 +100,37 @@ fn unique_violation(e: &tokio_postgres::Error) -> bool {
 
 fn keypair_row(r: &Row) -> Result<KeypairRecord, Error> {
     Ok(KeypairRecord {
-        authority_id: r.try_get(0).map_err(db_error)?,
-        key_id: r.try_get(1).map_err(db_error)?,
-        key_name: r.try_get(2).map_err(db_error)?,
-        active: r.try_get(3).map_err(db_error)?,
-        sealed_key: r.try_get(4).map_err(db_error)?,
-        account_assertion: r.try_get(5).map_err(db_error)?,
-        account_key_assertion: r.try_get(6).map_err(db_error)?,
+        authority_id: col(r, 0)?,
+        key_id: col(r, 1)?,
+        key_name: col(r, 2)?,
+        active: col(r, 3)?,
+        sealed_key: col(r, 4)?,
+        account_assertion: col(r, 5)?,
+        account_key_assertion: col(r, 6)?,
     })
 }
 
 pub(super) fn model_row(r: &Row) -> Result<ModelRecord, Error> {
     Ok(ModelRecord {
-        brand_id: r.try_get(0).map_err(db_error)?,
-        model: r.try_get(1).map_err(db_error)?,
-        key_id: r.try_get(2).map_err(db_error)?,
-        key_active: r.try_get(3).map_err(db_error)?,
-        api_key: r.try_get(4).map_err(db_error)?,
+        brand_id: col(r, 0)?,
+        model: col(r, 1)?,
+        key_id: col(r, 2)?,
+        key_active: col(r, 3)?,
+        api_key: col(r, 4)?,
     })
 }
 
 fn log_row(r: &Row) -> Result<SigningLogRow, Error> {
     Ok(SigningLogRow {
-        id: r.try_get(0).map_err(db_error)?,
-        make: r.try_get(1).map_err(db_error)?,
-        model: r.try_get(2).map_err(db_error)?,
-        serial_number: r.try_get(3).map_err(db_error)?,
-        fingerprint: r.try_get(4).map_err(db_error)?,
-        revision: r.try_get(5).map_err(db_error)?,
-        created: r.try_get(6).map_err(db_error)?,
-        released: r.try_get(7).map_err(db_error)?,
-        assertion: r.try_get(8).map_err(db_error)?,
+        id: col(r, 0)?,
+        make: col(r, 1)?,
+        model: col(r, 2)?,
+        serial_number: col(r, 3)?,
+        fingerprint: col(r, 4)?,
+        revision: col(r, 5)?,
+        created: col(r, 6)?,
+        released: col(r, 7)?,
+        assertion: col(r, 8)?,
     })
 }
 
@@ -161,17 +156,17 @@ async fn check_duplicate(
              ORDER BY revision DESC LIMIT 1",
         )
         .await
-        .map_err(db_error)?;
+        .map_err(Error::db_chain)?;
     let last = c
         .query_opt(&st, &[&make, &model, &serial])
         .await
-        .map_err(db_error)?;
+        .map_err(Error::db_chain)?;
     match last {
         None => Ok(1),
         Some(r) => {
-            let fp: String = r.try_get(0).map_err(db_error)?;
-            let released: bool = r.try_get(1).map_err(db_error)?;
-            let rev: i64 = r.try_get(2).map_err(db_error)?;
+            let fp: String = col(&r, 0)?;
+            let released: bool = col(&r, 1)?;
+            let rev: i64 = col(&r, 2)?;
             if fp != fingerprint && !released {
                 return Err(Error::DuplicateSerial {
                     brand_id: make.to_string(),
@@ -201,47 +196,47 @@ impl PostgresStore {
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .build()
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         let store = Self { pool };
         store.migrate().await?;
         Ok(store)
     }
 
     pub(super) async fn client(&self) -> Result<deadpool_postgres::Object, Error> {
-        self.pool.get().await.map_err(db_error)
+        self.pool.get().await.map_err(Error::db_chain)
     }
 
     async fn migrate(&self) -> Result<(), Error> {
         let mut c = self.client().await?;
-        let tx = c.transaction().await.map_err(db_error)?;
+        let tx = c.transaction().await.map_err(Error::db_chain)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         tx.batch_execute("CREATE TABLE IF NOT EXISTS ucore_schema (version BIGINT NOT NULL)")
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         let version: i64 = match tx
             .query_opt("SELECT version FROM ucore_schema", &[])
             .await
-            .map_err(db_error)?
+            .map_err(Error::db_chain)?
         {
-            Some(r) => r.try_get(0).map_err(db_error)?,
+            Some(r) => col(&r, 0)?,
             None => {
                 tx.execute("INSERT INTO ucore_schema (version) VALUES (0)", &[])
                     .await
-                    .map_err(db_error)?;
+                    .map_err(Error::db_chain)?;
                 0
             }
         };
         let start = usize::try_from(version.max(0)).unwrap_or(usize::MAX);
         for (i, m) in MIGRATIONS.iter().enumerate().skip(start) {
-            tx.batch_execute(m).await.map_err(db_error)?;
+            tx.batch_execute(m).await.map_err(Error::db_chain)?;
             let v = i64::try_from(i + 1).unwrap_or(i64::MAX);
             tx.execute("UPDATE ucore_schema SET version = $1", &[&v])
                 .await
-                .map_err(db_error)?;
+                .map_err(Error::db_chain)?;
         }
-        tx.commit().await.map_err(db_error)
+        tx.commit().await.map_err(Error::db_chain)
     }
 
     pub(super) async fn health(&self) -> Result<(), Error> {
@@ -249,7 +244,7 @@ impl PostgresStore {
             .await?
             .query_one("SELECT 1", &[])
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         Ok(())
     }
 
@@ -258,15 +253,17 @@ impl PostgresStore {
         let purge = c
             .prepare_cached("DELETE FROM devicenonce WHERE timestamp < $1")
             .await
-            .map_err(db_error)?;
-        c.execute(&purge, &[&(now - ttl)]).await.map_err(db_error)?;
+            .map_err(Error::db_chain)?;
+        c.execute(&purge, &[&(now - ttl)])
+            .await
+            .map_err(Error::db_chain)?;
         let insert = c
             .prepare_cached("INSERT INTO devicenonce (nonce, timestamp) VALUES ($1, $2)")
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         c.execute(&insert, &[&nonce, &now])
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         Ok(())
     }
 
@@ -282,12 +279,12 @@ impl PostgresStore {
         let st = c
             .prepare_cached("DELETE FROM devicenonce WHERE nonce = $1 RETURNING timestamp")
             .await
-            .map_err(db_error)?;
-        let row = c.query_opt(&st, &[&nonce]).await.map_err(db_error)?;
+            .map_err(Error::db_chain)?;
+        let row = c.query_opt(&st, &[&nonce]).await.map_err(Error::db_chain)?;
         match row {
             None => Ok(false),
             Some(r) => {
-                let created: i64 = r.try_get(0).map_err(db_error)?;
+                let created: i64 = col(&r, 0)?;
                 Ok(created >= now - ttl)
             }
         }
@@ -298,11 +295,9 @@ impl PostgresStore {
         let st = c
             .prepare_cached("SELECT DISTINCT api_key FROM model")
             .await
-            .map_err(db_error)?;
-        let rows = c.query(&st, &[]).await.map_err(db_error)?;
-        rows.iter()
-            .map(|r| r.try_get(0).map_err(db_error))
-            .collect()
+            .map_err(Error::db_chain)?;
+        let rows = c.query(&st, &[]).await.map_err(Error::db_chain)?;
+        rows.iter().map(|r| col(r, 0)).collect()
     }
 
     pub(super) async fn model(
@@ -316,10 +311,10 @@ impl PostgresStore {
                 "{MODEL_SELECT} WHERE m.brand_id = $1 AND m.name = $2"
             ))
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         c.query_opt(&st, &[&brand_id, &model])
             .await
-            .map_err(db_error)?
+            .map_err(Error::db_chain)?
             .as_ref()
             .map(model_row)
             .transpose()
@@ -330,7 +325,7 @@ impl PostgresStore {
         let rows = c
             .query(&format!("{MODEL_SELECT} ORDER BY m.brand_id, m.name"), &[])
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         rows.iter().map(model_row).collect()
     }
 
@@ -342,15 +337,14 @@ impl PostgresStore {
         api_key: &str,
     ) -> Result<(), Error> {
         let c = self.client().await?;
-        let kp: i64 = c
+        let keypair = c
             .query_opt("SELECT id FROM keypair WHERE key_id = $1", &[&key_id])
             .await
-            .map_err(db_error)?
+            .map_err(Error::db_chain)?
             .ok_or_else(|| Error::NotFound {
                 what: format!("key {key_id}"),
-            })?
-            .try_get(0)
-            .map_err(db_error)?;
+            })?;
+        let kp: i64 = col(&keypair, 0)?;
         c.execute(
             "INSERT INTO model (brand_id, name, keypair_id, api_key) VALUES ($1, $2, $3, $4)",
             &[&brand_id, &model, &kp, &api_key],
@@ -362,7 +356,7 @@ impl PostgresStore {
                     reason: format!("model {brand_id}/{model} already exists"),
                 }
             } else {
-                db_error(e)
+                Error::db_chain(e)
             }
         })?;
         Ok(())
@@ -383,7 +377,7 @@ impl PostgresStore {
                 &[&brand_id, &model, &key_id],
             )
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         if n == 0 {
             return Err(Error::NotFound {
                 what: format!("model {brand_id}/{model} or key {key_id}"),
@@ -406,7 +400,7 @@ impl PostgresStore {
                 &[&brand_id, &model, &api_key],
             )
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         if n == 0 {
             return Err(Error::NotFound {
                 what: format!("model {brand_id}/{model}"),
@@ -434,7 +428,7 @@ impl PostgresStore {
                 ],
             )
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         Ok(())
     }
 
@@ -445,10 +439,10 @@ impl PostgresStore {
                 "SELECT {KEYPAIR_COLS} FROM keypair WHERE key_id = $1"
             ))
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         c.query_opt(&st, &[&key_id])
             .await
-            .map_err(db_error)?
+            .map_err(Error::db_chain)?
             .as_ref()
             .map(keypair_row)
             .transpose()
@@ -463,7 +457,7 @@ impl PostgresStore {
                 &[],
             )
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         rows.iter().map(keypair_row).collect()
     }
 
@@ -476,7 +470,7 @@ impl PostgresStore {
                 &[&key_id, &active],
             )
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         if n == 0 {
             return Err(Error::NotFound {
                 what: format!("key {key_id}"),
@@ -512,7 +506,7 @@ impl PostgresStore {
                           AND revision = $5 - 1 AND fingerprint <> $4 AND NOT released)",
             )
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         let inserted = c
             .execute(
                 &insert,
@@ -542,7 +536,7 @@ impl PostgresStore {
                 Ok(IssueOutcome::RevisionTaken)
             }
             Err(e) if unique_violation(&e) => Ok(IssueOutcome::RevisionTaken),
-            Err(e) => Err(db_error(e)),
+            Err(e) => Err(Error::db_chain(e)),
         }
     }
 
@@ -565,7 +559,7 @@ impl PostgresStore {
                 ],
             )
             .await
-            .map_err(db_error)?;
+            .map_err(Error::db_chain)?;
         rows.iter().map(log_row).collect()
     }
 
@@ -583,6 +577,6 @@ impl PostgresStore {
                 &[&make, &model, &serial],
             )
             .await
-            .map_err(db_error)
+            .map_err(Error::db_chain)
     }
 }

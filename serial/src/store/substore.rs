@@ -285,16 +285,17 @@ mod pg {
     use tokio_postgres::error::SqlState;
 
     use super::super::PostgresStore;
+    use super::super::postgres::col;
     use super::*;
 
     fn pg_substore(r: &Row) -> Result<SubstoreRecord, Error> {
         Ok(SubstoreRecord {
-            id: r.try_get(0).map_err(Error::db)?,
-            brand_id: r.try_get(1).map_err(Error::db)?,
-            from_model: r.try_get(2).map_err(Error::db)?,
-            serial_number: r.try_get(3).map_err(Error::db)?,
-            model_name: r.try_get(4).map_err(Error::db)?,
-            store: r.try_get(5).map_err(Error::db)?,
+            id: col(r, 0)?,
+            brand_id: col(r, 1)?,
+            from_model: col(r, 2)?,
+            serial_number: col(r, 3)?,
+            model_name: col(r, 4)?,
+            store: col(r, 5)?,
         })
     }
 
@@ -322,15 +323,15 @@ mod pg {
                     if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
                         exists_error(n)
                     } else {
-                        Error::db(e)
+                        Error::db_chain(e)
                     }
                 })?
                 .ok_or_else(|| no_model(n))?;
-            let id: i64 = row.try_get(0).map_err(Error::db)?;
+            let id: i64 = col(&row, 0)?;
             let r = c
                 .query_one(&format!("{SUBSTORE_SELECT} WHERE s.id = $1"), &[&id])
                 .await
-                .map_err(Error::db)?;
+                .map_err(Error::db_chain)?;
             pg_substore(&r)
         }
 
@@ -338,7 +339,7 @@ mod pg {
             let c = self.client().await?;
             c.query(&format!("{SUBSTORE_SELECT} ORDER BY s.id"), &[])
                 .await
-                .map_err(Error::db)?
+                .map_err(Error::db_chain)?
                 .iter()
                 .map(pg_substore)
                 .collect()
@@ -358,7 +359,7 @@ mod pg {
                 &[&brand_id, &from_model, &serial],
             )
             .await
-            .map_err(Error::db)?
+            .map_err(Error::db_chain)?
             .as_ref()
             .map(pg_substore)
             .transpose()
@@ -378,7 +379,7 @@ mod pg {
                 &[&brand_id, &model_name, &serial],
             )
             .await
-            .map_err(Error::db)?
+            .map_err(Error::db_chain)?
             .iter()
             .map(super::super::postgres::model_row)
             .collect()
@@ -389,7 +390,7 @@ mod pg {
             let n = c
                 .execute("DELETE FROM substore WHERE id = $1", &[&id])
                 .await
-                .map_err(Error::db)?;
+                .map_err(Error::db_chain)?;
             if n == 0 {
                 return Err(no_row(id));
             }
