@@ -6,6 +6,30 @@
 //! same semantics; the vault's logic is written once against [`Store`]. Every method is
 //! `async`; the SQLite backend runs its statements on tokio's blocking pool.
 
+/// The columns each backend's keypair row mapper reads, in its order.
+const KEYPAIR_COLS: &str =
+    "authority_id, key_id, key_name, active, sealed_key, account_assertion, account_key_assertion";
+
+/// The columns each backend's model row mapper reads, in its order, over `model m` joined
+/// with its `keypair k` (macros, so that `concat!` builds constant statements on them, and
+/// defined before the backend modules so that those see them).
+macro_rules! model_columns {
+    () => {
+        "m.brand_id, m.name, k.key_id, k.active, m.api_key"
+    };
+}
+
+/// The model rows with their key's id and state.
+macro_rules! model_select {
+    () => {
+        concat!(
+            "SELECT ",
+            model_columns!(),
+            " FROM model m JOIN keypair k ON k.id = m.keypair_id"
+        )
+    };
+}
+
 #[cfg(feature = "postgres")]
 mod postgres;
 mod records;

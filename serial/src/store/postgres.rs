@@ -17,6 +17,7 @@ use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMe
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{NoTls, Row};
 
+use super::KEYPAIR_COLS;
 use super::records::{
     IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow,
 };
@@ -134,9 +135,9 @@ fn log_row(r: &Row) -> Result<SigningLogRow, Error> {
     })
 }
 
-const KEYPAIR_COLS: &str =
-    "authority_id, key_id, key_name, active, sealed_key, account_assertion, account_key_assertion";
-const MODEL_SELECT: &str = "SELECT m.brand_id, m.name, k.key_id, k.active, m.api_key FROM model m JOIN keypair k ON k.id = m.keypair_id";
+const MODEL_SELECT: &str = model_select!();
+/// The model row a serial request names (hot path).
+const MODEL_BY_NAME: &str = concat!(model_select!(), " WHERE m.brand_id = $1 AND m.name = $2");
 
 /// The duplicate policy (as the SQLite store): the next revision for the serial, or
 /// [`Error::DuplicateSerial`] when its last row belongs to another key and was not released.
@@ -307,9 +308,7 @@ impl PostgresStore {
     ) -> Result<Option<ModelRecord>, Error> {
         let c = self.client().await?;
         let st = c
-            .prepare_cached(&format!(
-                "{MODEL_SELECT} WHERE m.brand_id = $1 AND m.name = $2"
-            ))
+            .prepare_cached(MODEL_BY_NAME)
             .await
             .map_err(Error::db_chain)?;
         c.query_opt(&st, &[&brand_id, &model])

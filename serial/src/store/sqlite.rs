@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::KEYPAIR_COLS;
 use super::records::{
     IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow,
 };
@@ -109,15 +110,6 @@ pub(super) fn model_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ModelRecord> 
     })
 }
 
-const KEYPAIR_COLS: &str =
-    "authority_id, key_id, key_name, active, sealed_key, account_assertion, account_key_assertion";
-/// The model rows with their key's id and state (a macro, so that `concat!` can extend it
-/// into constants).
-macro_rules! model_select {
-    () => {
-        "SELECT m.brand_id, m.name, k.key_id, k.active, m.api_key FROM model m JOIN keypair k ON k.id = m.keypair_id"
-    };
-}
 const MODEL_SELECT: &str = model_select!();
 /// The model row a serial request names (hot path).
 const MODEL_BY_NAME: &str = concat!(model_select!(), " WHERE m.brand_id = ?1 AND m.name = ?2");

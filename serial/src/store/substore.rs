@@ -73,7 +73,12 @@ pub struct NewSubstore {
 }
 
 const SUBSTORE_SELECT: &str = "SELECT s.id, m.brand_id, m.name, s.serial_number, s.model_name, s.store FROM substore s JOIN model m ON m.id = s.from_model_id";
-const FROM_MODEL_SELECT: &str = "SELECT m.brand_id, m.name, k.key_id, k.active, m.api_key FROM substore s JOIN model m ON m.id = s.from_model_id JOIN keypair k ON k.id = m.keypair_id";
+/// The from-model rows of sub-store entries, as the model row mappers read them.
+const FROM_MODEL_SELECT: &str = concat!(
+    "SELECT ",
+    model_columns!(),
+    " FROM substore s JOIN model m ON m.id = s.from_model_id JOIN keypair k ON k.id = m.keypair_id"
+);
 
 fn exists_error(n: &NewSubstore) -> Error {
     Error::InvalidInput {
