@@ -43,6 +43,7 @@ mod confdb_schema;
 mod device_session_request;
 mod error;
 mod hardware_identity;
+mod mail_address;
 mod model;
 mod preseed;
 mod repair;

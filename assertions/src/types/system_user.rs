@@ -11,6 +11,7 @@ use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
 
 use super::common::{self, forbidden, invalid_header};
+use super::mail_address::parse_address;
 
 static VALID_USERNAME: LazyLock<Regex> = LazyLock::new(|| common::regex("^[a-z0-9][-a-z0-9._]*$"));
 static VALID_SALT_AND_HASH: LazyLock<Regex> = LazyLock::new(|| common::regex("^[a-zA-Z0-9./]+$"));
@@ -67,7 +68,7 @@ impl<'a> SystemUser<'a> {
         if let Err(e) = parse_address(email) {
             return Err(invalid_header(
                 "email",
-                format!("must be a RFC 5322 compliant email address: mail: {e}"),
+                format!("must be a RFC 5322 compliant email address: {e}"),
             ));
         }
         let series = checks::check_string_list(h, "series")?;
@@ -206,169 +207,4 @@ fn hashed_password<'a>(h: &'a crate::Headers<'_>) -> Result<Option<&'a str>, Err
         ));
     }
     Ok(Some(pw))
-}
-
-// ---- A subset of Go `net/mail.ParseAddress`, with its error texts. ----
-
-fn is_atext(c: char, dot: bool) -> bool {
-    c.is_ascii_alphanumeric()
-        || "!#$%&'*+-/=?^_`{|}~".contains(c)
-        || (dot && c == '.')
-        || !c.is_ascii()
-}
-
-struct MailParser<'s> {
-    s: &'s str,
-}
-
-impl<'s> MailParser<'s> {
-    fn skip_space(&mut self) {
-        self.s = self.s.trim_start_matches([' ', '\t']);
-    }
-    fn consume(&mut self, c: char) -> bool {
-        match self.s.strip_prefix(c) {
-            Some(rest) => {
-                self.s = rest;
-                true
-            }
-            None => false,
-        }
-    }
-    fn atom(&mut self, dot: bool) -> Result<&'s str, String> {
-        let end = self
-            .s
-            .find(|c: char| !is_atext(c, dot))
-            .unwrap_or(self.s.len());
-        if end == 0 {
-            return Err("invalid string".to_owned());
-        }
-        let atom = &self.s[..end];
-        if dot && (atom.starts_with('.') || atom.ends_with('.') || atom.contains("..")) {
-            return Err("invalid string".to_owned());
-        }
-        self.s = &self.s[end..];
-        Ok(atom)
-    }
-    fn quoted(&mut self) -> Result<(), String> {
-        let mut escaped = false;
-        for (i, c) in self.s.char_indices().skip(1) {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                self.s = &self.s[i + 1..];
-                return Ok(());
-            }
-        }
-        Err("unclosed quoted-string".to_owned())
-    }
-    fn addr_spec(&mut self) -> Result<(), String> {
-        let saved = self.s;
-        let r = (|| {
-            self.skip_space();
-            if self.s.is_empty() {
-                return Err("no addr-spec".to_owned());
-            }
-            if self.s.starts_with('"') {
-                self.quoted()?;
-            } else {
-                self.atom(true)?;
-            }
-            if !self.consume('@') {
-                return Err("missing @ in addr-spec".to_owned());
-            }
-            self.skip_space();
-            if self.s.is_empty() {
-                return Err("no domain in addr-spec".to_owned());
-            }
-            if self.s.starts_with('[') {
-                let end = self.s.find(']').ok_or("unclosed domain-literal")?;
-                self.s = &self.s[end + 1..];
-            } else {
-                self.atom(true)?;
-            }
-            Ok(())
-        })();
-        if r.is_err() {
-            self.s = saved;
-        }
-        r
-    }
-    fn phrase(&mut self) -> Result<String, String> {
-        let mut words = Vec::new();
-        loop {
-            self.skip_space();
-            if self.s.starts_with('"') {
-                let before = self.s;
-                self.quoted()?;
-                words.push(before[..before.len() - self.s.len()].to_owned());
-            } else if self.s.starts_with(|c: char| is_atext(c, true)) {
-                words.push(self.atom(true).unwrap_or_default().to_owned());
-            } else {
-                break;
-            }
-        }
-        if words.is_empty() {
-            return Err("missing word in phrase: ".to_owned() + "mail: invalid string");
-        }
-        Ok(words.join(" "))
-    }
-}
-
-/// Go `net/mail.ParseAddress` for one address (without comments, groups or
-/// encoded words); the error is Go's text without the `mail: ` prefix.
-fn parse_address(address: &str) -> Result<(), String> {
-    let mut p = MailParser { s: address };
-    p.skip_space();
-    if p.s.is_empty() {
-        return Err("no address".to_owned());
-    }
-    if p.addr_spec().is_err() {
-        let display = if p.s.starts_with('<') {
-            String::new()
-        } else {
-            p.phrase()?
-        };
-        p.skip_space();
-        if !p.consume('<') {
-            if display.chars().all(|c| is_atext(c, true)) {
-                return Err("missing '@' or angle-addr".to_owned());
-            }
-            return Err("no angle-addr".to_owned());
-        }
-        p.addr_spec()?;
-        if !p.consume('>') {
-            return Err("unclosed angle-addr".to_owned());
-        }
-    }
-    p.skip_space();
-    if !p.s.is_empty() {
-        return Err(format!("expected single address, got {}", quote(p.s)));
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_like_go() {
-        assert_eq!(parse_address("a@b.c"), Ok(()));
-        assert_eq!(parse_address("Foo Bar <a@b.c>"), Ok(()));
-        assert_eq!(parse_address("\"x y\"@b.c"), Ok(()));
-        assert_eq!(
-            parse_address("bad").unwrap_err(),
-            "missing '@' or angle-addr"
-        );
-        assert_eq!(
-            parse_address("a@b.c, d@e.f").unwrap_err(),
-            "expected single address, got \", d@e.f\""
-        );
-        assert_eq!(
-            parse_address("Foo <a@b.c").unwrap_err(),
-            "unclosed angle-addr"
-        );
-    }
 }

@@ -1,0 +1,44 @@
+//! Helpers for ucore's own tests (not published).
+//!
+//! - [`repo`]: the workspace root, where `tests/data/` and the goldens live;
+//! - [`oracle`]: snapd's code built as a CLI, when `UCORE_ORACLE` names it;
+//! - [`alloc`]: a global allocator that counts each thread's bytes and caps them;
+//! - [`hostile`]: hostile-input checks of a parser under a memory budget and a time limit.
+//!
+//! ```
+//! let models = ucore_test_support::repo().join("tests/data");
+//! assert!(models.is_dir());
+//! ```
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::path::{Path, PathBuf};
+
+#[allow(unsafe_code)] // the one GlobalAlloc impl, which forwards to System
+pub mod alloc;
+pub mod hostile;
+
+/// The workspace root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root")
+        .to_owned()
+}
+
+/// The oracle binary named by `UCORE_ORACLE` (an empty value counts as unset), or `None`
+/// with a notice on stderr. With `UCORE_REQUIRE_ORACLE=1`, a missing oracle panics, so
+/// that CI cannot skip the live differential tests by accident.
+pub fn oracle() -> Option<PathBuf> {
+    match std::env::var_os("UCORE_ORACLE").filter(|o| !o.is_empty()) {
+        Some(o) => Some(PathBuf::from(o)),
+        None => {
+            assert!(
+                std::env::var("UCORE_REQUIRE_ORACLE").as_deref() != Ok("1"),
+                "UCORE_REQUIRE_ORACLE=1 but UCORE_ORACLE is not set"
+            );
+            eprintln!("UCORE_ORACLE unset: skipping the live oracle comparison");
+            None
+        }
+    }
+}
