@@ -13,8 +13,23 @@ use crate::error::Position;
 
 /// Deepest nesting of collections accepted; deeper input is an error, never a stack overflow.
 pub(crate) const MAX_DEPTH: usize = 64;
-/// Most nodes a document may expand to (aliases are copied), against "billion laughs" input.
-pub(crate) const MAX_NODES: usize = 1_000_000;
+/// The memory the copies of anchored nodes may take, per byte of the document's text. An
+/// alias is a copy, and without this bound a short "billion laughs" text, or many aliases
+/// of one long scalar, would take memory quadratic or exponential in its length. (The
+/// nodes the text itself spells out take at most about 80 bytes a byte of text: a flow
+/// map of one-letter keys, `{a,b,c}`, spends two bytes on a key and its null value.)
+const TREE_BYTES_PER_TEXT_BYTE: usize = 48;
+/// … plus this many, whatever the text's length.
+const TREE_BYTES_FIXED: usize = 256 << 10;
+
+/// What a node holds in memory, without its children: copies count it against the budget.
+fn node_cost(kind: &NodeKind) -> usize {
+    let own = match kind {
+        NodeKind::Scalar { text, tag, .. } => text.len() + tag.as_ref().map_or(0, String::len),
+        NodeKind::Seq(_) | NodeKind::Map(_) => 0,
+    };
+    std::mem::size_of::<Node>() + own
+}
 
 /// One YAML node and where it starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,7 +131,12 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
     }
     let mut stack: Vec<Open> = Vec::new();
     let mut anchors: BTreeMap<usize, Node> = BTreeMap::new();
-    let mut nodes: usize = 0;
+    // What the copies made for anchors and aliases take so far.
+    let budget = text
+        .len()
+        .saturating_mul(TREE_BYTES_PER_TEXT_BYTE)
+        .saturating_add(TREE_BYTES_FIXED);
+    let mut cost: usize = 0;
     let mut root: Option<Node> = None;
     let mut in_document = false;
 
@@ -164,8 +184,8 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
                         pos,
                     });
                 };
-                nodes = nodes.saturating_add(count_nodes(node));
-                if nodes > MAX_NODES {
+                cost = cost.saturating_add(tree_cost(node));
+                if cost > budget {
                     return Err(SyntaxError {
                         message: "document is too large once aliases are expanded".into(),
                         pos,
@@ -178,7 +198,6 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
                 attach(&mut stack, &mut root, node);
             }
             Event::Scalar(value, style, anchor, tag) => {
-                nodes += 1;
                 let tag = tag.map(|t| {
                     if t.handle == "!!" || t.handle == "tag:yaml.org,2002:" {
                         format!("tag:yaml.org,2002:{}", t.suffix)
@@ -195,12 +214,12 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
                     pos,
                 };
                 if anchor > 0 {
+                    cost = cost.saturating_add(node_cost(&node.kind));
                     anchors.insert(anchor, node.clone());
                 }
                 attach(&mut stack, &mut root, node);
             }
             Event::SequenceStart(anchor, _) => {
-                nodes += 1;
                 if stack.len() >= MAX_DEPTH {
                     return Err(SyntaxError {
                         message: format!("nesting deeper than {MAX_DEPTH} levels"),
@@ -210,7 +229,6 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
                 stack.push(Open::Seq(Vec::new(), pos, anchor));
             }
             Event::MappingStart(anchor, _) => {
-                nodes += 1;
                 if stack.len() >= MAX_DEPTH {
                     return Err(SyntaxError {
                         message: format!("nesting deeper than {MAX_DEPTH} levels"),
@@ -243,14 +261,16 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
                     }
                 };
                 if anchor > 0 {
+                    // The anchor keeps a copy of the whole collection.
+                    cost = cost.saturating_add(tree_cost(&node));
                     anchors.insert(anchor, node.clone());
                 }
                 attach(&mut stack, &mut root, node);
             }
         }
-        if nodes > MAX_NODES {
+        if cost > budget {
             return Err(SyntaxError {
-                message: "document is too large".into(),
+                message: "document is too large once aliases are expanded".into(),
                 pos,
             });
         }
@@ -259,12 +279,13 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
     Ok(root.filter(|n| !n.is_null()))
 }
 
-fn count_nodes(node: &Node) -> usize {
+/// What a copy of `node` and everything under it takes (see [`node_cost`]).
+fn tree_cost(node: &Node) -> usize {
     // Iterative, so deep trees cannot overflow the stack.
-    let mut count = 0usize;
+    let mut cost = 0usize;
     let mut todo = vec![node];
     while let Some(n) = todo.pop() {
-        count = count.saturating_add(1);
+        cost = cost.saturating_add(node_cost(&n.kind));
         match &n.kind {
             NodeKind::Scalar { .. } => {}
             NodeKind::Seq(items) => todo.extend(items.iter()),
@@ -276,7 +297,7 @@ fn count_nodes(node: &Node) -> usize {
             }
         }
     }
-    count
+    cost
 }
 
 /// A configuration value under `defaults`, typed as yaml.v2 types untyped YAML (YAML 1.1)
@@ -562,6 +583,34 @@ mod tests {
 
     fn plain(t: &str) -> ConfigValue {
         resolve_plain(t)
+    }
+
+    /// Copies for aliases are bounded by the text's length. snapd (yaml.v2) shares alias
+    /// values instead and accepts these documents or fails later with unmarshal errors;
+    /// ucore refuses them here, a deliberate difference for input no gadget has.
+    #[test]
+    fn alias_expansion_is_bounded_by_the_text() {
+        let big = format!(
+            "a: &big \"{}\"\nb: [{}]\n",
+            "x".repeat(4000),
+            vec!["*big"; 400].join(", ")
+        );
+        let err = load(&big).unwrap_err();
+        assert_eq!(
+            err.message,
+            "document is too large once aliases are expanded"
+        );
+        let mut laughs = String::from("l0: &l0 [a, a, a, a, a, a, a, a, a, a]\n");
+        for i in 1..=9 {
+            laughs.push_str(&format!(
+                "l{i}: &l{i} [{}]\n",
+                vec![format!("*l{}", i - 1); 10].join(", ")
+            ));
+        }
+        assert!(load(&laughs).is_err());
+        // A few aliases of a small anchor are fine.
+        let small = format!("a: &s x\nb: [{}]\n", vec!["*s"; 100].join(", "));
+        assert!(load(&small).is_ok());
     }
 
     #[test]

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Rebuilds fuzz/seeds/TARGET/ for every fuzz target from the real and golden data already in
+# the repository (nothing random, nothing fetched):
+#
+#     bash fuzz/seeds/regenerate.sh
+#
+# Each seed is named by the SHA-1 of its content (as libFuzzer names corpus files), so a
+# rerun on unchanged data gives the same tree. Seeds over 64 KiB (the fuzz runs' -max_len)
+# are left out. The findings of the seeded runs (fuzz/README.md) are kept in
+# fuzz/seeds/regressions/TARGET/ and copied in as seeds too.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SEEDS=fuzz/seeds
+MAX=65536
+
+targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies"
+for t in $targets; do
+    rm -rf "${SEEDS:?}/$t"
+    mkdir -p "$SEEDS/$t"
+done
+
+# add TARGET FILE...: copy each file in, named by its SHA-1.
+add() {
+    local t=$1
+    shift
+    local f
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        [ "$(stat -c %s "$f")" -le "$MAX" ] || continue
+        cp "$f" "$SEEDS/$t/$(sha1sum <"$f" | cut -c1-40)"
+    done
+}
+# add_text TARGET: standard input as one seed.
+add_text() {
+    local tmp
+    tmp=$(mktemp)
+    cat >"$tmp"
+    [ -s "$tmp" ] && add "$1" "$tmp"
+    rm -f "$tmp"
+}
+
+mapfile -t asserts < <(find tests/data/assertions assertions/tests/data serial/tests/data model/tests/data \
+    signing/tests tests/data/hostile tests/data/ubuntu-core-22-amd64.model \
+    -type f \( -name '*.assert' -o -name '*.model' \) | sort)
+mapfile -t streams < <(find tests/data/assertions model/tests/data signing/tests -type f -name '*.stream' | sort)
+mapfile -t pems < <(find . -path ./target -prune -o -path ./fuzz -prune -o -type f -name '*.pem' -print | sort)
+mapfile -t gadgets < <(find gadget-yaml/tests/data -type f -name '*.yaml' | sort)
+
+# The decoders: every assertion, every stream.
+add assertion_decode "${asserts[@]}"
+add stream_decode "${asserts[@]}" "${streams[@]}"
+add signing_verify "${asserts[@]}"
+
+# Serial requests: the vault tests' and the oracle's serial-requests, alone and followed by
+# their model (the body snapd posts).
+mapfile -t requests < <(grep -l '^type: serial-request' "${asserts[@]}" || true)
+add serial_request "${requests[@]}"
+for r in "${requests[@]}"; do
+    { cat "$r"; printf '\n'; cat serial/tests/data/model.assert; } | add_text serial_request
+done
+add serial_request serial/tests/data/model.assert
+
+# OpenPGP: the v1 text of every signature and account-key body, the raw packets it
+# decodes to, and the golden cases' packets.
+for a in "${asserts[@]}"; do
+    python3 - "$a" "$SEEDS/openpgp_packets" <<'PY'
+import base64, hashlib, os, sys
+text = open(sys.argv[1], "rb").read()
+out = sys.argv[2]
+def put(b):
+    if b and len(b) <= 65536:
+        open(os.path.join(out, hashlib.sha1(b).hexdigest()), "wb").write(b)
+parts = text.split(b"\n\n")
+for chunk in parts[1:]:
+    put(chunk.strip())
+    try:
+        raw = base64.b64decode(b"".join(chunk.split()), validate=False)
+        put(raw)
+        put(raw[1:])   # without the v1 format byte: a bare packet
+    except Exception:
+        pass
+PY
+done
+python3 - "$SEEDS/openpgp_packets" <<'PY'
+import base64, binascii, hashlib, json, os, sys
+out = sys.argv[1]
+def put(b):
+    if b and len(b) <= 65536:
+        open(os.path.join(out, hashlib.sha1(b).hexdigest()), "wb").write(b)
+for name in ("crafted.jsonl", "real-keys.jsonl", "real-signatures.jsonl"):
+    for line in open(os.path.join("assertions/tests/data/openpgp", name)):
+        case = json.loads(line)
+        for k, v in case.items():
+            if not isinstance(v, str) or len(v) < 8:
+                continue
+            put(v.encode())
+            for dec in (binascii.unhexlify, lambda s: base64.b64decode("".join(s.split()))):
+                try:
+                    put(dec(v))
+                except Exception:
+                    pass
+PY
+
+# Key files: the test-only PEM keys, their public halves' account-key bodies, and snapd's
+# private-key files for them (written by the keys example into a throwaway keystore).
+add signing_key_files "${pems[@]}"
+ks=$(mktemp -d)
+trap 'rm -rf "$ks"' EXIT
+i=0
+for p in "${pems[@]}"; do
+    i=$((i + 1))
+    cargo run -q --example keys -- --keystore "$ks" import "k$i" "$p" >/dev/null 2>&1 || true
+done
+add signing_key_files "$ks"/private-keys-v1/*
+for a in "${asserts[@]}"; do
+    if grep -q '^type: account-key$' "$a"; then
+        python3 -c 'import sys; t=open(sys.argv[1],"rb").read().split(b"\n\n"); sys.stdout.buffer.write(t[1] if len(t)>2 else b"")' "$a" |
+            add_text signing_key_files
+    fi
+done
+
+# gadget.yaml: the real corpus, the probes and snapd's own test data.
+add gadget_yaml "${gadgets[@]}"
+
+# JSON bodies: model statements (JSON and YAML), the vault admin API's bodies.
+mapfile -t statements < <(find tests/data/assertions/selfmade model/tests/data tests/data/assertions/generated/valid \
+    serial/tests/data -type f -name '*.json' | sort)
+add json_bodies "${statements[@]}"
+python3 - "$SEEDS/json_bodies" <<'PY'
+import hashlib, json, os, sys
+out = sys.argv[1]
+def put(s):
+    b = s.encode()
+    open(os.path.join(out, hashlib.sha1(b).hexdigest()), "wb").write(b)
+cases = json.load(open("model/tests/data/statement-cases.json"))
+for c in cases if isinstance(cases, list) else cases.values():
+    st = c.get("statement", c) if isinstance(c, dict) else c
+    put(json.dumps(st))
+pem = open("serial/tests/data/test-only-acme.pem").read()
+put(json.dumps({"authority_id": "acme", "name": "k", "pem": pem}))
+put(json.dumps({"authority_id": "acme", "name": "k", "bits": 4096}))
+put(json.dumps({"brand_id": "acme", "model": "m", "key_id": "x" * 64, "api_key": "k"}))
+put(json.dumps({"key_id": "x" * 64}))
+put("series: 16\nbrand-id: acme\nmodel: m\narchitecture: amd64\ngadget: pc\nkernel: pc-kernel\n"
+    "timestamp: 2017-01-01T00:00:00Z\nauthority-id: acme\n")
+PY
+
+# The findings of earlier runs (fuzz/README.md).
+for t in $targets; do
+    [ -d "$SEEDS/regressions/$t" ] && add "$t" "$SEEDS/regressions/$t"/*
+done
+
+for t in $targets; do
+    printf '%-18s %5d seeds\n' "$t" "$(find "$SEEDS/$t" -type f | wc -l)"
+done
