@@ -11,6 +11,10 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum Error {
     // ---- Serial Vault signing API (spec §1.2, §1.3) -------------------------------------
+    /// Handling the request panicked (a bug): the panic is logged and the client gets a
+    /// 500 with the JSON envelope (`server-error`); the process keeps serving.
+    #[error("Internal error while handling the request")]
+    RequestPanicked,
     /// The `api-key` header is missing or matches no model (`invalid-api-key`).
     #[error("Invalid API key used")]
     InvalidApiKey,

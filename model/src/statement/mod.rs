@@ -59,6 +59,25 @@ const SIGNER_HEADERS: &[&str] = &["sign-key-sha3-384", "body-length"];
 /// SHA3-384 id: 64 base64url characters).
 const CHECK_KEY_ID: &str = "statementcheckAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
+/// How often one anchor of a YAML statement may be used.
+const YAML_ALIAS_USES: usize = 16;
+
+/// serde-saphyr's limits for a YAML statement of `len` bytes: the copies aliases make are
+/// at most [`YAML_ALIAS_USES`] times what anchors record, which is at most the text.
+fn yaml_options(len: usize) -> serde_saphyr::Options {
+    let replayed = len.saturating_mul(YAML_ALIAS_USES).saturating_add(1024);
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_recorded_anchor_bytes: len,
+            max_recorded_anchor_events: len,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: replayed,
+            max_alias_expansions_per_anchor: YAML_ALIAS_USES,
+        },
+    }
+}
+
 /// A model statement: the headers of a model assertion to be signed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -79,11 +98,16 @@ impl Statement {
     /// A statement from a YAML mapping with the same keys and values as the JSON form.
     /// Numbers become their text (`series: 16`); booleans are refused as in JSON, so
     /// write `classic: "true"`.
+    ///
+    /// Anchors and aliases are allowed within bounds that keep the parsed statement in
+    /// proportion to the text: an anchor may be used at most 16 times, and what anchors
+    /// record may not outgrow the text (so no "billion laughs").
     pub fn from_yaml(text: &str) -> Result<Self, Error> {
-        let value: Value = serde_saphyr::from_str(text).map_err(|e| Error::StatementSyntax {
-            format: "YAML",
-            reason: e.to_string(),
-        })?;
+        let value: Value = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
+            .map_err(|e| Error::StatementSyntax {
+                format: "YAML",
+                reason: e.to_string(),
+            })?;
         Self::from_value(value, "YAML")
     }
 

@@ -242,7 +242,7 @@ async fn release(
 }
 
 pub(super) fn router(vault: Vault) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/admin/v1/keys", get(list_keys))
         .route("/admin/v1/keys/import", post(import_key))
         .route("/admin/v1/keys/generate", post(generate_key))
@@ -266,5 +266,6 @@ pub(super) fn router(vault: Vault) -> Router {
             axum::routing::delete(substore::delete),
         )
         .layer(DefaultBodyLimit::max(1024 * 1024))
-        .with_state(vault)
+        .with_state(vault);
+    super::http::catch_panics(router)
 }

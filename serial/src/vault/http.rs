@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+use tower_http::catch_panic::CatchPanicLayer;
 
 use super::Vault;
 use crate::error::Error;
@@ -87,6 +88,24 @@ impl IntoResponse for Error {
     }
 }
 
+/// Wraps every route of `router` so that a panic while handling a request becomes a 500
+/// with the JSON error envelope ([`Error::RequestPanicked`]) and a log line, instead of a
+/// dropped connection; the process and its other requests carry on. Applied last, so it
+/// covers the routes and every layer beneath it.
+pub(crate) fn catch_panics(router: Router) -> Router {
+    router.layer(CatchPanicLayer::custom(panic_response))
+}
+
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = what, "request handler panicked");
+    Error::RequestPanicked.into_response()
+}
+
 fn api_key(headers: &HeaderMap) -> Option<&str> {
     headers.get("api-key").and_then(|v| v.to_str().ok())
 }
@@ -155,11 +174,61 @@ async fn serial(
 
 pub(super) fn signing_router(vault: Vault) -> Router {
     let limit = vault.settings().max_body_bytes;
-    Router::new()
+    let router = Router::new()
         .route("/v1/version", get(version))
         .route("/v1/health", get(health))
         .route("/v1/request-id", post(request_id))
         .route("/v1/serial", post(serial))
         .layer(DefaultBodyLimit::max(limit))
-        .with_state(vault)
+        .with_state(vault);
+    catch_panics(router)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("handler bug")
+    }
+
+    /// A handler that panics answers 500 with the JSON envelope, and the server answers the
+    /// next request: the panic took neither the connection task nor the process down.
+    #[test]
+    fn a_panicking_handler_is_a_500_with_the_envelope() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let router = catch_panics(
+                Router::new()
+                    .route("/boom", get(boom))
+                    .route("/fine", get(|| async { "fine" })),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(async move { axum::serve(listener, router).await });
+            let answers = tokio::task::spawn_blocking(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .http_status_as_error(false)
+                    .build()
+                    .into();
+                ["boom", "fine", "boom"].map(|path| {
+                    let mut r = agent.get(format!("http://{addr}/{path}")).call().unwrap();
+                    let status = r.status().as_u16();
+                    (status, r.body_mut().read_to_string().unwrap())
+                })
+            })
+            .await
+            .unwrap();
+            let [(s1, b1), (s2, b2), (s3, _)] = answers;
+            assert_eq!((s1, s2, s3), (500, 200, 500));
+            assert_eq!(b2, "fine");
+            let e: ErrorBody = serde_json::from_str(&b1).unwrap();
+            assert_eq!(e.error_code, "server-error");
+            assert_eq!(e.message, "Internal error while handling the request");
+        });
+    }
 }

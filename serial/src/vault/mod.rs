@@ -36,7 +36,9 @@ use crate::store::{
 pub struct Settings {
     /// How long a request-id (nonce) stays valid (600 s, as the Serial Vault).
     pub nonce_ttl: Duration,
-    /// Largest accepted `/v1/serial` body (413 beyond).
+    /// Largest accepted `/v1/serial` body (413 beyond). It also bounds what one request's
+    /// decode may take: the decoders hold at most 16 bytes per input byte plus 1 MiB
+    /// (tested by `tests/hostile.rs`), so about 2 MiB at the default 64 KiB.
     pub max_body_bytes: usize,
     /// Append the brand's account and account-key after the serial when the device sends
     /// `Snap-Device-Capabilities: serial-stream` and the key has them.
@@ -320,9 +322,7 @@ impl Vault {
                 ucore_signing::sign_assertion(&builder, &*signer)
             })
             .await
-            .map_err(|e| Error::SigningAssertion {
-                reason: e.to_string(),
-            })?
+            .map_err(blocking_failed)?
             .map_err(|e| Error::SigningAssertion {
                 reason: e.to_string(),
             })?;
@@ -398,7 +398,7 @@ impl Vault {
         }
         let key = tokio::task::spawn_blocking(move || RsaPrivateKey::generate(bits))
             .await
-            .map_err(Error::db)??;
+            .map_err(blocking_failed)??;
         self.add_key(authority_id, name, &key, None, None).await
     }
 
@@ -569,6 +569,20 @@ impl Vault {
     /// The admin API router (`/admin/v1/…`).
     pub fn admin_router(&self) -> axum::Router {
         admin::router(self.clone())
+    }
+}
+
+/// A blocking task (signing, key generation) that did not finish: a panic in it is logged
+/// and answered as [`Error::RequestPanicked`], like a panic in a handler; a task cancelled
+/// by the runtime's shutdown is a signing failure.
+fn blocking_failed(e: tokio::task::JoinError) -> Error {
+    if e.is_panic() {
+        tracing::error!(error = %e, "blocking task panicked");
+        Error::RequestPanicked
+    } else {
+        Error::SigningAssertion {
+            reason: e.to_string(),
+        }
     }
 }
 
