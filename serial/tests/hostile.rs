@@ -105,6 +105,59 @@ fn the_request_parser_stays_linear_up_to_the_body_limit() {
     );
 }
 
+/// What a device reads from a vault: its JSON answers. 32 bytes a byte, not 16: an
+/// error-list item of 30 bytes of text holds two `String`s (48 bytes) and a place in a
+/// vector that grows by doubling.
+#[test]
+fn json_answers_stay_linear() {
+    let limits = Limits {
+        bytes_per_input_byte: 32,
+        ..Limits::default()
+    };
+    let check = Check::new("vault JSON answers", limits, |input: &[u8]| {
+        let _ = serde_json::from_slice::<ErrorBody>(input);
+        let _ = serde_json::from_slice::<ucore_serial::vault::RequestIdBody>(input);
+    });
+    check.growth("JSON nesting", 200, |n| {
+        format!("{{\"message\": {}{}}}", "[".repeat(n), "]".repeat(n)).into_bytes()
+    });
+    check.growth("JSON long message", 4_000, |n| {
+        format!("{{\"success\": false, \"message\": \"{}\"}}", "m".repeat(n)).into_bytes()
+    });
+    check.growth("JSON long error list", 500, |n| {
+        let item = r#"{"code": "c", "message": "m"}"#;
+        format!("{{\"error_list\": [{}]}}", vec![item; n].join(",")).into_bytes()
+    });
+}
+
+/// What a vault reads from its operator: the TOML configuration. 160 bytes a byte: the
+/// `toml` crate's document keeps spans and a table for each `[t]\nk = 1` of 12 bytes
+/// (measured: about 140 bytes a byte at every size).
+#[test]
+fn the_configuration_reader_stays_linear() {
+    let limits = Limits {
+        bytes_per_input_byte: 160,
+        ..Limits::default()
+    };
+    let check = Check::new("vault TOML", limits, |input: &[u8]| {
+        if let Ok(text) = std::str::from_utf8(input) {
+            let _ = ucore_serial::config::VaultConfig::from_toml(text);
+        }
+    });
+    check.growth("TOML nesting", 200, |n| {
+        format!("x = {}{}\n", "[".repeat(n), "]".repeat(n)).into_bytes()
+    });
+    check.growth("TOML many tables", 200, |n| {
+        (0..n)
+            .map(|i| format!("[t{i}]\nk = 1\n"))
+            .collect::<String>()
+            .into_bytes()
+    });
+    check.growth("TOML long string", 4_000, |n| {
+        format!("database = \"{}\"\n", "d".repeat(n)).into_bytes()
+    });
+}
+
 /// Issue 19's input, posted with a valid API key to an in-process vault: 400 with snapd's
 /// text, and the vault goes on signing.
 #[test]
