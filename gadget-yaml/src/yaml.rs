@@ -600,13 +600,7 @@ mod tests {
             err.message,
             "document is too large once aliases are expanded"
         );
-        let mut laughs = String::from("l0: &l0 [a, a, a, a, a, a, a, a, a, a]\n");
-        for i in 1..=9 {
-            laughs.push_str(&format!(
-                "l{i}: &l{i} [{}]\n",
-                vec![format!("*l{}", i - 1); 10].join(", ")
-            ));
-        }
+        let laughs = ucore_test_support::hostile::yaml_laughs(9);
         assert!(load(&laughs).is_err());
         // A few aliases of a small anchor are fine.
         let small = format!("a: &s x\nb: [{}]\n", vec!["*s"; 100].join(", "));

@@ -10,7 +10,7 @@
 //! aliases are bounded by the reader at 48 bytes a byte (`yaml.rs`).
 
 use ucore_gadget_yaml::{GadgetInfo, LayoutOptions, ModelKind, lint_info, validate};
-use ucore_test_support::hostile::{Check, Limits};
+use ucore_test_support::hostile::{Check, Limits, yaml_laughs};
 
 #[global_allocator]
 static ALLOC: ucore_test_support::alloc::Counting = ucore_test_support::alloc::Counting;
@@ -45,13 +45,7 @@ fn gadget_yaml_stays_linear() {
         s.into_bytes()
     });
     check.growth("billion laughs", 10, |n| {
-        let mut s = String::from("defaults:\n  l0: &l0 [a, a, a, a, a, a, a, a, a, a]\n");
-        for i in 1..=(n.min(9)) {
-            s.push_str(&format!(
-                "  l{i}: &l{i} [{}]\n",
-                vec![format!("*l{}", i - 1); 10].join(", ")
-            ));
-        }
+        let mut s = yaml_laughs(n.min(9));
         s.push_str(&"# padding\n".repeat(n));
         s.into_bytes()
     });

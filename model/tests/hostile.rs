@@ -6,7 +6,7 @@
 //! takes about 80 bytes, and `[1,1,1]` spends two bytes of text on one.
 
 use ucore_model::Statement;
-use ucore_test_support::hostile::{Check, Limits};
+use ucore_test_support::hostile::{Check, Limits, yaml_laughs};
 
 #[global_allocator]
 static ALLOC: ucore_test_support::alloc::Counting = ucore_test_support::alloc::Counting;
@@ -55,13 +55,7 @@ fn statement_readers_stay_linear() {
         format!("[{}]", vec!["1"; n].join(",")).into_bytes()
     });
     check.growth("YAML billion laughs", 10, |n| {
-        let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
-        for i in 1..=n.min(9) {
-            s.push_str(&format!(
-                "a{i}: &a{i} [{}]\n",
-                vec![format!("*a{}", i - 1); 10].join(", ")
-            ));
-        }
+        let mut s = yaml_laughs(n.min(9));
         s.push_str(&"# padding\n".repeat(n));
         s.into_bytes()
     });
@@ -100,12 +94,6 @@ fn yaml_alias_uses_are_bounded() {
     assert!(Statement::from_yaml(&uses(16)).is_ok());
     let err = Statement::from_yaml(&uses(17)).unwrap_err().to_string();
     assert!(err.contains("YAML"), "{err}");
-    let mut laughs = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
-    for i in 1..=9 {
-        laughs.push_str(&format!(
-            "a{i}: &a{i} [{}]\n",
-            vec![format!("*a{}", i - 1); 10].join(", ")
-        ));
-    }
+    let laughs = yaml_laughs(9);
     assert!(Statement::from_yaml(&laughs).is_err());
 }

@@ -194,3 +194,18 @@ fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
         .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_owned()))
         .unwrap_or_else(|| "(no message)".to_owned())
 }
+
+/// A YAML "billion laughs" text: `a0` anchors a list of ten scalars, and each of `a1` …
+/// `a{levels}` anchors a list of ten aliases of the one before, so the text grows by a line a
+/// level while its expansion grows tenfold.
+pub fn yaml_laughs(levels: usize) -> String {
+    let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..=levels {
+        let previous = format!("*a{}", i - 1);
+        s.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![previous; 10].join(", ")
+        ));
+    }
+    s
+}
