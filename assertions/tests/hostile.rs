@@ -53,6 +53,22 @@ fn model(extra: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// The format-1 account-key of the generated data with `extra` lines added to its first
+/// constraint's `headers` map.
+fn constrained_account_key(extra: &str) -> Vec<u8> {
+    let base = std::fs::read_to_string(
+        ucore_test_support::repo()
+            .join("tests/data/assertions/generated/valid/account-key-constraints-format1.assert"),
+    )
+    .expect("base account-key");
+    base.replacen(
+        "      model: acme-.*\n",
+        &format!("      model: acme-.*\n{extra}"),
+        1,
+    )
+    .into_bytes()
+}
+
 fn decode_both(input: &[u8]) {
     let _ = AssertionRef::decode(input).map(|a| a.to_owned());
     let _ = Assertion::decode(input);
@@ -153,6 +169,29 @@ fn assertion_decoders_stay_linear() {
             account(&format!("x:\n{}- y\n", " ".repeat(n)), None)
         });
     }
+    for check in [&single, &stream] {
+        check.growth("header map keys in descending order", 200, |n| {
+            let keys: String = (0..n).rev().map(|i| format!("  k{i:07}: v\n")).collect();
+            account(&format!("x:\n{keys}"), None)
+        });
+        check.growth("many snaps (duplicate checks)", 50, |n| {
+            model(&format!(
+                "snaps:\n{}",
+                (0..n)
+                    .map(|i| format!("  -\n    name: s{i}\n    id: {i:0>32}\n    type: app\n"))
+                    .collect::<String>()
+            ))
+        });
+        check.growth("components inheriting many modes", 50, |n| {
+            model(&format!(
+                "snaps:\n  -\n    name: pc\n    type: gadget\n    modes:\n{}    components:\n{}",
+                "      - aa\n".repeat(n),
+                (0..n)
+                    .map(|i| format!("      c{i}: required\n"))
+                    .collect::<String>()
+            ))
+        });
+    }
     stream.growth("many assertions", 100, |n| {
         let one = account("", None);
         let mut s = Vec::new();
@@ -166,6 +205,41 @@ fn assertion_decoders_stay_linear() {
         let mut a = account("", None);
         a.extend(b"\n\n\n".repeat(n));
         a
+    });
+}
+
+/// Account-key constraints compile into automata: 256 bytes of compiled memory per byte of
+/// pattern are allowed (`types/constraint_regex.rs`), so the limit here is 320 a byte.
+#[test]
+fn account_key_constraints_stay_linear() {
+    let limits = Limits {
+        bytes_per_input_byte: 320,
+        ..Limits::default()
+    };
+    let check = Check::new("account-key constraints", limits, decode_both);
+    check.growth("word classes", 10, |n| {
+        constrained_account_key(
+            &(0..n)
+                .map(|i| format!("      h{i}: \\w{{200}}\n"))
+                .collect::<String>(),
+        )
+    });
+    check.growth("Unicode classes", 10, |n| {
+        constrained_account_key(
+            &(0..n)
+                .map(|i| format!("      h{i}: \\pL{{100}}\n"))
+                .collect::<String>(),
+        )
+    });
+    check.growth("many small patterns", 50, |n| {
+        constrained_account_key(
+            &(0..n)
+                .map(|i| format!("      h{i}: a{i}-.*\n"))
+                .collect::<String>(),
+        )
+    });
+    check.growth("one long pattern", 1_000, |n| {
+        constrained_account_key(&format!("      h: {}\n", "(a|b)".repeat(n)))
     });
 }
 

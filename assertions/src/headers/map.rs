@@ -1,7 +1,7 @@
 //! [`HeaderMap`]: the value of a map header, keys unique and in bytewise order.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -28,6 +28,62 @@ use super::HeaderValue;
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct HeaderMap<'a> {
     entries: Vec<(Cow<'a, str>, HeaderValue<'a>)>,
+}
+
+/// Builds a [`HeaderMap`] from entries in input order, refusing a repeated key as it
+/// comes, in time linear in the entries whatever their order: while keys arrive in order
+/// (as snapd writes them) each is compared with the last one only; from the first key out
+/// of order on, the keys seen are kept in a set, and the entries are sorted once at the end.
+/// ([`HeaderMap::insert`] would shift the entries on every out-of-order key: quadratic.)
+pub(crate) struct MapBuilder<'a> {
+    entries: Vec<(&'a str, HeaderValue<'a>)>,
+    seen: Option<HashSet<&'a str>>,
+}
+
+impl<'a> MapBuilder<'a> {
+    /// A builder with room for `n` entries.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        MapBuilder {
+            entries: Vec::with_capacity(n),
+            seen: None,
+        }
+    }
+
+    /// Adds an entry; false (and nothing added) if `key` is already there.
+    pub(crate) fn push(&mut self, key: &'a str, value: HeaderValue<'a>) -> bool {
+        match (&mut self.seen, self.entries.last()) {
+            (Some(seen), _) => {
+                if !seen.insert(key) {
+                    return false;
+                }
+            }
+            (None, Some((last, _))) if key.as_bytes() <= last.as_bytes() => {
+                let mut seen: HashSet<&'a str> = self.entries.iter().map(|(k, _)| *k).collect();
+                if !seen.insert(key) {
+                    return false;
+                }
+                self.seen = Some(seen);
+            }
+            (None, _) => {}
+        }
+        self.entries.push((key, value));
+        true
+    }
+
+    /// The map, in key order.
+    pub(crate) fn finish(mut self) -> HeaderMap<'a> {
+        if self.seen.is_some() {
+            self.entries
+                .sort_unstable_by(|(a, _), (b, _)| a.as_bytes().cmp(b.as_bytes()));
+        }
+        HeaderMap {
+            entries: self
+                .entries
+                .into_iter()
+                .map(|(k, v)| (Cow::Borrowed(k), v))
+                .collect(),
+        }
+    }
 }
 
 impl<'a> HeaderMap<'a> {

@@ -8,7 +8,8 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::{HeaderMap, HeaderValue, Headers, MAX_NESTING_DEPTH, name_key};
+use super::map::MapBuilder;
+use super::{HeaderValue, Headers, MAX_NESTING_DEPTH, name_key};
 use crate::Error;
 
 /// Lines of the header block split on `\n` (as Go `strings.Split`: `n` newlines
@@ -224,7 +225,7 @@ fn parse_list<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<H
 fn parse_map<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<HeaderValue<'a>> {
     // Room for a model's `snaps` entry (name, id, type, default-channel, modes…)
     // without growing.
-    let mut map = HeaderMap::with_capacity(8);
+    let mut map = MapBuilder::with_capacity(8);
     let prefix_len = base + 2;
     while let Some(line) = lines.peek() {
         if !has_prefix(line, base, "  ") {
@@ -244,18 +245,19 @@ fn parse_map<'a>(lines: &mut Lines<'a>, base: usize, depth: usize) -> PResult<He
             });
         }
         let value = parse_entry(prefix_len + colon + 1, line, lines, prefix_len, depth)?;
-        if map.insert(Cow::Borrowed(key), value).is_some() {
+        if !map.push(key, value) {
             return fail(Error::RepeatedMapEntry {
                 key: key.to_owned(),
             });
         }
     }
-    Ok(HeaderValue::Map(map))
+    Ok(HeaderValue::Map(map.finish()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::HeaderMap;
     use crate::headers::is_valid_header_name;
 
     fn parse(s: &str) -> Result<Headers<'_>, String> {

@@ -14,6 +14,7 @@ use crate::{AssertionAccess, Error};
 
 use super::TypeError;
 use super::common::{self, Map};
+use super::constraint_regex::{self, Budget, ConstraintRegex};
 
 /// Key names: `^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$`.
 pub(crate) static VALID_KEY_NAME: LazyLock<Regex> =
@@ -140,8 +141,9 @@ impl HeaderConstraint {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Matcher {
-    /// The value (or, for a list, every element) matches the anchored regexp.
-    Regex(Regex),
+    /// The value (or, for a list, every element) matches the anchored regexp (with Go's
+    /// ASCII `\d \w \s \b`).
+    Regex(ConstraintRegex),
     /// The header is absent (`$MISSING`).
     Missing,
     /// Any of the alternatives matches.
@@ -174,14 +176,7 @@ impl Serialize for Matcher {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};
         match self {
-            Matcher::Regex(re) => {
-                let s = re.as_str();
-                serializer.serialize_str(
-                    s.strip_prefix("^(")
-                        .and_then(|s| s.strip_suffix(")$"))
-                        .unwrap_or(s),
-                )
-            }
+            Matcher::Regex(re) => serializer.serialize_str(re.as_str()),
             Matcher::Missing => serializer.serialize_str("$MISSING"),
             Matcher::Alternatives(alts) => {
                 let mut seq = serializer.serialize_seq(Some(alts.len()))?;
@@ -218,14 +213,27 @@ fn parse_constraints(value: &HeaderValue<'_>) -> Result<Vec<HeaderConstraint>, E
         return Err(constraints_error("assertions constraints cannot be empty"));
     }
     let mut out = Vec::with_capacity(list.len());
+    let mut budget = Budget::for_patterns(string_bytes(value, 0));
     for item in list {
         let m = item.as_map().ok_or_else(|| constraints_error(NOT_LIST))?;
-        out.push(parse_constraint(m)?);
+        out.push(parse_constraint(m, &mut budget)?);
     }
     Ok(out)
 }
 
-fn parse_constraint(m: &Map<'_>) -> Result<HeaderConstraint, Error> {
+/// The bytes of every string inside `value` (the constraints' pattern text).
+fn string_bytes(value: &HeaderValue<'_>, depth: usize) -> usize {
+    if depth > MAX_MATCHER_DEPTH + 2 {
+        return 0;
+    }
+    match value {
+        HeaderValue::String(s) => s.len(),
+        HeaderValue::List(items) => items.iter().map(|v| string_bytes(v, depth + 1)).sum(),
+        HeaderValue::Map(m) => m.iter().map(|(_, v)| string_bytes(v, depth + 1)).sum(),
+    }
+}
+
+fn parse_constraint(m: &Map<'_>, budget: &mut Budget) -> Result<HeaderConstraint, Error> {
     let headers = match m.get("headers") {
         None => {
             return Err(constraints_error(
@@ -258,7 +266,7 @@ fn parse_constraint(m: &Map<'_>) -> Result<HeaderConstraint, Error> {
         if name == "type" {
             continue;
         }
-        let matcher = compile(name, v, 0)
+        let matcher = compile(name, v, 0, budget)
             .map_err(|e| constraints_error(format!("cannot compile headers constraint: {e}")))?;
         matchers.push((name.to_string(), matcher));
     }
@@ -268,7 +276,12 @@ fn parse_constraint(m: &Map<'_>) -> Result<HeaderConstraint, Error> {
     })
 }
 
-fn compile(name: &str, value: &HeaderValue<'_>, depth: usize) -> Result<Matcher, String> {
+fn compile(
+    name: &str,
+    value: &HeaderValue<'_>,
+    depth: usize,
+    budget: &mut Budget,
+) -> Result<Matcher, String> {
     if depth > MAX_MATCHER_DEPTH {
         return Err(format!(
             "constraint {} nested too deeply",
@@ -277,31 +290,25 @@ fn compile(name: &str, value: &HeaderValue<'_>, depth: usize) -> Result<Matcher,
     }
     match value {
         HeaderValue::String(s) if s == "$MISSING" => Ok(Matcher::Missing),
-        HeaderValue::String(s) => {
-            Regex::new(&format!("^({s})$"))
-                .map(Matcher::Regex)
-                .map_err(|e| {
-                    let reason = match e {
-                        regex::Error::Syntax(s) => {
-                            s.lines().last().unwrap_or_default().trim().to_owned()
-                        }
-                        other => other.to_string(),
-                    };
-                    format!(
-                        "cannot compile {} constraint {}: {reason}",
-                        crate::go::quote(name),
-                        crate::go::quote(s)
-                    )
-                })
-        }
+        HeaderValue::String(s) => constraint_regex::compile(s, budget)
+            .map(Matcher::Regex)
+            .map_err(|e| {
+                format!(
+                    "cannot compile {} constraint {}: {e}",
+                    crate::go::quote(name),
+                    crate::go::quote(s)
+                )
+            }),
         HeaderValue::List(items) => items
             .iter()
-            .map(|v| compile(name, v, depth + 1))
+            .map(|v| compile(name, v, depth + 1, budget))
             .collect::<Result<_, _>>()
             .map(Matcher::Alternatives),
         HeaderValue::Map(m) => m
             .iter()
-            .map(|(k, v)| compile(&format!("{name}.{k}"), v, depth + 1).map(|m| (k.to_string(), m)))
+            .map(|(k, v)| {
+                compile(&format!("{name}.{k}"), v, depth + 1, budget).map(|m| (k.to_string(), m))
+            })
             .collect::<Result<_, _>>()
             .map(Matcher::Map),
     }
@@ -372,7 +379,8 @@ mod tests {
 
     #[test]
     fn matchers() {
-        let re = |s: &str| compile("h", &HeaderValue::from(s), 0).unwrap();
+        let budget = || Budget::for_patterns(0);
+        let re = |s: &str| compile("h", &HeaderValue::from(s), 0, &mut budget()).unwrap();
         let v = HeaderValue::from("abc");
         assert!(re("a.c").matches(Some(&v)));
         assert!(!re("a").matches(Some(&v)), "anchored");
@@ -382,11 +390,12 @@ mod tests {
             "h",
             &HeaderValue::List(vec![HeaderValue::from("x"), HeaderValue::from("$MISSING")]),
             0,
+            &mut budget(),
         )
         .unwrap();
         assert!(alts.matches(None) && alts.matches(Some(&HeaderValue::from("x"))));
         assert!(!alts.matches(Some(&v)));
-        let err = compile("model", &HeaderValue::from("["), 0).unwrap_err();
+        let err = compile("model", &HeaderValue::from("["), 0, &mut budget()).unwrap_err();
         assert!(
             err.starts_with("cannot compile \"model\" constraint \"[\": "),
             "{err}"

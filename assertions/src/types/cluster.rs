@@ -92,13 +92,15 @@ impl<'a> Cluster<'a> {
         let h = a.headers();
         let sequence = common::check_sequence(h, "sequence")?;
         let mut devices: Vec<ClusterDevice<'a>> = Vec::new();
+        // the ids of `devices`, for duplicate and unknown ids in constant time
+        let mut device_ids = std::collections::HashSet::new();
         for item in checks::check_list(h, "devices", HEADER)?.unwrap_or_default() {
             let m = item.as_map().ok_or_else(|| {
                 invalid_item("devices", "\"devices\" header must be a list of maps")
             })?;
             const WHAT: &str = "of device";
             let id = common::check_at_least_one(m, "id", WHAT)?;
-            if devices.iter().any(|d| d.id == id) {
+            if !device_ids.insert(id) {
                 return Err(invalid_item(
                     "devices",
                     format!("\"devices\" header contains duplicate device id {id}"),
@@ -120,6 +122,7 @@ impl<'a> Cluster<'a> {
             });
         }
         let mut subclusters: Vec<Subcluster<'a>> = Vec::new();
+        let mut subcluster_names = std::collections::HashSet::new();
         for item in checks::check_list(h, "subclusters", HEADER)?.unwrap_or_default() {
             let m = item.as_map().ok_or_else(|| {
                 invalid_item(
@@ -128,7 +131,7 @@ impl<'a> Cluster<'a> {
                 )
             })?;
             let name = checks::check_not_empty_string(m, "name", "of subcluster")?;
-            if subclusters.iter().any(|s| s.name == name) {
+            if !subcluster_names.insert(name) {
                 return Err(invalid_item(
                     "subclusters",
                     format!("duplicate subcluster name {}", quote(name)),
@@ -143,7 +146,7 @@ impl<'a> Cluster<'a> {
                 None,
             )? {
                 let n = checks::atoi(id, "devices", &what)?;
-                if !devices.iter().any(|d| d.id == n) {
+                if !device_ids.contains(&n) {
                     return Err(invalid_item(
                         "subclusters",
                         format!("unknown device id {n} {what}"),

@@ -147,6 +147,32 @@ pub(crate) fn repeated_snap(name: &str) -> Error {
     .into()
 }
 
+/// The snaps of a `snaps` list seen so far, for snapd's repeated-name and repeated-id
+/// errors in constant time a snap (a list of every earlier snap would make a long list
+/// quadratic).
+#[derive(Default)]
+pub(crate) struct SnapIndex<'a> {
+    names: std::collections::HashSet<&'a str>,
+    /// snap id → the name of the first snap with it
+    ids: std::collections::HashMap<&'a str, &'a str>,
+}
+
+impl<'a> SnapIndex<'a> {
+    /// Records a snap; snapd's error if its name, or else its id, was seen before.
+    pub(crate) fn add(&mut self, name: &'a str, snap_id: Option<&'a str>) -> Result<(), Error> {
+        if !self.names.insert(name) {
+            return Err(repeated_snap(name));
+        }
+        if let Some(id) = snap_id {
+            if let Some(first) = self.ids.get(id) {
+                return Err(repeated_snap_id(id, first, name));
+            }
+            self.ids.insert(id, name);
+        }
+        Ok(())
+    }
+}
+
 /// snapd's error for snap id `id` given to snaps `first` and `second`.
 pub(crate) fn repeated_snap_id(id: &str, first: &str, second: &str) -> Error {
     TypeError::RepeatedSnapId {

@@ -40,6 +40,7 @@ mod cluster;
 mod common;
 mod confdb_control;
 mod confdb_schema;
+mod constraint_regex;
 mod device_session_request;
 mod error;
 mod hardware_identity;

@@ -584,18 +584,12 @@ fn extended_snaps_of<'a>(
     const WRONG: &str = "\"snaps\" header must be a list of maps";
     let entries = common::list_of_maps(value, "snaps", WRONG)?;
     let mut snaps: Vec<ModelSnap<'a>> = Vec::with_capacity(entries.size_hint().0 + 1);
+    let mut seen = common::SnapIndex::default();
     let (mut snapd, mut kernel, mut gadget, mut base_entry) = (None, None, None, None);
     for m in entries {
         let m = m?;
         let mut snap = model_snap(m, base, grade, model_is_classic)?;
-        if snaps.iter().any(|s| s.name == snap.name) {
-            return Err(common::repeated_snap(snap.name));
-        }
-        if let Some(id) = snap.snap_id
-            && let Some(first) = snaps.iter().find(|s| s.snap_id == Some(id))
-        {
-            return Err(common::repeated_snap_id(id, first.name, snap.name));
-        }
+        seen.add(snap.name, snap.snap_id)?;
         let slot = match snap.snap_type {
             SnapType::Snapd => Some((&mut snapd, "snapd")),
             SnapType::Kernel => Some((&mut kernel, "kernel")),
@@ -842,12 +836,18 @@ fn model_components<'a>(
     let Some(comps) = in_context(|w| checks::check_map(m, "components", w), what)? else {
         return Ok(Vec::new());
     };
-    let effective_modes = || {
-        if snap_modes.is_empty() {
-            StrList::of_static(&DEFAULT_MODES)
-        } else {
-            StrList::from(snap_modes.to_vec())
-        }
+    // A component without modes has the snap's: one shared list for all of them (a copy
+    // each would make many components of a snap with many modes quadratic).
+    let shared_modes: Option<std::sync::Arc<[&'a str]>> =
+        (!snap_modes.is_empty()).then(|| snap_modes.into());
+    let effective_modes = || match &shared_modes {
+        None => StrList::of_static(&DEFAULT_MODES),
+        Some(modes) => StrList::shared(modes.clone()),
+    };
+    let allowed: std::collections::HashSet<&str> = if snap_modes.is_empty() {
+        DEFAULT_MODES.iter().copied().collect()
+    } else {
+        snap_modes.iter().copied().collect()
     };
     let mut out = Vec::with_capacity(comps.len());
     for (cname, value) in comps {
@@ -875,11 +875,6 @@ fn model_components<'a>(
                     |w| checks::check_string_list_in_map(cm, "modes", w, Some(&VALID_SNAP_MODE)),
                     || format!("\"modes\" {}", cwhat()),
                 )?;
-                let allowed = if snap_modes.is_empty() {
-                    &DEFAULT_MODES[..]
-                } else {
-                    snap_modes
-                };
                 for mode in &modes {
                     if !allowed.contains(mode) {
                         return Err(invalid_snap(

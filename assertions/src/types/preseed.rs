@@ -85,11 +85,10 @@ super::view!(Preseed, Preseed);
 fn snaps<'a>(value: &'a HeaderValue<'a>) -> Result<Vec<PreseedSnap<'a>>, Error> {
     const WRONG: &str = "\"snaps\" header must be a list of maps";
     let mut out: Vec<PreseedSnap<'a>> = Vec::new();
+    let mut seen = common::SnapIndex::default();
     for m in common::list_of_maps(value, "snaps", WRONG)? {
         let snap = snap(m?)?;
-        if out.iter().any(|s| s.name == snap.name) {
-            return Err(common::repeated_snap(snap.name));
-        }
+        seen.add(snap.name, None)?;
         out.push(snap);
     }
     Ok(out)

@@ -81,14 +81,15 @@ impl<'a> RequestMessage<'a> {
                 "\"devices\" header must not be empty",
             ));
         }
-        for (i, d) in devices.iter().enumerate() {
+        let mut seen = std::collections::HashSet::with_capacity(devices.len());
+        for d in &devices {
             if !is_valid_device_id(d) {
                 return Err(invalid_item(
                     "devices",
                     format!("invalid device id {}", quote(d)),
                 ));
             }
-            if devices[..i].contains(d) {
+            if !seen.insert(*d) {
                 return Err(invalid_item(
                     "devices",
                     format!("device id {} is repeated", quote(d)),

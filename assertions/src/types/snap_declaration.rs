@@ -119,6 +119,7 @@ fn aliases<'a>(value: Option<&'a HeaderValue<'a>>) -> Result<Vec<Alias<'a>>, Err
         .as_list()
         .ok_or_else(|| invalid_item("aliases", WRONG))?;
     let mut out: Vec<Alias<'a>> = Vec::with_capacity(list.len());
+    let mut names = std::collections::HashSet::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
         let m = item
             .as_map()
@@ -135,7 +136,7 @@ fn aliases<'a>(value: Option<&'a HeaderValue<'a>>) -> Result<Vec<Alias<'a>>, Err
             &format!("for alias {}", quote(name)),
             &VALID_APP,
         )?;
-        if out.iter().any(|a| a.name == name) {
+        if !names.insert(name) {
             return Err(invalid_item(
                 "aliases",
                 format!(

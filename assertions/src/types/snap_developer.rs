@@ -89,14 +89,12 @@ fn developers<'a>(value: Option<&'a HeaderValue<'a>>) -> Result<Vec<Developer<'a
             until,
         });
     }
+    let mut items_per_developer = std::collections::HashMap::<&str, usize>::new();
     for d in &out {
-        if d.is_revocation()
-            && out
-                .iter()
-                .filter(|o| o.developer_id == d.developer_id)
-                .count()
-                > 1
-        {
+        *items_per_developer.entry(d.developer_id).or_default() += 1;
+    }
+    for d in &out {
+        if d.is_revocation() && items_per_developer[d.developer_id] > 1 {
             return Err(invalid_item(
                 "developers",
                 format!(

@@ -3,6 +3,7 @@
 //! is just the brand).
 
 use std::ops::Deref;
+use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
@@ -29,6 +30,8 @@ enum Repr<'a> {
     Static(&'static [&'static str]),
     One([&'a str; 1]),
     Listed(Vec<&'a str>),
+    /// One list held by several views (a snap's modes in each of its components).
+    Shared(Arc<[&'a str]>),
 }
 
 impl<'a> StrList<'a> {
@@ -42,12 +45,18 @@ impl<'a> StrList<'a> {
         StrList(Repr::One([item]))
     }
 
+    /// A list shared with other views: cloning it copies no strings.
+    pub(crate) fn shared(items: Arc<[&'a str]>) -> Self {
+        StrList(Repr::Shared(items))
+    }
+
     /// The strings.
     pub fn as_slice(&self) -> &[&'a str] {
         match &self.0 {
             Repr::Static(s) => s,
             Repr::One(one) => one,
             Repr::Listed(v) => v,
+            Repr::Shared(v) => v,
         }
     }
 }

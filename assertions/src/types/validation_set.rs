@@ -97,18 +97,10 @@ super::view!(ValidationSet, ValidationSet);
 fn snaps<'a>(value: &'a HeaderValue<'a>) -> Result<Vec<ValidationSetSnap<'a>>, Error> {
     const WRONG: &str = "\"snaps\" header must be a list of maps";
     let mut out: Vec<ValidationSetSnap<'a>> = Vec::new();
+    let mut seen = common::SnapIndex::default();
     for m in common::list_of_maps(value, "snaps", WRONG)? {
         let snap = snap(m?)?;
-        if out.iter().any(|s| s.name == snap.name) {
-            return Err(common::repeated_snap(snap.name));
-        }
-        if let Some(first) = out.iter().find(|s| s.snap_id == snap.snap_id) {
-            return Err(common::repeated_snap_id(
-                snap.snap_id,
-                first.name,
-                snap.name,
-            ));
-        }
+        seen.add(snap.name, Some(snap.snap_id))?;
         out.push(snap);
     }
     Ok(out)
