@@ -203,6 +203,13 @@ impl Decoder {
                         self.note(&path, vnode);
                         let volume = if vnode.is_null() {
                             None
+                        } else if name.len() > crate::structure::MAX_VOLUME_NAME {
+                            // Refused as an invalid name by the validation; its content is
+                            // not read, so the name is not copied into every path below it.
+                            Some(Volume {
+                                name: name.clone(),
+                                ..Volume::default()
+                            })
                         } else {
                             Some(self.volume(&name, vnode, &path)?)
                         };

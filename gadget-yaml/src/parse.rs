@@ -200,7 +200,8 @@ impl GadgetInfo {
         }
 
         // volume-assignments
-        let mut seen: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+        // each assignment's volume → device map, with the first assignment that had it
+        let mut seen: BTreeMap<BTreeMap<String, String>, String> = BTreeMap::new();
         for (name, assignments, path) in &raw.volume_assignments {
             let prefix = format!("volume-assignment variant {}: ", go_quote(name));
             if assignments.is_empty() {
@@ -242,7 +243,7 @@ impl GadgetInfo {
                 }
                 map.insert(vol.clone(), device);
             }
-            if let Some((other, _)) = seen.iter().find(|(_, m)| *m == map) {
+            if let Some(other) = seen.get(&map) {
                 return Err(fail(
                     &info,
                     Failure::new(
@@ -251,7 +252,7 @@ impl GadgetInfo {
                     ),
                 ));
             }
-            seen.push((name.clone(), map.clone()));
+            seen.insert(map.clone(), name.clone());
             info.volume_assignments.push(VolumeAssignment {
                 name: name.clone(),
                 assignments: map,
@@ -331,6 +332,9 @@ fn validate_partial(v: &Volume) -> Result<(), Failure> {
 /// involved. Returns whether the label is new.
 struct KnownLabels {
     known: BTreeSet<String>,
+    /// `known`, lower-cased, for the vfat comparison (a scan of `known` for each vfat
+    /// label would be quadratic)
+    known_lower: BTreeSet<String>,
     known_vfat: BTreeSet<String>,
 }
 
@@ -341,7 +345,7 @@ impl KnownLabels {
             return false;
         }
         if matches!(filesystem, "vfat" | "vfat-16" | "vfat-32") {
-            if self.known.iter().any(|k| k.to_lowercase() == lower) {
+            if self.known_lower.contains(&lower) {
                 return false;
             }
             self.known_vfat.insert(lower);
@@ -350,6 +354,7 @@ impl KnownLabels {
                 return false;
             }
             self.known.insert(label.to_string());
+            self.known_lower.insert(lower);
         }
         true
     }
@@ -373,6 +378,7 @@ fn set_implicit_for_volume(v: &mut Volume, rules: Ruleset) -> Result<(), Failure
     }
     let mut labels = KnownLabels {
         known: BTreeSet::new(),
+        known_lower: BTreeSet::new(),
         known_vfat: BTreeSet::new(),
     };
     for s in &v.structures {

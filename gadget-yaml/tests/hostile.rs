@@ -110,6 +110,42 @@ fn gadget_yaml_stays_linear() {
     check.growth("flow sequence of one-letter scalars", 2_000, |n| {
         format!("defaults: [{}]\n", vec!["a"; n].join(",")).into_bytes()
     });
+    check.growth("long explicit volume name", 100, |n| {
+        format!(
+            "volumes:\n  ? {}\n  :\n    bootloader: grub\n    structure:\n{}",
+            "v".repeat(10 * n),
+            "      - {}\n".repeat(10 * n)
+        )
+        .into_bytes()
+    });
+    check.growth("vfat labels against many others", 50, |n| {
+        volumes(&(0..2 * n)
+            .map(|i| {
+                let fs = if i % 2 == 0 { "ext4" } else { "vfat" };
+                format!(
+                    "      - name: s{i}\n        type: 83\n        size: 1M\n        filesystem: {fs}\n        filesystem-label: L{i}\n"
+                )
+            })
+            .collect::<String>())
+    });
+    check.growth("volume assignments", 50, |n| {
+        let mut s = String::from("volumes:\n  pc:\n    bootloader: grub\n    structure: []\nvolume-assignments:\n");
+        for i in 0..n {
+            s.push_str(&format!(
+                "  - name: a{i}\n    assignments:\n      pc:\n        device: /dev/disk/by-path/p{i}\n"
+            ));
+        }
+        s.into_bytes()
+    });
+    check.growth("offset-writes", 50, |n| {
+        volumes(&(0..n)
+            .map(|i| {
+                format!(
+                    "      - name: s{i}\n        type: bare\n        size: 1M\n        offset-write: {i}\n"
+                )
+            })
+            .collect::<String>())
+    });
     check.growth("many documents", 200, |n| {
         "---\na: b\n".repeat(n).into_bytes()
     });
