@@ -192,6 +192,23 @@ fn assertion_decoders_stay_linear() {
             ))
         });
     }
+    for check in [&single, &stream] {
+        check.growth(
+            "JSON body whose canonical form is indented deep",
+            1_000,
+            |n| {
+                let body = format!("{}{}1{}", "[".repeat(127), "1,".repeat(n), "]".repeat(127));
+                format!(
+                    "type: confdb-schema\nauthority-id: acme\naccount-id: acme\nname: network\n\
+                 views:\n  wifi-setup:\n    rules:\n      -\n        request: ssid\n        \
+                 storage: wifi.ssid\ntimestamp: 2016-12-01T12:00:00Z\nbody-length: {}\n\
+                 sign-key-sha3-384: {SIGN_KEY}\n\n{body}\n\nAXNpZw==",
+                    body.len()
+                )
+                .into_bytes()
+            },
+        );
+    }
     stream.growth("many assertions", 100, |n| {
         let one = account("", None);
         let mut s = Vec::new();
