@@ -6,19 +6,12 @@
 
 use std::borrow::Cow;
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use ucore_assertions::{
     AssertionAccess, AssertionRef, AssertionType, HeaderValue, Headers, assemble_content,
 };
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_owned()
-}
+use ucore_test_support::repo;
 
 /// `snap sign`'s JSON → headers (the oracle passes numbers as their text).
 fn to_header(v: &Value) -> HeaderValue<'static> {

@@ -18,13 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use ucore_assertions::{AssertionAccess, AssertionRef, Decoder, decode_slice};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_owned()
-}
+use ucore_test_support::repo;
 
 fn golden_dir() -> PathBuf {
     repo().join("tests/golden/assertions")

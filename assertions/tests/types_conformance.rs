@@ -19,13 +19,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use ucore_assertions::types::{Model, SnapType, well_known_snap_id};
 use ucore_assertions::{AssertionAccess, AssertionRef, Decoder, HeaderValue};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_owned()
-}
+use ucore_test_support::repo;
 
 fn golden() -> PathBuf {
     repo().join("tests/golden/assertions")

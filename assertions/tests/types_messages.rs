@@ -7,18 +7,12 @@
 //! recorded text (`UCORE_REQUIRE_ORACLE=1` makes its absence a failure).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 use ucore_assertions::AssertionRef;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_owned()
-}
+use ucore_test_support::repo;
 
 struct Case {
     label: String,

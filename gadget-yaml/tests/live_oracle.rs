@@ -11,21 +11,9 @@ mod common;
 
 use common::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn oracle() -> Option<PathBuf> {
-    match std::env::var_os("UCORE_ORACLE") {
-        Some(p) => Some(PathBuf::from(p)),
-        None => {
-            if std::env::var("UCORE_REQUIRE_ORACLE").as_deref() == Ok("1") {
-                panic!("UCORE_REQUIRE_ORACLE=1 but UCORE_ORACLE is not set");
-            }
-            println!("notice: UCORE_ORACLE is not set; skipping the live oracle comparison");
-            None
-        }
-    }
-}
+use ucore_test_support::oracle;
 
 fn run(oracle: &Path, args: &[&str], file: &Path) -> Value {
     let out = Command::new(oracle)

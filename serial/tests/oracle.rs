@@ -12,12 +12,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
 use ucore_assertions::{Assertion, AssertionAccess, Decoder};
 use ucore_serial::device;
+use ucore_test_support::oracle;
 
 const ORACLE_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/oracle");
 
@@ -102,19 +103,6 @@ fn oracle_signed_serial_requests_are_accepted() {
         let (st, out) = post_serial(&tv, &bytes);
         assert_eq!(st, 400);
         assert!(String::from_utf8_lossy(&out).contains("invalid-nonce"));
-    }
-}
-
-fn oracle() -> Option<PathBuf> {
-    match std::env::var_os("UCORE_ORACLE") {
-        Some(p) => Some(PathBuf::from(p)),
-        None => {
-            if std::env::var("UCORE_REQUIRE_ORACLE").as_deref() == Ok("1") {
-                panic!("UCORE_ORACLE is not set and UCORE_REQUIRE_ORACLE=1");
-            }
-            eprintln!("notice: UCORE_ORACLE is not set; skipping the live oracle test");
-            None
-        }
     }
 }
 

@@ -3,14 +3,11 @@
 //! added to our database and every outcome, error text included, must equal the oracle's
 //! `verify` output beside it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use ucore_assertions::Assertion;
 use ucore_signing::{CheckTime, Database};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use ucore_test_support::repo;
 
 #[test]
 fn consistency_goldens_agree_with_snapd() {

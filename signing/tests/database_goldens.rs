@@ -2,14 +2,9 @@
 //! (the oracle's `verify`, i.e. `Database.Add` of each assertion of a stream in order) is
 //! replayed with our `Database` and must agree line by line, error texts included.
 
-use std::path::{Path, PathBuf};
-
 use ucore_assertions::Assertion;
 use ucore_signing::{CheckTime, Database};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use ucore_test_support::repo;
 
 fn read(p: &str) -> Vec<u8> {
     std::fs::read(repo().join(p)).unwrap_or_else(|e| panic!("{p}: {e}"))

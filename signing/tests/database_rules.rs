@@ -3,7 +3,6 @@
 //! serial authority, signing constraints, lookups, the filesystem backstore, and the
 //! built-in Canonical chain. Assertions are signed here with the checked-in test keys.
 
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
@@ -11,10 +10,7 @@ use ucore_signing::{
     Backstore, CheckTime, Database, DatabaseConfig, Error, FsBackstore, RsaPrivateKey,
     builder_from_json, sign_assertion_at, sign_content,
 };
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use ucore_test_support::repo;
 
 fn key(path: &str) -> RsaPrivateKey {
     RsaPrivateKey::from_pem(&std::fs::read_to_string(repo().join(path)).unwrap()).unwrap()

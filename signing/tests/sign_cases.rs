@@ -4,16 +4,11 @@
 //! and must give the same bytes; the oracle's output must also verify with our code (ring
 //! and rsa backends).
 
-use std::path::{Path, PathBuf};
-
 use ucore_assertions::{Assertion, AssertionAccess};
 use ucore_signing::{
     RsaBackend, RsaPrivateKey, builder_from_json, sign_assertion_at, verify_signature_with,
 };
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use ucore_test_support::repo;
 
 #[test]
 fn every_golden_sign_case_is_byte_identical() {

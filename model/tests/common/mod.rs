@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 use ucore_assertions::{Assertion, Decoder};
 use ucore_signing::RsaPrivateKey;
+#[allow(unused_imports)] // used by some of the test binaries that include this module
+pub use ucore_test_support::oracle;
 
 /// `model/tests/data/NAME`.
 pub fn data(name: &str) -> PathBuf {
@@ -46,22 +48,6 @@ pub fn stream(name: &str) -> Vec<Assertion> {
         out.push(a);
     }
     out
-}
-
-/// The oracle binary from `UCORE_ORACLE`; `None` (with a notice) when unset, unless
-/// `UCORE_REQUIRE_ORACLE=1`, which makes its absence a failure.
-pub fn oracle() -> Option<PathBuf> {
-    match std::env::var_os("UCORE_ORACLE") {
-        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
-        _ => {
-            assert!(
-                std::env::var("UCORE_REQUIRE_ORACLE").as_deref() != Ok("1"),
-                "UCORE_REQUIRE_ORACLE=1 but UCORE_ORACLE is not set"
-            );
-            eprintln!("notice: UCORE_ORACLE not set; live oracle test skipped (goldens still run)");
-            None
-        }
-    }
 }
 
 /// Runs the oracle with `args`, stdin `input`; (exit code, stdout).

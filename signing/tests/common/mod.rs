@@ -1,18 +1,17 @@
 //! Shared helpers of the integration tests: repository paths, test keys, the live oracle.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
 use ucore_assertions::Assertion;
 use ucore_signing::{RsaPrivateKey, Signer, builder_from_json, sign_assertion_at};
+#[allow(unused_imports)] // used by some of the test binaries that include this module
+pub use ucore_test_support::oracle;
+pub use ucore_test_support::repo;
 
 /// The repository root.
-pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 fn key(path: &str) -> RsaPrivateKey {
     RsaPrivateKey::from_pem(&std::fs::read_to_string(repo().join(path)).unwrap()).unwrap()
 }
@@ -33,23 +32,6 @@ pub fn acme() -> &'static RsaPrivateKey {
 pub fn sign(k: &dyn Signer, json: &serde_json::Value, body: Option<String>, t: u32) -> Assertion {
     let b = builder_from_json(&json.to_string(), body.map(String::into_bytes)).unwrap();
     sign_assertion_at(&b, k, t).unwrap()
-}
-
-/// The oracle binary from `UCORE_ORACLE`; `None` (with a notice) when unset, unless
-/// `UCORE_REQUIRE_ORACLE=1`, which makes its absence a failure.
-pub fn oracle() -> Option<PathBuf> {
-    match std::env::var_os("UCORE_ORACLE") {
-        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
-        _ => {
-            if std::env::var("UCORE_REQUIRE_ORACLE").as_deref() == Ok("1") {
-                panic!("UCORE_REQUIRE_ORACLE=1 but UCORE_ORACLE is not set");
-            }
-            eprintln!(
-                "NOTICE: UCORE_ORACLE is not set; skipping the live differential test against snapd"
-            );
-            None
-        }
-    }
 }
 
 /// Runs the oracle; returns stdout (exit status 0 or 1 are both answers).
