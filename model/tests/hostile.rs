@@ -97,3 +97,21 @@ fn yaml_alias_uses_are_bounded() {
     let laughs = yaml_laughs(9);
     assert!(Statement::from_yaml(&laughs).is_err());
 }
+
+/// A fuzz finding (`fuzz/seeds/regressions/json_bodies/float-round-trip.json`): a number
+/// the YAML reader gives as a float must come back the same from the statement's JSON
+/// (serde_json's default float parsing could be one unit in the last place off).
+#[test]
+fn statement_numbers_survive_a_json_round_trip() {
+    let text = std::fs::read_to_string(
+        ucore_test_support::repo().join("fuzz/seeds/regressions/json_bodies/float-round-trip.json"),
+    )
+    .unwrap();
+    for parse in [Statement::from_json, Statement::from_yaml] {
+        if let Ok(statement) = parse(&text) {
+            let json = serde_json::to_string(statement.headers()).unwrap();
+            let again = Statement::from_json(&json).unwrap();
+            assert_eq!(again.headers(), statement.headers());
+        }
+    }
+}
