@@ -37,8 +37,11 @@ pub struct Settings {
     /// How long a request-id (nonce) stays valid (600 s, as the Serial Vault).
     pub nonce_ttl: Duration,
     /// Largest accepted `/v1/serial` body (413 beyond). It also bounds what one request's
-    /// decode may take: the decoders hold at most 16 bytes per input byte plus 1 MiB
-    /// (tested by `tests/hostile.rs`), so about 2 MiB at the default 64 KiB.
+    /// decode may take, since every decoder is linear in its input (tested by the crates'
+    /// `tests/hostile.rs`): 16 bytes per input byte plus 1 MiB for the assertion text
+    /// (about 2 MiB at the default 64 KiB), and at worst 256 bytes per byte for an
+    /// account-key's compiled constraints (the body's first assertion is decoded before its
+    /// type is checked), so under 20 MiB at the default.
     pub max_body_bytes: usize,
     /// Append the brand's account and account-key after the serial when the device sends
     /// `Snap-Device-Capabilities: serial-stream` and the key has them.
