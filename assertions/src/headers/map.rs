@@ -36,8 +36,8 @@ pub struct HeaderMap<'a> {
 /// of order on, the keys seen are kept in a set, and the entries are sorted once at the end.
 /// ([`HeaderMap::insert`] would shift the entries on every out-of-order key: quadratic.)
 pub(crate) struct MapBuilder<'a> {
-    entries: Vec<(&'a str, HeaderValue<'a>)>,
-    seen: Option<HashSet<&'a str>>,
+    entries: Vec<(Cow<'a, str>, HeaderValue<'a>)>,
+    seen: Option<HashSet<Cow<'a, str>>>,
 }
 
 impl<'a> MapBuilder<'a> {
@@ -51,15 +51,16 @@ impl<'a> MapBuilder<'a> {
 
     /// Adds an entry; false (and nothing added) if `key` is already there.
     pub(crate) fn push(&mut self, key: &'a str, value: HeaderValue<'a>) -> bool {
+        let key = Cow::Borrowed(key);
         match (&mut self.seen, self.entries.last()) {
             (Some(seen), _) => {
-                if !seen.insert(key) {
+                if !seen.insert(key.clone()) {
                     return false;
                 }
             }
             (None, Some((last, _))) if key.as_bytes() <= last.as_bytes() => {
-                let mut seen: HashSet<&'a str> = self.entries.iter().map(|(k, _)| *k).collect();
-                if !seen.insert(key) {
+                let mut seen: HashSet<_> = self.entries.iter().map(|(k, _)| k.clone()).collect();
+                if !seen.insert(key.clone()) {
                     return false;
                 }
                 self.seen = Some(seen);
@@ -77,11 +78,7 @@ impl<'a> MapBuilder<'a> {
                 .sort_unstable_by(|(a, _), (b, _)| a.as_bytes().cmp(b.as_bytes()));
         }
         HeaderMap {
-            entries: self
-                .entries
-                .into_iter()
-                .map(|(k, v)| (Cow::Borrowed(k), v))
-                .collect(),
+            entries: self.entries,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Checks shared by several types (§4): signer/brand agreement, `>= 1`
 //! integers, booleans inside maps, public keys and validity windows.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::checks::{self, HEADER, Lookup};
 use crate::headers::HeaderValue;
 use crate::openpgp::{PublicKey, decode_public_key};
@@ -148,26 +150,62 @@ pub(crate) fn repeated_snap(name: &str) -> Error {
 }
 
 /// The snaps of a `snaps` list seen so far, for snapd's repeated-name and repeated-id
-/// errors in constant time a snap (a list of every earlier snap would make a long list
-/// quadratic).
+/// errors. A real list (a handful of snaps) is scanned, which costs no allocation on the
+/// decoder's path; past [`SnapIndex::SCAN`] snaps the names and ids are hashed, so a long
+/// list is not quadratic.
 #[derive(Default)]
 pub(crate) struct SnapIndex<'a> {
-    names: std::collections::HashSet<&'a str>,
-    /// snap id → the name of the first snap with it
-    ids: std::collections::HashMap<&'a str, &'a str>,
+    /// (name, snap id) in list order, while scanning
+    snaps: Vec<(&'a str, Option<&'a str>)>,
+    /// name set, and snap id → the name of the first snap with it, once hashed
+    hashed: Option<(HashSet<&'a str>, HashMap<&'a str, &'a str>)>,
 }
 
 impl<'a> SnapIndex<'a> {
+    /// How many snaps are scanned before they are hashed.
+    const SCAN: usize = 32;
+
     /// Records a snap; snapd's error if its name, or else its id, was seen before.
     pub(crate) fn add(&mut self, name: &'a str, snap_id: Option<&'a str>) -> Result<(), Error> {
-        if !self.names.insert(name) {
+        if self.hashed.is_none() && self.snaps.len() == Self::SCAN {
+            let mut ids = HashMap::new();
+            for &(n, id) in &self.snaps {
+                if let Some(id) = id {
+                    ids.entry(id).or_insert(n);
+                }
+            }
+            let names = self.snaps.drain(..).map(|(n, _)| n).collect();
+            self.hashed = Some((names, ids));
+        }
+        let (first_name, first_with_id) = match &self.hashed {
+            Some((names, ids)) => (
+                names.contains(name),
+                snap_id.and_then(|id| ids.get(id).copied()),
+            ),
+            None => (
+                self.snaps.iter().any(|(n, _)| *n == name),
+                snap_id.and_then(|id| {
+                    self.snaps
+                        .iter()
+                        .find(|(_, i)| *i == Some(id))
+                        .map(|(n, _)| *n)
+                }),
+            ),
+        };
+        if first_name {
             return Err(repeated_snap(name));
         }
-        if let Some(id) = snap_id {
-            if let Some(first) = self.ids.get(id) {
-                return Err(repeated_snap_id(id, first, name));
+        if let (Some(id), Some(first)) = (snap_id, first_with_id) {
+            return Err(repeated_snap_id(id, first, name));
+        }
+        match &mut self.hashed {
+            Some((names, ids)) => {
+                names.insert(name);
+                if let Some(id) = snap_id {
+                    ids.insert(id, name);
+                }
             }
-            self.ids.insert(id, name);
+            None => self.snaps.push((name, snap_id)),
         }
         Ok(())
     }
@@ -195,4 +233,26 @@ pub(crate) fn invalid_item(header: &str, message: impl Into<String>) -> Error {
 /// Compiles a constant pattern (checked by the unit tests).
 pub(crate) fn regex(pattern: &str) -> regex::Regex {
     regex::Regex::new(pattern).unwrap_or_else(|_| unreachable!("constant regex {pattern}"))
+}
+
+#[cfg(test)]
+mod snap_index_tests {
+    use super::*;
+
+    /// The same errors while scanning and once hashed.
+    #[test]
+    fn repeats_are_found_before_and_after_hashing() {
+        let names: Vec<String> = (0..80).map(|i| format!("s{i}")).collect();
+        let ids: Vec<String> = (0..80).map(|i| format!("{i:0>32}")).collect();
+        for n in [3, SnapIndex::SCAN - 1, SnapIndex::SCAN, SnapIndex::SCAN + 5, 79] {
+            let mut index = SnapIndex::default();
+            for i in 0..n {
+                index.add(&names[i], Some(&ids[i])).unwrap();
+            }
+            let name_again = index.add(&names[1], None).unwrap_err().to_string();
+            assert_eq!(name_again, repeated_snap(&names[1]).to_string(), "{n}");
+            let id_again = index.add("other", Some(&ids[2])).unwrap_err().to_string();
+            assert_eq!(id_again, repeated_snap_id(&ids[2], &names[2], "other").to_string());
+        }
+    }
 }

@@ -3,7 +3,9 @@
 //! storage-safety, components, validation sets).
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
+use std::cell::OnceCell;
+use std::collections::HashSet;
+use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 use serde::Serialize;
@@ -837,17 +839,26 @@ fn model_components<'a>(
         return Ok(Vec::new());
     };
     // A component without modes has the snap's: one shared list for all of them (a copy
-    // each would make many components of a snap with many modes quadratic).
-    let shared_modes: Option<std::sync::Arc<[&'a str]>> =
-        (!snap_modes.is_empty()).then(|| snap_modes.into());
-    let effective_modes = || match &shared_modes {
-        None => StrList::of_static(&DEFAULT_MODES),
-        Some(modes) => StrList::shared(modes.clone()),
+    // each would make many components of a snap with many modes quadratic). Both the
+    // shared list and the set of allowed modes are made only when a component needs them.
+    let shared_modes: OnceCell<Arc<[&'a str]>> = OnceCell::new();
+    let effective_modes = || {
+        if snap_modes.is_empty() {
+            StrList::of_static(&DEFAULT_MODES)
+        } else {
+            StrList::shared(shared_modes.get_or_init(|| snap_modes.into()).clone())
+        }
     };
-    let allowed: std::collections::HashSet<&str> = if snap_modes.is_empty() {
-        DEFAULT_MODES.iter().copied().collect()
-    } else {
-        snap_modes.iter().copied().collect()
+    let allowed: OnceCell<HashSet<&str>> = OnceCell::new();
+    let allowed = || {
+        allowed.get_or_init(|| {
+            let modes = if snap_modes.is_empty() {
+                &DEFAULT_MODES[..]
+            } else {
+                snap_modes
+            };
+            modes.iter().copied().collect()
+        })
     };
     let mut out = Vec::with_capacity(comps.len());
     for (cname, value) in comps {
@@ -876,7 +887,7 @@ fn model_components<'a>(
                     || format!("\"modes\" {}", cwhat()),
                 )?;
                 for mode in &modes {
-                    if !allowed.contains(mode) {
+                    if !allowed().contains(mode) {
                         return Err(invalid_snap(
                             snap,
                             format!(
