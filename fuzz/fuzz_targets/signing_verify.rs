@@ -18,7 +18,9 @@ fn key() -> &'static RsaPublicKey {
     static K: OnceLock<RsaPublicKey> = OnceLock::new();
     K.get_or_init(|| {
         let root = ucore_signing::roots::trusted().expect("roots");
-        let body = ucore_assertions::AssertionAccess::body(&root[1]).unwrap_or_default().to_owned();
+        let body = ucore_assertions::AssertionAccess::body(&root[1])
+            .unwrap_or_default()
+            .to_owned();
         RsaPublicKey::from_snapd_text(body.as_bytes()).expect("root key")
     })
 }

@@ -244,7 +244,13 @@ mod snap_index_tests {
     fn repeats_are_found_before_and_after_hashing() {
         let names: Vec<String> = (0..80).map(|i| format!("s{i}")).collect();
         let ids: Vec<String> = (0..80).map(|i| format!("{i:0>32}")).collect();
-        for n in [3, SnapIndex::SCAN - 1, SnapIndex::SCAN, SnapIndex::SCAN + 5, 79] {
+        for n in [
+            3,
+            SnapIndex::SCAN - 1,
+            SnapIndex::SCAN,
+            SnapIndex::SCAN + 5,
+            79,
+        ] {
             let mut index = SnapIndex::default();
             for i in 0..n {
                 index.add(&names[i], Some(&ids[i])).unwrap();
@@ -252,7 +258,10 @@ mod snap_index_tests {
             let name_again = index.add(&names[1], None).unwrap_err().to_string();
             assert_eq!(name_again, repeated_snap(&names[1]).to_string(), "{n}");
             let id_again = index.add("other", Some(&ids[2])).unwrap_err().to_string();
-            assert_eq!(id_again, repeated_snap_id(&ids[2], &names[2], "other").to_string());
+            assert_eq!(
+                id_again,
+                repeated_snap_id(&ids[2], &names[2], "other").to_string()
+            );
         }
     }
 }
