@@ -38,10 +38,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
-use ucore::serial::keystore::KeyStore;
-use ucore::serial::store::Store;
-use ucore::serial::vault::{self, RunningVault, Vault};
-use ucore::serial::{device, tokio, ureq};
+use ucore::serial as device;
+use ucore::serial::ureq;
+use ucore::serial_vault::{self as vault, KeyStore, RunningVault, Store, Vault, tokio};
 use ucore::signing::{HashAlgorithm, RsaPrivateKey, RsaPublicKey, Signer};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/serial/tests/data");

@@ -1,78 +1,204 @@
-//! The Serial Vault.
+//! The Serial Vault: `serve` runs it from a TOML configuration, `admin` calls its admin API.
 //!
 //! ```text
 //! cargo run --example vault -- serve --config vault.toml
 //! cargo run --features postgres --example vault -- serve --config vault.toml  # postgres:// database
 //! cargo run --example vault -- admin --url http://127.0.0.1:8081 --token TOKEN COMMAND …
-//!
-//! admin commands:
-//!   keys                                        list signing keys
-//!   import-key AUTHORITY NAME KEY.pem [ACCOUNT.assert ACCOUNT-KEY.assert]
-//!   generate-key AUTHORITY NAME [BITS]
-//!   deactivate-key KEY-ID | activate-key KEY-ID
-//!   models                                      list models
-//!   add-model BRAND MODEL KEY-ID [API-KEY]
-//!   set-model-key BRAND MODEL KEY-ID
-//!   rotate-api-key BRAND MODEL
-//!   log [BRAND [MODEL [SERIAL]]] [--offset N] [--limit N]
-//!   log-csv
-//!   release BRAND MODEL SERIAL
-//!   substores                                   list sub-store rows (remodel)
-//!   add-substore BRAND FROM-MODEL SERIAL NEW-MODEL STORE
-//!   delete-substore ID
+//! cargo run --example vault -- admin --help
 //! ```
-//! The configuration keys are documented in `ucore_serial::config`. The admin token can
-//! also come from `UCORE_VAULT_ADMIN_TOKEN`. Logs: `RUST_LOG`-style filtering is not
-//! built in; everything at INFO and above is printed.
+//! The configuration keys are documented in `ucore_serial_vault::config`. The admin token
+//! can also come from `UCORE_VAULT_ADMIN_TOKEN`. Logs: everything at INFO and above is
+//! printed.
 
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 use serde_json::json;
-use ucore::serial::admin_client::AdminClient;
-use ucore::serial::config::VaultConfig;
-use ucore::serial::store::{NewSubstore, Store};
-use ucore::serial::vault::{self, Vault};
+use ucore_serial_vault::store::NewSubstore;
+use ucore_serial_vault::{AdminClient, Store, Vault, VaultConfig};
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let r = match args.first().map(String::as_str) {
-        Some("serve") => serve(&args[1..]),
-        Some("admin") => admin(&args[1..]),
-        _ => Err(
-            "usage: vault serve --config FILE | vault admin --url URL --token TOKEN COMMAND …"
-                .to_string(),
-        ),
+/// The Serial Vault: signs serial assertions for a brand's devices.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the vault: the signing API devices call, and the admin API if configured.
+    Serve {
+        /// The TOML configuration (keys documented in `ucore_serial_vault::config`).
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Calls a running vault's admin API and prints its answer.
+    Admin {
+        /// The admin API's base URL.
+        #[arg(long, global = true, default_value = "http://127.0.0.1:8081")]
+        url: String,
+        /// The admin token.
+        #[arg(
+            long,
+            global = true,
+            env = "UCORE_VAULT_ADMIN_TOKEN",
+            hide_env_values = true
+        )]
+        token: Option<String>,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Lists the signing keys.
+    Keys,
+    /// Imports a brand signing key (PEM), optionally with its account and account-key
+    /// assertions (streamed to devices after their serial).
+    ImportKey {
+        /// The key's owner (the brand's account id).
+        authority: String,
+        /// The key's name.
+        name: String,
+        /// The private key, PKCS#1 or PKCS#8 PEM.
+        pem: PathBuf,
+        /// The brand's account assertion.
+        account: Option<PathBuf>,
+        /// The key's account-key assertion.
+        account_key: Option<PathBuf>,
+    },
+    /// Generates a signing key in the vault.
+    GenerateKey {
+        /// The key's owner (the brand's account id).
+        authority: String,
+        /// The key's name.
+        name: String,
+        /// RSA key size.
+        #[arg(default_value_t = 4096)]
+        bits: usize,
+    },
+    /// Stops a key from signing.
+    DeactivateKey {
+        /// The key's SHA3-384 id.
+        key_id: String,
+    },
+    /// Lets a deactivated key sign again.
+    ActivateKey {
+        /// The key's SHA3-384 id.
+        key_id: String,
+    },
+    /// Lists the models.
+    Models,
+    /// Adds a model the vault signs serials for.
+    AddModel {
+        /// brand-id.
+        brand: String,
+        /// Model name.
+        model: String,
+        /// The signing key's id.
+        key_id: String,
+        /// The API key devices send (random when absent).
+        api_key: Option<String>,
+    },
+    /// Changes the key a model's serials are signed with.
+    SetModelKey {
+        /// brand-id.
+        brand: String,
+        /// Model name.
+        model: String,
+        /// The new signing key's id.
+        key_id: String,
+    },
+    /// Replaces a model's API key with a new random one.
+    RotateApiKey {
+        /// brand-id.
+        brand: String,
+        /// Model name.
+        model: String,
+    },
+    /// The signing log as JSON, newest first, optionally filtered.
+    Log {
+        /// brand-id.
+        brand: Option<String>,
+        /// Model name.
+        model: Option<String>,
+        /// Serial number.
+        serial: Option<String>,
+        /// Rows to skip.
+        #[arg(long)]
+        offset: Option<i64>,
+        /// Rows to return.
+        #[arg(long)]
+        limit: Option<i64>,
+    },
+    /// The signing log as CSV.
+    LogCsv,
+    /// Releases a serial number so another device key may take it.
+    Release {
+        /// brand-id.
+        brand: String,
+        /// Model name.
+        model: String,
+        /// Serial number.
+        serial: String,
+    },
+    /// Lists the sub-store rows (remodel re-registration).
+    Substores,
+    /// Maps a device to a new model in a brand sub-store.
+    AddSubstore {
+        /// brand-id.
+        brand: String,
+        /// The device's current model.
+        from_model: String,
+        /// The device's serial number.
+        serial: String,
+        /// The model it may re-register as.
+        new_model: String,
+        /// The sub-store.
+        store: String,
+    },
+    /// Deletes a sub-store row.
+    DeleteSubstore {
+        /// The row's id.
+        id: i64,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match cli.command {
+        Command::Serve { config } => serve(&config),
+        Command::Admin {
+            url,
+            token,
+            command,
+        } => admin(url, token, command),
     };
-    if let Err(e) = r {
-        eprintln!("vault: {e}");
-        std::process::exit(1);
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-fn flag(args: &[String], name: &str) -> Option<String> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
+type Error = Box<dyn std::error::Error + Send + Sync>;
 
-fn serve(args: &[String]) -> Result<(), String> {
-    let path = flag(args, "--config").ok_or("serve needs --config FILE")?;
-    let config = VaultConfig::load(path.as_ref()).map_err(|e| e.to_string())?;
-    let rt = ucore::serial::tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+fn serve(path: &std::path::Path) -> Result<(), Error> {
+    let config = VaultConfig::load(path)?;
+    let rt = ucore_serial_vault::tokio::runtime::Runtime::new()?;
     rt.block_on(async {
-        let store = Store::open(&config.database)
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut v = Vault::new(
-            store,
-            config.key_store().map_err(|e| e.to_string())?,
-            config.settings(),
-        );
-        if let Some(t) = config.admin_token().map_err(|e| e.to_string())? {
+        let store = Store::open(&config.database).await?;
+        let mut v = Vault::new(store, config.key_store()?, config.settings());
+        if let Some(t) = config.admin_token()? {
             v = v.with_admin_token(t.as_str());
         }
-        let running = vault::serve(v, config.listen, config.admin_listen, true)
-            .await
-            .map_err(|e| e.to_string())?;
+        let running =
+            ucore_serial_vault::serve(v, config.listen, config.admin_listen, true).await?;
         eprintln!(
             "serial vault: signing API {} admin API {:?}",
             running.service_url(),
@@ -83,79 +209,119 @@ fn serve(args: &[String]) -> Result<(), String> {
     })
 }
 
-fn admin(args: &[String]) -> Result<(), String> {
-    let url = flag(args, "--url").unwrap_or_else(|| "http://127.0.0.1:8081".into());
-    let token = flag(args, "--token")
-        .or_else(|| std::env::var("UCORE_VAULT_ADMIN_TOKEN").ok())
-        .ok_or("admin needs --token or UCORE_VAULT_ADMIN_TOKEN")?;
-    let mut rest: Vec<&str> = Vec::new();
-    let mut skip = false;
-    for (i, a) in args.iter().enumerate() {
-        if skip {
-            skip = false;
-            continue;
-        }
-        if matches!(a.as_str(), "--url" | "--token" | "--offset" | "--limit") {
-            skip = true;
-            let _ = i;
-            continue;
-        }
-        rest.push(a);
-    }
+fn admin(url: String, token: Option<String>, command: AdminCommand) -> Result<(), Error> {
+    let token = token.ok_or("admin needs --token or UCORE_VAULT_ADMIN_TOKEN")?;
     let c = AdminClient::new(url, token);
-    let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"));
-    let out = match rest.as_slice() {
-        ["keys"] => c.call("GET", "keys", None),
-        ["import-key", auth, name, pem, more @ ..] => {
-            let (account, account_key) = match more {
-                [a, k] => (Some(read(a)?), Some(read(k)?)),
+    let read = |p: &PathBuf| {
+        std::fs::read_to_string(p).map_err(|e| Error::from(format!("{}: {e}", p.display())))
+    };
+    let out = match command {
+        AdminCommand::Keys => c.call("GET", "keys", None)?,
+        AdminCommand::ImportKey {
+            authority,
+            name,
+            pem,
+            account,
+            account_key,
+        } => {
+            let (account, account_key) = match (account, account_key) {
+                (Some(a), Some(k)) => (Some(read(&a)?), Some(read(&k)?)),
                 _ => (None, None),
             };
-            c.call("POST", "keys/import", Some(&json!({"authority_id": auth, "name": name, "pem": read(pem)?, "account": account, "account_key": account_key})))
+            let body = json!({"authority_id": authority, "name": name, "pem": read(&pem)?,
+                "account": account, "account_key": account_key});
+            c.call("POST", "keys/import", Some(&body))?
         }
-        ["generate-key", auth, name, more @ ..] => {
-            let bits: usize = more.first().and_then(|b| b.parse().ok()).unwrap_or(4096);
-            c.call("POST", "keys/generate", Some(&json!({"authority_id": auth, "name": name, "bits": bits})))
+        AdminCommand::GenerateKey {
+            authority,
+            name,
+            bits,
+        } => {
+            let body = json!({"authority_id": authority, "name": name, "bits": bits});
+            c.call("POST", "keys/generate", Some(&body))?
         }
-        ["deactivate-key", id] => c.call("POST", &format!("keys/{id}/deactivate"), None),
-        ["activate-key", id] => c.call("POST", &format!("keys/{id}/activate"), None),
-        ["models"] => c.call("GET", "models", None),
-        ["add-model", brand, model, key, more @ ..] => {
-            c.call("POST", "models", Some(&json!({"brand_id": brand, "model": model, "key_id": key, "api_key": more.first()})))
+        AdminCommand::DeactivateKey { key_id } => {
+            c.call("POST", &format!("keys/{key_id}/deactivate"), None)?
         }
-        ["set-model-key", brand, model, key] => c.call("PUT", &format!("models/{brand}/{model}/key"), Some(&json!({"key_id": key}))),
-        ["rotate-api-key", brand, model] => c.call("POST", &format!("models/{brand}/{model}/rotate-api-key"), None),
-        ["log", filters @ ..] => {
+        AdminCommand::ActivateKey { key_id } => {
+            c.call("POST", &format!("keys/{key_id}/activate"), None)?
+        }
+        AdminCommand::Models => c.call("GET", "models", None)?,
+        AdminCommand::AddModel {
+            brand,
+            model,
+            key_id,
+            api_key,
+        } => {
+            let body =
+                json!({"brand_id": brand, "model": model, "key_id": key_id, "api_key": api_key});
+            c.call("POST", "models", Some(&body))?
+        }
+        AdminCommand::SetModelKey {
+            brand,
+            model,
+            key_id,
+        } => c.call(
+            "PUT",
+            &format!("models/{brand}/{model}/key"),
+            Some(&json!({"key_id": key_id})),
+        )?,
+        AdminCommand::RotateApiKey { brand, model } => c.call(
+            "POST",
+            &format!("models/{brand}/{model}/rotate-api-key"),
+            None,
+        )?,
+        AdminCommand::Log {
+            brand,
+            model,
+            serial,
+            offset,
+            limit,
+        } => {
             let mut q = vec![];
-            for (k, v) in ["brand_id", "model", "serial"].iter().zip(filters.iter()) {
-                q.push(format!("{k}={v}"));
-            }
-            for f in ["offset", "limit"] {
-                if let Some(v) = flag(args, &format!("--{f}")) {
-                    q.push(format!("{f}={v}"));
+            for (k, v) in [("brand_id", brand), ("model", model), ("serial", serial)] {
+                if let Some(v) = v {
+                    q.push(format!("{k}={v}"));
                 }
             }
-            c.call("GET", &format!("signing-log?{}", q.join("&")), None)
+            for (k, v) in [("offset", offset), ("limit", limit)] {
+                if let Some(v) = v {
+                    q.push(format!("{k}={v}"));
+                }
+            }
+            c.call("GET", &format!("signing-log?{}", q.join("&")), None)?
         }
-        ["log-csv"] => c.call("GET", "signing-log.csv", None),
-        ["release", brand, model, serial] => c.call("POST", "signing-log/release", Some(&json!({"brand_id": brand, "model": model, "serial": serial}))),
-        ["substores"] => c.substores().map(|rows| format!("{rows:#?}")),
-        ["add-substore", brand, from, serial, to, store] => c
-            .add_substore(&NewSubstore {
-                brand_id: brand.to_string(),
-                from_model: from.to_string(),
-                serial_number: serial.to_string(),
-                model_name: to.to_string(),
-                store: store.to_string(),
-            })
-            .map(|row| format!("{row:#?}")),
-        ["delete-substore", id] => {
-            let id: i64 = id.parse().map_err(|_| format!("bad sub-store id {id:?}"))?;
-            c.delete_substore(id).map(|()| format!("deleted sub-store row {id}"))
+        AdminCommand::LogCsv => c.call("GET", "signing-log.csv", None)?,
+        AdminCommand::Release {
+            brand,
+            model,
+            serial,
+        } => {
+            let body = json!({"brand_id": brand, "model": model, "serial": serial});
+            c.call("POST", "signing-log/release", Some(&body))?
         }
-        _ => return Err("unknown admin command (see the example's documentation)".into()),
-    }
-    .map_err(|e| e.to_string())?;
+        AdminCommand::Substores => format!("{:#?}", c.substores()?),
+        AdminCommand::AddSubstore {
+            brand,
+            from_model,
+            serial,
+            new_model,
+            store,
+        } => {
+            let row = c.add_substore(&NewSubstore {
+                brand_id: brand,
+                from_model,
+                serial_number: serial,
+                model_name: new_model,
+                store,
+            })?;
+            format!("{row:#?}")
+        }
+        AdminCommand::DeleteSubstore { id } => {
+            c.delete_substore(id)?;
+            format!("deleted sub-store row {id}")
+        }
+    };
     println!("{out}");
     Ok(())
 }

@@ -10,7 +10,8 @@
 //! | [`signing`] | `ucore-signing` | RSA / Ed25519 keys, sign, verify, keypair stores, trust database |
 //! | [`model`] | `ucore-model` | model statements → signed models, what a model means |
 //! | [`gadget_yaml`] | `ucore-gadget-yaml` | gadget.yaml parsing, validation, volume layout |
-//! | [`serial`] | `ucore-serial` | serial / serial-request, the Serial Vault, device registration |
+//! | [`serial`] | `ucore-serial` | the device side of registration: prepare-device, serial requests, the client |
+//! | [`serial_vault`] | `ucore-serial-vault` | the Serial Vault server |
 //! | [`store_client`] | `ucore-store-client` | store protocol types and an HTTP client |
 //!
 //! Decode Canonical's `generic-classic` model and check it as snapd would, against the
@@ -38,5 +39,6 @@ pub use ucore_assertions as assertions;
 pub use ucore_gadget_yaml as gadget_yaml;
 pub use ucore_model as model;
 pub use ucore_serial as serial;
+pub use ucore_serial_vault as serial_vault;
 pub use ucore_signing as signing;
 pub use ucore_store_client as store_client;

@@ -6,8 +6,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use ucore_model::Statement;
-use ucore_serial::config::VaultConfig;
-use ucore_serial::vault::{ErrorBody, RequestIdBody};
+use ucore_serial_vault::VaultConfig;
+use ucore_serial_vault::http::{ErrorBody, RequestIdBody};
 
 fuzz_target!(|data: &[u8]| {
     let _ = serde_json::from_slice::<ErrorBody>(data);

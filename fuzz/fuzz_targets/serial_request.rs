@@ -5,8 +5,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(parsed) = ucore_serial::vault::request::parse_request(data) {
+    if let Ok(parsed) = ucore_serial_vault::vault::request::parse_request(data) {
         let _ = parsed.request();
-        let _ = ucore_serial::vault::serial::requested_serial(&parsed.serial_request);
+        let _ = ucore_serial_vault::vault::serial::requested_serial(&parsed.serial_request);
     }
 });

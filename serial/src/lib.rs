@@ -1,62 +1,73 @@
 //! # ucore-serial
 //!
-//! Both ends of the factory's device registration (spec `serial-store.md` §1, §2):
-//!
-//! * [`vault`] — a Serial Vault: the signing API snapd devices call (`/v1/request-id`,
-//!   `/v1/serial`, `/v1/version`, `/v1/health`), the admin API, SQLite (default) or
-//!   PostgreSQL ([`store`]) storage, brand keys sealed at rest ([`keystore`]);
-//! * [`device`] — what snapd does at first boot: request-id, the serial-request signed by
-//!   the device key, the POST with the model, 200/201/202 handling, retries, and the checks
-//!   on the returned serial;
-//! * [`factory`] — the factory job: register many devices against a local vault.
+//! The device side of Ubuntu Core's device registration: what snapd does at first boot to
+//! get a `serial` assertion from a device service (a Serial Vault, or the brand's store),
+//! and what a device signs afterwards. It holds no server: the Serial Vault itself is the
+//! `ucore-serial-vault` crate.
 //!
 //! ```
-//! # fn main() -> Result<(), ucore_serial::Error> {
-//! use ucore_serial::{device, keystore::KeyStore, store::Store, vault};
+//! use ucore_assertions::{Assertion, AssertionAccess};
+//! use ucore_serial::{DeviceServiceConfig, build_serial_request};
 //! use ucore_signing::RsaPrivateKey;
 //!
-//! let rt = tokio::runtime::Runtime::new().unwrap();
-//! // A vault on a private in-memory SQLite database, with ACME's (test) brand key.
-//! let brand = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-acme.pem"))?;
-//! let (running, api_key) = rt.block_on(async {
-//!     let store = Store::open("sqlite::memory:").await?;
-//!     let v = vault::Vault::new(store, KeyStore::new(*b"a 16+ byte master secret")?, Default::default());
-//!     v.add_key("acme", "serials", &brand, None, None).await?;
-//!     let model = v.add_model("acme", "acme-device-1", brand.key_id(), None).await?;
-//!     let running = vault::serve(v, "127.0.0.1:0".parse().unwrap(), None, false).await?;
-//!     Ok::<_, ucore_serial::Error>((running, model.api_key))
-//! })?;
-//!
-//! // A device with its model and a (test, 2048-bit) device key registers.
-//! let model = ucore_assertions::Assertion::decode(include_bytes!("../tests/data/model.assert"))?;
-//! let key = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-device.pem"))?;
-//! let config = device::DeviceServiceConfig::new(running.service_url())
-//!     .header("api-key", &api_key)
+//! // The configuration the gadget's prepare-device hook sets, and that hook.
+//! let config = DeviceServiceConfig::new("https://serial-vault.example.com/v1/")
+//!     .header("api-key", "U6m4Z6ik")
 //!     .proposed_serial("A0001");
-//! let registered = device::Registration::new(config).register(&model, &key, &mut |_| {})?;
-//! assert_eq!(registered.serial_number, "A0001");
+//! let hook = config.hook_script()?;
+//! assert!(hook.contains("snapctl set registration.proposed-serial='\"A0001\"'"));
 //!
-//! // The serial verifies against the brand's key.
-//! ucore_signing::verify_signature(&registered.serial, brand.public_key())?;
-//! rt.block_on(running.shutdown());
-//! # Ok(())
-//! # }
+//! // The serial-request a device signs with its (test-only) device key.
+//! let model = Assertion::decode(include_bytes!("../tests/data/model.assert"))?;
+//! let device_key = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-device.pem"))?;
+//! let request = build_serial_request(&model, &device_key, "REQ-1", Some("A0001"), None)?;
+//! assert_eq!(request.header_str("serial"), Some("A0001"));
+//! assert_eq!(request.header_str("model"), model.header_str("model"));
+//! ucore_signing::verify_signature(&request, device_key.public_key())?;
+//!
+//! // Registering is one call against a running device service:
+//! // let registered = ucore_serial::Registration::new(config).register(&model, &device_key, &mut |_| {})?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! ## Module map, from the bottom up
+//!
+//! * [`error`]: [`Error`], snapd's texts, typed causes.
+//! * [`prepare_device`]: [`DeviceServiceConfig`], the gadget configuration
+//!   (`device-service.url`, `device-service.headers`, `registration.*`), read as snapd reads
+//!   it, and the `prepare-device` hook that sets it.
+//! * [`request`]: the assertions a device signs: [`build_serial_request`],
+//!   [`build_remodel_serial_request`] and [`remodel_stream`] for re-registration,
+//!   [`build_device_session_request`] for store sessions.
+//! * [`check`]: [`check_serial`], the checks on a returned serial.
+//! * [`registration`]: [`Registration`], the exchange (request-id, POST, 200/201/202,
+//!   snapd's retries), reporting [`Event`]s.
+//!
+//! ## Cargo features
+//!
+//! * `tokio`: [`Registration::spawn`], a registration on tokio's blocking pool with a
+//!   state a caller can await.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod admin_client;
-pub mod config;
-pub mod device;
-mod error;
-pub mod factory;
-pub mod keystore;
-pub mod store;
-pub mod vault;
+pub mod check;
+pub mod error;
+pub mod prepare_device;
+pub mod registration;
+pub mod request;
 
-pub use error::{Error, RemodelRefusal};
+pub use check::check_serial;
+pub use error::Error;
+pub use prepare_device::{ConfigError, DeviceServiceConfig};
+#[cfg(feature = "tokio")]
+pub use registration::RegistrationHandle;
+pub use registration::{
+    Event, Registered, Registration, RegistrationState, RetryPolicy, SerialRequestBody,
+};
+pub use request::{
+    build_device_session_request, build_remodel_serial_request, build_serial_request,
+    remodel_stream,
+};
 
-/// The async runtime the vault runs on (for callers without their own dependency on it).
-pub use tokio;
 /// The HTTP client the device side uses.
 pub use ureq;

@@ -1,0 +1,162 @@
+//! The vault's TOML configuration. Every key, with its default:
+//!
+//! ```toml
+//! # Address of the signing API (what devices call; put TLS in front of it).
+//! listen = "127.0.0.1:8080"
+//! # Address of the admin API; leave out to run without it.
+//! admin_listen = "127.0.0.1:8081"
+//! # Database: "sqlite://PATH" (created and migrated on first start), "sqlite::memory:",
+//! # or "postgres://USER:PASSWORD@HOST:PORT/DATABASE" (built with the cargo feature
+//! # `postgres`; tables created and migrated on start; several vault processes may share it).
+//! database = "sqlite://vault.db"
+//! # Where the master secret that seals signing keys comes from: a file, or an
+//! # environment variable (exactly one of the two). Never stored in the database.
+//! master_secret_file = "/etc/ucore-vault/master.secret"
+//! # master_secret_env = "UCORE_VAULT_MASTER_SECRET"
+//! # The admin API's bearer token: a file or an environment variable.
+//! admin_token_file = "/etc/ucore-vault/admin.token"
+//! # admin_token_env = "UCORE_VAULT_ADMIN_TOKEN"
+//! # Lifetime of a request-id in seconds (Serial Vault: 600).
+//! nonce_ttl_secs = 600
+//! # Largest /v1/serial body in bytes (413 beyond).
+//! max_body_bytes = 65536
+//! # Append account and account-key after the serial for devices announcing
+//! # `Snap-Device-Capabilities: serial-stream`.
+//! stream_ancillary = true
+//! ```
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use zeroize::Zeroizing;
+
+use crate::error::Error;
+use crate::keystore::KeyStore;
+
+/// The vault configuration file.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct VaultConfig {
+    /// Signing API address.
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// Admin API address.
+    pub admin_listen: Option<SocketAddr>,
+    /// Database URL.
+    #[serde(default = "default_database")]
+    pub database: String,
+    /// Master secret file.
+    pub master_secret_file: Option<PathBuf>,
+    /// Master secret environment variable.
+    pub master_secret_env: Option<String>,
+    /// Admin token file.
+    pub admin_token_file: Option<PathBuf>,
+    /// Admin token environment variable.
+    pub admin_token_env: Option<String>,
+    /// Nonce lifetime (seconds).
+    #[serde(default = "default_ttl")]
+    pub nonce_ttl_secs: u64,
+    /// Body limit (bytes).
+    #[serde(default = "default_body")]
+    pub max_body_bytes: usize,
+    /// Stream account and account-key with the serial.
+    #[serde(default = "default_true")]
+    pub stream_ancillary: bool,
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+fn default_database() -> String {
+    "sqlite://vault.db".into()
+}
+fn default_ttl() -> u64 {
+    600
+}
+fn default_body() -> usize {
+    64 * 1024
+}
+fn default_true() -> bool {
+    true
+}
+
+impl VaultConfig {
+    /// Parses TOML text.
+    pub fn from_toml(text: &str) -> Result<Self, Error> {
+        toml::from_str(text).map_err(|e| Error::Config(e.into()))
+    }
+
+    /// Reads and parses `path`.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+        Self::from_toml(&text)
+    }
+
+    /// The key store from `master_secret_file` or `master_secret_env`.
+    pub fn key_store(&self) -> Result<KeyStore, Error> {
+        match (&self.master_secret_file, &self.master_secret_env) {
+            (Some(f), None) => KeyStore::from_file(f),
+            (None, Some(e)) => KeyStore::from_env(e),
+            _ => Err(Error::config(
+                "set exactly one of master_secret_file and master_secret_env",
+            )),
+        }
+    }
+
+    /// The admin token, if configured.
+    pub fn admin_token(&self) -> Result<Option<Zeroizing<String>>, Error> {
+        match (&self.admin_token_file, &self.admin_token_env) {
+            (Some(f), None) => {
+                let t = std::fs::read_to_string(f)
+                    .map_err(|e| Error::io(format!("cannot read {}", f.display()), e))?;
+                Ok(Some(Zeroizing::new(t.trim_end().to_string())))
+            }
+            (None, Some(e)) => Ok(Some(Zeroizing::new(std::env::var(e).map_err(|_| {
+                Error::config(format!("environment variable {e} is not set"))
+            })?))),
+            (None, None) => Ok(None),
+            _ => Err(Error::config(
+                "set at most one of admin_token_file and admin_token_env",
+            )),
+        }
+    }
+
+    /// The vault settings.
+    pub fn settings(&self) -> crate::vault::Settings {
+        crate::vault::Settings {
+            nonce_ttl: std::time::Duration::from_secs(self.nonce_ttl_secs),
+            max_body_bytes: self.max_body_bytes,
+            stream_ancillary: self.stream_ancillary,
+            ..Default::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_example_parses() {
+        let doc = include_str!("config.rs");
+        let start = doc.find("//! ```toml\n").unwrap() + 12;
+        let end = start + doc[start..].find("//! ```\n").unwrap();
+        let text: String = doc[start..end]
+            .lines()
+            .map(|l| {
+                l.strip_prefix("//! ")
+                    .or_else(|| l.strip_prefix("//!"))
+                    .unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let c = VaultConfig::from_toml(&text).unwrap();
+        assert_eq!(c.nonce_ttl_secs, 600);
+        assert_eq!(c.admin_listen, Some("127.0.0.1:8081".parse().unwrap()));
+        assert!(VaultConfig::from_toml("bogus = 1").is_err());
+        let d = VaultConfig::from_toml("").unwrap();
+        assert_eq!(d.max_body_bytes, 65536);
+    }
+}

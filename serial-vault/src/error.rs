@@ -1,0 +1,358 @@
+//! The vault's errors. Each variant maps onto one of the Serial Vault's `error_code`s
+//! ([`Error::code`], the codes of the Serial Vault's `service/response.go`) and an HTTP
+//! status ([`Error::http_status`]); `Display` is the Serial Vault's message. Causes travel
+//! as typed sources: a [`DatabaseError`], an `io::Error`, a decode or signing error.
+
+use thiserror::Error;
+
+/// A boxed cause: a typed error from another crate, or the vault's own message.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+/// Everything that can go wrong in the vault.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum Error {
+    // ---- Serial Vault signing API (spec §1.2, §1.3) -------------------------------------
+    /// Handling the request panicked (a bug): the panic is logged and the client gets a
+    /// 500 with the JSON envelope (`server-error`); the process keeps serving.
+    #[error("Internal error while handling the request")]
+    RequestPanicked,
+    /// The `api-key` header is missing or matches no model (`invalid-api-key`).
+    #[error("Invalid API key used")]
+    InvalidApiKey,
+    /// The request body was empty (`empty-data`).
+    #[error("Nothing supplied for signing")]
+    EmptyData,
+    /// The stream did not decode, had extra assertions, or the self-signature failed
+    /// (`invalid-assertion`). The cause is the decoder's or verifier's error (or the vault's
+    /// own message), and `Display` is its text.
+    #[error(transparent)]
+    InvalidAssertion(Cause),
+    /// The first assertion is not a `serial-request` (`invalid-type`).
+    #[error("The assertion type must be 'serial-request'")]
+    InvalidType {
+        /// The type found.
+        found: String,
+    },
+    /// The second assertion is not a `model` (or the third not a `serial`)
+    /// (`invalid-second-type`).
+    #[error("The second assertion type must be '{expected}'")]
+    InvalidSecondType {
+        /// The type wanted in that position.
+        expected: &'static str,
+        /// The type found.
+        found: String,
+    },
+    /// The model's brand/model differ from the serial-request's (`mismatched-model`).
+    #[error("The model and serial request assertion do not match")]
+    MismatchedModel {
+        /// brand-id/model of the serial-request.
+        requested: String,
+        /// brand-id/model of the model assertion.
+        model: String,
+    },
+    /// The request-id is unknown, already used or expired (`invalid-nonce`).
+    #[error("Nonce is invalid or expired")]
+    InvalidNonce,
+    /// No model for (brand, model, api-key), or its key is inactive (`invalid-model`).
+    #[error("Cannot find model with the matching brand and model")]
+    InvalidModel {
+        /// The brand-id asked for.
+        brand_id: String,
+        /// The model asked for.
+        model: String,
+        /// Whether the model exists but its signing key is deactivated.
+        inactive_key: bool,
+    },
+    /// No sub-store mapping for the device's original model and serial
+    /// (`invalid-substore`, spec §1.8).
+    #[error("Cannot find sub-store mapping for the model")]
+    InvalidSubstore {
+        /// The original brand-id.
+        brand_id: String,
+        /// The original model.
+        model: String,
+        /// The original serial number.
+        serial: String,
+    },
+    /// A remodel re-registration failed one of the Serial Vault's checks
+    /// (`invalid-assertion`, spec §1.3 step 5, §1.8).
+    #[error("{0}")]
+    Remodel(RemodelRefusal),
+    /// The serial-request cannot become a serial (`create-assertion`).
+    #[error(transparent)]
+    CreateAssertion(Cause),
+    /// Signing failed (`signing-assertion`): the signer's error.
+    #[error(transparent)]
+    SigningAssertion(Cause),
+    /// The signing log could not be written; the serial is not returned
+    /// (`logging-assertion`).
+    #[error("Error logging the signing of the assertion: {source}")]
+    LoggingAssertion {
+        /// The store's error.
+        #[source]
+        source: Cause,
+    },
+    /// A nonce could not be stored (`generate-nonce`).
+    #[error("Error generating the nonce: {source}")]
+    GenerateNonce {
+        /// The store's error.
+        #[source]
+        source: Cause,
+    },
+    /// The serial number was issued to another device key and not released
+    /// (`duplicate-assertion`; a ucore policy, spec issue 6).
+    #[error("The serial number {serial} is already in use by another device")]
+    DuplicateSerial {
+        /// brand-id.
+        brand_id: String,
+        /// model.
+        model: String,
+        /// The serial number.
+        serial: String,
+    },
+    /// The request body is larger than the configured limit (HTTP 413, `too-large`).
+    #[error("The request body is larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// Admin API: missing or wrong admin token (HTTP 401, `invalid-admin-token`).
+    #[error("Invalid admin token")]
+    InvalidAdminToken,
+    /// Admin API: bad input (`invalid-input`): what is wrong with it.
+    #[error(transparent)]
+    InvalidInput(Cause),
+    /// The admin client: the admin API refused a call (its HTTP status and message).
+    #[error("{status}: {message}")]
+    AdminApi {
+        /// The HTTP status.
+        status: u16,
+        /// The vault's message.
+        message: String,
+    },
+    /// The admin client: the admin API's answer is not what was asked for.
+    #[error("unexpected admin API answer: {0}")]
+    AdminAnswer(#[source] serde_json::Error),
+    /// The admin client could not reach the admin API.
+    #[error("cannot reach the admin API: {0}")]
+    Network(#[source] Box<ureq::Error>),
+    /// Admin API: the thing does not exist (HTTP 404, `not-found`).
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for.
+        what: String,
+    },
+
+    // ---- infrastructure -----------------------------------------------------------------
+    /// Configuration file or value problem.
+    #[error("configuration: {0}")]
+    Config(#[source] Cause),
+    /// A storage (SQLite / PostgreSQL) error.
+    #[error("database: {0}")]
+    Database(#[source] DatabaseError),
+    /// A key could not be sealed or unsealed.
+    #[error("key store: {reason}")]
+    KeyStore {
+        /// Why (never key material).
+        reason: String,
+    },
+    /// An assertion error from ucore-assertions.
+    #[error(transparent)]
+    Assertion(#[from] ucore_assertions::Error),
+    /// A key or signature error from ucore-signing.
+    #[error(transparent)]
+    Signing(#[from] ucore_signing::Error),
+    /// An I/O error.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A storage error, typed by backend.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum DatabaseError {
+    /// SQLite's error.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL's error. `Display` adds the server's message to tokio-postgres' own
+    /// (which says only `db error`); the server's error, with its SQLSTATE, is the source.
+    #[cfg(feature = "postgres")]
+    #[error("{}", postgres_text(.0))]
+    Postgres(#[source] tokio_postgres::Error),
+    /// The PostgreSQL connection pool's error.
+    #[cfg(feature = "postgres")]
+    #[error(transparent)]
+    Pool(#[from] deadpool_postgres::PoolError),
+    /// The PostgreSQL connection pool could not be built.
+    #[cfg(feature = "postgres")]
+    #[error(transparent)]
+    PoolBuild(#[from] deadpool_postgres::BuildError),
+    /// A database task on the blocking pool did not finish.
+    #[error("database task failed: {0}")]
+    Task(#[source] tokio::task::JoinError),
+    /// The connection's lock was poisoned by a panic while it was held.
+    #[error("poisoned connection lock")]
+    Poisoned,
+}
+
+#[cfg(feature = "postgres")]
+impl From<tokio_postgres::Error> for DatabaseError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        DatabaseError::Postgres(e)
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn postgres_text(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{e}: {}", db.message()),
+        None => match std::error::Error::source(e) {
+            Some(s) => format!("{e}: {s}"),
+            None => e.to_string(),
+        },
+    }
+}
+
+/// Why a remodel re-registration was refused; `Display` is the Serial Vault's message.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum RemodelRefusal {
+    /// A current `serial` was sent without all three `original-*` headers.
+    #[error("unexpected assertion in the request stream")]
+    UnexpectedSerial,
+    /// The remodel request carries no `model`.
+    #[error("Model assertion can't be empty for a remodeling request")]
+    MissingModel,
+    /// The remodel request carries no current `serial`.
+    #[error("The current serial assertion can't be empty for a remodeling request")]
+    MissingSerial,
+    /// The sub-store maps the device to another model than the one requested.
+    #[error("Requested model is invalid")]
+    RequestedModel {
+        /// The model of the serial-request.
+        requested: String,
+        /// The model name of the sub-store row.
+        substore: String,
+    },
+    /// The current serial's `model` differs from `original-model`.
+    #[error("Original model is invalid")]
+    OriginalModel,
+    /// The current serial's `serial` differs from `original-serial`.
+    #[error("Original serial number is invalid")]
+    OriginalSerial,
+    /// The current serial's `brand-id` differs from `original-brand-id`.
+    #[error("Original brand-id is invalid")]
+    OriginalBrandId,
+    /// The current serial's `device-key` differs from the serial-request's.
+    #[error("Device-key is invalid")]
+    DeviceKey,
+    /// The current serial is not signed by the original model's key.
+    #[error("public key id for the model is invalid")]
+    SignKey {
+        /// The original model's key id.
+        expected: String,
+        /// The serial's `sign-key-sha3-384`.
+        found: String,
+    },
+    /// The original model's public key is not available.
+    #[error("could not find public key for the model ({reason})")]
+    PublicKey {
+        /// Why.
+        reason: String,
+    },
+    /// The current serial's signature does not verify (the Serial Vault's text).
+    #[error("could not validate serial-request self-signature ({reason})")]
+    Signature {
+        /// The verifier's text.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The Serial Vault `error_code` for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidApiKey => "invalid-api-key",
+            Error::EmptyData => "empty-data",
+            Error::InvalidAssertion(_) => "invalid-assertion",
+            Error::InvalidType { .. } => "invalid-type",
+            Error::InvalidSecondType { .. } => "invalid-second-type",
+            Error::MismatchedModel { .. } => "mismatched-model",
+            Error::InvalidNonce => "invalid-nonce",
+            Error::InvalidModel { .. } => "invalid-model",
+            Error::InvalidSubstore { .. } => "invalid-substore",
+            Error::Remodel(_) => "invalid-assertion",
+            Error::CreateAssertion(_) => "create-assertion",
+            Error::SigningAssertion(_) => "signing-assertion",
+            Error::LoggingAssertion { .. } => "logging-assertion",
+            Error::GenerateNonce { .. } => "generate-nonce",
+            Error::DuplicateSerial { .. } => "duplicate-assertion",
+            Error::BodyTooLarge { .. } => "too-large",
+            Error::InvalidAdminToken => "invalid-admin-token",
+            Error::InvalidInput(_) => "invalid-input",
+            Error::NotFound { .. } => "not-found",
+            _ => "server-error",
+        }
+    }
+
+    /// The HTTP status the vault answers with: 400 for the Serial Vault's catalogue, 413
+    /// for an oversize body, 401/404 on the admin API, 500 otherwise.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::BodyTooLarge { .. } => 413,
+            Error::InvalidAdminToken => 401,
+            Error::NotFound { .. } => 404,
+            e if e.code() == "server-error" => 500,
+            _ => 400,
+        }
+    }
+
+    pub(crate) fn db(e: impl Into<DatabaseError>) -> Self {
+        Error::Database(e.into())
+    }
+
+    /// [`Error::Config`] with the vault's own message.
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::Config(message.into().into())
+    }
+
+    /// [`Error::InvalidInput`] with the vault's own message.
+    pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
+        Error::InvalidInput(message.into().into())
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_statuses() {
+        assert_eq!(Error::InvalidNonce.code(), "invalid-nonce");
+        assert_eq!(Error::InvalidNonce.http_status(), 400);
+        assert_eq!(Error::BodyTooLarge { limit: 1 }.http_status(), 413);
+        assert_eq!(Error::db(DatabaseError::Poisoned).http_status(), 500);
+        assert_eq!(
+            Error::InvalidSecondType {
+                expected: "model",
+                found: "serial".into()
+            }
+            .to_string(),
+            "The second assertion type must be 'model'"
+        );
+    }
+}

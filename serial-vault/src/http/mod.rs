@@ -1,0 +1,19 @@
+//! The vault on HTTP (axum): thin handlers over [`Vault`](crate::Vault)'s operations.
+//!
+//! * [`error`]: the JSON error envelope and panics answered with it;
+//! * [`extract`]: the `api-key`, the admin token and JSON bodies, as extractors;
+//! * [`signing`]: the signing API snapd devices call (`/v1/…`);
+//! * [`admin`]: the admin API operators call (`/admin/v1/…`);
+//! * [`server`]: both on their listeners ([`serve`]).
+
+pub mod admin;
+mod admin_substore;
+pub mod error;
+pub mod extract;
+pub mod server;
+pub mod signing;
+
+pub use admin::admin_router;
+pub use error::{ErrorBody, ErrorItem};
+pub use server::{RunningVault, serve};
+pub use signing::{ASSERTION_MEDIA_TYPE, RequestIdBody, signing_router};

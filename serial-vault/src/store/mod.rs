@@ -1,0 +1,257 @@
+//! The vault's storage: signing keys, models, nonces and the signing log (spec §1.5).
+//!
+//! [`Store`] is one type over the backends, chosen by the database URL: SQLite (embedded
+//! default, one file, created and migrated on open) and, with the cargo feature `postgres`,
+//! PostgreSQL (several vault replicas on one database). Both have the same tables and the
+//! same semantics; the vault's logic is written once against [`Store`]. Every method is
+//! `async`; the SQLite backend runs its statements on tokio's blocking pool.
+
+#[macro_use]
+mod schema;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod records;
+mod sqlite;
+
+pub use records::{
+    IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, NewSubstore, SigningLogRow,
+    SubstoreRecord,
+};
+pub use sqlite::SqliteStore;
+
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
+
+use crate::error::Error;
+
+/// A vault database.
+#[derive(Clone, Debug)]
+pub enum Store {
+    /// SQLite.
+    Sqlite(SqliteStore),
+    /// PostgreSQL.
+    #[cfg(feature = "postgres")]
+    Postgres(PostgresStore),
+}
+
+/// Calls the SQLite backend with owned arguments (they move to the blocking pool) and the
+/// PostgreSQL backend with borrowed ones.
+macro_rules! dispatch {
+    ($self:ident, $s:ident => $e:expr, $p:ident => $pe:expr) => {
+        match $self {
+            Store::Sqlite($s) => $e,
+            #[cfg(feature = "postgres")]
+            Store::Postgres($p) => $pe,
+        }
+    };
+}
+
+/// Whether `url` names a PostgreSQL database.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+impl Store {
+    /// Opens a store from a URL: `sqlite::memory:`, `sqlite://PATH` or a plain path, or
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (cargo feature `postgres`; without it
+    /// a configuration error). Runs the migrations.
+    pub async fn open(url: &str) -> Result<Self, Error> {
+        if is_postgres_url(url) {
+            #[cfg(feature = "postgres")]
+            return Ok(Store::Postgres(PostgresStore::open(url).await?));
+            #[cfg(not(feature = "postgres"))]
+            return Err(Error::config(
+                "this build has no PostgreSQL store (cargo feature `postgres`)",
+            ));
+        }
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        Ok(Store::Sqlite(SqliteStore::open(path).await?))
+    }
+
+    /// Whether the database answers (`/v1/health`).
+    pub async fn health(&self) -> Result<(), Error> {
+        dispatch!(self, s => s.health().await, p => p.health().await)
+    }
+
+    /// Stores a new nonce created at `now` (Unix seconds), purging those older than `ttl`.
+    pub async fn create_nonce(&self, nonce: &str, now: i64, ttl: i64) -> Result<(), Error> {
+        dispatch!(self, s => s.create_nonce(nonce.to_string(), now, ttl).await, p => p.create_nonce(nonce, now, ttl).await)
+    }
+
+    /// Consumes `nonce`: true if it existed and was not expired. Single use.
+    pub async fn consume_nonce(&self, nonce: &str, now: i64, ttl: i64) -> Result<bool, Error> {
+        dispatch!(self, s => s.consume_nonce(nonce.to_string(), now, ttl).await, p => p.consume_nonce(nonce, now, ttl).await)
+    }
+
+    /// Every model's API key (compared in constant time by the caller).
+    pub async fn api_keys(&self) -> Result<Vec<String>, Error> {
+        dispatch!(self, s => s.api_keys().await, p => p.api_keys().await)
+    }
+
+    /// The model (brand, model).
+    pub async fn model(&self, brand_id: &str, model: &str) -> Result<Option<ModelRecord>, Error> {
+        dispatch!(self, s => s.model(brand_id.to_string(), model.to_string()).await, p => p.model(brand_id, model).await)
+    }
+
+    /// Every model.
+    pub async fn models(&self) -> Result<Vec<ModelRecord>, Error> {
+        dispatch!(self, s => s.models().await, p => p.models().await)
+    }
+
+    /// Adds a model bound to keypair `key_id`.
+    pub async fn add_model(
+        &self,
+        brand_id: &str,
+        model: &str,
+        key_id: &str,
+        api_key: &str,
+    ) -> Result<(), Error> {
+        dispatch!(self, s => s.add_model(brand_id.to_string(), model.to_string(), key_id.to_string(), api_key.to_string()).await, p => p.add_model(brand_id, model, key_id, api_key).await)
+    }
+
+    /// Changes a model's signing key.
+    pub async fn set_model_key(
+        &self,
+        brand_id: &str,
+        model: &str,
+        key_id: &str,
+    ) -> Result<(), Error> {
+        dispatch!(self, s => s.set_model_key(brand_id.to_string(), model.to_string(), key_id.to_string()).await, p => p.set_model_key(brand_id, model, key_id).await)
+    }
+
+    /// Replaces a model's API key.
+    pub async fn set_model_api_key(
+        &self,
+        brand_id: &str,
+        model: &str,
+        api_key: &str,
+    ) -> Result<(), Error> {
+        dispatch!(self, s => s.set_model_api_key(brand_id.to_string(), model.to_string(), api_key.to_string()).await, p => p.set_model_api_key(brand_id, model, api_key).await)
+    }
+
+    /// Adds a keypair row (upsert on key id keeps the existing row).
+    pub async fn add_keypair(&self, record: KeypairRecord) -> Result<(), Error> {
+        dispatch!(self, s => s.add_keypair(record).await, p => p.add_keypair(&record).await)
+    }
+
+    /// The keypair `key_id`.
+    pub async fn keypair(&self, key_id: &str) -> Result<Option<KeypairRecord>, Error> {
+        dispatch!(self, s => s.keypair(key_id.to_string()).await, p => p.keypair(key_id).await)
+    }
+
+    /// Every keypair.
+    pub async fn keypairs(&self) -> Result<Vec<KeypairRecord>, Error> {
+        dispatch!(self, s => s.keypairs().await, p => p.keypairs().await)
+    }
+
+    /// Activates or deactivates a keypair.
+    pub async fn set_keypair_active(&self, key_id: &str, active: bool) -> Result<(), Error> {
+        dispatch!(self, s => s.set_keypair_active(key_id.to_string(), active).await, p => p.set_keypair_active(key_id, active).await)
+    }
+
+    /// The revision the next serial for (brand, model, serial) gets, or a duplicate error
+    /// if that serial belongs to another device key and was not released.
+    pub async fn next_revision(
+        &self,
+        brand_id: &str,
+        model: &str,
+        serial: &str,
+        fingerprint: &str,
+    ) -> Result<i64, Error> {
+        dispatch!(self, s => s.next_revision(brand_id.to_string(), model.to_string(), serial.to_string(), fingerprint.to_string()).await, p => p.next_revision(brand_id, model, serial, fingerprint).await)
+    }
+
+    /// Writes a signing-log row for a signed serial, in one statement that applies the
+    /// duplicate policy ([`Error::DuplicateSerial`]) and requires `revision` to follow
+    /// the last logged one. [`IssueOutcome::RevisionTaken`] when a concurrent request
+    /// (or another replica) logged that revision first.
+    pub async fn log_serial(&self, row: NewLogRow) -> Result<IssueOutcome, Error> {
+        dispatch!(self, s => s.log_serial(row).await, p => p.log_serial(&row).await)
+    }
+
+    /// Signing-log rows matching `filter`, newest first.
+    pub async fn signing_log(&self, filter: LogFilter) -> Result<Vec<SigningLogRow>, Error> {
+        dispatch!(self, s => s.signing_log(filter).await, p => p.signing_log(&filter).await)
+    }
+
+    /// Releases (brand, model, serial) for re-provisioning with another device key;
+    /// returns how many rows were marked.
+    pub async fn release_serial(
+        &self,
+        brand_id: &str,
+        model: &str,
+        serial: &str,
+    ) -> Result<u64, Error> {
+        dispatch!(self, s => s.release_serial(brand_id.to_string(), model.to_string(), serial.to_string()).await, p => p.release_serial(brand_id, model, serial).await)
+    }
+}
+
+/// Sub-store rows (remodel re-registration).
+impl Store {
+    /// Adds a sub-store row; [`Error::NotFound`] when the from-model does not exist,
+    /// [`Error::InvalidInput`] when that (from-model, serial) already has one.
+    pub async fn add_substore(&self, new: NewSubstore) -> Result<SubstoreRecord, Error> {
+        match self {
+            Store::Sqlite(s) => s.add_substore(new).await,
+            #[cfg(feature = "postgres")]
+            Store::Postgres(p) => p.add_substore(&new).await,
+        }
+    }
+
+    /// Every sub-store row, oldest first.
+    pub async fn substores(&self) -> Result<Vec<SubstoreRecord>, Error> {
+        match self {
+            Store::Sqlite(s) => s.substores().await,
+            #[cfg(feature = "postgres")]
+            Store::Postgres(p) => p.substores().await,
+        }
+    }
+
+    /// The row for (brand, from-model, serial) (the Serial Vault's `GetSubstore`).
+    pub async fn substore(
+        &self,
+        brand_id: &str,
+        from_model: &str,
+        serial: &str,
+    ) -> Result<Option<SubstoreRecord>, Error> {
+        let (b, m, s) = (
+            brand_id.to_string(),
+            from_model.to_string(),
+            serial.to_string(),
+        );
+        match self {
+            Store::Sqlite(st) => st.substore(b, m, s).await,
+            #[cfg(feature = "postgres")]
+            Store::Postgres(p) => p.substore(&b, &m, &s).await,
+        }
+    }
+
+    /// The from-models of the rows mapping (brand, serial) to `model_name` (the Serial
+    /// Vault's `GetSubstoreModel`); the caller matches the API key.
+    pub async fn substore_from_models(
+        &self,
+        brand_id: &str,
+        model_name: &str,
+        serial: &str,
+    ) -> Result<Vec<ModelRecord>, Error> {
+        let (b, m, s) = (
+            brand_id.to_string(),
+            model_name.to_string(),
+            serial.to_string(),
+        );
+        match self {
+            Store::Sqlite(st) => st.substore_from_models(b, m, s).await,
+            #[cfg(feature = "postgres")]
+            Store::Postgres(p) => p.substore_from_models(&b, &m, &s).await,
+        }
+    }
+
+    /// Deletes row `id`; [`Error::NotFound`] when there is none.
+    pub async fn delete_substore(&self, id: i64) -> Result<(), Error> {
+        match self {
+            Store::Sqlite(s) => s.delete_substore(id).await,
+            #[cfg(feature = "postgres")]
+            Store::Postgres(p) => p.delete_substore(id).await,
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! Many devices registering concurrently against one or more vaults (the load and crash
+//! tests). Device keys: the four 2048-bit test keys in turn (the policy lets one key hold
+//! several serial numbers), so no key generation is needed.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ucore_assertions::{Assertion, AssertionAccess};
+use ucore_serial as device;
+
+use super::{key, model, snapd_stream, try_post};
+
+/// A serial a device received in full.
+pub struct Issued {
+    /// Which vault (index into the URLs) answered.
+    pub vault: usize,
+    /// The serial number.
+    pub serial_number: String,
+    /// The serial assertion as received.
+    pub serial: Assertion,
+    /// The `/v1/serial` body sent (to replay it).
+    pub body: Vec<u8>,
+}
+
+/// What a load run saw.
+pub struct LoadReport {
+    /// Serials received and checked.
+    pub issued: Vec<Issued>,
+    /// Requests that failed (transport error or non-200), with why.
+    pub failures: Vec<String>,
+}
+
+/// Registers devices `prefix-00000` … `prefix-{n-1}` from `threads` threads; request `i`
+/// goes to `urls[i % urls.len()]`. Every serial received is checked the way a device
+/// checks it. `progress` counts serials received (a crash test watches it).
+pub fn run(
+    urls: &[String],
+    api_key: &str,
+    n: usize,
+    prefix: &str,
+    threads: usize,
+    progress: &AtomicUsize,
+) -> LoadReport {
+    let keys = [key("device"), key("spare"), key("requester"), key("acme")];
+    let brand = key("acme");
+    let model = model();
+    let next = AtomicUsize::new(0);
+    let issued = Mutex::new(Vec::new());
+    let failures = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n {
+                        break;
+                    }
+                    let vault = i % urls.len();
+                    let url = &urls[vault];
+                    let k = &keys[i % keys.len()];
+                    let one = || -> Result<Issued, String> {
+                        let (st, _, out) =
+                            try_post(&format!("{url}request-id"), Some(api_key), b"")
+                                .map_err(|e| e.to_string())?;
+                        if st != 200 {
+                            return Err(format!("request-id: {st}"));
+                        }
+                        let v: serde_json::Value =
+                            serde_json::from_slice(&out).map_err(|e| e.to_string())?;
+                        let id = v["request-id"].as_str().ok_or("no request-id")?;
+                        let req = device::build_serial_request(
+                            &model,
+                            k,
+                            id,
+                            Some(&format!("{prefix}-{i:05}")),
+                            None,
+                        )
+                        .map_err(|e| e.to_string())?;
+                        let body = snapd_stream(&req, &model);
+                        let (st, _, out) = try_post(&format!("{url}serial"), Some(api_key), &body)
+                            .map_err(|e| e.to_string())?;
+                        if st != 200 {
+                            return Err(format!("serial: {st} {}", String::from_utf8_lossy(&out)));
+                        }
+                        // A device that got a 200 and a whole body has the serial: it must be
+                        // a correct one.
+                        let serial = Assertion::decode(&out).unwrap();
+                        device::check_serial(&serial, &model, k.key_id(), &[], None).unwrap();
+                        ucore_signing::verify_signature(&serial, brand.public_key()).unwrap();
+                        Ok(Issued {
+                            vault,
+                            serial_number: serial.header_str("serial").unwrap().to_string(),
+                            serial,
+                            body,
+                        })
+                    };
+                    match one() {
+                        Ok(x) => {
+                            issued.lock().unwrap().push(x);
+                            progress.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Err(e) => failures.lock().unwrap().push(e),
+                    }
+                }
+            });
+        }
+    });
+    LoadReport {
+        issued: issued.into_inner().unwrap(),
+        failures: failures.into_inner().unwrap(),
+    }
+}
+
+/// Every row of the signing log of `db`, read through a store of its own (as a second
+/// replica, or after a restart, would).
+pub fn signing_log(db: &str) -> Vec<ucore_serial_vault::store::SigningLogRow> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = ucore_serial_vault::store::Store::open(db).await.unwrap();
+        store
+            .signing_log(ucore_serial_vault::store::LogFilter {
+                limit: Some(10_000),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+    })
+}
+
+/// The log is whole: every row's assertion decodes, verifies with the brand key and agrees
+/// with the row's columns (no half-written row); (brand, model, serial, revision) is unique;
+/// and every serial in `issued` is in it, byte for byte.
+pub fn check_log(rows: &[ucore_serial_vault::store::SigningLogRow], issued: &[Issued]) {
+    use std::collections::{HashMap, HashSet};
+    let brand = key("acme");
+    let mut by_serial = HashMap::new();
+    let mut keys = HashSet::new();
+    for r in rows {
+        let a = Assertion::decode(r.assertion.as_bytes())
+            .unwrap_or_else(|e| panic!("row {} does not decode: {e}", r.id));
+        ucore_signing::verify_signature(&a, brand.public_key()).unwrap();
+        assert_eq!(a.header_str("brand-id"), Some(r.make.as_str()));
+        assert_eq!(a.header_str("model"), Some(r.model.as_str()));
+        assert_eq!(a.header_str("serial"), Some(r.serial_number.as_str()));
+        assert_eq!(
+            a.header_str("device-key-sha3-384"),
+            Some(r.fingerprint.as_str())
+        );
+        let rev: i64 = a.header_str("revision").unwrap_or("0").parse().unwrap();
+        assert_eq!(rev, r.revision);
+        assert!(
+            keys.insert((
+                r.make.clone(),
+                r.model.clone(),
+                r.serial_number.clone(),
+                r.revision
+            )),
+            "two rows for {} revision {}",
+            r.serial_number,
+            r.revision
+        );
+        by_serial.insert(r.serial_number.clone(), r.assertion.clone());
+    }
+    for i in issued {
+        let logged = by_serial
+            .get(&i.serial_number)
+            .unwrap_or_else(|| panic!("serial {} was returned but not logged", i.serial_number));
+        assert_eq!(
+            logged.as_bytes(),
+            &i.serial.encode()[..],
+            "{}: the log holds another assertion than the one returned",
+            i.serial_number
+        );
+    }
+}
+
+/// Replays every `step`-th request: each nonce was single-use, whichever vault sees it.
+pub fn assert_replays_refused(urls: &[String], api_key: &str, issued: &[Issued], step: usize) {
+    for (j, i) in issued.iter().enumerate().step_by(step) {
+        // Sent to the other vault than the one that accepted it, when there are two.
+        let url = &urls[(i.vault + j) % urls.len()];
+        let (st, _, out) = super::post(&format!("{url}serial"), Some(api_key), &i.body);
+        assert_eq!(st, 400, "{}", String::from_utf8_lossy(&out));
+        assert!(String::from_utf8_lossy(&out).contains("invalid-nonce"));
+    }
+}
