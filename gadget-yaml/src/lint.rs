@@ -6,11 +6,12 @@
 use serde::Serialize;
 use std::path::Path;
 
-use crate::error::{GadgetError, Position, go_quote};
+use crate::error::{GadgetError, Position};
 use crate::info::GadgetInfo;
 use crate::layout::{LayoutOptions, layout_volume};
 use crate::model::Model;
 use crate::validate::{split_kernel_ref, validate, validate_content};
+use ucore_go_text::quote;
 
 /// What a warning is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -120,7 +121,7 @@ pub fn lint_info(info: &GadgetInfo, gadget_dir: Option<&Path>) -> Vec<Diagnostic
             let s = &l.structure;
             let (start, end) = (l.start_offset, l.end());
             let spath = s.yaml_path();
-            let name = go_quote(&s.name);
+            let name = quote(&s.name);
             if v.schema == "gpt" {
                 if overlaps(start, end, 512, 17408) {
                     warn(
@@ -203,9 +204,9 @@ pub fn lint_info(info: &GadgetInfo, gadget_dir: Option<&Path>) -> Vec<Diagnostic
                             LintCode::MinSizeBelowContent,
                             format!(
                                 "structure {} min-size {} is smaller than its content {} ending at {rel_end}",
-                                go_quote(&s.name),
+                                quote(&s.name),
                                 s.min_size,
-                                go_quote(&c.image)
+                                quote(&c.image)
                             ),
                             format!("{}.min-size", s.yaml_path()),
                         );
@@ -240,7 +241,7 @@ pub fn lint_info(info: &GadgetInfo, gadget_dir: Option<&Path>) -> Vec<Diagnostic
                             LintCode::MissingContent,
                             format!(
                                 "content {} of structure {} is not in the gadget directory",
-                                go_quote(rel),
+                                quote(rel),
                                 s.describe()
                             ),
                             format!("{cpath}.{field}"),
