@@ -5,10 +5,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ucore_gadget_yaml::{GadgetInfo, LayoutOptions, ModelKind, lint_info, report, validate};
+use ucore_gadget_yaml::{GadgetInfo, LayoutOptions, ModelClass, lint_info, validate};
+
+/// The oracle-shaped JSON reports of the `gadget` example.
+#[path = "../../examples/gadget/report.rs"]
+mod report;
 
 fuzz_target!(|data: &[u8]| {
-    for model in ModelKind::ALL {
+    for model in ModelClass::ALL {
         let Ok(info) = GadgetInfo::parse_bytes(data, model.model()) else {
             continue;
         };

@@ -8,40 +8,10 @@ use crate::decode::{Decoder, Fault, RawInfo, normalize_stanza};
 use crate::error::GadgetError;
 use crate::info::*;
 use crate::model::{Model, ModelGrade, Ruleset, classic_or_undetermined, ruleset};
-use crate::quantity::{MIB, iec_string};
-use crate::structure::validate_volume;
+use crate::quantity::MIB;
+use crate::structure::{Failure, structure_label, validate_volume};
 use crate::yaml;
 use ucore_go_text::quote;
-
-/// A leaf fault and the YAML path it is about; messages are prefixed while bubbling up.
-pub(crate) struct Failure {
-    pub message: String,
-    pub path: String,
-}
-
-impl Failure {
-    pub fn new(message: impl Into<String>, path: impl Into<String>) -> Self {
-        Failure {
-            message: message.into(),
-            path: path.into(),
-        }
-    }
-
-    pub fn prefixed(self, prefix: &str) -> Self {
-        Failure {
-            message: format!("{prefix}{}", self.message),
-            path: self.path,
-        }
-    }
-}
-
-pub(crate) fn structure_label(index: usize, name: &str) -> String {
-    if name.is_empty() {
-        format!("#{index}")
-    } else {
-        format!("#{index} ({})", quote(name))
-    }
-}
 
 impl GadgetInfo {
     /// Parses gadget.yaml text as snapd's `InfoFromGadgetYaml` does under `model`
@@ -469,12 +439,4 @@ impl VolumeStructure {
     fn yaml_path_in(&self, volume: &str) -> String {
         format!("volumes.{volume}.structure[{}]", self.yaml_index)
     }
-}
-
-/// snapd's message for a too-small system-boot-state partition, shared with tests.
-pub(crate) fn boot_state_too_small(size: u64) -> String {
-    format!(
-        "system-boot-state partition must be at least 1 MiB, got {}",
-        iec_string(size)
-    )
 }

@@ -4,11 +4,48 @@
 
 use std::collections::BTreeSet;
 
+use crate::diagnostic::{Diagnostic, LintCode};
 use crate::info::{Volume, VolumeStructure};
-use crate::lint::Diagnostic;
-use crate::parse::{Failure, boot_state_too_small, structure_label};
-use crate::quantity::MIB;
+use crate::quantity::{MIB, iec_string};
 use ucore_go_text::quote;
+
+/// A leaf fault and the YAML path it is about; messages are prefixed while bubbling up.
+pub(crate) struct Failure {
+    pub message: String,
+    pub path: String,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>, path: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            path: path.into(),
+        }
+    }
+
+    pub fn prefixed(self, prefix: &str) -> Self {
+        Failure {
+            message: format!("{prefix}{}", self.message),
+            path: self.path,
+        }
+    }
+}
+
+pub(crate) fn structure_label(index: usize, name: &str) -> String {
+    if name.is_empty() {
+        format!("#{index}")
+    } else {
+        format!("#{index} ({})", quote(name))
+    }
+}
+
+/// snapd's message for a too-small system-boot-state partition, shared with tests.
+pub(crate) fn boot_state_too_small(size: u64) -> String {
+    format!(
+        "system-boot-state partition must be at least 1 MiB, got {}",
+        iec_string(size)
+    )
+}
 
 /// GUID type required by the `system-boot-state` role.
 pub const BOOT_STATE_TYPE: &str = "3DE21764-95BD-54BD-A5C3-4ABE786F38A8";
@@ -339,7 +376,7 @@ pub(crate) fn validate_volume(v: &Volume, warnings: &mut Vec<Diagnostic>) -> Res
                     message,
                     path: format!("{}.offset", s.yaml_path()),
                     position: None,
-                    code: crate::lint::LintCode::SnapdGptOverlap,
+                    code: LintCode::SnapdGptOverlap,
                 });
             }
         }

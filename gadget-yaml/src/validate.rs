@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::error::GadgetError;
 use crate::info::{GadgetInfo, VolumeStructure};
 use crate::model::{Model, ModelGrade};
-use crate::parse::structure_label;
+use crate::structure::structure_label;
 use ucore_go_text::quote;
 
 /// Extra requirements of [`validate`] (snapd's `ValidationConstraints`).
