@@ -13,8 +13,12 @@ mod report;
 
 fuzz_target!(|data: &[u8]| {
     for model in ModelClass::ALL {
-        let Ok(info) = GadgetInfo::parse_bytes(data, model.model()) else {
-            continue;
+        let info = match GadgetInfo::parse_bytes(data, model.model()) {
+            Ok(info) => info,
+            Err(e) => {
+                let _ = report::error_json(&e);
+                continue;
+            }
         };
         let _ = report::info_json(&info, model);
         if validate(&info, model.model(), None).is_err() {
