@@ -5,7 +5,7 @@
 //! formatting; this leaf crate (no dependencies) is the one place that formatting lives.
 //!
 //! Modules:
-//! - [`quote`]: `%q` of strings, bytes, runes and integers (`strconv.Quote`,
+//! - [`quote`](mod@quote): `%q` of strings, bytes, runes and integers (`strconv.Quote`,
 //!   `strconv.QuoteRune`), with Go 1.19's `unicode.IsPrint` ([`is_print`]) deciding what
 //!   is escaped, and the `time` package's quoting ([`quote_time`]);
 //! - [`number`]: `%v` of a float64 and the `strconv` integer parsers with their errors;
