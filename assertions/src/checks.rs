@@ -102,50 +102,18 @@ pub fn check_primary_key<'m>(m: &'m impl Lookup, name: &str) -> Result<&'m str, 
 }
 
 /// Why Go `strconv.Atoi`/`ParseUint` rejected a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NumError {
-    /// `invalid syntax`.
-    Syntax,
-    /// `value out of range`.
-    Range,
-}
+pub use ucore_go_text::number::NumErrorKind as NumError;
 
 /// Go `strconv.Atoi` on a 64-bit platform: optional `+`/`-`, decimal digits.
 pub fn go_atoi(s: &str) -> Result<i64, NumError> {
-    let b = s.as_bytes();
-    let (neg, digits) = match b.first() {
-        Some(b'-') => (true, &b[1..]),
-        Some(b'+') => (false, &b[1..]),
-        _ => (false, b),
-    };
-    let magnitude = go_parse_uint(digits)?;
-    if neg {
-        if magnitude > i64::MAX as u64 + 1 {
-            return Err(NumError::Range);
-        }
-        Ok((magnitude as i64).wrapping_neg())
-    } else {
-        i64::try_from(magnitude).map_err(|_| NumError::Range)
-    }
+    ucore_go_text::number::atoi(s).map_err(|e| e.kind)
 }
 
 /// Go `strconv.ParseUint(s, 10, 64)`: decimal digits only; a syntax error is
 /// reported as soon as a non-digit is seen, overflow as soon as it happens.
 pub fn go_parse_uint(b: &[u8]) -> Result<u64, NumError> {
-    if b.is_empty() {
-        return Err(NumError::Syntax);
-    }
-    let mut n: u64 = 0;
-    for &c in b {
-        if !c.is_ascii_digit() {
-            return Err(NumError::Syntax);
-        }
-        n = n
-            .checked_mul(10)
-            .and_then(|n| n.checked_add(u64::from(c - b'0')))
-            .ok_or(NumError::Range)?;
-    }
-    Ok(n)
+    let s = std::str::from_utf8(b).map_err(|_| NumError::Syntax)?;
+    ucore_go_text::number::parse_uint(s).map_err(|e| e.kind)
 }
 
 /// snapd's `atoi`: Go `Atoi`, then no leading `0` (so `+05` and `-0` pass).

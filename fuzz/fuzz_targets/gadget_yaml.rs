@@ -5,12 +5,20 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ucore_gadget_yaml::{GadgetInfo, LayoutOptions, ModelKind, lint_info, report, validate};
+use ucore_gadget_yaml::{GadgetInfo, LayoutOptions, ModelClass, lint_info, validate};
+
+/// The oracle-shaped JSON reports of the `gadget` example.
+#[path = "../../examples/gadget/report.rs"]
+mod report;
 
 fuzz_target!(|data: &[u8]| {
-    for model in ModelKind::ALL {
-        let Ok(info) = GadgetInfo::parse_bytes(data, model.model()) else {
-            continue;
+    for model in ModelClass::ALL {
+        let info = match GadgetInfo::parse_bytes(data, model.model()) {
+            Ok(info) => info,
+            Err(e) => {
+                let _ = report::error_json(&e);
+                continue;
+            }
         };
         let _ = report::info_json(&info, model);
         if validate(&info, model.model(), None).is_err() {

@@ -8,11 +8,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Position, go_quote};
+use crate::error::Position;
 use crate::info::*;
 use crate::kcmdline;
 use crate::quantity::{RelativeOffset, parse_edition, parse_offset, parse_size};
 use crate::yaml::{ConfigValue, Node, NodeKind, resolve_scalar};
+use ucore_go_text::quote;
 
 /// A fault while decoding: the message without the `cannot parse gadget metadata: `
 /// prefix, the YAML path and the position.
@@ -326,7 +327,7 @@ impl Decoder {
                 return Err(Self::fatal(
                     format!(
                         "in gadget connection {which}: expected \"(<snap-id>|system):name\" not {}",
-                        go_quote(&text)
+                        quote(&text)
                     ),
                     &p,
                     v,
@@ -644,7 +645,7 @@ fn stanza_go_q(node: &Node) -> String {
     }
     let body: Vec<String> = entries
         .iter()
-        .map(|(k, v)| format!("{}:{v}", go_quote(k)))
+        .map(|(k, v)| format!("{}:{v}", quote(k)))
         .collect();
     format!("map[{}]", body.join(" "))
 }

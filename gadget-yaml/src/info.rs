@@ -231,7 +231,7 @@ impl VolumeStructure {
             format!(
                 "#{} ({})",
                 self.yaml_index,
-                crate::error::go_quote(&self.name)
+                ucore_go_text::quote(&self.name)
             )
         }
     }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::error::go_quote;
+use ucore_go_text::quote;
 
 /// One kernel argument: `param`, `param=value` or `param="quoted value"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -111,10 +111,7 @@ pub fn parse(cmdline: &str) -> Vec<KernelArgument> {
 pub fn parse_argument(text: &str) -> Result<KernelArgument, String> {
     let mut args = parse(text);
     if args.len() != 1 {
-        return Err(format!(
-            "{} is not a unique kernel argument",
-            go_quote(text)
-        ));
+        return Err(format!("{} is not a unique kernel argument", quote(text)));
     }
     Ok(args.remove(0))
 }
@@ -129,7 +126,7 @@ pub fn parse_pattern(text: &str) -> Result<KernelArgumentPattern, String> {
         } else if v.contains(['*', '?', '[', ']', '\\', '{', '}']) {
             return Err(format!(
                 "{} contains globbing characters and is not quoted",
-                go_quote(v)
+                quote(v)
             ));
         }
     }

@@ -4,9 +4,9 @@
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-use crate::error::{GadgetError, go_quote};
+use crate::error::GadgetError;
 use crate::info::{GadgetInfo, Volume, VolumeStructure};
-use crate::validate::go_io_error;
+use ucore_go_text::quote;
 
 /// Options of [`layout_volume`].
 #[derive(Debug, Clone, Default)]
@@ -122,7 +122,7 @@ pub fn layout_volume(
                             format!(
                                 "cannot lay out structure {}: refers to an unknown structure {}",
                                 l.structure.describe(),
-                                go_quote(&ow.relative_to)
+                                quote(&ow.relative_to)
                             ),
                             format!("{}.offset-write", l.structure.yaml_path()),
                         ));
@@ -171,13 +171,17 @@ fn layout_content(
         let prefix = format!(
             "cannot lay out structure {}: content {}",
             s.describe(),
-            go_quote(&c.image)
+            quote(&c.image)
         );
         let file = dir.join(&c.image);
         let meta = std::fs::metadata(&file).map_err(|e| {
             layout_error(
                 info,
-                format!("{prefix}: stat {}: {}", file.display(), go_io_error(&e)),
+                format!(
+                    "{prefix}: stat {}: {}",
+                    file.display(),
+                    ucore_go_text::os::error_text(&e)
+                ),
                 format!("{path}.image"),
             )
         })?;
@@ -218,8 +222,8 @@ fn layout_content(
                 format!(
                     "cannot lay out structure {}: content {} overlaps with preceding image {}",
                     s.describe(),
-                    go_quote(&b.image),
-                    go_quote(&a.image)
+                    quote(&b.image),
+                    quote(&a.image)
                 ),
                 format!("{}.content[{}]", s.yaml_path(), b.index),
             ));

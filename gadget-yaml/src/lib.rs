@@ -6,7 +6,7 @@
 //! snapd lets through.
 //!
 //! ```
-//! use ucore_gadget_yaml::{GadgetInfo, LayoutOptions, ModelKind, layout_volume, validate};
+//! use ucore_gadget_yaml::{GadgetInfo, LayoutOptions, ModelClass, layout_volume, validate};
 //!
 //! let yaml = r#"
 //! volumes:
@@ -32,7 +32,7 @@
 //!         type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4
 //!         size: 1G
 //! "#;
-//! let model = ModelKind::Uc20;
+//! let model = ModelClass::Uc20;
 //! let info = GadgetInfo::parse(yaml, model.model())?;
 //! validate(&info, model.model(), None)?;
 //! let laid = layout_volume(&info.volumes["pc"], &LayoutOptions::default(), Some(&info))?;
@@ -45,14 +45,33 @@
 //! # Ok::<(), ucore_gadget_yaml::GadgetError>(())
 //! ```
 //!
-//! Modules, in the order data flows: [`yaml`](crate::ConfigValue) node tree →
-//! `decode` (yaml.v2 decoding rules) → `parse` (implicit values, ordering) and `structure`
-//! (per-volume rules) → [`validate()`] → [`layout_volume`] → [`write_image`]; [`lint()`] adds
-//! warnings; [`report`] prints the oracle's JSON.
+//! ## Module map
+//!
+//! The modules form layers: each uses only the ones above it, so the crate reads from
+//! here down.
+//!
+//! 1. `error` ([`GadgetError`], [`Position`], [`Stage`]), [`quantity`] (sizes and
+//!    offsets), [`kcmdline`] (kernel command-line rules), `model` ([`Model`],
+//!    [`ModelClass`]): no other module.
+//! 2. `yaml`: the YAML node tree with positions and yaml.v2's scalar rules
+//!    ([`ConfigValue`]); `diagnostic`: what a warning is ([`Diagnostic`], [`LintCode`]).
+//! 3. `info`: the gadget's types ([`GadgetInfo`], [`Volume`], [`VolumeStructure`] …).
+//! 4. `structure`: snapd's per-volume rules (`validateVolume`) on those types.
+//! 5. `decode`: yaml.v2's decoding of the node tree into the raw gadget.
+//! 6. `parse`: [`GadgetInfo::parse`], snapd's `InfoFromGadgetYaml` (decode, implicit
+//!    values, ordering, the per-volume rules).
+//! 7. `validate`: [`validate()`] and [`validate_content`], the checks across volumes and
+//!    against the model.
+//! 8. `layout`: [`layout_volume`], then `image`: [`write_image`].
+//! 9. `lint`: [`lint()`], snapd's verdict plus warnings, over all of the above.
+//!
+//! The oracle-shaped JSON reports live with the `gadget` example
+//! (`examples/gadget/report.rs`), not in the library.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod decode;
+mod diagnostic;
 mod error;
 mod image;
 mod info;
@@ -62,11 +81,11 @@ mod lint;
 mod model;
 mod parse;
 pub mod quantity;
-pub mod report;
 mod structure;
 mod validate;
 mod yaml;
 
+pub use diagnostic::{Diagnostic, LintCode};
 pub use error::{GadgetError, Position, Stage};
 pub use image::{ImageOptions, SECTOR_SIZE, image_size, write_image};
 pub use info::{
@@ -74,8 +93,8 @@ pub use info::{
     VolumeContent, VolumeStructure, VolumeUpdate,
 };
 pub use layout::{LaidOutContent, LaidOutStructure, LaidOutVolume, LayoutOptions, layout_volume};
-pub use lint::{Diagnostic, LintCode, LintReport, lint, lint_info};
-pub use model::{Model, ModelGrade, ModelKind};
+pub use lint::{LintReport, lint, lint_info};
+pub use model::{Model, ModelClass, ModelGrade};
 pub use quantity::RelativeOffset;
 pub use structure::BOOT_STATE_TYPE;
 pub use validate::{ValidationConstraints, split_kernel_ref, validate, validate_content};

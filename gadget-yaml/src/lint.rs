@@ -3,66 +3,15 @@
 //! the structure's own raw content, content missing from the gadget directory. Linting never
 //! changes snapd's verdict; it only adds [`Diagnostic`]s.
 
-use serde::Serialize;
 use std::path::Path;
 
-use crate::error::{GadgetError, Position, go_quote};
+use crate::diagnostic::{Diagnostic, LintCode};
+use crate::error::GadgetError;
 use crate::info::GadgetInfo;
 use crate::layout::{LayoutOptions, layout_volume};
 use crate::model::Model;
 use crate::validate::{split_kernel_ref, validate, validate_content};
-
-/// What a warning is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LintCode {
-    /// snapd's own logged warning about a structure near the GPT header.
-    SnapdGptOverlap,
-    /// A structure overlaps the primary GPT (header and entries) of a 512-byte-sector disk,
-    /// bytes 512..17408.
-    GptArea512,
-    /// A structure overlaps the primary GPT of a 4096-byte-sector disk, bytes 4096..24576.
-    GptArea4096,
-    /// A structure other than the `mbr` role overlaps the MBR partition table (446..512).
-    MbrTableOverlap,
-    /// `size` or `min-size` is not a multiple of the sector size: snapd refuses the gadget on
-    /// such disks at install (`size is not a multiple of disk sector size`).
-    SectorMultiple,
-    /// `min-size` is smaller than the raw content placed in the structure: a disk made at the
-    /// minimal size (or a later gadget shrinking to it) cannot hold the content.
-    MinSizeBelowContent,
-    /// Content listed in gadget.yaml is absent from the gadget directory.
-    MissingContent,
-    /// A partition name longer than the 36 UTF-16 units a GPT entry holds (snapd does not
-    /// check it; image builders cannot write it).
-    GptNameTooLong,
-}
-
-/// A warning with the YAML path and position it is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Diagnostic {
-    /// Kind of warning.
-    pub code: LintCode,
-    /// Human-readable text (snapd's own for [`LintCode::SnapdGptOverlap`]).
-    pub message: String,
-    /// YAML path (`volumes.pc.structure[1].offset`).
-    pub path: String,
-    /// Line and column in the file.
-    pub position: Option<Position>,
-}
-
-impl std::fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.position {
-            Some(p) => write!(
-                f,
-                "{}:{}: {} ({})",
-                p.line, p.column, self.message, self.path
-            ),
-            None => write!(f, "{} ({})", self.message, self.path),
-        }
-    }
-}
+use ucore_go_text::quote;
 
 /// snapd's verdict on a gadget.yaml plus the lint warnings.
 #[derive(Debug, Clone)]
@@ -120,7 +69,7 @@ pub fn lint_info(info: &GadgetInfo, gadget_dir: Option<&Path>) -> Vec<Diagnostic
             let s = &l.structure;
             let (start, end) = (l.start_offset, l.end());
             let spath = s.yaml_path();
-            let name = go_quote(&s.name);
+            let name = quote(&s.name);
             if v.schema == "gpt" {
                 if overlaps(start, end, 512, 17408) {
                     warn(
@@ -203,9 +152,9 @@ pub fn lint_info(info: &GadgetInfo, gadget_dir: Option<&Path>) -> Vec<Diagnostic
                             LintCode::MinSizeBelowContent,
                             format!(
                                 "structure {} min-size {} is smaller than its content {} ending at {rel_end}",
-                                go_quote(&s.name),
+                                quote(&s.name),
                                 s.min_size,
-                                go_quote(&c.image)
+                                quote(&c.image)
                             ),
                             format!("{}.min-size", s.yaml_path()),
                         );
@@ -240,7 +189,7 @@ pub fn lint_info(info: &GadgetInfo, gadget_dir: Option<&Path>) -> Vec<Diagnostic
                             LintCode::MissingContent,
                             format!(
                                 "content {} of structure {} is not in the gadget directory",
-                                go_quote(rel),
+                                quote(rel),
                                 s.describe()
                             ),
                             format!("{cpath}.{field}"),

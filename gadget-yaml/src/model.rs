@@ -24,10 +24,10 @@ pub trait Model {
     fn grade(&self) -> ModelGrade;
 }
 
-/// The five model kinds snapd's gadget rules distinguish (and the oracle's `--model`).
+/// The five classes of model snapd's gadget rules distinguish (and the oracle's `--model`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ModelKind {
+pub enum ModelClass {
     /// No model: only model-independent checks.
     None,
     /// Ubuntu Core 16/18: not classic, no grade.
@@ -40,25 +40,25 @@ pub enum ModelKind {
     Uc20Classic,
 }
 
-impl ModelKind {
+impl ModelClass {
     /// All kinds, in the oracle's order.
-    pub const ALL: [ModelKind; 5] = [
-        ModelKind::None,
-        ModelKind::Uc16,
-        ModelKind::Uc20,
-        ModelKind::Classic,
-        ModelKind::Uc20Classic,
+    pub const ALL: [ModelClass; 5] = [
+        ModelClass::None,
+        ModelClass::Uc16,
+        ModelClass::Uc20,
+        ModelClass::Classic,
+        ModelClass::Uc20Classic,
     ];
 
     /// Parses the oracle's names: `none` (`nil`), `uc16`, `classic`, `uc20`, `uc20-classic`
     /// (`classic-modes`).
-    pub fn from_name(name: &str) -> Option<ModelKind> {
+    pub fn from_name(name: &str) -> Option<ModelClass> {
         Some(match name {
-            "none" | "nil" => ModelKind::None,
-            "uc16" => ModelKind::Uc16,
-            "classic" => ModelKind::Classic,
-            "uc20" => ModelKind::Uc20,
-            "uc20-classic" | "classic-modes" => ModelKind::Uc20Classic,
+            "none" | "nil" => ModelClass::None,
+            "uc16" => ModelClass::Uc16,
+            "classic" => ModelClass::Classic,
+            "uc20" => ModelClass::Uc20,
+            "uc20-classic" | "classic-modes" => ModelClass::Uc20Classic,
             _ => return None,
         })
     }
@@ -66,31 +66,31 @@ impl ModelKind {
     /// The oracle's name of this kind.
     pub fn name(self) -> &'static str {
         match self {
-            ModelKind::None => "none",
-            ModelKind::Uc16 => "uc16",
-            ModelKind::Classic => "classic",
-            ModelKind::Uc20 => "uc20",
-            ModelKind::Uc20Classic => "uc20-classic",
+            ModelClass::None => "none",
+            ModelClass::Uc16 => "uc16",
+            ModelClass::Classic => "classic",
+            ModelClass::Uc20 => "uc20",
+            ModelClass::Uc20Classic => "uc20-classic",
         }
     }
 
-    /// The model to pass to parsing and validation (`None` for [`ModelKind::None`]).
+    /// The model to pass to parsing and validation (`None` for [`ModelClass::None`]).
     pub fn model(&self) -> Option<&dyn Model> {
         match self {
-            ModelKind::None => None,
+            ModelClass::None => None,
             other => Some(other),
         }
     }
 }
 
-impl Model for ModelKind {
+impl Model for ModelClass {
     fn classic(&self) -> bool {
-        matches!(self, ModelKind::Classic | ModelKind::Uc20Classic)
+        matches!(self, ModelClass::Classic | ModelClass::Uc20Classic)
     }
 
     fn grade(&self) -> ModelGrade {
         match self {
-            ModelKind::Uc20 | ModelKind::Uc20Classic => ModelGrade::Signed,
+            ModelClass::Uc20 | ModelClass::Uc20Classic => ModelGrade::Signed,
             _ => ModelGrade::Unset,
         }
     }

@@ -5,42 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::decode::{Decoder, Fault, RawInfo, normalize_stanza};
-use crate::error::{GadgetError, go_quote};
+use crate::error::GadgetError;
 use crate::info::*;
 use crate::model::{Model, ModelGrade, Ruleset, classic_or_undetermined, ruleset};
-use crate::quantity::{MIB, iec_string};
-use crate::structure::validate_volume;
+use crate::quantity::MIB;
+use crate::structure::{Failure, structure_label, validate_volume};
 use crate::yaml;
-
-/// A leaf fault and the YAML path it is about; messages are prefixed while bubbling up.
-pub(crate) struct Failure {
-    pub message: String,
-    pub path: String,
-}
-
-impl Failure {
-    pub fn new(message: impl Into<String>, path: impl Into<String>) -> Self {
-        Failure {
-            message: message.into(),
-            path: path.into(),
-        }
-    }
-
-    pub fn prefixed(self, prefix: &str) -> Self {
-        Failure {
-            message: format!("{prefix}{}", self.message),
-            path: self.path,
-        }
-    }
-}
-
-pub(crate) fn structure_label(index: usize, name: &str) -> String {
-    if name.is_empty() {
-        format!("#{index}")
-    } else {
-        format!("#{index} ({})", go_quote(name))
-    }
-}
+use ucore_go_text::quote;
 
 impl GadgetInfo {
     /// Parses gadget.yaml text as snapd's `InfoFromGadgetYaml` does under `model`
@@ -98,7 +69,7 @@ impl GadgetInfo {
                     fail(
                         &info,
                         Failure::new(
-                            format!("default value {shown} of {}: {leaf}", go_quote(key)),
+                            format!("default value {shown} of {}: {leaf}", quote(key)),
                             path.clone(),
                         ),
                     )
@@ -140,11 +111,11 @@ impl GadgetInfo {
             let Some(volume) = volume else {
                 return Err(fail(
                     &info,
-                    Failure::new(format!("volume {} stanza is empty", go_quote(name)), path),
+                    Failure::new(format!("volume {} stanza is empty", quote(name)), path),
                 ));
             };
             let mut volume = volume.clone();
-            let prefix = format!("invalid volume {}: ", go_quote(name));
+            let prefix = format!("invalid volume {}: ", quote(name));
             validate_partial(&volume).map_err(|f| fail(&info, f.prefixed(&prefix)))?;
             set_implicit_for_volume(&mut volume, rules)
                 .map_err(|f| fail(&info, f.prefixed(&prefix)))?;
@@ -203,7 +174,7 @@ impl GadgetInfo {
         // each assignment's volume → device map, with the first assignment that had it
         let mut seen: BTreeMap<BTreeMap<String, String>, String> = BTreeMap::new();
         for (name, assignments, path) in &raw.volume_assignments {
-            let prefix = format!("volume-assignment variant {}: ", go_quote(name));
+            let prefix = format!("volume-assignment variant {}: ", quote(name));
             if assignments.is_empty() {
                 return Err(fail(
                     &info,
@@ -219,7 +190,7 @@ impl GadgetInfo {
                         Failure::new(
                             format!(
                                 "{prefix}volume {} is mentioned in assignment but has not been defined",
-                                go_quote(vol)
+                                quote(vol)
                             ),
                             dpath,
                         ),
@@ -234,8 +205,8 @@ impl GadgetInfo {
                         Failure::new(
                             format!(
                                 "{prefix}{}: unsupported device path {}, for now only paths under /dev/disk/{{by-path,by-id}} are valid",
-                                go_quote(vol),
-                                go_quote(&device)
+                                quote(vol),
+                                quote(&device)
                             ),
                             format!("{dpath}.device"),
                         ),
@@ -247,7 +218,7 @@ impl GadgetInfo {
                 return Err(fail(
                     &info,
                     Failure::new(
-                        format!("{prefix}identical to {}", go_quote(other)),
+                        format!("{prefix}identical to {}", quote(other)),
                         path.clone(),
                     ),
                 ));
@@ -305,13 +276,13 @@ fn validate_partial(v: &Volume) -> Result<(), Failure> {
         let path = format!("volumes.{}.partial[{i}]", v.name);
         if !seen.insert(p.as_str()) {
             return Err(Failure::new(
-                format!("partial value {} is repeated", go_quote(p)),
+                format!("partial value {} is repeated", quote(p)),
                 path,
             ));
         }
         if !PARTIAL_VALUES.contains(&p.as_str()) {
             return Err(Failure::new(
-                format!("{} is not a valid partial value", go_quote(p)),
+                format!("{} is not a valid partial value", quote(p)),
                 path,
             ));
         }
@@ -320,7 +291,7 @@ fn validate_partial(v: &Volume) -> Result<(), Failure> {
         return Err(Failure::new(
             format!(
                 "partial schema is set but schema is still specified as {}",
-                go_quote(&v.schema)
+                quote(&v.schema)
             ),
             format!("volumes.{}.schema", v.name),
         ));
@@ -384,7 +355,7 @@ fn set_implicit_for_volume(v: &mut Volume, rules: Ruleset) -> Result<(), Failure
     for s in &v.structures {
         if !s.label.is_empty() && !labels.add(&s.label, &s.filesystem) {
             return Err(Failure::new(
-                format!("filesystem label {} is not unique", go_quote(&s.label)),
+                format!("filesystem label {} is not unique", quote(&s.label)),
                 format!("{}.filesystem-label", s.yaml_path_in(&v.name)),
             ));
         }
@@ -411,7 +382,7 @@ fn set_implicit_for_volume(v: &mut Volume, rules: Ruleset) -> Result<(), Failure
                 return Err(Failure::new(
                     format!(
                         "filesystem label {} is implied by {} role but was already set elsewhere",
-                        go_quote(label),
+                        quote(label),
                         s.role
                     ),
                     format!("{}.role", s.yaml_path()),
@@ -468,12 +439,4 @@ impl VolumeStructure {
     fn yaml_path_in(&self, volume: &str) -> String {
         format!("volumes.{volume}.structure[{}]", self.yaml_index)
     }
-}
-
-/// snapd's message for a too-small system-boot-state partition, shared with tests.
-pub(crate) fn boot_state_too_small(size: u64) -> String {
-    format!(
-        "system-boot-state partition must be at least 1 MiB, got {}",
-        iec_string(size)
-    )
 }

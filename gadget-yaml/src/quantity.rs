@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::error::go_quote;
+use ucore_go_text::quote;
 
 /// One mebibyte.
 pub const MIB: u64 = 1 << 20;
@@ -24,18 +24,9 @@ fn split_unit(input: &str) -> Result<(i64, &str), String> {
         Some(i) => (&input[..i], &input[i..]),
         None => (input, ""),
     };
-    let number =
-        parse_go_int10(prefix).ok_or_else(|| format!("{} is not a number", go_quote(prefix)))?;
+    let number = ucore_go_text::number::atoi(prefix)
+        .map_err(|_| format!("{} is not a number", quote(prefix)))?;
     Ok((number, unit))
-}
-
-/// `strconv.ParseInt(s, 10, 64)`.
-fn parse_go_int10(s: &str) -> Option<i64> {
-    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse::<i64>().ok()
 }
 
 fn parse_quantity(input: &str, what: &str) -> Result<u64, String> {
@@ -44,7 +35,7 @@ fn parse_quantity(input: &str, what: &str) -> Result<u64, String> {
         "" => 1,
         "M" => MIB as i64,
         "G" => GIB as i64,
-        other => return Err(format!("invalid suffix {}", go_quote(other))),
+        other => return Err(format!("invalid suffix {}", quote(other))),
     };
     let value = number.wrapping_mul(multiplier);
     if value < 0 {
@@ -66,12 +57,12 @@ pub fn parse_offset_value(input: &str) -> Result<u64, String> {
 
 /// Parses a size as snapd's YAML unmarshaler does, with its full message on failure.
 pub fn parse_size(input: &str) -> Result<u64, String> {
-    parse_size_value(input).map_err(|e| format!("cannot parse size {}: {e}", go_quote(input)))
+    parse_size_value(input).map_err(|e| format!("cannot parse size {}: {e}", quote(input)))
 }
 
 /// Parses an offset as snapd's YAML unmarshaler does, with its full message on failure.
 pub fn parse_offset(input: &str) -> Result<u64, String> {
-    parse_offset_value(input).map_err(|e| format!("cannot parse offset {}: {e}", go_quote(input)))
+    parse_offset_value(input).map_err(|e| format!("cannot parse offset {}: {e}", quote(input)))
 }
 
 /// An `offset-write` value: a byte position, optionally relative to a named structure.
@@ -88,7 +79,7 @@ impl RelativeOffset {
     /// Parses `[<name>+]<offset>` with snapd's full message on failure.
     pub fn parse(input: &str) -> Result<RelativeOffset, String> {
         Self::parse_inner(input)
-            .map_err(|e| format!("cannot parse relative offset {}: {e}", go_quote(input)))
+            .map_err(|e| format!("cannot parse relative offset {}: {e}", quote(input)))
     }
 
     fn parse_inner(input: &str) -> Result<RelativeOffset, String> {
@@ -151,7 +142,7 @@ pub fn parse_edition(input: &str) -> Result<u32, String> {
         .ok_or_else(|| {
             format!(
                 "\"edition\" must be a positive number, not {}",
-                go_quote(input)
+                quote(input)
             )
         })
 }
@@ -292,7 +283,7 @@ mod tests {
                 parse_edition(bad),
                 Err(format!(
                     "\"edition\" must be a positive number, not {}",
-                    go_quote(bad)
+                    quote(bad)
                 ))
             );
         }

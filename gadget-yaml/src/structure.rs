@@ -4,11 +4,48 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::go_quote;
+use crate::diagnostic::{Diagnostic, LintCode};
 use crate::info::{Volume, VolumeStructure};
-use crate::lint::Diagnostic;
-use crate::parse::{Failure, boot_state_too_small, structure_label};
-use crate::quantity::MIB;
+use crate::quantity::{MIB, iec_string};
+use ucore_go_text::quote;
+
+/// A leaf fault and the YAML path it is about; messages are prefixed while bubbling up.
+pub(crate) struct Failure {
+    pub message: String,
+    pub path: String,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>, path: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            path: path.into(),
+        }
+    }
+
+    pub fn prefixed(self, prefix: &str) -> Self {
+        Failure {
+            message: format!("{prefix}{}", self.message),
+            path: self.path,
+        }
+    }
+}
+
+pub(crate) fn structure_label(index: usize, name: &str) -> String {
+    if name.is_empty() {
+        format!("#{index}")
+    } else {
+        format!("#{index} ({})", quote(name))
+    }
+}
+
+/// snapd's message for a too-small system-boot-state partition, shared with tests.
+pub(crate) fn boot_state_too_small(size: u64) -> String {
+    format!(
+        "system-boot-state partition must be at least 1 MiB, got {}",
+        iec_string(size)
+    )
+}
 
 /// GUID type required by the `system-boot-state` role.
 pub const BOOT_STATE_TYPE: &str = "3DE21764-95BD-54BD-A5C3-4ABE786F38A8";
@@ -102,13 +139,13 @@ fn validate_type(s: &VolumeStructure, v: &Volume) -> Result<(), String> {
     if is_gpt && v.schema != "gpt" {
         return Err(format!(
             "GUID structure type with non-GPT schema {}",
-            go_quote(&v.schema)
+            quote(&v.schema)
         ));
     }
     if is_mbr && v.schema != "mbr" {
         return Err(format!(
             "MBR structure type with non-MBR schema {}",
-            go_quote(&v.schema)
+            quote(&v.schema)
         ));
     }
     Ok(())
@@ -168,7 +205,7 @@ fn validate_emmc_structure(s: &VolumeStructure) -> Result<(), Failure> {
     let path = s.yaml_path();
     let not_allowed = |field: &str| {
         Failure::new(
-            format!("{} not allowed for emmc volume structures", go_quote(field)),
+            format!("{} not allowed for emmc volume structures", quote(field)),
             format!("{path}.{field}"),
         )
     };
@@ -235,15 +272,15 @@ fn validate_structure(s: &VolumeStructure, v: &Volume) -> Result<(), Failure> {
     }
     validate_type(s, v).map_err(|e| {
         Failure::new(
-            format!("invalid type {}: {e}", go_quote(&s.type_)),
+            format!("invalid type {}: {e}", quote(&s.type_)),
             format!("{path}.type"),
         )
     })?;
     validate_role(s).map_err(|e| {
         let prefix = if s.role.is_empty() {
-            format!("invalid implicit role {}: ", go_quote(&s.type_))
+            format!("invalid implicit role {}: ", quote(&s.type_))
         } else {
-            format!("invalid role {}: ", go_quote(&s.role))
+            format!("invalid role {}: ", quote(&s.role))
         };
         Failure::new(format!("{prefix}{e}"), format!("{path}.role"))
     })?;
@@ -252,7 +289,7 @@ fn validate_structure(s: &VolumeStructure, v: &Volume) -> Result<(), Failure> {
         "" | "none" | "ext4" | "vfat" | "vfat-16" | "vfat-32"
     ) {
         return Err(Failure::new(
-            format!("invalid filesystem {}", go_quote(&s.filesystem)),
+            format!("invalid filesystem {}", quote(&s.filesystem)),
             format!("{path}.filesystem"),
         ));
     }
@@ -289,7 +326,7 @@ fn validate_structure(s: &VolumeStructure, v: &Volume) -> Result<(), Failure> {
     for (i, p) in s.update.preserve.iter().enumerate() {
         if !seen.insert(p.as_str()) {
             return Err(Failure::new(
-                format!("duplicate \"preserve\" entry {}", go_quote(p)),
+                format!("duplicate \"preserve\" entry {}", quote(p)),
                 format!("{path}.update.preserve[{i}]"),
             ));
         }
@@ -305,7 +342,7 @@ pub(crate) fn validate_volume(v: &Volume, warnings: &mut Vec<Diagnostic>) -> Res
     }
     if !v.has_partial("schema") && !matches!(v.schema.as_str(), "gpt" | "mbr" | "emmc") {
         return Err(Failure::new(
-            format!("invalid schema {}", go_quote(&v.schema)),
+            format!("invalid schema {}", quote(&v.schema)),
             format!("volumes.{}.schema", v.name),
         ));
     }
@@ -324,12 +361,12 @@ pub(crate) fn validate_volume(v: &Volume, warnings: &mut Vec<Diagnostic>) -> Res
             let message = if start < 17408 && end > 4096 {
                 Some(format!(
                     "WARNING: invalid structure: GPT header or GPT partition table overlapped with structure {}",
-                    go_quote(&s.name)
+                    quote(&s.name)
                 ))
             } else if start < 24576 && end > 512 {
                 Some(format!(
                     "WARNING: GPT header or GPT partition table might be overlapped with structure {}",
-                    go_quote(&s.name)
+                    quote(&s.name)
                 ))
             } else {
                 None
@@ -339,13 +376,13 @@ pub(crate) fn validate_volume(v: &Volume, warnings: &mut Vec<Diagnostic>) -> Res
                     message,
                     path: format!("{}.offset", s.yaml_path()),
                     position: None,
-                    code: crate::lint::LintCode::SnapdGptOverlap,
+                    code: LintCode::SnapdGptOverlap,
                 });
             }
         }
         if !s.name.is_empty() && !names.insert(s.name.as_str()) {
             return Err(Failure::new(
-                format!("structure name {} is not unique", go_quote(&s.name)),
+                format!("structure name {} is not unique", quote(&s.name)),
                 format!("{}.name", s.yaml_path()),
             ));
         }
@@ -366,7 +403,7 @@ fn validate_cross_structure(v: &Volume) -> Result<(), Failure> {
     let volume_min_size = v.min_size();
     for s in &v.structures {
         let path = s.yaml_path();
-        let name = go_quote(&s.name);
+        let name = quote(&s.name);
         if s.is_mbr() && s.offset != Some(0) {
             return Err(Failure::new(
                 format!("structure {name} has \"mbr\" role and must start at offset 0"),
@@ -377,7 +414,7 @@ fn validate_cross_structure(v: &Volume) -> Result<(), Failure> {
             let wpath = format!("{path}.offset-write");
             let end = ow.offset.saturating_add(4);
             if !ow.relative_to.is_empty() {
-                let r = go_quote(&ow.relative_to);
+                let r = quote(&ow.relative_to);
                 if ow.relative_to != first.name {
                     return Err(Failure::new(
                         format!("structure {name} refers to an unexpected structure {r}"),
@@ -419,7 +456,7 @@ fn validate_cross_structure(v: &Volume) -> Result<(), Failure> {
                     return Err(Failure::new(
                         format!(
                             "structure {name} overlaps with the preceding structure {}",
-                            go_quote(prev)
+                            quote(prev)
                         ),
                         format!("{path}.offset"),
                     ));

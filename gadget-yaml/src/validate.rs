@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use crate::error::{GadgetError, go_quote};
+use crate::error::GadgetError;
 use crate::info::{GadgetInfo, VolumeStructure};
 use crate::model::{Model, ModelGrade};
-use crate::parse::structure_label;
+use crate::structure::structure_label;
+use ucore_go_text::quote;
 
 /// Extra requirements of [`validate`] (snapd's `ValidationConstraints`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -126,9 +127,9 @@ pub fn validate(
                 return Err(info.fail_validate(
                     format!(
                         "invalid volume {}: invalid structure {}: label {} is reserved",
-                        go_quote(vname),
+                        quote(vname),
                         structure_label(i, &s.name),
-                        go_quote(&s.label)
+                        quote(&s.label)
                     ),
                     format!("{}.filesystem-label", s.yaml_path()),
                 ));
@@ -142,7 +143,7 @@ pub fn validate(
             ] {
                 if set {
                     return Err(info.fail_validate(
-                        format!("cannot set {} for eMMC schemas", go_quote(field)),
+                        format!("cannot set {} for eMMC schemas", quote(field)),
                         format!("volumes.{vname}.{field}"),
                     ));
                 }
@@ -152,7 +153,7 @@ pub fn validate(
                     return Err(info.fail_validate(
                         format!(
                             "cannot use {} as emmc name, only [\"boot0\" \"boot1\"] is allowed",
-                            go_quote(&s.name)
+                            quote(&s.name)
                         ),
                         format!("{}.name", s.yaml_path()),
                     ));
@@ -170,8 +171,8 @@ pub fn validate(
         Err(info.fail_validate(
             format!(
                 "{role} structure must have an implicit label or {}, not {}",
-                go_quote(expected),
-                go_quote(&s.label)
+                quote(expected),
+                quote(&s.label)
             ),
             format!("{}.filesystem-label", s.yaml_path()),
         ))
@@ -284,39 +285,24 @@ pub fn validate(
     Ok(())
 }
 
-/// Go's rendering of an I/O error's cause (`no such file or directory`).
-pub(crate) fn go_io_error(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_lowercase(),
-                None => s,
-            }
-        }
-    }
-}
-
 /// Syntax of a `$kernel:<asset>/<path>` reference (`splitKernelRef`).
 pub fn split_kernel_ref(source: &str) -> Result<(String, String), String> {
     let Some(rest) = source.strip_prefix("$kernel:") else {
         return Err(format!(
             "internal error: not a kernel ref {}",
-            go_quote(source)
+            quote(source)
         ));
     };
     let Some((asset, content)) = rest.split_once('/') else {
         return Err(format!(
             "invalid asset and content in kernel ref {}",
-            go_quote(source)
+            quote(source)
         ));
     };
     if asset.is_empty() || content.is_empty() {
         return Err(format!(
             "missing asset name or content in kernel ref {}",
-            go_quote(source)
+            quote(source)
         ));
     }
     let trimmed = content.trim_end_matches('/');
@@ -325,10 +311,7 @@ pub fn split_kernel_ref(source: &str) -> Result<(String, String), String> {
             .split('/')
             .any(|c| c.is_empty() || c == "." || c == "..")
     {
-        return Err(format!(
-            "invalid content in kernel ref {}",
-            go_quote(source)
-        ));
+        return Err(format!("invalid content in kernel ref {}", quote(source)));
     }
     let b = asset.as_bytes();
     let valid_asset = b
@@ -339,7 +322,7 @@ pub fn split_kernel_ref(source: &str) -> Result<(String, String), String> {
     if !valid_asset {
         return Err(format!(
             "invalid asset name in kernel ref {}",
-            go_quote(source)
+            quote(source)
         ));
     }
     Ok((asset.to_string(), content.to_string()))
@@ -364,9 +347,9 @@ pub fn validate_content(info: &GadgetInfo, gadget_dir: &Path) -> Result<(), Gadg
                         info.fail_content(
                             format!(
                                 "structure {label}: content {}: stat {}: {}",
-                                go_quote(&c.image),
+                                quote(&c.image),
                                 file.display(),
-                                go_io_error(&e)
+                                ucore_go_text::os::error_text(&e)
                             ),
                             format!("{cpath}.image"),
                         )
@@ -375,7 +358,7 @@ pub fn validate_content(info: &GadgetInfo, gadget_dir: &Path) -> Result<(), Gadg
                         return Err(info.fail_content(
                             format!(
                                 "structure {label}: content {} size {} is larger than declared {}",
-                                go_quote(&c.image),
+                                quote(&c.image),
                                 meta.len(),
                                 c.size
                             ),

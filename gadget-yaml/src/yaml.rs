@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::error::Position;
+use ucore_go_text::number;
 
 /// Deepest nesting of collections accepted; deeper input is an error, never a stack overflow.
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -349,7 +350,7 @@ impl ConfigValue {
             ConfigValue::Bool(b) => b.to_string(),
             ConfigValue::Int(i) => i.to_string(),
             ConfigValue::Uint(u) => u.to_string(),
-            ConfigValue::Float(f) => go_float(*f),
+            ConfigValue::Float(f) => number::format_float(*f),
             ConfigValue::String(t) => t.clone(),
             ConfigValue::List(l) => format!(
                 "[{}]",
@@ -374,10 +375,10 @@ impl ConfigValue {
         match self {
             ConfigValue::Null => "<nil>".into(),
             ConfigValue::Bool(b) => format!("%!q(bool={b})"),
-            ConfigValue::Int(i) => go_quote_rune(*i),
-            ConfigValue::Uint(u) => go_quote_rune(i64::try_from(*u).unwrap_or(-1)),
-            ConfigValue::Float(f) => format!("%!q(float64={})", go_float(*f)),
-            ConfigValue::String(t) => crate::error::go_quote(t),
+            ConfigValue::Int(i) => ucore_go_text::quote_integer((*i).into()),
+            ConfigValue::Uint(u) => ucore_go_text::quote_integer((*u).into()),
+            ConfigValue::Float(f) => format!("%!q(float64={})", number::format_float(*f)),
+            ConfigValue::String(t) => ucore_go_text::quote(t),
             ConfigValue::List(l) => format!(
                 "[{}]",
                 l.iter().map(|v| v.go_q()).collect::<Vec<_>>().join(" ")
@@ -385,48 +386,11 @@ impl ConfigValue {
             ConfigValue::Map(m) => format!(
                 "map[{}]",
                 m.iter()
-                    .map(|(k, v)| format!("{}:{}", crate::error::go_quote(k), v.go_q()))
+                    .map(|(k, v)| format!("{}:{}", ucore_go_text::quote(k), v.go_q()))
                     .collect::<Vec<_>>()
                     .join(" ")
             ),
         }
-    }
-}
-
-/// `strconv.QuoteRune`.
-fn go_quote_rune(i: i64) -> String {
-    let c = u32::try_from(i)
-        .ok()
-        .and_then(char::from_u32)
-        .unwrap_or('\u{FFFD}');
-    let body = match c {
-        '\u{7}' => "\\a".to_string(),
-        '\u{8}' => "\\b".to_string(),
-        '\u{c}' => "\\f".to_string(),
-        '\n' => "\\n".to_string(),
-        '\r' => "\\r".to_string(),
-        '\t' => "\\t".to_string(),
-        '\u{b}' => "\\v".to_string(),
-        '\\' => "\\\\".to_string(),
-        '\'' => "\\'".to_string(),
-        c if (c as u32) < 0x20 || c as u32 == 0x7f => format!("\\x{:02x}", c as u32),
-        c if c.is_control() => format!("\\u{:04x}", c as u32),
-        c => c.to_string(),
-    };
-    format!("'{body}'")
-}
-
-fn go_float(f: f64) -> String {
-    if f.is_nan() {
-        "NaN".into()
-    } else if f.is_infinite() {
-        if f > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        }
-    } else {
-        format!("{f}")
     }
 }
 
@@ -472,10 +436,10 @@ fn resolve_plain(text: &str) -> ConfigValue {
         return ConfigValue::String(text.to_string());
     }
     let cleaned: String = text.chars().filter(|&c| c != '_').collect();
-    if let Some(i) = go_parse_int(&cleaned) {
+    if let Ok(i) = number::parse_int_base0(&cleaned) {
         return ConfigValue::Int(i);
     }
-    if let Some(u) = go_parse_uint(&cleaned) {
+    if let Ok(u) = number::parse_uint_base0(&cleaned) {
         return ConfigValue::Uint(u);
     }
     if is_yaml_float(&cleaned)
@@ -485,56 +449,6 @@ fn resolve_plain(text: &str) -> ConfigValue {
     }
     // yaml.v2 handles 0b itself (Go's ParseInt base 0 also would).
     ConfigValue::String(text.to_string())
-}
-
-/// `strconv.ParseInt(s, 0, 64)`: optional sign, then `0x`/`0o`/`0b` prefixes or a leading
-/// `0` for octal, else decimal.
-fn go_parse_int(s: &str) -> Option<i64> {
-    let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let magnitude = parse_unsigned_base0(body)?;
-    if neg {
-        if magnitude <= (i64::MAX as u64) + 1 {
-            Some((magnitude as i128).wrapping_neg() as i64)
-        } else {
-            None
-        }
-    } else {
-        i64::try_from(magnitude).ok()
-    }
-}
-
-fn go_parse_uint(s: &str) -> Option<u64> {
-    let body = s.strip_prefix('+').unwrap_or(s);
-    if s.starts_with('-') {
-        return None;
-    }
-    parse_unsigned_base0(body)
-}
-
-fn parse_unsigned_base0(body: &str) -> Option<u64> {
-    if body.is_empty() {
-        return None;
-    }
-    let lower = body.to_ascii_lowercase();
-    let (digits, radix) = if let Some(rest) = lower.strip_prefix("0x") {
-        (rest.to_string(), 16)
-    } else if let Some(rest) = lower.strip_prefix("0o") {
-        (rest.to_string(), 8)
-    } else if let Some(rest) = lower.strip_prefix("0b") {
-        (rest.to_string(), 2)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (lower[1..].to_string(), 8)
-    } else {
-        (lower, 10)
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    u64::from_str_radix(&digits, radix).ok()
 }
 
 /// yaml.v2's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.

@@ -5,24 +5,24 @@
 //! volume-assignments, kernel-cmdline, offset-write bounds, classic with modes).
 
 use ucore_gadget_yaml::{
-    GadgetError, GadgetInfo, LayoutOptions, LintCode, ModelKind, Position, Stage,
+    GadgetError, GadgetInfo, LayoutOptions, LintCode, ModelClass, Position, Stage,
     ValidationConstraints, Volume, VolumeStructure, layout_volume, lint, validate,
 };
 
 const GPT_LINUX: &str = "83,0FC63DAF-8483-4772-8E79-3D69D8477DE4";
 
-fn parse(yaml: &str, model: ModelKind) -> Result<GadgetInfo, GadgetError> {
+fn parse(yaml: &str, model: ModelClass) -> Result<GadgetInfo, GadgetError> {
     GadgetInfo::parse(yaml, model.model())
 }
 
-fn outcome(yaml: &str, model: ModelKind) -> String {
+fn outcome(yaml: &str, model: ModelClass) -> String {
     match parse(yaml, model).and_then(|i| validate(&i, model.model(), None)) {
         Ok(()) => "ok".into(),
         Err(e) => e.to_string(),
     }
 }
 
-fn parse_err(yaml: &str, model: ModelKind) -> String {
+fn parse_err(yaml: &str, model: ModelClass) -> String {
     match parse(yaml, model) {
         Ok(_) => "ok".into(),
         Err(e) => e.to_string(),
@@ -91,7 +91,7 @@ fn structure_type_against_schema() {
     for (schema, t, want) in rows {
         let typ = format!("type: \"{t}\"");
         let y = gadget(schema, &structure(&["name: s", &typ, "size: 1M"]));
-        let got = parse_err(&y, ModelKind::None);
+        let got = parse_err(&y, ModelClass::None);
         let want = if *want == "ok" {
             "ok".to_string()
         } else {
@@ -164,7 +164,7 @@ fn roles() {
     for (lines, want) in rows {
         let mut l = vec!["name: s"];
         l.extend_from_slice(lines);
-        let got = parse_err(&one(&l), ModelKind::None);
+        let got = parse_err(&one(&l), ModelClass::None);
         let want = if *want == "ok" {
             "ok".to_string()
         } else {
@@ -186,7 +186,7 @@ fn mbr_after_a_min_size_structure_has_no_offset() {
         ]) + &structure(&["name: m", "type: mbr", "size: 440"])),
     );
     assert_eq!(
-        parse_err(&y, ModelKind::None),
+        parse_err(&y, ModelClass::None),
         r#"invalid volume "pc": structure "m" has "mbr" role and must start at offset 0"#
     );
 }
@@ -206,7 +206,7 @@ fn filesystems() {
     ] {
         let f = format!("filesystem: {fs}");
         let t = format!("type: {GPT_LINUX}");
-        let got = parse_err(&one(&["name: s", &t, &f, "size: 1M"]), ModelKind::None);
+        let got = parse_err(&one(&["name: s", &t, &f, "size: 1M"]), ModelClass::None);
         if ok {
             assert_eq!(got, "ok", "{fs}");
         } else {
@@ -233,7 +233,7 @@ fn schemas() {
         ),
     ] {
         let y = gadget(schema, &structure(&["name: s", "type: bare", "size: 1M"]));
-        assert_eq!(parse_err(&y, ModelKind::None), want, "{schema}");
+        assert_eq!(parse_err(&y, ModelClass::None), want, "{schema}");
     }
 }
 
@@ -256,7 +256,7 @@ fn gpt_header_warnings() {
     ] {
         let o = format!("offset: {offset}");
         let s = format!("size: {size}");
-        let info = parse(&one(&["name: s", "type: bare", &o, &s]), ModelKind::None).unwrap();
+        let info = parse(&one(&["name: s", "type: bare", &o, &s]), ModelClass::None).unwrap();
         let got: Vec<&str> = info.warnings.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(got, want.into_iter().collect::<Vec<_>>(), "offset {offset}");
         if want.is_some() {
@@ -274,7 +274,7 @@ fn gpt_header_warnings() {
         "mbr",
         &structure(&["name: s", "type: bare", "offset: 4096", "size: 1M"]),
     );
-    assert!(parse(&y, ModelKind::None).unwrap().warnings.is_empty());
+    assert!(parse(&y, ModelClass::None).unwrap().warnings.is_empty());
 }
 
 // --- Labels: TestGadgetDuplicateFsLabel(WithCase) -------------------------------------
@@ -296,7 +296,7 @@ fn two_labels(fs1: &str, l1: &str, fs2: &str, l2: &str) -> String {
 #[test]
 fn duplicate_labels() {
     let dup = |l: &str| format!(r#"invalid volume "pc": filesystem label "{l}" is not unique"#);
-    let n = ModelKind::None;
+    let n = ModelClass::None;
     assert_eq!(
         parse_err(&two_labels("ext4", "foo", "ext4", "foo"), n),
         dup("foo")
@@ -339,13 +339,13 @@ fn implied_label_clash_under_uc16_and_no_model() {
     };
     let y = gadget("", &(data("a") + &data("b")));
     assert_eq!(
-        parse_err(&y, ModelKind::Uc16),
+        parse_err(&y, ModelClass::Uc16),
         r#"invalid volume "pc": filesystem label "writable" is implied by system-data role but was already set elsewhere"#
     );
     // Without a model no label is implied: parsing passes, Validate fails.
-    assert_eq!(parse_err(&y, ModelKind::None), "ok");
+    assert_eq!(parse_err(&y, ModelClass::None), "ok");
     assert_eq!(
-        outcome(&y, ModelKind::None),
+        outcome(&y, ModelClass::None),
         "cannot have more than one partition with system-data role"
     );
 }
@@ -367,10 +367,10 @@ fn implicit_roles_and_labels() {
             .role
             .clone()
     };
-    assert_eq!(role(ModelKind::Uc16), "system-boot");
-    assert_eq!(role(ModelKind::Classic), "system-boot");
-    assert_eq!(role(ModelKind::None), "");
-    assert_eq!(role(ModelKind::Uc20), "");
+    assert_eq!(role(ModelClass::Uc16), "system-boot");
+    assert_eq!(role(ModelClass::Classic), "system-boot");
+    assert_eq!(role(ModelClass::None), "");
+    assert_eq!(role(ModelClass::Uc20), "");
 
     for (r, uc16, uc20) in [
         ("system-data", "writable", "ubuntu-data"),
@@ -387,10 +387,10 @@ fn implicit_roles_and_labels() {
                 .label
                 .clone()
         };
-        assert_eq!(label(ModelKind::None), "", "{r}");
-        assert_eq!(label(ModelKind::Uc16), uc16, "{r}");
-        assert_eq!(label(ModelKind::Uc20), uc20, "{r}");
-        assert_eq!(label(ModelKind::Uc20Classic), uc20, "{r}");
+        assert_eq!(label(ModelClass::None), "", "{r}");
+        assert_eq!(label(ModelClass::Uc16), uc16, "{r}");
+        assert_eq!(label(ModelClass::Uc20), uc20, "{r}");
+        assert_eq!(label(ModelClass::Uc20Classic), uc20, "{r}");
     }
     // An explicit label is kept.
     let y = one(&[
@@ -402,7 +402,7 @@ fn implicit_roles_and_labels() {
         "size: 1M",
     ]);
     assert_eq!(
-        parse(&y, ModelKind::Uc20).unwrap().volumes["pc"].structures[0].label,
+        parse(&y, ModelClass::Uc20).unwrap().volumes["pc"].structures[0].label,
         "mine"
     );
 }
@@ -417,7 +417,7 @@ fn implicit_offsets_bump_and_min_size_chain() {
         &(structure(&["name: a", "type: bare", "offset: 1000", "size: 100"])
             + &structure(&["name: b", "type: bare", "size: 100"])),
     );
-    let v = &parse(&y, ModelKind::None).unwrap().volumes["pc"];
+    let v = &parse(&y, ModelClass::None).unwrap().volumes["pc"];
     assert_eq!(v.structures[1].offset, Some(1 << 20));
     // A min-size range leaves the next offset unknown, and the image layout uses size.
     let t = format!("type: {GPT_LINUX}");
@@ -426,7 +426,7 @@ fn implicit_offsets_bump_and_min_size_chain() {
         &(structure(&["name: a", &t, "size: 32M", "min-size: 16M"])
             + &structure(&["name: b", &t, "size: 1M"])),
     );
-    let info = parse(&y, ModelKind::None).unwrap();
+    let info = parse(&y, ModelClass::None).unwrap();
     let v = &info.volumes["pc"];
     assert_eq!(v.structures[0].offset, Some(1 << 20));
     assert_eq!(v.structures[1].offset, None);
@@ -443,7 +443,7 @@ fn pc_24_sizes_and_layout() {
         "/tests/data/corpus/canonical-pc-gadget__24-amd64.yaml"
     ))
     .unwrap();
-    let info = parse(&y, ModelKind::Uc20).unwrap();
+    let info = parse(&y, ModelClass::Uc20).unwrap();
     let v = &info.volumes["pc"];
     assert_eq!(v.min_size(), 3137339392);
     assert_eq!(v.size(), 3154116608);
@@ -469,7 +469,7 @@ fn ordering_uses_sorted_indices_in_messages() {
             + &structure(&["name: B", "type: bogus", "offset: 1M", "size: 1M"])),
     );
     assert_eq!(
-        parse_err(&y, ModelKind::None),
+        parse_err(&y, ModelClass::None),
         r#"invalid volume "pc": invalid structure #0 ("B"): invalid type "bogus": invalid format"#
     );
     let y = gadget(
@@ -478,7 +478,7 @@ fn ordering_uses_sorted_indices_in_messages() {
             + &structure(&["name: B", "type: bare", "offset: 1M", "size: 1M"])
             + &structure(&["name: C", "type: bare", "size: 1M"])),
     );
-    let v = &parse(&y, ModelKind::None).unwrap().volumes["pc"];
+    let v = &parse(&y, ModelClass::None).unwrap().volumes["pc"];
     let order: Vec<(&str, usize)> = v
         .structures
         .iter()
@@ -551,18 +551,18 @@ fn offset_write_rules() {
                 ])),
         )
     };
-    assert_eq!(parse_err(&with("mbr+92"), ModelKind::None), "ok");
+    assert_eq!(parse_err(&with("mbr+92"), ModelClass::None), "ok");
     assert_eq!(
-        parse_err(&with("b+92"), ModelKind::None),
+        parse_err(&with("b+92"), ModelClass::None),
         r#"invalid volume "pc": structure "b" refers to an unexpected structure "b""#
     );
     assert_eq!(
-        parse_err(&with("mbr+437"), ModelKind::None),
+        parse_err(&with("mbr+437"), ModelClass::None),
         r#"invalid volume "pc": structure "b" wants to write offset of 4 bytes to 437, outside of referred structure "mbr""#
     );
-    assert_eq!(parse_err(&with("2097148"), ModelKind::None), "ok");
+    assert_eq!(parse_err(&with("2097148"), ModelClass::None), "ok");
     assert_eq!(
-        parse_err(&with("2097149"), ModelKind::None),
+        parse_err(&with("2097149"), ModelClass::None),
         r#"invalid volume "pc": structure "b" wants to write offset of 4 bytes to 2097149, outside of volume of min size 2097152"#
     );
     let first_not_at_zero = gadget(
@@ -571,7 +571,7 @@ fn offset_write_rules() {
             + &structure(&["name: b", "type: bare", "size: 1M", "offset-write: a+8"])),
     );
     assert_eq!(
-        parse_err(&first_not_at_zero, ModelKind::None),
+        parse_err(&first_not_at_zero, ModelClass::None),
         r#"invalid volume "pc": structure "b" refers to structure "a", which does not have 0 offset"#
     );
 }
@@ -581,7 +581,7 @@ fn offset_write_rules() {
 #[test]
 fn partial_volumes() {
     let y = "volumes:\n  pc:\n    partial: [structure, filesystem, size]\n    bootloader: grub\n    structure:\n      - name: ubuntu-seed\n        role: system-seed-null\n        type: EF,C12A7328-F81F-11D2-BA4B-00A0C93EC93B\n        min-size: 10M\n      - name: ubuntu-data\n        role: system-data\n        type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4\n";
-    let info = parse(y, ModelKind::Uc20Classic).unwrap();
+    let info = parse(y, ModelClass::Uc20Classic).unwrap();
     let s = &info.volumes["pc"].structures;
     assert_eq!(s[0].size, 0);
     assert!(
@@ -595,26 +595,29 @@ fn partial_volumes() {
     );
     let y2 = "volumes:\n  pc:\n    partial: [schema]\n    schema: gpt\n    bootloader: grub\n";
     assert_eq!(
-        parse_err(y2, ModelKind::None),
+        parse_err(y2, ModelClass::None),
         r#"invalid volume "pc": partial schema is set but schema is still specified as "gpt""#
     );
     let y3 = "volumes:\n  pc:\n    partial: [size, size]\n    bootloader: grub\n";
     assert_eq!(
-        parse_err(y3, ModelKind::None),
+        parse_err(y3, ModelClass::None),
         r#"invalid volume "pc": partial value "size" is repeated"#
     );
     let y4 = "volumes:\n  pc:\n    partial: [colour]\n    bootloader: grub\n";
     assert_eq!(
-        parse_err(y4, ModelKind::None),
+        parse_err(y4, ModelClass::None),
         r#"invalid volume "pc": "colour" is not a valid partial value"#
     );
     let y5 = "volumes:\n  pc:\n    partial: [schema]\n    bootloader: grub\n    structure:\n      - name: a\n        type: 0FC63DAF-8483-4772-8E79-3D69D8477DE4\n        size: 1M\n";
     assert_eq!(
-        parse_err(y5, ModelKind::None),
+        parse_err(y5, ModelClass::None),
         r#"invalid volume "pc": invalid structure #0 ("a"): invalid type "0FC63DAF-8483-4772-8E79-3D69D8477DE4": both MBR type and GUID structure type needs to be defined on partial schemas"#
     );
     let y6 = "volumes:\n  pc:\n    partial: [schema]\n    bootloader: grub\n    structure:\n      - name: a\n        type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4\n        size: 1M\n";
-    assert_eq!(parse(y6, ModelKind::None).unwrap().volumes["pc"].schema, "");
+    assert_eq!(
+        parse(y6, ModelClass::None).unwrap().volumes["pc"].schema,
+        ""
+    );
 }
 
 // --- system-boot-state ---------------------------------------------------------------------
@@ -633,14 +636,14 @@ fn system_boot_state_rules() {
                 "offset: 1M",
                 "size: 1M"
             ]),
-            ModelKind::Uc20
+            ModelClass::Uc20
         ),
         "ok"
     );
     assert_eq!(
         parse_err(
             &one(&["name: s", "role: system-boot-state", t, "size: 1M"]),
-            ModelKind::Uc20
+            ModelClass::Uc20
         ),
         format!("{p}system-boot-state role requires explicit offset")
     );
@@ -653,7 +656,7 @@ fn system_boot_state_rules() {
                 "offset: 1M",
                 "size: 1000"
             ]),
-            ModelKind::Uc20
+            ModelClass::Uc20
         ),
         format!("{p}system-boot-state partition must be at least 1 MiB, got 1000 B")
     );
@@ -667,7 +670,7 @@ fn system_boot_state_rules() {
                 "size: 2M",
                 "min-size: 1M"
             ]),
-            ModelKind::Uc20
+            ModelClass::Uc20
         ),
         format!("{p}system-boot-state role does not support min-size")
     );
@@ -681,7 +684,7 @@ fn system_boot_state_rules() {
                 "size: 1M",
                 "filesystem: ext4"
             ]),
-            ModelKind::Uc20
+            ModelClass::Uc20
         ),
         format!("{p}system-boot-state role must have no filesystem")
     );
@@ -694,7 +697,7 @@ fn system_boot_state_rules() {
                 "offset: 1M",
                 "size: 1M"
             ]),
-            ModelKind::Uc20
+            ModelClass::Uc20
         ),
         format!(
             "{p}system-boot-state role requires type 3DE21764-95BD-54BD-A5C3-4ABE786F38A8, got {GPT_LINUX}"
@@ -714,13 +717,13 @@ fn emmc_volumes() {
     let ok = emmc(
         "      - name: boot0\n        offset: 1000\n        content:\n          - image: boot0.img\n",
     );
-    let info = parse(&ok, ModelKind::None).unwrap();
+    let info = parse(&ok, ModelClass::None).unwrap();
     assert_eq!(
         info.volumes["my-emmc"].structures[0].offset,
         Some(0),
         "offsets are forced to 0"
     );
-    assert_eq!(outcome(&ok, ModelKind::None), "ok");
+    assert_eq!(outcome(&ok, ModelClass::None), "ok");
     for (field, line) in [
         ("size", "size: 1M"),
         ("type", "type: bare"),
@@ -730,7 +733,7 @@ fn emmc_volumes() {
     ] {
         let y = emmc(&format!("      - name: boot0\n        {line}\n"));
         assert_eq!(
-            parse_err(&y, ModelKind::None),
+            parse_err(&y, ModelClass::None),
             format!(
                 r#"invalid volume "my-emmc": invalid structure #0 ("boot0"): "{field}" not allowed for emmc volume structures"#
             )
@@ -740,12 +743,12 @@ fn emmc_volumes() {
         "      - name: boot0\n        content:\n          - image: a.img\n            offset: 1\n",
     );
     assert_eq!(
-        parse_err(&y, ModelKind::None),
+        parse_err(&y, ModelClass::None),
         r#"invalid volume "my-emmc": invalid structure #0 ("boot0"): invalid content #0: cannot specify size or offset for content"#
     );
     let y = emmc("      - name: boot2\n");
     assert_eq!(
-        outcome(&y, ModelKind::None),
+        outcome(&y, ModelClass::None),
         r#"cannot use "boot2" as emmc name, only ["boot0" "boot1"] is allowed"#
     );
 }
@@ -767,28 +770,28 @@ fn reserved_labels() {
         format!(r#"invalid volume "pc": invalid structure #0 ("s"): label "{l}" is reserved"#)
     };
     assert_eq!(
-        outcome(&y("ext4", "ubuntu-data"), ModelKind::None),
+        outcome(&y("ext4", "ubuntu-data"), ModelClass::None),
         reserved("ubuntu-data")
     );
     assert_eq!(
-        outcome(&y("ext4", "ubuntu-seed"), ModelKind::Uc16),
+        outcome(&y("ext4", "ubuntu-seed"), ModelClass::Uc16),
         reserved("ubuntu-seed")
     );
     assert_eq!(
-        outcome(&y("ext4", "ubuntu-boot"), ModelKind::Uc16),
+        outcome(&y("ext4", "ubuntu-boot"), ModelClass::Uc16),
         "ok",
         "not reserved without modes"
     );
     assert_eq!(
-        outcome(&y("vfat", "UBUNTU-DATA"), ModelKind::None),
+        outcome(&y("vfat", "UBUNTU-DATA"), ModelClass::None),
         reserved("UBUNTU-DATA"),
         "vfat ignores case"
     );
-    assert_eq!(outcome(&y("ext4", "UBUNTU-DATA"), ModelKind::None), "ok");
+    assert_eq!(outcome(&y("ext4", "UBUNTU-DATA"), ModelClass::None), "ok");
 }
 
 /// (roles with labels, model, outcome).
-type RoleRow<'a> = (&'a [(&'a str, &'a str)], ModelKind, &'a str);
+type RoleRow<'a> = (&'a [(&'a str, &'a str)], ModelClass, &'a str);
 
 fn roles_gadget(roles: &[(&str, &str)]) -> String {
     let mut s = String::new();
@@ -811,7 +814,7 @@ fn roles_gadget(roles: &[(&str, &str)]) -> String {
 
 #[test]
 fn role_consistency_with_model() {
-    use ModelKind::*;
+    use ModelClass::*;
     let rows: &[RoleRow] = &[
         (
             &[],
@@ -922,19 +925,19 @@ fn role_consistency_without_model_is_inferred() {
     // With a seed-null and no model, the classic-with-modes rules apply.
     let y = roles_gadget(&[("system-seed-null", ""), ("system-data", "")]);
     assert_eq!(
-        outcome(&y, ModelKind::None),
+        outcome(&y, ModelClass::None),
         "system-boot and system-data roles are needed on classic"
     );
     // With a seed and no model, the UC20 rules apply (labels may be empty).
     let y = roles_gadget(&[("system-seed", ""), ("system-data", "")]);
-    assert_eq!(outcome(&y, ModelKind::None), "ok");
+    assert_eq!(outcome(&y, ModelClass::None), "ok");
 }
 
 #[test]
 fn roles_across_volumes() {
     let y = "volumes:\n  one:\n    bootloader: grub\n    structure:\n      - name: seed\n        role: system-seed\n        type: EF,C12A7328-F81F-11D2-BA4B-00A0C93EC93B\n        filesystem: vfat\n        size: 10M\n  two:\n    structure:\n      - name: data\n        role: system-data\n        type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4\n        filesystem: ext4\n        size: 10M\n      - name: data2\n        role: system-data\n        type: 83,0FC63DAF-8483-4772-8E79-3D69D8477DE4\n        filesystem: ext4\n        size: 10M\n        filesystem-label: other\n";
     assert_eq!(
-        outcome(y, ModelKind::Uc20),
+        outcome(y, ModelClass::Uc20),
         "cannot have more than one partition with system-data role across volumes"
     );
 }
@@ -942,19 +945,19 @@ fn roles_across_volumes() {
 #[test]
 fn encryption_constraint() {
     let y = roles_gadget(&[("system-seed", ""), ("system-data", "")]);
-    let info = parse(&y, ModelKind::Uc20).unwrap();
+    let info = parse(&y, ModelClass::Uc20).unwrap();
     let c = ValidationConstraints {
         encrypted_data: true,
     };
     assert_eq!(
-        validate(&info, ModelKind::Uc20.model(), Some(&c))
+        validate(&info, ModelClass::Uc20.model(), Some(&c))
             .unwrap_err()
             .to_string(),
         "gadget does not support encrypted data: required partition with system-save role is missing"
     );
-    let info = parse(&roles_gadget(&[("system-data", "")]), ModelKind::Uc16).unwrap();
+    let info = parse(&roles_gadget(&[("system-data", "")]), ModelClass::Uc16).unwrap();
     assert_eq!(
-        validate(&info, ModelKind::Uc16.model(), Some(&c))
+        validate(&info, ModelClass::Uc16.model(), Some(&c))
             .unwrap_err()
             .to_string(),
         "internal error: cannot support encrypted data in a system without modes"
@@ -967,28 +970,28 @@ fn encryption_constraint() {
 fn bootloaders() {
     let y = "volumes:\n  pc:\n    bootloader: piboot\n";
     assert_eq!(
-        parse_err(y, ModelKind::Uc16),
+        parse_err(y, ModelClass::Uc16),
         "piboot bootloader valid only for UC20 onwards"
     );
     assert_eq!(
-        parse_err(y, ModelKind::Classic),
+        parse_err(y, ModelClass::Classic),
         "piboot bootloader valid only for UC20 onwards"
     );
-    assert_eq!(parse_err(y, ModelKind::None), "ok");
-    assert_eq!(parse_err(y, ModelKind::Uc20Classic), "ok");
+    assert_eq!(parse_err(y, ModelClass::None), "ok");
+    assert_eq!(parse_err(y, ModelClass::Uc20Classic), "ok");
     assert_eq!(
-        parse_err("volumes:\n  pc:\n    schema: gpt\n", ModelKind::Uc20),
+        parse_err("volumes:\n  pc:\n    schema: gpt\n", ModelClass::Uc20),
         "bootloader not declared in any volume"
     );
     assert_eq!(
-        parse_err("# nothing\n", ModelKind::Uc16),
+        parse_err("# nothing\n", ModelClass::Uc16),
         "bootloader not declared in any volume"
     );
-    assert_eq!(parse_err("# nothing\n", ModelKind::Classic), "ok");
+    assert_eq!(parse_err("# nothing\n", ModelClass::Classic), "ok");
     assert_eq!(
         parse_err(
             "volumes:\n  a1:\n    bootloader: grub\n  b1:\n    bootloader: lk\n",
-            ModelKind::None
+            ModelClass::None
         ),
         "too many (2) bootloaders declared"
     );
@@ -1019,12 +1022,12 @@ fn connections() {
     ];
     for (c, want) in rows {
         assert_eq!(
-            parse_err(&format!("{base}{c}"), ModelKind::None),
+            parse_err(&format!("{base}{c}"), ModelClass::None),
             want,
             "{c}"
         );
     }
-    let info = parse(&format!("{base}  - plug: id:p\n"), ModelKind::None).unwrap();
+    let info = parse(&format!("{base}  - plug: id:p\n"), ModelClass::None).unwrap();
     assert_eq!(info.connections[0].slot.snap_id, "system");
     assert_eq!(info.connections[0].slot.name, "p");
 }
@@ -1032,7 +1035,7 @@ fn connections() {
 #[test]
 fn system_defaults_flatten_and_fall_back_to_core() {
     let y = "defaults:\n  99T7MUlRhtI3U0QFgl5mXXESAiSwt776:\n    service:\n      ssh:\n        disable: yes\n    a.b: 010\n";
-    let info = parse(y, ModelKind::None).unwrap();
+    let info = parse(y, ModelClass::None).unwrap();
     let d = info.system_defaults();
     assert_eq!(
         d["service.ssh.disable"],
@@ -1047,7 +1050,7 @@ fn volume_assignments() {
     let ok = format!(
         "{base}volume-assignments:\n  - assignment-name: a\n    assignment:\n      pc:\n        device: /dev/disk/by-path/pci-0\n"
     );
-    assert_eq!(parse_err(&ok, ModelKind::None), "ok");
+    assert_eq!(parse_err(&ok, ModelClass::None), "ok");
     let rows = [
         (
             "  - assignment-name: a\n",
@@ -1068,7 +1071,7 @@ fn volume_assignments() {
     ];
     for (a, want) in rows {
         assert_eq!(
-            parse_err(&format!("{base}volume-assignments:\n{a}"), ModelKind::None),
+            parse_err(&format!("{base}volume-assignments:\n{a}"), ModelClass::None),
             want
         );
     }
@@ -1080,21 +1083,21 @@ fn kernel_cmdline() {
     let ok = format!(
         "{base}  append:\n    - foo=bar\n    - 'opt=\"a b\"'\n  allow:\n    - par=*\n  remove:\n    - quiet\n"
     );
-    let info = parse(&ok, ModelKind::Uc20).unwrap();
+    let info = parse(&ok, ModelClass::Uc20).unwrap();
     assert_eq!(info.kernel_cmdline.append.len(), 2);
     assert!(info.kernel_cmdline.allow[0].wildcard);
     assert_eq!(
-        parse_err(&format!("{base}  append:\n    - a b\n"), ModelKind::Uc20),
+        parse_err(&format!("{base}  append:\n    - a b\n"), ModelClass::Uc20),
         r#"cannot parse gadget metadata: "a b" is not a unique kernel argument"#
     );
     assert_eq!(
-        parse_err(&format!("{base}  allow:\n    - par=a*\n"), ModelKind::Uc20),
+        parse_err(&format!("{base}  allow:\n    - par=a*\n"), ModelClass::Uc20),
         r#"cannot parse gadget metadata: "a*" contains globbing characters and is not quoted"#
     );
     assert_eq!(
         parse_err(
             &format!("{base}  allow:\n    - {{a: b}}\n"),
-            ModelKind::Uc20
+            ModelClass::Uc20
         ),
         "cannot parse gadget metadata: cannot unmarshal kernel argument"
     );
@@ -1148,7 +1151,7 @@ fn content_rules() {
             format!("{p}{want}")
         };
         assert_eq!(
-            parse_err(&one(&l), ModelKind::None),
+            parse_err(&one(&l), ModelClass::None),
             want,
             "{content} {extra:?}"
         );
@@ -1162,7 +1165,7 @@ fn raw_content_layout_errors() {
     std::fs::write(dir.path().join("small.img"), vec![2u8; 100]).unwrap();
     let lay = |content: &str| {
         let y = one(&["name: s", "type: bare", "size: 2048", content]);
-        let info = parse(&y, ModelKind::None).unwrap();
+        let info = parse(&y, ModelClass::None).unwrap();
         layout_volume(
             &info.volumes["pc"],
             &LayoutOptions {
@@ -1225,7 +1228,7 @@ fn content_validation_against_a_gadget_dir() {
         } else {
             l.push("type: bare");
         }
-        let info = parse(&one(&l), ModelKind::None).unwrap();
+        let info = parse(&one(&l), ModelClass::None).unwrap();
         ucore_gadget_yaml::validate_content(&info, dir.path())
             .map_err(|e| (e.to_string(), e.stage(), e.position()))
     };
@@ -1253,7 +1256,7 @@ fn content_validation_against_a_gadget_dir() {
 #[test]
 fn errors_point_at_the_offending_value() {
     let y = "volumes:\n  pc:\n    bootloader: grub\n    structure:\n      - name: a\n        type: bare\n        size: 64K\n";
-    let e = parse(y, ModelKind::None).unwrap_err();
+    let e = parse(y, ModelClass::None).unwrap_err();
     assert_eq!(
         e.position(),
         Some(Position {
@@ -1263,7 +1266,7 @@ fn errors_point_at_the_offending_value() {
     );
     assert_eq!(e.yaml_path(), Some("volumes.pc.structure[0].size"));
     let y = "volumes:\n  pc:\n    bootloader: grub\n    structure:\n      - name: a\n        type: Bare\n        size: 1M\n";
-    let e = parse(y, ModelKind::None).unwrap_err();
+    let e = parse(y, ModelClass::None).unwrap_err();
     assert_eq!(
         e.position(),
         Some(Position {
@@ -1273,7 +1276,7 @@ fn errors_point_at_the_offending_value() {
     );
     let e = parse(
         "volumes:\n  pc:\n   bootloader: grub\n  x: : :\n",
-        ModelKind::None,
+        ModelClass::None,
     )
     .unwrap_err();
     assert!(matches!(e, GadgetError::Syntax { .. }));
@@ -1380,7 +1383,11 @@ fn lints_warn_without_changing_the_verdict() {
         "/tests/data/corpus/canonical-pc-gadget__24-amd64.yaml"
     ))
     .unwrap();
-    assert!(lint(&pc, ModelKind::Uc20.model(), None).warnings.is_empty());
+    assert!(
+        lint(&pc, ModelClass::Uc20.model(), None)
+            .warnings
+            .is_empty()
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ mod common;
 use common::*;
 use serde_json::Value;
 use std::path::Path;
-use ucore_gadget_yaml::ModelKind;
+use ucore_gadget_yaml::ModelClass;
 
 fn committed(set: &'static str) -> impl Fn(&Path) -> Value {
     move |path: &Path| {
@@ -62,7 +62,7 @@ fn corpus_differences_from_2_57_are_the_documented_ones() {
                 .unwrap(),
         )
         .unwrap();
-        for model in ModelKind::ALL {
+        for model in ModelClass::ALL {
             let old = outcome(&golden[model.name()]["info"]);
             let new = &head[&stem][model_column(model)];
             if old != *new {
@@ -84,7 +84,7 @@ fn corpus_differences_from_2_57_are_the_documented_ones() {
             }
             // 2.57 has no classic-with-modes rules.
             _ => {
-                *model == ModelKind::Uc20Classic
+                *model == ModelClass::Uc20Classic
                     && old.starts_with("model requires system-seed partition")
                     && new == "system-boot and system-data roles are needed on classic"
             }

@@ -9,14 +9,14 @@
 //! doubling; the copies made for
 //! aliases are bounded by the reader at 48 bytes a byte (`yaml.rs`).
 
-use ucore_gadget_yaml::{GadgetInfo, LayoutOptions, ModelKind, lint_info, validate};
+use ucore_gadget_yaml::{GadgetInfo, LayoutOptions, ModelClass, lint_info, validate};
 use ucore_test_support::hostile::{Check, Limits, yaml_laughs};
 
 #[global_allocator]
 static ALLOC: ucore_test_support::alloc::Counting = ucore_test_support::alloc::Counting;
 
 fn gadget(input: &[u8]) {
-    for model in ModelKind::ALL {
+    for model in ModelClass::ALL {
         let Ok(info) = GadgetInfo::parse_bytes(input, model.model()) else {
             continue;
         };

@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use ucore_gadget_yaml::{
-    GadgetInfo, ImageOptions, LaidOutVolume, LayoutOptions, ModelKind, image_size, validate,
+    GadgetInfo, ImageOptions, LaidOutVolume, LayoutOptions, ModelClass, image_size, validate,
     write_image,
 };
 
@@ -30,7 +30,7 @@ fn tool(name: &str) -> Option<PathBuf> {
     None
 }
 
-fn laid_out(set_file: &str, model: ModelKind, gadget_dir: Option<&Path>) -> LaidOutVolume {
+fn laid_out(set_file: &str, model: ModelClass, gadget_dir: Option<&Path>) -> LaidOutVolume {
     let text = std::fs::read_to_string(crate_dir().join("tests/data").join(set_file)).unwrap();
     let info = GadgetInfo::parse(&text, model.model()).unwrap();
     validate(&info, model.model(), None).unwrap();
@@ -132,7 +132,7 @@ fn check_with_sfdisk(volume: &LaidOutVolume, img: &Path) {
     }
 }
 
-fn round_trip(file: &str, model: ModelKind) -> LaidOutVolume {
+fn round_trip(file: &str, model: ModelClass) -> LaidOutVolume {
     let volume = laid_out(&format!("corpus/{file}.yaml"), model, None);
     let (_dir, img) = write(&volume, None);
     let meta = std::fs::metadata(&img).unwrap();
@@ -149,7 +149,7 @@ fn round_trip(file: &str, model: ModelKind) -> LaidOutVolume {
 
 #[test]
 fn pc_16_image() {
-    let v = round_trip("canonical-pc-gadget__16", ModelKind::Uc16);
+    let v = round_trip("canonical-pc-gadget__16", ModelClass::Uc16);
     assert_eq!(
         v.structures
             .iter()
@@ -161,28 +161,28 @@ fn pc_16_image() {
 
 #[test]
 fn pc_20_image() {
-    round_trip("canonical-pc-gadget__20", ModelKind::Uc20);
+    round_trip("canonical-pc-gadget__20", ModelClass::Uc20);
 }
 
 #[test]
 fn pc_24_image() {
-    let v = round_trip("canonical-pc-gadget__24-amd64", ModelKind::Uc20);
+    let v = round_trip("canonical-pc-gadget__24-amd64", ModelClass::Uc20);
     assert_eq!(v.size, 3154116608);
 }
 
 #[test]
 fn pi_images() {
-    round_trip("canonical-pi-gadget__18-arm64", ModelKind::Uc16);
-    round_trip("canonical-pi-gadget__20-arm64", ModelKind::Uc20);
-    round_trip("canonical-pi-gadget__24", ModelKind::Uc20);
-    round_trip("canonical-pi3-gadget__16", ModelKind::Uc16);
+    round_trip("canonical-pi-gadget__18-arm64", ModelClass::Uc16);
+    round_trip("canonical-pi-gadget__20-arm64", ModelClass::Uc20);
+    round_trip("canonical-pi-gadget__24", ModelClass::Uc20);
+    round_trip("canonical-pi3-gadget__16", ModelClass::Uc16);
 }
 
 #[test]
 fn jetson_image_with_18_partitions() {
     let v = round_trip(
         "alfonsosanchezbeato-jetson-gadget-snap__tx1",
-        ModelKind::Uc16,
+        ModelClass::Uc16,
     );
     assert_eq!(v.structures.len(), 18);
     assert_eq!(v.structures[0].start_offset, 17408);
@@ -218,7 +218,7 @@ fn pc_like_image_has_boot_code_offset_write_and_content() {
     let gadget_dir = crate_dir().join("tests/data/gadget-dirs/uc16-pc-like");
     let volume = laid_out(
         "oracle-testdata/uc16-pc-like.yaml",
-        ModelKind::Uc16,
+        ModelClass::Uc16,
         Some(&gadget_dir),
     );
     let (_dir, img_path) = write(&volume, Some(&gadget_dir));
@@ -257,7 +257,7 @@ fn raw_content_image_copies_images_to_their_offsets() {
     let gadget_dir = crate_dir().join("tests/data/gadget-dirs/raw-content");
     let volume = laid_out(
         "oracle-testdata/raw-content.yaml",
-        ModelKind::None,
+        ModelClass::None,
         Some(&gadget_dir),
     );
     let (_dir, img_path) = write(&volume, Some(&gadget_dir));
@@ -281,7 +281,11 @@ fn raw_content_image_copies_images_to_their_offsets() {
 
 #[test]
 fn images_with_the_same_seed_are_identical_and_guids_differ_between_seeds() {
-    let volume = laid_out("corpus/canonical-pc-gadget__16.yaml", ModelKind::Uc16, None);
+    let volume = laid_out(
+        "corpus/canonical-pc-gadget__16.yaml",
+        ModelClass::Uc16,
+        None,
+    );
     let dir = tempfile::tempdir().unwrap();
     let mut tables = Vec::new();
     for (i, seed) in [1u64, 1, 2].iter().enumerate() {
@@ -331,7 +335,7 @@ fn rb3_multi_volume_images_one_per_volume() {
     let text =
         std::fs::read_to_string(crate_dir().join("tests/data/corpus/kubiko-rb3-gadget__22.yaml"))
             .unwrap();
-    let model = ModelKind::Uc20;
+    let model = ModelClass::Uc20;
     let info = GadgetInfo::parse(&text, model.model()).unwrap();
     validate(&info, model.model(), None).unwrap();
     let volumes = info.layout(&LayoutOptions::default()).unwrap();
@@ -355,7 +359,7 @@ fn partial_sizes_cannot_be_written() {
         crate_dir().join("tests/data/corpus/snapd-tests__muinstaller-real-gadget-partial.yaml"),
     )
     .unwrap();
-    let model = ModelKind::Uc20Classic;
+    let model = ModelClass::Uc20Classic;
     let info = GadgetInfo::parse(&text, model.model()).unwrap();
     let v = info.layout(&LayoutOptions::default()).unwrap().remove(0);
     let dir = tempfile::tempdir().unwrap();

@@ -89,7 +89,7 @@ fn live_oracle_on_its_own_testdata_directory() {
         }
         let text = std::fs::read_to_string(&path).unwrap();
         let golden = live(&path);
-        for model in ucore_gadget_yaml::ModelKind::ALL {
+        for model in ucore_gadget_yaml::ModelClass::ALL {
             let g = &golden[model.name()];
             if let Some(d) = difference(&ours_info(&text, model), &g["info"]) {
                 // Only the documented classic-with-modes difference is allowed here.

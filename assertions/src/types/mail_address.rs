@@ -111,15 +111,7 @@ impl std::error::Error for MailAddressError {}
 
 /// Go's `%q` of a rune (`strconv.QuoteRune`): single quotes, `'` escaped, `"` not.
 fn quote_rune(c: char) -> String {
-    let inner = match c {
-        '\'' => "\\'".to_owned(),
-        '"' => "\"".to_owned(),
-        c => {
-            let q = quote(c.encode_utf8(&mut [0; 4]));
-            q[1..q.len() - 1].to_owned()
-        }
-    };
-    format!("'{inner}'")
+    ucore_go_text::quote_rune(c)
 }
 
 type Result<T> = std::result::Result<T, MailAddressError>;

@@ -173,18 +173,8 @@ fn hashed_password<'a>(h: &'a crate::Headers<'_>) -> Result<Option<&'a str>, Err
         ));
     }
     if let Some(rounds) = parts[2].strip_prefix("rounds=") {
-        let n = checks::go_atoi(rounds).map_err(|e| {
-            let why = match e {
-                checks::NumError::Syntax => "invalid syntax",
-                checks::NumError::Range => "value out of range",
-            };
-            invalid_header(
-                "password",
-                format!(
-                    "has invalid number of rounds: strconv.Atoi: parsing {}: {why}",
-                    quote(rounds)
-                ),
-            )
+        let n = ucore_go_text::number::atoi(rounds).map_err(|e| {
+            invalid_header("password", format!("has invalid number of rounds: {e}"))
         })?;
         if !(5000..=999_999_999).contains(&n) {
             return Err(invalid_header(

@@ -5,7 +5,11 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use ucore_gadget_yaml::{GadgetInfo, LayoutOptions, ModelKind, report, validate};
+use ucore_gadget_yaml::{GadgetInfo, LayoutOptions, ModelClass, validate};
+
+/// The oracle-shaped JSON reports, shared with the `gadget` example.
+#[path = "../../../examples/gadget/report.rs"]
+pub mod report;
 
 pub fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -26,7 +30,7 @@ pub fn stem(p: &Path) -> String {
 }
 
 /// What `snapd-oracle gadget-info` prints, computed by this crate.
-pub fn ours_info(text: &str, model: ModelKind) -> Value {
+pub fn ours_info(text: &str, model: ModelClass) -> Value {
     match GadgetInfo::parse(text, model.model())
         .and_then(|i| validate(&i, model.model(), None).map(|()| i))
     {
@@ -36,7 +40,7 @@ pub fn ours_info(text: &str, model: ModelKind) -> Value {
 }
 
 /// What `snapd-oracle gadget-layout [--gadget-dir]` prints, computed by this crate.
-pub fn ours_layout(text: &str, model: ModelKind, gadget_dir: Option<&Path>) -> Value {
+pub fn ours_layout(text: &str, model: ModelClass, gadget_dir: Option<&Path>) -> Value {
     let options = LayoutOptions {
         gadget_dir: gadget_dir.map(Path::to_path_buf),
     };
@@ -192,13 +196,13 @@ pub fn corpus_head_outcomes() -> BTreeMap<String, [String; 5]> {
     table
 }
 
-pub fn model_column(m: ModelKind) -> usize {
+pub fn model_column(m: ModelClass) -> usize {
     match m {
-        ModelKind::None => 0,
-        ModelKind::Uc16 => 1,
-        ModelKind::Uc20 => 2,
-        ModelKind::Classic => 3,
-        ModelKind::Uc20Classic => 4,
+        ModelClass::None => 0,
+        ModelClass::Uc16 => 1,
+        ModelClass::Uc20 => 2,
+        ModelClass::Classic => 3,
+        ModelClass::Uc20Classic => 4,
     }
 }
 
@@ -209,17 +213,17 @@ pub fn model_column(m: ModelKind) -> usize {
 /// which must come from the classic-with-modes rules.
 pub fn classic_with_modes_difference(
     text: &str,
-    model: ModelKind,
+    model: ModelClass,
     oracle: &Value,
 ) -> Option<String> {
-    if model != ModelKind::Uc20Classic {
+    if model != ModelClass::Uc20Classic {
         return None;
     }
     let ours = outcome(&ours_info(text, model));
     // 2.57: parsed as classic with a grade, validated with UC20's rules.
     let as_uc20 = match GadgetInfo::parse(text, model.model()) {
         Err(e) => e.to_string(),
-        Ok(info) => match validate(&info, ModelKind::Uc20.model(), None) {
+        Ok(info) => match validate(&info, ModelClass::Uc20.model(), None) {
             Err(e) => e.to_string(),
             Ok(()) => "ok".into(),
         },
@@ -258,7 +262,7 @@ pub fn check_set(
         let text = std::fs::read_to_string(&path).unwrap();
         let golden = golden(&path);
         let gadget_dir = crate_dir().join("tests/data/gadget-dirs").join(&stem);
-        for model in ModelKind::ALL {
+        for model in ModelClass::ALL {
             let g = &golden[model.name()];
             let info = ours_info(&text, model);
             let layout = ours_layout(&text, model, None);

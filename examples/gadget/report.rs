@@ -1,17 +1,18 @@
-//! JSON reports with the oracle's fields and meaning (`gadget-info`, `gadget-layout`), so
-//! this crate's results can be compared with snapd's file by file. Keys the oracle does not
-//! print (`min-size`, `line`, `column`, `path`) are extra and ignored by comparisons.
+//! JSON reports with the fields and meaning of the snapd oracle's `gadget-info` and
+//! `gadget-layout`, so ucore-gadget-yaml's results can be compared with snapd's file by
+//! file. Keys the oracle does not print (`min-size`, `line`, `column`, `path`) are extra
+//! and ignored by comparisons.
+//!
+//! Shared by the `gadget` example (`--json`), ucore-gadget-yaml's golden and live oracle
+//! tests (`gadget-yaml/tests/common`) and the `gadget_yaml` fuzz target, each of which
+//! includes this file with `#[path]`: the shape is the oracle's, not library API.
 
 use serde_json::{Value, json};
-
-use crate::error::GadgetError;
-use crate::info::GadgetInfo;
-use crate::layout::LaidOutVolume;
-use crate::model::ModelKind;
+use ucore_gadget_yaml::{GadgetError, GadgetInfo, LaidOutVolume, ModelClass, Stage};
 
 /// `{"ok": true, "model", "volumes", "defaults", "connections"}` as `gadget-info` prints
 /// it: structures in YAML order, `offset` only when explicit in the YAML.
-pub fn info_json(info: &GadgetInfo, model: ModelKind) -> Value {
+pub fn info_json(info: &GadgetInfo, model: ModelClass) -> Value {
     let mut volumes = serde_json::Map::new();
     for (name, v) in &info.volumes {
         let mut structures: Vec<_> = v.structures.iter().collect();
@@ -65,7 +66,7 @@ pub fn info_json(info: &GadgetInfo, model: ModelKind) -> Value {
 
 /// `{"ok": true, "model", "volumes"}` as `gadget-layout` prints it: structures in disk
 /// order; `content` only when the layout had a gadget directory.
-pub fn layout_json(volumes: &[LaidOutVolume], model: ModelKind, with_content: bool) -> Value {
+pub fn layout_json(volumes: &[LaidOutVolume], model: ModelClass, with_content: bool) -> Value {
     let mut out = serde_json::Map::new();
     for lv in volumes {
         let structures: Vec<Value> = lv
@@ -122,10 +123,10 @@ pub fn layout_json(volumes: &[LaidOutVolume], model: ModelKind, with_content: bo
 /// `{"error", "stage"}` as the oracle prints a failure, plus `path`, `line` and `column`.
 pub fn error_json(err: &GadgetError) -> Value {
     let stage = match err.stage() {
-        Some(crate::Stage::Parse) => "parse",
-        Some(crate::Stage::Validate) => "validate",
-        Some(crate::Stage::Content) => "content",
-        Some(crate::Stage::Layout) => "layout",
+        Some(Stage::Parse) => "parse",
+        Some(Stage::Validate) => "validate",
+        Some(Stage::Content) => "content",
+        Some(Stage::Layout) => "layout",
         None => "image",
     };
     let mut o = json!({"error": err.to_string(), "stage": stage});

@@ -1,0 +1,3 @@
+module ucore/go-text/gen
+
+go 1.19
