@@ -88,14 +88,19 @@ pub fn cached_key(path: &Path, bits: usize) -> Result<RsaPrivateKey, Error> {
     {
         return Ok(k);
     }
-    let key = RsaPrivateKey::generate(bits)?;
+    let key = RsaPrivateKey::generate(bits).map_err(ucore_signing::Error::from)?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
     }
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, key.to_pkcs1_pem()?.as_bytes())
-        .map_err(|e| Error::io(format!("cannot write {}", tmp.display()), e))?;
+    std::fs::write(
+        &tmp,
+        key.to_pkcs1_pem()
+            .map_err(ucore_signing::Error::from)?
+            .as_bytes(),
+    )
+    .map_err(|e| Error::io(format!("cannot write {}", tmp.display()), e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

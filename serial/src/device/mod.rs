@@ -299,8 +299,9 @@ pub fn check_serial(
         if a.assertion_type() == AssertionType::AccountKey
             && a.header_str("public-key-sha3-384") == Some(sign_key)
         {
-            let key = RsaPublicKey::from_snapd_text(a.body().unwrap_or("").as_bytes())?;
-            ucore_signing::verify_signature(serial, &key)?;
+            let key = RsaPublicKey::from_snapd_text(a.body().unwrap_or("").as_bytes())
+                .map_err(ucore_signing::Error::from)?;
+            ucore_signing::verify_signature(serial, &key).map_err(ucore_signing::Error::from)?;
         }
     }
     Ok(())
