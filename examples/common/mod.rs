@@ -157,7 +157,7 @@ pub fn sign(
 ) -> Result<Vec<u8>, SignError> {
     let key = RsaPrivateKey::from_pem(key_pem)?;
     let mut value: serde_json::Value =
-        serde_json::from_str(headers_json).map_err(|e| ucore_signing::HeadersError::Json(e))?;
+        serde_json::from_str(headers_json).map_err(ucore_signing::HeadersError::Json)?;
     let Some(map) = value.as_object_mut() else {
         return Err(ucore_signing::HeadersError::Shape {
             reason: "expected a JSON object",

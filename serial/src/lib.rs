@@ -17,7 +17,8 @@
 //!
 //! let rt = tokio::runtime::Runtime::new().unwrap();
 //! // A vault on a private in-memory SQLite database, with ACME's (test) brand key.
-//! let brand = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-acme.pem"))?;
+//! let brand = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-acme.pem"))
+//!     .map_err(ucore_signing::Error::from)?;
 //! let (running, api_key) = rt.block_on(async {
 //!     let store = Store::open("sqlite::memory:").await?;
 //!     let v = vault::Vault::new(store, KeyStore::new(*b"a 16+ byte master secret")?, Default::default());
@@ -29,7 +30,8 @@
 //!
 //! // A device with its model and a (test, 2048-bit) device key registers.
 //! let model = ucore_assertions::Assertion::decode(include_bytes!("../tests/data/model.assert"))?;
-//! let key = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-device.pem"))?;
+//! let key = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-device.pem"))
+//!     .map_err(ucore_signing::Error::from)?;
 //! let config = device::DeviceServiceConfig::new(running.service_url())
 //!     .header("api-key", &api_key)
 //!     .proposed_serial("A0001");
@@ -37,7 +39,8 @@
 //! assert_eq!(registered.serial_number, "A0001");
 //!
 //! // The serial verifies against the brand's key.
-//! ucore_signing::verify_signature(&registered.serial, brand.public_key())?;
+//! ucore_signing::verify_signature(&registered.serial, brand.public_key())
+//!     .map_err(ucore_signing::Error::from)?;
 //! rt.block_on(running.shutdown());
 //! # Ok(())
 //! # }

@@ -81,7 +81,7 @@ pub struct AddStreamError {
     /// Why it failed: [`Error::Assertion`] when the stream did not decode, else why
     /// [`Database::add`] refused it.
     #[source]
-    pub source: Error,
+    pub source: Box<Error>,
 }
 
 /// The key an assertion is checked against.
@@ -538,11 +538,11 @@ impl Database {
     pub fn add_stream(&self, input: &[u8]) -> Result<Vec<Added>, AddStreamError> {
         let mut added = Vec::new();
         for (index, item) in ucore_assertions::Decoder::new(input).enumerate() {
-            let fail = |assertion, added, source| AddStreamError {
+            let fail = |assertion, added, source: Error| AddStreamError {
                 index,
                 assertion,
                 added,
-                source,
+                source: Box::new(source),
             };
             let a = match item {
                 Ok(a) => a,
