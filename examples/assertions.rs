@@ -1,9 +1,9 @@
 //! `assertions`: snapd's assertion format from the command line, with the JSON of snapd's own
-//! code (the oracle in `../shared/oracle`) so the two can be compared line by line.
+//! code (the oracle, snapd 2.57 built as a CLI) so the two can be compared line by line.
 //!
 //! ```text
 //! cargo run --release -q --example assertions -- decode FILE|-
-//! cargo run --release -q --example assertions -- keyid FILE
+//! cargo run --release -q --example assertions -- keyid FILE [--json]
 //! cargo run --release -q --example assertions -- bench FILE N
 //! cargo run --release -q --example assertions -- verify TRUSTED|--canonical FILE [--now RFC3339]
 //! cargo run --release -q --example assertions -- sign TYPE KEYFILE HEADERS_JSON [BODY_FILE] [--sig-time UNIX]
@@ -26,121 +26,179 @@
 //! * `account-key` prints the account-key body (snapd's public key encoding) of a PEM key.
 //! * `bench-verify` times N × (decode FILE + check each assertion) after adding PREREQS.
 //!
-//! Options may be written `--now=T` or `--now T`, anywhere on the line, as the oracle takes them.
+//! Options may be written `--now=T` or `--now T`, before or after the command, as the oracle
+//! takes them (`-sysdb` is accepted for `--canonical`). Errors go to standard error as
+//! `error: …` with exit status 2; exit status 1 is the oracle's "refused".
 use std::io::Read;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 use ucore::assertions::{Assertion, AssertionAccess, Decoder, decode_slice, openpgp};
-use ucore::signing::commands::{self, Trust};
 
-const USAGE: &str = "usage: assertions decode FILE|- | keyid FILE | bench FILE N | \
-verify TRUSTED|--canonical FILE [--now RFC3339] | \
-sign TYPE KEYFILE HEADERS_JSON [BODY_FILE] [--sig-time UNIX] | account-key KEYFILE | \
-bench-verify TRUSTED|--canonical FILE N [PREREQS] [--now RFC3339]";
+mod common;
 
-/// The command line: positional arguments and the oracle's options.
-#[derive(Default)]
-struct CommandLine {
-    args: Vec<String>,
+use common::Trust;
+
+/// snapd's assertion format from the command line, with the JSON of snapd's own code.
+#[derive(Parser)]
+#[command(name = "assertions", version, about)]
+struct Cli {
+    /// The clock of the trust checks (RFC 3339; default: now).
+    #[arg(long, global = true, value_name = "RFC3339")]
     now: Option<jiff::Timestamp>,
+    /// The signature creation time of `sign` (Unix seconds; default: now).
+    #[arg(long, global = true, value_name = "UNIX")]
     sig_time: Option<u32>,
+    /// Trust snapd's built-in Canonical roots instead of a TRUSTED stream (`-sysdb`).
+    #[arg(long, global = true)]
     canonical: bool,
+    #[command(subcommand)]
+    command: Command,
 }
 
-impl CommandLine {
-    fn parse(raw: impl Iterator<Item = String>) -> Result<Self, String> {
-        let mut line = CommandLine::default();
-        let mut raw = raw.peekable();
-        while let Some(arg) = raw.next() {
-            let (name, inline) = match arg.split_once('=') {
-                Some((name, value)) if name.starts_with("--") => {
-                    (name.to_string(), Some(value.to_string()))
-                }
-                _ => (arg.clone(), None),
-            };
-            let mut value = |what: &str| -> Result<String, String> {
-                inline
-                    .clone()
-                    .or_else(|| raw.next())
-                    .ok_or_else(|| format!("{what} needs a value"))
-            };
-            match name.as_str() {
-                "--now" => {
-                    let v = value("--now")?;
-                    line.now = Some(v.parse().map_err(|e| format!("--now {v:?}: {e}"))?);
-                }
-                "--sig-time" => {
-                    let v = value("--sig-time")?;
-                    line.sig_time = Some(v.parse().map_err(|e| format!("--sig-time {v:?}: {e}"))?);
-                }
-                "--canonical" | "-sysdb" => line.canonical = true,
-                _ => line.args.push(arg),
-            }
-        }
-        Ok(line)
-    }
-
-    /// The trust roots: `--canonical`, or the first positional argument (a stream file).
-    fn trust(&mut self) -> Result<Option<Vec<u8>>, String> {
-        if self.canonical {
-            Ok(None)
-        } else if self.args.len() > 1 {
-            let file = self.args.remove(1);
-            read_input(&file).map(Some)
-        } else {
-            Err(USAGE.to_string())
-        }
-    }
+#[derive(Subcommand)]
+enum Command {
+    /// One JSON line per assertion of a stream, as snapd's decoder sees it.
+    Decode {
+        /// The stream (`-`: standard input).
+        file: String,
+    },
+    /// snapd's key id of a PEM key, an account-key assertion or a v1 public key text.
+    Keyid {
+        /// The key or assertion (`-`: standard input).
+        file: String,
+        /// Print `{"key_id": …}` instead of the bare id.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decode a stream N times; the oracle's `bench` JSON.
+    Bench {
+        /// The stream.
+        file: String,
+        /// Iterations (a positive integer).
+        n: String,
+    },
+    /// Add each assertion of FILE to a trust database; one JSON line per assertion.
+    Verify {
+        /// TRUSTED (account and account-key assertions; omitted with `--canonical`), then FILE.
+        #[arg(value_name = "TRUSTED|FILE", num_args = 1..=2, required = true)]
+        files: Vec<String>,
+    },
+    /// Sign headers given as JSON with a PEM RSA key; print the assertion.
+    Sign {
+        /// The assertion type.
+        #[arg(value_name = "TYPE")]
+        type_name: String,
+        /// The PEM RSA key (PKCS#1 or PKCS#8).
+        key_file: String,
+        /// The headers: a JSON file, `-`, or inline `{...}`.
+        headers: String,
+        /// The body (a file).
+        body_file: Option<String>,
+    },
+    /// The account-key body (snapd's public key encoding) of a PEM key.
+    AccountKey {
+        /// The PEM RSA key (public or private).
+        key_file: String,
+    },
+    /// Time N × (decode FILE + check each assertion) after adding PREREQS; the oracle's JSON.
+    BenchVerify {
+        /// [TRUSTED] FILE N [PREREQS] (no TRUSTED with `--canonical`).
+        #[arg(value_name = "ARGS", num_args = 2..=4, required = true)]
+        args: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
-    let result = CommandLine::parse(std::env::args().skip(1)).and_then(run);
-    match result {
+    // The oracle's single-dash spelling of `--canonical`.
+    let args = std::env::args().map(|a| {
+        if a == "-sysdb" {
+            "--canonical".to_string()
+        } else {
+            a
+        }
+    });
+    let cli = Cli::parse_from(args);
+    match run(cli) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("assertions: {message}");
+            eprintln!("error: {message}");
             ExitCode::from(2)
         }
     }
 }
 
-fn run(mut line: CommandLine) -> Result<ExitCode, String> {
-    let command = line.args.first().cloned().unwrap_or_default();
-    if matches!(command.as_str(), "verify" | "bench-verify") {
-        let trust = line.trust()?;
-        let trust = match &trust {
-            Some(bytes) => Trust::Stream(bytes),
-            None => Trust::Sysdb,
-        };
-        let args: Vec<&str> = line.args.iter().map(String::as_str).collect();
-        return match args.as_slice() {
-            ["verify", file] => verify(trust, &read_input(file)?, line.now),
-            ["bench-verify", file, n, prereqs @ ..] if prereqs.len() <= 1 => {
-                let prereqs = prereqs.first().map(|p| read_input(p)).transpose()?;
-                bench_verify(
-                    trust,
-                    &read_input(file)?,
-                    parse_count(n)?,
-                    prereqs.as_deref(),
-                    line.now,
-                )
-            }
-            _ => Err(USAGE.to_string()),
-        };
-    }
-    let args: Vec<&str> = line.args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["decode", file] => read_input(file).map(|input| decode(&input)),
-        ["keyid", file] => read_input(file).and_then(|input| keyid(&input)),
-        ["bench", file, n] => bench(&read_input(file)?, parse_count(n)? as u64),
-        ["account-key", file] => account_key(&read_input(file)?),
-        ["sign", type_name, key_file, headers, body @ ..] if body.len() <= 1 => {
-            let body = body.first().map(|b| read_input(b)).transpose()?;
-            sign(type_name, key_file, headers, body, line.sig_time)
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let Cli {
+        now,
+        sig_time,
+        canonical,
+        command,
+    } = cli;
+    match command {
+        Command::Decode { file } => read_input(&file).map(|input| decode(&input)),
+        Command::Keyid { file, json } => read_input(&file).and_then(|input| keyid(&input, json)),
+        Command::Bench { file, n } => bench(&read_input(&file)?, parse_count(&n)? as u64),
+        Command::AccountKey { key_file } => account_key(&read_input(&key_file)?),
+        Command::Sign {
+            type_name,
+            key_file,
+            headers,
+            body_file,
+        } => {
+            let body = body_file.as_deref().map(read_input).transpose()?;
+            sign(&type_name, &key_file, &headers, body, sig_time)
         }
-        _ => Err(USAGE.to_string()),
+        Command::Verify { mut files } => {
+            let trust = trust_roots(canonical, &mut files, "verify TRUSTED|--canonical FILE")?;
+            let [file] = files.as_slice() else {
+                return Err("usage: verify TRUSTED|--canonical FILE".into());
+            };
+            verify(trust.as_trust(), &read_input(file)?, now)
+        }
+        Command::BenchVerify { mut args } => {
+            const USAGE: &str = "bench-verify TRUSTED|--canonical FILE N [PREREQS]";
+            let trust = trust_roots(canonical, &mut args, USAGE)?;
+            let (file, n, prereqs) = match args.as_slice() {
+                [file, n] => (file, n, None),
+                [file, n, prereqs] => (file, n, Some(read_input(prereqs)?)),
+                _ => return Err(format!("usage: {USAGE}")),
+            };
+            bench_verify(
+                trust.as_trust(),
+                &read_input(file)?,
+                parse_count(n)?,
+                prereqs.as_deref(),
+                now,
+            )
+        }
+    }
+}
+
+/// The roots of trust: Canonical's, or the stream named by the first positional argument.
+enum Roots {
+    Canonical,
+    Stream(Vec<u8>),
+}
+
+impl Roots {
+    fn as_trust(&self) -> Trust<'_> {
+        match self {
+            Roots::Canonical => Trust::Sysdb,
+            Roots::Stream(bytes) => Trust::Stream(bytes),
+        }
+    }
+}
+
+fn trust_roots(canonical: bool, args: &mut Vec<String>, usage: &str) -> Result<Roots, String> {
+    if canonical {
+        Ok(Roots::Canonical)
+    } else if args.len() > 1 {
+        read_input(&args.remove(0)).map(Roots::Stream)
+    } else {
+        Err(format!("usage: {usage}"))
     }
 }
 
@@ -209,7 +267,7 @@ fn decode_json(assertion: &Assertion, reencoded_equal: bool) -> Value {
 }
 
 /// Prints the key id of a PEM key, an account-key assertion or a v1 public key text.
-fn keyid(input: &[u8]) -> Result<ExitCode, String> {
+fn keyid(input: &[u8], json: bool) -> Result<ExitCode, String> {
     let text = std::str::from_utf8(input).map_err(|_| "input is not UTF-8".to_string())?;
     let id = if text.contains("-----BEGIN") {
         if text.contains("PRIVATE KEY-----") {
@@ -241,7 +299,11 @@ fn keyid(input: &[u8]) -> Result<ExitCode, String> {
             .key_id()
             .to_string()
     };
-    println!("{id}");
+    if json {
+        println!("{}", json!({ "key_id": id }));
+    } else {
+        println!("{id}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -252,7 +314,7 @@ fn verify(
     input: &[u8],
     now: Option<jiff::Timestamp>,
 ) -> Result<ExitCode, String> {
-    let outcomes = commands::verify(trust, input, now).map_err(|e| e.to_string())?;
+    let outcomes = common::verify(trust, input, now).map_err(|e| e.to_string())?;
     let mut refused = false;
     for outcome in &outcomes {
         let line = serde_json::to_value(outcome).map_err(|e| e.to_string())?;
@@ -282,7 +344,7 @@ fn sign(
     } else {
         String::from_utf8(read_input(headers)?).map_err(|_| format!("{headers}: not UTF-8"))?
     };
-    match commands::sign(type_name, &key, &headers, body, sig_time) {
+    match common::sign(type_name, &key, &headers, body, sig_time) {
         Ok(encoded) => {
             print!("{}", String::from_utf8_lossy(&encoded));
             Ok(ExitCode::SUCCESS)
@@ -317,8 +379,7 @@ fn bench_verify(
     prereqs: Option<&[u8]>,
     now: Option<jiff::Timestamp>,
 ) -> Result<ExitCode, String> {
-    let result =
-        commands::bench_verify(trust, input, n, prereqs, now).map_err(|e| e.to_string())?;
+    let result = common::bench_verify(trust, input, n, prereqs, now).map_err(|e| e.to_string())?;
     println!(
         "{}",
         json!({

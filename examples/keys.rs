@@ -7,64 +7,104 @@
 //!
 //! COMMAND:
 //!   create NAME [--bits N]                 generate an RSA key (4096 bits, as snapd)
-//!   list                                   names and key ids
+//!   list [--json]                          names and key ids
 //!   export NAME [--private]                the public key as an account-key body
 //!                                          (--private: PKCS#8 PEM; keystore only)
 //!   import NAME PEM                        store an existing PEM key (keystore only)
-//!   account-key-request NAME --account ID  an account-key-request signed by the key
+//!   account-key-request NAME --account ID [--since RFC3339] [--now RFC3339]
+//!                                          an account-key-request signed by the key
 //! ```
 //!
 //! The keystore defaults to `$UCORE_KEYSTORE` or `~/.local/share/ucore/keys`; with
 //! `--passphrase-env VAR` new keys are encrypted at rest with the passphrase in `$VAR`.
-//! The token PIN is read from `$UCORE_PKCS11_PIN` (or `--pin-env VAR`).
+//! The token PIN is read from `$UCORE_PKCS11_PIN` (or `--pin-env VAR`). Options may come
+//! before or after the command. Errors go to standard error as `error: …`, exit status 1.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use clap::{Parser, Subcommand};
 use ucore_assertions::{AssertionAccess, AssertionBuilder, AssertionType};
 use ucore_signing::{
     FsKeypairManager, KeypairManager, Pkcs11Token, RsaPrivateKey, Signer, encode_public_key,
     sign_assertion,
 };
 
-struct Options {
+/// Signing keys as snapd keeps them: a keystore directory or a PKCS#11 token.
+#[derive(Parser)]
+#[command(name = "keys", version, about)]
+struct Cli {
+    /// The keypair store directory (default: `$UCORE_KEYSTORE` or
+    /// `~/.local/share/ucore/keys`).
+    #[arg(long, global = true, value_name = "DIR")]
     keystore: Option<PathBuf>,
+    /// Encrypt new keys at rest with the passphrase in this environment variable.
+    #[arg(long, global = true, value_name = "VAR")]
     passphrase_env: Option<String>,
+    /// Use the keys of a PKCS#11 token through this module (a `.so`) instead of a keystore.
+    #[arg(long, global = true, value_name = "MODULE")]
     pkcs11: Option<PathBuf>,
+    /// The token's label (with `--pkcs11`).
+    #[arg(long, global = true, value_name = "LABEL")]
     token: Option<String>,
+    /// The environment variable that holds the token PIN.
+    #[arg(
+        long,
+        global = true,
+        value_name = "VAR",
+        default_value = "UCORE_PKCS11_PIN"
+    )]
     pin_env: String,
-    rest: Vec<String>,
+    #[command(subcommand)]
+    command: Command,
 }
 
-fn parse(args: Vec<String>) -> Result<Options, String> {
-    let mut o = Options {
-        keystore: None,
-        passphrase_env: None,
-        pkcs11: None,
-        token: None,
-        pin_env: "UCORE_PKCS11_PIN".into(),
-        rest: Vec::new(),
-    };
-    let mut it = args.into_iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
-        match a.as_str() {
-            "--keystore" => o.keystore = Some(value("--keystore")?.into()),
-            "--passphrase-env" => o.passphrase_env = Some(value("--passphrase-env")?),
-            "--pkcs11" => o.pkcs11 = Some(value("--pkcs11")?.into()),
-            "--token" => o.token = Some(value("--token")?),
-            "--pin-env" => o.pin_env = value("--pin-env")?,
-            _ => o.rest.push(a),
-        }
-    }
-    Ok(o)
-}
-
-fn flag_value(rest: &[String], flag: &str) -> Option<String> {
-    rest.iter()
-        .position(|a| a == flag)
-        .and_then(|i| rest.get(i + 1).cloned())
+#[derive(Subcommand)]
+enum Command {
+    /// Generate an RSA key and print its key id.
+    Create {
+        /// The key's name.
+        name: String,
+        /// Modulus size (snapd: 4096).
+        #[arg(long, default_value_t = 4096)]
+        bits: usize,
+    },
+    /// Names and key ids.
+    List {
+        /// One JSON array of `{"name", "key-id"}` objects.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The public key as an account-key body (or, keystore only, the private key).
+    Export {
+        /// The key's name.
+        name: String,
+        /// Print the private key as PKCS#8 PEM instead (keystore only).
+        #[arg(long)]
+        private: bool,
+    },
+    /// Store an existing PEM key (keystore only) and print its key id.
+    Import {
+        /// The name to give it.
+        name: String,
+        /// The PEM file (PKCS#1 or PKCS#8).
+        pem: PathBuf,
+    },
+    /// An account-key-request signed by the key, ready for the store.
+    AccountKeyRequest {
+        /// The key's name.
+        name: String,
+        /// The account the key is for.
+        #[arg(long, value_name = "ID")]
+        account: String,
+        /// The key's validity start (RFC 3339; default: `--now`).
+        #[arg(long, value_name = "RFC3339")]
+        since: Option<String>,
+        /// The clock (RFC 3339; default: now).
+        #[arg(long, value_name = "RFC3339")]
+        now: Option<jiff::Timestamp>,
+    },
 }
 
 fn default_keystore() -> PathBuf {
@@ -84,7 +124,7 @@ enum Store {
 }
 
 impl Store {
-    fn open(o: &Options) -> Result<Self, String> {
+    fn open(o: &Cli) -> Result<Self, String> {
         if let Some(module) = &o.pkcs11 {
             let token = o.token.as_deref().ok_or("--pkcs11 needs --token LABEL")?;
             let pin = std::env::var(&o.pin_env)
@@ -120,26 +160,10 @@ impl Store {
     }
 }
 
-fn run(args: Vec<String>) -> Result<(), String> {
-    let o = parse(args)?;
-    let store = Store::open(&o)?;
-    let rest = &o.rest;
-    let cmd = rest
-        .first()
-        .map(String::as_str)
-        .ok_or("missing command (create, list, export, import, account-key-request)")?;
-    let name = || {
-        rest.get(1)
-            .cloned()
-            .ok_or(format!("{cmd} needs a key NAME"))
-    };
-    match cmd {
-        "create" => {
-            let name = name()?;
-            let bits: usize = flag_value(rest, "--bits")
-                .map(|b| b.parse().map_err(|_| "bad --bits"))
-                .transpose()?
-                .unwrap_or(4096);
+fn run(cli: Cli) -> Result<(), String> {
+    let store = Store::open(&cli)?;
+    match cli.command {
+        Command::Create { name, bits } => {
             let id = match &store {
                 Store::Files(m) => {
                     if m.key_id_for_name(&name).is_ok() {
@@ -158,7 +182,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
             };
             println!("{id}");
         }
-        "list" => {
+        Command::List { json } => {
             let pairs = match &store {
                 Store::Files(m) => {
                     let mut pairs = m.names().map_err(|e| e.to_string())?;
@@ -171,14 +195,21 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 }
                 Store::Token(t) => t.keys().map_err(|e| e.to_string())?,
             };
-            println!("{:<20} SHA3-384", "NAME");
-            for (n, id) in pairs {
-                println!("{n:<20} {id}");
+            if json {
+                let list: Vec<_> = pairs
+                    .iter()
+                    .map(|(n, id)| serde_json::json!({ "name": n, "key-id": id }))
+                    .collect();
+                println!("{}", serde_json::Value::Array(list));
+            } else {
+                println!("{:<20} SHA3-384", "NAME");
+                for (n, id) in pairs {
+                    println!("{n:<20} {id}");
+                }
             }
         }
-        "export" => {
-            let name = name()?;
-            if rest.iter().any(|a| a == "--private") {
+        Command::Export { name, private } => {
+            if private {
                 let Store::Files(m) = &store else {
                     return Err("keys in a token cannot be exported".into());
                 };
@@ -189,25 +220,29 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 println!("{}", encode_public_key(store.signer(&name)?.public_key()));
             }
         }
-        "import" => {
-            let name = name()?;
-            let path = rest.get(2).ok_or("import needs NAME PEM")?;
+        Command::Import { name, pem } => {
             let Store::Files(m) = &store else {
                 return Err("importing into a token is not supported".into());
             };
-            let pem = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-            let key = RsaPrivateKey::from_pem(&pem).map_err(|e| e.to_string())?;
+            let text =
+                std::fs::read_to_string(&pem).map_err(|e| format!("{}: {e}", pem.display()))?;
+            let key = RsaPrivateKey::from_pem(&text).map_err(|e| e.to_string())?;
             m.put(&key).map_err(|e| e.to_string())?;
             m.set_name(&name, key.key_id()).map_err(|e| e.to_string())?;
             println!("{}", key.key_id());
         }
-        "account-key-request" => {
-            let name = name()?;
-            let account =
-                flag_value(rest, "--account").ok_or("account-key-request needs --account ID")?;
+        Command::AccountKeyRequest {
+            name,
+            account,
+            since,
+            now,
+        } => {
             let signer = store.signer(&name)?;
-            let since = flag_value(rest, "--since").unwrap_or_else(|| {
-                ucore_signing::signature::rfc3339_utc(ucore_signing::now_unix())
+            let since = since.unwrap_or_else(|| {
+                let now = now.map_or_else(ucore_signing::now_unix, |t| {
+                    u32::try_from(t.as_second()).unwrap_or(0)
+                });
+                ucore_signing::signature::rfc3339_utc(now)
             });
             let builder = AssertionBuilder::new(AssertionType::AccountKeyRequest)
                 .header("account-id", account)
@@ -218,13 +253,12 @@ fn run(args: Vec<String>) -> Result<(), String> {
             let a = sign_assertion(&builder, &*signer).map_err(|e| e.to_string())?;
             print!("{}", String::from_utf8_lossy(&a.encode()));
         }
-        other => return Err(format!("unknown command {other:?}")),
     }
     Ok(())
 }
 
 fn main() -> ExitCode {
-    match run(std::env::args().skip(1).collect()) {
+    match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

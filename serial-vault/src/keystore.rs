@@ -69,13 +69,11 @@ impl KeyStore {
 
     /// Seals `key` for the `keypair` table.
     pub fn seal(&self, key: &RsaPrivateKey) -> Result<String, Error> {
-        let pem = key.to_pkcs1_pem()?;
-        Ok(encrypted::encrypt(
-            pem.as_bytes(),
-            key.key_id(),
-            &self.master,
-            self.kdf,
-        )?)
+        let pem = key.to_pkcs1_pem().map_err(ucore_signing::Error::from)?;
+        Ok(
+            encrypted::encrypt(pem.as_bytes(), key.key_id(), &self.master, self.kdf)
+                .map_err(ucore_signing::Error::from)?,
+        )
     }
 
     /// Registers a signer the vault does not hold (HSM); returns the `sealed_key` marker.
@@ -117,7 +115,7 @@ impl KeyStore {
         let text = std::str::from_utf8(&pem).map_err(|_| Error::KeyStore {
             reason: format!("key {} is not PEM", record.key_id),
         })?;
-        let key = RsaPrivateKey::from_pem(text)?;
+        let key = RsaPrivateKey::from_pem(text).map_err(ucore_signing::Error::from)?;
         if key.key_id() != record.key_id {
             return Err(Error::KeyStore {
                 reason: format!("key {} unsealed to another key", record.key_id),

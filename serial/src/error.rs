@@ -97,7 +97,10 @@ pub enum Error {
     /// An assertion error from ucore-assertions.
     #[error(transparent)]
     Assertion(#[from] ucore_assertions::Error),
-    /// A key, signature or trust error from ucore-signing.
+    /// A key or signature error from ucore-signing (a device key, a streamed account-key).
+    #[error(transparent)]
+    Key(#[from] ucore_signing::KeyError),
+    /// A signing or trust-database error from ucore-signing.
     #[error(transparent)]
     Signing(#[from] ucore_signing::Error),
 }

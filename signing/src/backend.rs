@@ -6,7 +6,7 @@
 use ring::signature::{self, RsaPublicKeyComponents};
 use serde::Serialize;
 
-use crate::error::{Error, VerifyFailure};
+use crate::error::{KeyError, VerifyFailure};
 use crate::hash::HashAlgorithm;
 
 /// Which RSA implementation does the arithmetic.
@@ -72,7 +72,10 @@ pub(crate) fn ring_verify(
         .map_err(|_| VerifyFailure::RsaVerification)
 }
 
-pub(crate) fn ring_sign_sha512(kp: &ring::rsa::KeyPair, message: &[u8]) -> Result<Vec<u8>, Error> {
+pub(crate) fn ring_sign_sha512(
+    kp: &ring::rsa::KeyPair,
+    message: &[u8],
+) -> Result<Vec<u8>, KeyError> {
     let mut sig = vec![0u8; kp.public().modulus_len()];
     kp.sign(
         &signature::RSA_PKCS1_SHA512,
@@ -80,9 +83,7 @@ pub(crate) fn ring_sign_sha512(kp: &ring::rsa::KeyPair, message: &[u8]) -> Resul
         message,
         &mut sig,
     )
-    .map_err(|_| Error::Signing {
-        reason: "ring RSA signing failed".into(),
-    })?;
+    .map_err(|_| KeyError::RingSigning)?;
     Ok(sig)
 }
 
@@ -112,7 +113,7 @@ pub(crate) fn rustcrypto_sign_prehash(
     key: &rsa::PrivateKey,
     hash: HashAlgorithm,
     digest: &[u8],
-) -> Result<Vec<u8>, Error> {
+) -> Result<Vec<u8>, KeyError> {
     let r = match hash {
         HashAlgorithm::Sha1 => key.pkcs1v15_sign_prehash::<sha1::Sha1>(digest),
         HashAlgorithm::Sha224 => key.pkcs1v15_sign_prehash::<sha2::Sha224>(digest),
@@ -120,14 +121,12 @@ pub(crate) fn rustcrypto_sign_prehash(
         HashAlgorithm::Sha384 => key.pkcs1v15_sign_prehash::<sha2::Sha384>(digest),
         HashAlgorithm::Sha512 => key.pkcs1v15_sign_prehash::<sha2::Sha512>(digest),
         HashAlgorithm::Md5 | HashAlgorithm::Ripemd160 => {
-            return Err(Error::Signing {
+            return Err(KeyError::SigningUnsupported {
                 reason: "unsupported hash".into(),
             });
         }
     };
-    r.map_err(|e| Error::Signing {
-        reason: e.to_string(),
-    })
+    r.map_err(KeyError::RsaSigning)
 }
 
 #[cfg(test)]

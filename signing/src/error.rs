@@ -1,9 +1,13 @@
-//! The crate's error type. Where snapd has a message, `Display` prints snapd's text exactly.
+//! The crate's errors, one type per concern (as rustls does): [`KeyError`] for keys and
+//! signatures, [`KeypairStoreError`] for keypair stores (files, encrypted files, PKCS#11
+//! tokens), [`DatabaseError`] for the trust database's rules and backstores,
+//! [`HeadersError`] for headers given as JSON; [`Error`] holds any of them. Where snapd has
+//! a message, `Display` prints snapd's text exactly; causes are kept as sources.
 
 use std::path::PathBuf;
 
 use crate::hash::HashAlgorithm;
-use ucore_assertions::go::quote;
+use ucore_go_text::quote;
 
 /// Why an RSA/OpenPGP signature did not verify. `Display` gives x/crypto's text, which snapd
 /// wraps as `failed signature verification: <this>`.
@@ -46,17 +50,75 @@ pub enum VerifyFailure {
     NotRsa,
 }
 
-/// Everything that can go wrong in ucore-signing.
+/// Everything that can go wrong in ucore-signing: one of the concerns' errors. Functions
+/// that touch one concern only return its error type; those that cross concerns (signing an
+/// assertion, checking one against the database) return this.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    // ---- keys ----
-    /// A PEM or DER key could not be decoded.
+    /// Keys and signatures.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// Keypair stores.
+    #[error(transparent)]
+    KeypairStore(#[from] KeypairStoreError),
+    /// The trust database.
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+    /// Headers given as JSON.
+    #[error(transparent)]
+    Headers(#[from] HeadersError),
+    /// Assertion format errors with snapd's texts.
+    #[error(transparent)]
+    Assertion(#[from] ucore_assertions::Error),
+}
+
+impl From<ucore_assertions::openpgp::PacketError> for Error {
+    fn from(e: ucore_assertions::openpgp::PacketError) -> Self {
+        Error::Key(KeyError::Packet(e))
+    }
+}
+
+impl From<Inconsistency> for Error {
+    fn from(e: Inconsistency) -> Self {
+        Error::Database(DatabaseError::Inconsistent(e))
+    }
+}
+
+impl From<StorageError> for Error {
+    fn from(e: StorageError) -> Self {
+        Error::Database(DatabaseError::Storage(e))
+    }
+}
+
+/// A key encoding (PEM or DER) the RustCrypto decoders refused, or could not write.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyEncodingError {
+    /// PKCS#1.
+    #[error(transparent)]
+    Pkcs1(#[from] rsa::pkcs1::Error),
+    /// PKCS#8.
+    #[error(transparent)]
+    Pkcs8(#[from] rsa::pkcs8::Error),
+    /// SubjectPublicKeyInfo.
+    #[error(transparent)]
+    Spki(#[from] rsa::pkcs8::spki::Error),
+}
+
+/// Keys and signatures: parsing, generation, signing, verification.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// Text that holds no PEM block, or a malformed one.
     #[error("cannot decode key: {reason}")]
     Pem {
-        /// What the decoder said.
-        reason: String,
+        /// What is wrong with the text.
+        reason: &'static str,
     },
+    /// A PEM or DER key could not be decoded (or encoded).
+    #[error("cannot decode key: {0}")]
+    Encoding(#[source] KeyEncodingError),
     /// A PEM block of a kind we do not read.
     #[error("unsupported PEM block {}: expected RSA PRIVATE KEY, PRIVATE KEY, RSA PUBLIC KEY or PUBLIC KEY", quote(.label))]
     UnsupportedPem {
@@ -73,50 +135,101 @@ pub enum Error {
     #[error("invalid key: {reason}")]
     InvalidKey {
         /// Details.
-        reason: String,
+        reason: &'static str,
     },
+    /// An OpenPGP public key of another algorithm than RSA.
+    #[error("invalid key: expected RSA public key, got instead: {algorithm}")]
+    NotRsa {
+        /// The key's material, as Go names its type (`*ecdsa.PublicKey`).
+        algorithm: String,
+    },
+    /// RSA components the `rsa` crate refused.
+    #[error("invalid key: {0}")]
+    Components(#[source] rsa::Error),
+    /// An Ed25519 public key that is not a curve point (feature `ed25519`).
+    #[cfg(feature = "ed25519")]
+    #[error("invalid key: {0}")]
+    Ed25519Key(#[source] ed25519_dalek::SignatureError),
     /// Key generation failed.
-    #[error("cannot generate key: {reason}")]
-    KeyGeneration {
+    #[error("cannot generate key: {0}")]
+    Generation(#[source] rsa::Error),
+    /// ring refused to sign (ring says no more than that).
+    #[error("cannot sign assertion: ring RSA signing failed")]
+    RingSigning,
+    /// `rsa` refused to sign.
+    #[error("cannot sign assertion: {0}")]
+    RsaSigning(#[source] rsa::Error),
+    /// A signature asked of a backend that cannot make it.
+    #[error("cannot sign assertion: {reason}")]
+    SigningUnsupported {
         /// Details.
         reason: String,
     },
-    /// A signer failed to produce a signature.
-    #[error("cannot sign assertion: {reason}")]
-    Signing {
-        /// Details.
-        reason: String,
+    /// A signer returned more bytes than its key's size.
+    #[error("cannot sign assertion: signer returned {len} bytes for a {size}-byte key")]
+    SignatureTooLong {
+        /// Bytes returned.
+        len: usize,
+        /// The key size in bytes.
+        size: usize,
     },
     /// OpenPGP wire errors with snapd's texts (`cannot decode signature: …`, `expected
     /// signature, got instead: …`, …).
     #[error(transparent)]
     Packet(#[from] ucore_assertions::openpgp::PacketError),
-    /// Assertion format errors with snapd's texts.
-    #[error(transparent)]
-    Assertion(#[from] ucore_assertions::Error),
     /// Bytes left after the one packet of a v1 blob.
     #[error("{what} has spurious trailing data")]
     SpuriousTrailingData {
         /// `signature`, `public key` or `private key`.
         what: &'static str,
     },
+    /// snapd: `failed signature verification: %v`.
+    #[error("failed signature verification: {0}")]
+    Verification(#[source] VerifyFailure),
+}
 
-    /// snapd's `checkHeaders` refusal of a non-string scalar (Go `%v` of the value).
-    #[error("header {}: header values must be strings or nested lists or maps with strings as the only scalars: {value}", quote(.header))]
-    HeaderValueType {
-        /// The header.
-        header: String,
-        /// The value as Go prints it (`true`, `<nil>`).
-        value: String,
+/// Filesystem trouble of a store (keypair store or backstore).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StorageError {
+    /// A filesystem operation failed.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
     },
-    /// A headers JSON document that is not an object of headers.
-    #[error("invalid headers JSON: {reason}")]
-    InvalidHeadersJson {
-        /// Details.
-        reason: String,
+    /// The store root is world-writable (snapd refuses these).
+    #[error("assert storage root unexpectedly world-writable: {}", .path.display())]
+    WorldWritable {
+        /// The directory.
+        path: PathBuf,
     },
+    /// The store is read-only (a copied device directory opened for reading), or its lock
+    /// was poisoned.
+    #[error("{what} is read-only")]
+    ReadOnly {
+        /// What refused the write.
+        what: &'static str,
+    },
+}
 
-    // ---- keypair stores ----
+impl StorageError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        StorageError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Keypair stores: memory, files (snapd's `private-keys-v1`, optionally encrypted) and
+/// PKCS#11 tokens.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeypairStoreError {
     /// snapd: `key id is empty`.
     #[error("key id is empty")]
     KeyIdEmpty,
@@ -125,6 +238,12 @@ pub enum Error {
     KeyIdInvalid {
         /// The offending id.
         key_id: String,
+    },
+    /// A key name outside `[A-Za-z0-9._-]{1,128}` (or starting with `.` or `-`).
+    #[error("invalid key: invalid key name {}", quote(.name))]
+    KeyNameInvalid {
+        /// The offending name.
+        name: String,
     },
     /// snapd: `key pair with given key id already exists`.
     #[error("key pair with given key id already exists")]
@@ -147,37 +266,41 @@ pub enum Error {
     /// An encrypted key file could not be opened: wrong passphrase or damaged file.
     #[error("cannot decrypt private key: wrong passphrase or corrupted file")]
     Decrypt,
-    /// The store root is world-writable (snapd refuses these).
-    #[error("assert storage root unexpectedly world-writable: {}", .path.display())]
-    WorldWritable {
-        /// The directory.
-        path: PathBuf,
-    },
-    /// A filesystem operation failed.
-    #[error("{}: {source}", .path.display())]
-    Io {
-        /// The file or directory.
-        path: PathBuf,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The store is read-only (a copied device directory opened for reading).
-    #[error("{what} is read-only")]
-    ReadOnly {
-        /// What refused the write.
-        what: &'static str,
-    },
-
-    // ---- PKCS#11 ----
+    /// A key could not be encrypted for storage.
+    #[error("cannot encrypt private key")]
+    Encrypt,
+    /// The manager's lock was poisoned by a panic elsewhere.
+    #[error("invalid key: keypair manager lock poisoned")]
+    Poisoned,
+    /// A stored key that is not a valid key.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The store's files.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
     /// A PKCS#11 operation failed.
+    #[cfg(feature = "pkcs11")]
+    #[error("PKCS#11: {0}")]
+    Pkcs11(#[source] cryptoki::error::Error),
+    /// A token that does not behave as this crate needs (no modulus exposed, a poisoned
+    /// session lock).
     #[error("PKCS#11: {reason}")]
-    Pkcs11 {
-        /// Details.
-        reason: String,
+    Pkcs11Token {
+        /// What went wrong.
+        reason: &'static str,
     },
+    /// No token with this label is present.
+    #[error("PKCS#11: no token labelled {label:?}")]
+    NoToken {
+        /// The label asked for.
+        label: String,
+    },
+}
 
-    // ---- database ----
+/// The trust database: its rules (snapd's `asserts.Database`) and its backstores.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DatabaseError {
     /// snapd `UnsupportedFormatError`.
     #[error("proposed {} assertion has format {format} but {max} is latest supported{}", quote(.assertion_type), if *.update { " (current not updated)" } else { "" })]
     UnsupportedFormat {
@@ -256,7 +379,7 @@ pub enum Error {
         /// Key `until`, as Go's `Time.String()`.
         until: Option<String>,
     },
-    /// A cross-assertion consistency rule failed (§4).
+    /// A cross-assertion consistency rule failed (snapd's `checkConsistency`).
     #[error(transparent)]
     Inconsistent(#[from] Inconsistency),
     /// The primary key is taken by a trusted or predefined assertion.
@@ -303,11 +426,35 @@ pub enum Error {
         /// Type name.
         assertion_type: String,
     },
+    /// A stored assertion that does not decode.
+    #[error(transparent)]
+    Assertion(#[from] ucore_assertions::Error),
+    /// The backstore's files.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
 
-    // ---- signatures ----
-    /// snapd: `failed signature verification: %v`.
-    #[error("failed signature verification: {0}")]
-    SignatureVerification(#[source] VerifyFailure),
+/// Headers given as JSON (`snap sign` input) that do not make an assertion.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HeadersError {
+    /// snapd's `checkHeaders` refusal of a non-string scalar (Go `%v` of the value).
+    #[error("header {}: header values must be strings or nested lists or maps with strings as the only scalars: {value}", quote(.header))]
+    ValueType {
+        /// The header.
+        header: String,
+        /// The value as Go prints it (`true`, `<nil>`).
+        value: String,
+    },
+    /// Text that is not JSON.
+    #[error("invalid headers JSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// JSON that is not an object of headers.
+    #[error("invalid headers JSON: {reason}")]
+    Shape {
+        /// What is wrong.
+        reason: &'static str,
+    },
 }
 
 fn revision_message(used: i64, current: i64) -> String {
@@ -424,24 +571,39 @@ pub enum Inconsistency {
 }
 
 impl Error {
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
-    }
-
     /// snapd's `asserts.IsUnaccceptedUpdate`: a revision that is not newer than the current
     /// one (callers usually treat re-adding as benign).
     pub fn is_unaccepted_update(&self) -> bool {
-        matches!(
-            self,
-            Error::Revision { .. } | Error::UnsupportedFormat { update: true, .. }
-        )
+        matches!(self, Error::Database(e) if e.is_unaccepted_update())
     }
 
     /// snapd's `asserts.IsKeyNotFound`.
     pub fn is_key_not_found(&self) -> bool {
-        matches!(self, Error::KeyPairNotFound { .. })
+        matches!(self, Error::KeypairStore(e) if e.is_key_not_found())
+    }
+}
+
+impl DatabaseError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        StorageError::io(path, source).into()
+    }
+
+    /// snapd's `asserts.IsUnaccceptedUpdate`.
+    pub fn is_unaccepted_update(&self) -> bool {
+        matches!(
+            self,
+            DatabaseError::Revision { .. } | DatabaseError::UnsupportedFormat { update: true, .. }
+        )
+    }
+}
+
+impl KeypairStoreError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        StorageError::io(path, source).into()
+    }
+
+    /// snapd's `asserts.IsKeyNotFound`.
+    pub fn is_key_not_found(&self) -> bool {
+        matches!(self, KeypairStoreError::KeyPairNotFound { .. })
     }
 }

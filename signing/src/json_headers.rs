@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 use ucore_assertions::{AssertionBuilder, AssertionType, HeaderValue};
 
-use crate::error::Error;
+use crate::error::{Error, HeadersError};
 
 fn go_value(v: &Value) -> String {
     match v {
@@ -17,8 +17,8 @@ fn go_value(v: &Value) -> String {
     }
 }
 
-fn convert(header: &str, v: &Value, depth: usize) -> Result<HeaderValue<'static>, Error> {
-    let refuse = || Error::HeaderValueType {
+fn convert(header: &str, v: &Value, depth: usize) -> Result<HeaderValue<'static>, HeadersError> {
+    let refuse = || HeadersError::ValueType {
         header: header.to_string(),
         value: go_value(v),
     };
@@ -48,20 +48,20 @@ fn convert(header: &str, v: &Value, depth: usize) -> Result<HeaderValue<'static>
 /// A builder from a JSON object of headers (which must name the `type`) and an optional
 /// body. A `body` member, as `snap sign` allows, is used when `body` is `None`.
 pub fn builder_from_json(json: &str, body: Option<Vec<u8>>) -> Result<AssertionBuilder, Error> {
-    let value: Value = serde_json::from_str(json).map_err(|e| Error::InvalidHeadersJson {
-        reason: e.to_string(),
-    })?;
+    let value: Value = serde_json::from_str(json).map_err(HeadersError::Json)?;
     let Value::Object(map) = value else {
-        return Err(Error::InvalidHeadersJson {
-            reason: "expected a JSON object".into(),
-        });
+        return Err(HeadersError::Shape {
+            reason: "expected a JSON object",
+        }
+        .into());
     };
     let type_name = match map.get("type") {
         Some(Value::String(t)) => t.clone(),
         _ => {
-            return Err(Error::InvalidHeadersJson {
-                reason: "the \"type\" header is mandatory".into(),
-            });
+            return Err(HeadersError::Shape {
+                reason: "the \"type\" header is mandatory",
+            }
+            .into());
         }
     };
     let assertion_type = AssertionType::from_name(&type_name)
@@ -73,9 +73,10 @@ pub fn builder_from_json(json: &str, body: Option<Vec<u8>>) -> Result<AssertionB
             match v {
                 Value::String(s) => json_body = Some(s.clone().into_bytes()),
                 _ => {
-                    return Err(Error::InvalidHeadersJson {
-                        reason: "\"body\" must be a string".into(),
-                    });
+                    return Err(HeadersError::Shape {
+                        reason: "\"body\" must be a string",
+                    }
+                    .into());
                 }
             }
             continue;

@@ -43,19 +43,28 @@
 //!
 //! ## Module map
 //!
-//! * [`keys`] — [`RsaPrivateKey`], [`RsaPublicKey`] (and `keys::ed25519`);
-//! * [`signer`] — [`Signer`], [`FileSigner`], `signer::pkcs11`;
-//! * [`signature`] — sign and verify assertions; [`hash`] — the hashes signatures name;
-//! * [`keypair`] — keypair managers, the private-key file format, encryption at rest;
-//! * [`database`] — [`Database`], backstores; [`roots`] — Canonical's trust roots;
-//! * [`json_headers`] — headers from JSON (`snap sign` input);
-//! * [`commands`] — the oracle's `verify` / `sign` / `bench-verify` as single calls;
-//! * [`Error`] — the one error type, with snapd's texts.
+//! The modules form layers: each uses only the ones above it, so the crate reads from the
+//! top down.
+//!
+//! 1. [`hash`] — the hashes signatures name; then the errors ([`Error`] and its concerns:
+//!    [`KeyError`], [`KeypairStoreError`], [`DatabaseError`], [`HeadersError`], with
+//!    snapd's texts); `backend` — the RSA implementations (ring, `rsa`);
+//! 2. [`keys`] — [`RsaPrivateKey`], [`RsaPublicKey`] (and `keys::ed25519`); inside it,
+//!    `keys::packet` (OpenPGP packet syntax) and `keys::rsa` do not use each other;
+//! 3. [`signer`] — [`Signer`], [`FileSigner`], `signer::pkcs11` (a token's keys);
+//! 4. [`signature`] — sign and verify assertions; [`json_headers`] — headers from JSON
+//!    (`snap sign` input); [`roots`] — Canonical's trust roots (data);
+//! 5. [`keypair`] — keypair managers, the private-key file format, encryption at rest;
+//! 6. [`database`] — [`Database`] on top of all of them; inside it, `views` (what the rules
+//!    read of assertions) ← `rules` (consistency, over a read-only lookup the database
+//!    implements) and the backstores ← the database itself.
+//!
+//! The oracle's command shapes (`verify`, `sign`, `bench-verify` as JSON lines) are not
+//! library API: they live in the examples' shared module (`examples/common/mod.rs`).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod backend;
-pub mod commands;
 pub mod database;
 mod error;
 pub mod hash;
@@ -70,9 +79,13 @@ mod test_keys;
 
 pub use backend::{RsaBackend, SHA512_DIGEST_INFO_PREFIX};
 pub use database::{
-    AddOutcome, Backstore, CheckTime, Database, DatabaseConfig, FsBackstore, MemoryBackstore,
+    AddStreamError, Added, Backstore, CheckTime, Database, DatabaseConfig, FsBackstore,
+    MemoryBackstore,
 };
-pub use error::{Error, Inconsistency, VerifyFailure};
+pub use error::{
+    DatabaseError, Error, HeadersError, Inconsistency, KeyEncodingError, KeyError,
+    KeypairStoreError, StorageError, VerifyFailure,
+};
 pub use hash::HashAlgorithm;
 pub use json_headers::builder_from_json;
 pub use keypair::{FsKeypairManager, KeypairManager, MemoryKeypairManager};

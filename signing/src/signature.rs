@@ -15,7 +15,7 @@ use ucore_assertions::openpgp::{self, Signature};
 use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder};
 
 use crate::backend::RsaBackend;
-use crate::error::{Error, VerifyFailure};
+use crate::error::{Error, KeyError, VerifyFailure};
 use crate::keys::rsa::RsaPublicKey;
 use crate::signer::Signer;
 
@@ -45,9 +45,11 @@ pub fn sign_content(
     let raw = signer.sign_message(&data)?;
     let k = signer.public_key().size();
     if raw.len() > k {
-        return Err(Error::Signing {
-            reason: format!("signer returned {} bytes for a {k}-byte key", raw.len()),
-        });
+        return Err(KeyError::SignatureTooLong {
+            len: raw.len(),
+            size: k,
+        }
+        .into());
     }
     let raw = crate::backend::pad_to_key_size(&raw, k);
     let packet = Signature::new_snapd(creation_time, [digest[0], digest[1]], &raw)?.to_bytes()?;
@@ -79,7 +81,7 @@ pub fn sign_assertion_at(
 pub fn verify_signature(
     assertion: &(impl AssertionAccess + ?Sized),
     key: &RsaPublicKey,
-) -> Result<(), Error> {
+) -> Result<(), KeyError> {
     verify_signature_with(RsaBackend::Auto, assertion, key)
 }
 
@@ -88,7 +90,7 @@ pub fn verify_signature_with(
     backend: RsaBackend,
     assertion: &(impl AssertionAccess + ?Sized),
     key: &RsaPublicKey,
-) -> Result<(), Error> {
+) -> Result<(), KeyError> {
     verify_content_with(backend, assertion.content(), assertion.signature(), key)
 }
 
@@ -98,9 +100,9 @@ pub fn verify_content_with(
     content: &[u8],
     signature: &[u8],
     key: &RsaPublicKey,
-) -> Result<(), Error> {
+) -> Result<(), KeyError> {
     let sig = openpgp::decode_signature(signature)?;
-    verify_packet(backend, content, &sig, key).map_err(Error::SignatureVerification)
+    verify_packet(backend, content, &sig, key).map_err(KeyError::Verification)
 }
 
 /// The x/crypto `VerifySignature` steps on a decoded packet.

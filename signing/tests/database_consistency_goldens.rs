@@ -3,6 +3,10 @@
 //! added to our database and every outcome, error text included, must equal the oracle's
 //! `verify` output beside it.
 
+// The oracle's `verify` lines, as the `assertions` example prints them.
+#[path = "../../examples/common/mod.rs"]
+mod shapes;
+
 use std::path::PathBuf;
 
 use ucore_assertions::Assertion;
@@ -27,11 +31,11 @@ fn consistency_goldens_agree_with_snapd() {
             .collect();
         let db = Database::with_trusted(roots).unwrap();
         db.set_check_time(CheckTime::Fixed("2017-01-01T00:00:00Z".parse().unwrap()));
-        let got: Vec<serde_json::Value> = db
-            .add_stream(&std::fs::read(stream).unwrap())
-            .iter()
-            .map(|o| serde_json::to_value(o).unwrap())
-            .collect();
+        let got: Vec<serde_json::Value> =
+            shapes::verify_stream(&db, &std::fs::read(stream).unwrap())
+                .iter()
+                .map(|o| serde_json::to_value(o).unwrap())
+                .collect();
         let golden = std::fs::read_to_string(stream.with_extension("jsonl")).unwrap();
         let want: Vec<serde_json::Value> = golden
             .lines()

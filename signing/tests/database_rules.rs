@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
 use ucore_signing::{
-    Backstore, CheckTime, Database, DatabaseConfig, Error, FsBackstore, RsaPrivateKey,
-    builder_from_json, sign_assertion_at, sign_content,
+    Backstore, CheckTime, Database, DatabaseConfig, DatabaseError, Error, FsBackstore,
+    RsaPrivateKey, StorageError, builder_from_json, sign_assertion_at, sign_content,
 };
 use ucore_test_support::repo;
 
@@ -131,7 +131,10 @@ fn expired_and_not_yet_valid_keys() {
     let late = acme_db("2017-01-01T00:00:00Z", extra.clone());
     late.set_check_time(CheckTime::Fixed("2021-01-01T00:00:00Z".parse().unwrap()));
     let e = late.add(m.clone()).unwrap_err();
-    assert!(matches!(e, Error::ExpiredKey { .. }));
+    assert!(matches!(
+        e,
+        Error::Database(DatabaseError::ExpiredKey { .. })
+    ));
     assert_eq!(
         e.to_string(),
         format!(
@@ -141,7 +144,10 @@ fn expired_and_not_yet_valid_keys() {
     );
     // until is exclusive
     late.set_check_time(CheckTime::Fixed("2020-01-01T00:00:00Z".parse().unwrap()));
-    assert!(matches!(late.check(&m), Err(Error::ExpiredKey { .. })));
+    assert!(matches!(
+        late.check(&m),
+        Err(Error::Database(DatabaseError::ExpiredKey { .. }))
+    ));
     late.set_check_time(CheckTime::Fixed("2019-12-31T23:59:59Z".parse().unwrap()));
     late.check(&m).unwrap();
 
@@ -177,7 +183,10 @@ fn a_newer_key_revision_revokes() {
         serde_json::json!({"revision":"1","until":"2016-06-01T00:00:00Z"}),
     );
     db.add(revoked).unwrap();
-    assert!(matches!(db.check(&m), Err(Error::ExpiredKey { .. })));
+    assert!(matches!(
+        db.check(&m),
+        Err(Error::Database(DatabaseError::ExpiredKey { .. }))
+    ));
     // equal and older revisions are refused
     let again = account_key(
         spare(),
@@ -288,7 +297,7 @@ fn trusted_and_predefined_clash() {
     );
     assert!(matches!(
         Database::with_trusted(vec![ucore_signing::roots::generic_classic_model().unwrap()]),
-        Err(Error::InvalidTrusted { .. })
+        Err(Error::Database(DatabaseError::InvalidTrusted { .. }))
     ));
 }
 
@@ -496,7 +505,9 @@ fn filesystem_backstore_round_trip() {
     );
     assert!(matches!(
         db.add(sign(spare(), model("m2", "2016-12-01T12:00:00Z"), None)),
-        Err(Error::ReadOnly { .. })
+        Err(Error::Database(DatabaseError::Storage(
+            StorageError::ReadOnly { .. }
+        )))
     ));
 }
 

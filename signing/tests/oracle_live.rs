@@ -3,6 +3,10 @@
 //! the goldens'. Without `UCORE_ORACLE` they print a notice and pass (the goldens cover the
 //! fixed cases), unless `UCORE_REQUIRE_ORACLE=1`.
 
+// The oracle's `verify` lines, as the `assertions` example prints them.
+#[path = "../../examples/common/mod.rs"]
+mod shapes;
+
 mod common;
 
 use common::{acme, oracle, repo, root, run_oracle, sign, stream};
@@ -67,8 +71,7 @@ fn snapd_verifies_our_chain_and_agrees_with_our_database() {
         .collect();
     let db = Database::with_trusted(roots).unwrap();
     db.set_check_time(CheckTime::Fixed(check_time.parse().unwrap()));
-    let ours: Vec<serde_json::Value> = db
-        .add_stream(&ours_stream)
+    let ours: Vec<serde_json::Value> = shapes::verify_stream(&db, &ours_stream)
         .iter()
         .map(|x| serde_json::to_value(x).unwrap())
         .collect();

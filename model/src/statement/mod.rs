@@ -290,7 +290,10 @@ fn is_primary_key_error(e: &ucore_assertions::Error) -> bool {
 
 fn rejected_signing(e: ucore_signing::Error) -> Error {
     match e {
-        ucore_signing::Error::HeaderValueType { ref header, .. } => Error::Rejected {
+        ucore_signing::Error::Headers(ucore_signing::HeadersError::ValueType {
+            ref header,
+            ..
+        }) => Error::Rejected {
             field: header.clone(),
             message: e.to_string(),
         },

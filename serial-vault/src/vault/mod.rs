@@ -380,7 +380,8 @@ impl Vault {
         }
         let key = tokio::task::spawn_blocking(move || RsaPrivateKey::generate(bits))
             .await
-            .map_err(blocking_failed)??;
+            .map_err(blocking_failed)?
+            .map_err(ucore_signing::Error::from)?;
         self.add_key(authority_id, name, &key, None, None).await
     }
 

@@ -5,13 +5,13 @@ use std::sync::{Arc, RwLock};
 
 use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
 
-use crate::error::Error;
+use crate::error::{DatabaseError, StorageError};
 
 /// Storage for assertions, by type and primary key, one slot per format.
 pub trait Backstore: Send + Sync {
-    /// Stores `assertion`; [`Error::Revision`] unless its revision is greater than the
+    /// Stores `assertion`; [`DatabaseError::Revision`] unless its revision is greater than the
     /// current one (among formats the type supports).
-    fn put(&self, assertion: Arc<Assertion>) -> Result<(), Error>;
+    fn put(&self, assertion: Arc<Assertion>) -> Result<(), DatabaseError>;
     /// The assertion with the highest format ≤ `max_format` at `primary_key` (all values,
     /// optional ones included).
     fn get(
@@ -19,7 +19,7 @@ pub trait Backstore: Send + Sync {
         assertion_type: AssertionType,
         primary_key: &[&str],
         max_format: i64,
-    ) -> Result<Option<Arc<Assertion>>, Error>;
+    ) -> Result<Option<Arc<Assertion>>, DatabaseError>;
     /// Every assertion of the type (highest format ≤ `max_format` per primary key) that
     /// `filter` accepts.
     fn search(
@@ -27,7 +27,7 @@ pub trait Backstore: Send + Sync {
         assertion_type: AssertionType,
         filter: &dyn Fn(&Assertion) -> bool,
         max_format: i64,
-    ) -> Result<Vec<Arc<Assertion>>, Error>;
+    ) -> Result<Vec<Arc<Assertion>>, DatabaseError>;
 }
 
 type Leaf = BTreeMap<i64, Arc<Assertion>>;
@@ -45,10 +45,10 @@ impl MemoryBackstore {
     }
 }
 
-fn poisoned() -> Error {
-    Error::ReadOnly {
+fn poisoned() -> DatabaseError {
+    DatabaseError::from(StorageError::ReadOnly {
         what: "poisoned memory backstore",
-    }
+    })
 }
 
 fn current(leaf: &Leaf, max_format: i64) -> Option<&Arc<Assertion>> {
@@ -56,9 +56,12 @@ fn current(leaf: &Leaf, max_format: i64) -> Option<&Arc<Assertion>> {
 }
 
 /// The revision rule every backstore applies.
-pub(crate) fn check_revision(current: Option<&Assertion>, new: &Assertion) -> Result<(), Error> {
+pub(crate) fn check_revision(
+    current: Option<&Assertion>,
+    new: &Assertion,
+) -> Result<(), DatabaseError> {
     match current {
-        Some(cur) if cur.revision() >= new.revision() => Err(Error::Revision {
+        Some(cur) if cur.revision() >= new.revision() => Err(DatabaseError::Revision {
             used: new.revision(),
             current: cur.revision(),
         }),
@@ -67,7 +70,7 @@ pub(crate) fn check_revision(current: Option<&Assertion>, new: &Assertion) -> Re
 }
 
 impl Backstore for MemoryBackstore {
-    fn put(&self, assertion: Arc<Assertion>) -> Result<(), Error> {
+    fn put(&self, assertion: Arc<Assertion>) -> Result<(), DatabaseError> {
         let t = assertion.assertion_type();
         let key: Vec<String> = assertion
             .primary_key()
@@ -89,7 +92,7 @@ impl Backstore for MemoryBackstore {
         assertion_type: AssertionType,
         primary_key: &[&str],
         max_format: i64,
-    ) -> Result<Option<Arc<Assertion>>, Error> {
+    ) -> Result<Option<Arc<Assertion>>, DatabaseError> {
         let entries = self.entries.read().map_err(|_| poisoned())?;
         let key: Vec<String> = primary_key.iter().map(|s| s.to_string()).collect();
         Ok(entries
@@ -104,7 +107,7 @@ impl Backstore for MemoryBackstore {
         assertion_type: AssertionType,
         filter: &dyn Fn(&Assertion) -> bool,
         max_format: i64,
-    ) -> Result<Vec<Arc<Assertion>>, Error> {
+    ) -> Result<Vec<Arc<Assertion>>, DatabaseError> {
         let entries = self.entries.read().map_err(|_| poisoned())?;
         Ok(entries
             .get(&assertion_type)

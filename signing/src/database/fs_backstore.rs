@@ -11,7 +11,7 @@ use std::sync::Arc;
 use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
 
 use super::backstore::{Backstore, check_revision};
-use crate::error::Error;
+use crate::error::{DatabaseError, StorageError};
 
 const TOP: &str = "asserts-v0";
 /// How deep a type's directory tree may go (primary keys); guards against hostile trees.
@@ -39,24 +39,24 @@ pub fn query_escape(s: &str) -> String {
     out
 }
 
-fn ensure_dir(path: &Path) -> Result<(), Error> {
+fn ensure_dir(path: &Path) -> Result<(), DatabaseError> {
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o775)
         .create(path)
-        .map_err(|e| Error::io(path, e))
+        .map_err(|e| DatabaseError::io(path, e))
 }
 
 impl FsBackstore {
     /// Opens (creating `asserts-v0` if needed) a writable store under `root`.
-    pub fn open(root: impl AsRef<Path>) -> Result<Self, Error> {
+    pub fn open(root: impl AsRef<Path>) -> Result<Self, DatabaseError> {
         let root = root.as_ref();
         ensure_dir(root)?;
-        let meta = fs::metadata(root).map_err(|e| Error::io(root, e))?;
+        let meta = fs::metadata(root).map_err(|e| DatabaseError::io(root, e))?;
         if meta.permissions().mode() & 0o002 != 0 {
-            return Err(Error::WorldWritable {
+            return Err(DatabaseError::from(StorageError::WorldWritable {
                 path: root.to_path_buf(),
-            });
+            }));
         }
         let top = root.join(TOP);
         ensure_dir(&top)?;
@@ -67,9 +67,9 @@ impl FsBackstore {
     }
 
     /// Opens an existing store for reading only (nothing is created or written).
-    pub fn open_read_only(root: impl AsRef<Path>) -> Result<Self, Error> {
+    pub fn open_read_only(root: impl AsRef<Path>) -> Result<Self, DatabaseError> {
         let top = root.as_ref().join(TOP);
-        fs::metadata(&top).map_err(|e| Error::io(&top, e))?;
+        fs::metadata(&top).map_err(|e| DatabaseError::io(&top, e))?;
         Ok(Self {
             top,
             read_only: true,
@@ -94,15 +94,19 @@ impl FsBackstore {
         p
     }
 
-    fn read_latest(&self, dir: &Path, max_format: i64) -> Result<Option<Arc<Assertion>>, Error> {
+    fn read_latest(
+        &self,
+        dir: &Path,
+        max_format: i64,
+    ) -> Result<Option<Arc<Assertion>>, DatabaseError> {
         let rd = match fs::read_dir(dir) {
             Ok(rd) => rd,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(dir, e)),
+            Err(e) => return Err(DatabaseError::io(dir, e)),
         };
         let mut best: Option<Assertion> = None;
         for entry in rd {
-            let entry = entry.map_err(|e| Error::io(dir, e))?;
+            let entry = entry.map_err(|e| DatabaseError::io(dir, e))?;
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
             let format = match name.strip_prefix("active") {
@@ -117,7 +121,7 @@ impl FsBackstore {
                 continue;
             }
             let path = entry.path();
-            let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let bytes = fs::read(&path).map_err(|e| DatabaseError::io(&path, e))?;
             let a = Assertion::decode(&bytes)?;
             if a.format() > max_format {
                 continue;
@@ -136,7 +140,7 @@ impl FsBackstore {
         max_format: i64,
         filter: &dyn Fn(&Assertion) -> bool,
         out: &mut Vec<Arc<Assertion>>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), DatabaseError> {
         if depth > MAX_DEPTH {
             return Ok(());
         }
@@ -148,12 +152,16 @@ impl FsBackstore {
         let rd = match fs::read_dir(dir) {
             Ok(rd) => rd,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(Error::io(dir, e)),
+            Err(e) => return Err(DatabaseError::io(dir, e)),
         };
         let mut subdirs = Vec::new();
         for entry in rd {
-            let entry = entry.map_err(|e| Error::io(dir, e))?;
-            if entry.file_type().map_err(|e| Error::io(dir, e))?.is_dir() {
+            let entry = entry.map_err(|e| DatabaseError::io(dir, e))?;
+            if entry
+                .file_type()
+                .map_err(|e| DatabaseError::io(dir, e))?
+                .is_dir()
+            {
                 subdirs.push(entry.path());
             }
         }
@@ -166,11 +174,11 @@ impl FsBackstore {
 }
 
 impl Backstore for FsBackstore {
-    fn put(&self, assertion: Arc<Assertion>) -> Result<(), Error> {
+    fn put(&self, assertion: Arc<Assertion>) -> Result<(), DatabaseError> {
         if self.read_only {
-            return Err(Error::ReadOnly {
+            return Err(DatabaseError::from(StorageError::ReadOnly {
                 what: "filesystem backstore",
-            });
+            }));
         }
         let t = assertion.assertion_type();
         let pk = assertion.primary_key();
@@ -191,12 +199,12 @@ impl Backstore for FsBackstore {
             .truncate(true)
             .mode(0o664)
             .open(&tmp)
-            .map_err(|e| Error::io(&tmp, e))?;
+            .map_err(|e| DatabaseError::io(&tmp, e))?;
         f.write_all(&assertion.encode())
             .and_then(|()| f.sync_all())
-            .map_err(|e| Error::io(&tmp, e))?;
+            .map_err(|e| DatabaseError::io(&tmp, e))?;
         drop(f);
-        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+        fs::rename(&tmp, &path).map_err(|e| DatabaseError::io(&path, e))
     }
 
     fn get(
@@ -204,7 +212,7 @@ impl Backstore for FsBackstore {
         assertion_type: AssertionType,
         primary_key: &[&str],
         max_format: i64,
-    ) -> Result<Option<Arc<Assertion>>, Error> {
+    ) -> Result<Option<Arc<Assertion>>, DatabaseError> {
         self.read_latest(
             &self
                 .top
@@ -218,7 +226,7 @@ impl Backstore for FsBackstore {
         assertion_type: AssertionType,
         filter: &dyn Fn(&Assertion) -> bool,
         max_format: i64,
-    ) -> Result<Vec<Arc<Assertion>>, Error> {
+    ) -> Result<Vec<Arc<Assertion>>, DatabaseError> {
         let mut out = Vec::new();
         self.walk(
             &self.top.join(assertion_type.name()),

@@ -20,14 +20,13 @@ mod views;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use serde::Serialize;
 use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionType};
 
 pub use backstore::{Backstore, MemoryBackstore};
 pub use fs_backstore::{FsBackstore, query_escape};
 
 use crate::backend::RsaBackend;
-use crate::error::{Error, Inconsistency};
+use crate::error::{DatabaseError, Error, Inconsistency, StorageError};
 use crate::keypair::{KeypairManager, MemoryKeypairManager, validate_key_id};
 use crate::keys::rsa::RsaPublicKey;
 use views::{AccountKeyView, go_rfc3339, go_time_string};
@@ -56,22 +55,33 @@ pub enum CheckTime {
     Earliest(jiff::Timestamp),
 }
 
-/// The outcome of adding one assertion of a stream (the oracle's `verify` line).
-#[derive(Debug, Serialize)]
-pub struct AddOutcome {
-    /// Position in the stream.
+/// An assertion [`Database::add_stream`] added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Added {
+    /// Its position in the stream (from 0).
     pub index: usize,
-    /// The type, when the assertion decoded.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub assertion_type: Option<String>,
-    /// The primary key, when the assertion decoded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_key: Option<Vec<String>>,
-    /// Whether it was added.
-    pub ok: bool,
-    /// snapd's error text otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    /// Its type.
+    pub assertion_type: AssertionType,
+    /// Its primary key.
+    pub primary_key: Vec<String>,
+}
+
+/// Why [`Database::add_stream`] stopped: which assertion of the stream failed, what was
+/// added before it, and the cause (a decode error or the database's refusal, with snapd's
+/// text).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot add assertion {index} of the stream")]
+pub struct AddStreamError {
+    /// The failing assertion's position in the stream (from 0).
+    pub index: usize,
+    /// Its type and primary key, when it decoded.
+    pub assertion: Option<(AssertionType, Vec<String>)>,
+    /// The assertions added before it (they stay added).
+    pub added: Vec<Added>,
+    /// Why it failed: [`Error::Assertion`] when the stream did not decode, else why
+    /// [`Database::add`] refused it.
+    #[source]
+    pub source: Box<Error>,
 }
 
 /// The key an assertion is checked against.
@@ -103,9 +113,32 @@ impl std::fmt::Debug for Database {
     }
 }
 
-fn lock_err() -> Error {
-    Error::ReadOnly {
+fn lock_err() -> DatabaseError {
+    StorageError::ReadOnly {
         what: "poisoned database lock",
+    }
+    .into()
+}
+
+impl rules::Lookup for Database {
+    fn is_trusted_account(&self, account_id: &str) -> Result<bool, DatabaseError> {
+        Database::is_trusted_account(self, account_id)
+    }
+
+    fn get_any(
+        &self,
+        t: AssertionType,
+        primary_key: &[&str],
+    ) -> Result<Option<Arc<Assertion>>, DatabaseError> {
+        Database::get_any(self, t, primary_key)
+    }
+
+    fn search_all(
+        &self,
+        t: AssertionType,
+        filter: &dyn Fn(&Assertion) -> bool,
+    ) -> Result<Vec<Arc<Assertion>>, DatabaseError> {
+        Database::search_all(self, t, filter)
     }
 }
 
@@ -117,9 +150,10 @@ impl Database {
             match a.assertion_type() {
                 AssertionType::Account | AssertionType::AccountKey => trusted.put(Arc::new(a))?,
                 t => {
-                    return Err(Error::InvalidTrusted {
+                    return Err(DatabaseError::InvalidTrusted {
                         assertion_type: t.name().to_string(),
-                    });
+                    }
+                    .into());
                 }
             }
         }
@@ -201,11 +235,11 @@ impl Database {
     }
 
     /// The first assertion at `primary_key` (trusted, then predefined, then the backstore).
-    pub(crate) fn get_any(
+    fn get_any(
         &self,
         t: AssertionType,
         primary_key: &[&str],
-    ) -> Result<Option<Arc<Assertion>>, Error> {
+    ) -> Result<Option<Arc<Assertion>>, DatabaseError> {
         for bs in self.stores() {
             if let Some(a) = bs.get(t, primary_key, t.max_supported_format())? {
                 return Ok(Some(a));
@@ -214,11 +248,11 @@ impl Database {
         Ok(None)
     }
 
-    pub(crate) fn search_all(
+    fn search_all(
         &self,
         t: AssertionType,
         filter: &dyn Fn(&Assertion) -> bool,
-    ) -> Result<Vec<Arc<Assertion>>, Error> {
+    ) -> Result<Vec<Arc<Assertion>>, DatabaseError> {
         let mut out = Vec::new();
         for bs in self.stores() {
             out.extend(bs.search(t, filter, t.max_supported_format())?);
@@ -227,7 +261,7 @@ impl Database {
     }
 
     /// snapd `IsTrustedAccount`: an `account` with this id is among the trusted assertions.
-    pub fn is_trusted_account(&self, account_id: &str) -> Result<bool, Error> {
+    pub fn is_trusted_account(&self, account_id: &str) -> Result<bool, DatabaseError> {
         if account_id.is_empty() {
             return Ok(false);
         }
@@ -244,24 +278,24 @@ impl Database {
     fn primary_key_from_headers<'h>(
         t: AssertionType,
         headers: &[(&str, &'h str)],
-    ) -> Result<Vec<&'h str>, Error> {
+    ) -> Result<Vec<&'h str>, DatabaseError> {
         t.primary_key()
             .iter()
             .map(|k| match headers.iter().find(|(n, _)| *n == k.name) {
                 Some((_, v)) => Ok(*v),
-                None => k.default.ok_or_else(|| Error::MissingPrimaryKey {
+                None => k.default.ok_or_else(|| DatabaseError::MissingPrimaryKey {
                     name: k.name.to_string(),
                 }),
             })
             .collect()
     }
 
-    fn not_found(t: AssertionType, headers: &[(&str, &str)]) -> Error {
+    fn not_found(t: AssertionType, headers: &[(&str, &str)]) -> DatabaseError {
         let description = match Self::primary_key_from_headers(t, headers) {
             Ok(pk) if pk.len() == headers.len() => backstore::ref_string(t, &pk),
             _ => format!("{} assertion", t.name()),
         };
-        Error::NotFound { description }
+        DatabaseError::NotFound { description }
     }
 
     fn matches(a: &Assertion, headers: &[(&str, &str)]) -> bool {
@@ -274,7 +308,7 @@ impl Database {
         &self,
         t: AssertionType,
         headers: &[(&str, &str)],
-    ) -> Result<Arc<Assertion>, Error> {
+    ) -> Result<Arc<Assertion>, DatabaseError> {
         let pk = Self::primary_key_from_headers(t, headers)?;
         match self.get_any(t, &pk)? {
             Some(a) if Self::matches(&a, headers) => Ok(a),
@@ -287,7 +321,7 @@ impl Database {
         &self,
         t: AssertionType,
         headers: &[(&str, &str)],
-    ) -> Result<Vec<Arc<Assertion>>, Error> {
+    ) -> Result<Vec<Arc<Assertion>>, DatabaseError> {
         let found = self.search_all(t, &|a| Self::matches(a, headers))?;
         if found.is_empty() {
             Err(Self::not_found(t, headers))
@@ -318,11 +352,12 @@ impl Database {
             if let Some(ak) = bs.get(t, &[key_id], t.max_supported_format())? {
                 let view = AccountKeyView::of(&ak)?;
                 if view.account_id != authority_id {
-                    return Err(Error::PublicKeyOfOtherAccount {
+                    return Err(DatabaseError::PublicKeyOfOtherAccount {
                         key_id: key_id.to_string(),
                         account_id: view.account_id,
                         authority_id: authority_id.to_string(),
-                    });
+                    }
+                    .into());
                 }
                 let key = self.cached_key(key_id, &ak)?;
                 return Ok(SigningKey::Account {
@@ -332,10 +367,11 @@ impl Database {
                 });
             }
         }
-        Err(Error::NoMatchingPublicKey {
+        Err(DatabaseError::NoMatchingPublicKey {
             key_id: key_id.to_string(),
             authority_id: authority_id.to_string(),
-        })
+        }
+        .into())
     }
 
     fn custom_signing_key(&self, a: &(impl AssertionAccess + ?Sized)) -> Result<SigningKey, Error> {
@@ -353,15 +389,16 @@ impl Database {
                     None => Err(Inconsistency::MissingSerial {
                         subject: format!(
                             "confdb-control assertion for serial {}",
-                            ucore_assertions::go::quote(serial)
+                            ucore_go_text::quote(serial)
                         ),
                     }
                     .into()),
                 }
             }
-            _ => Err(Error::CannotCheckNoAuthority {
+            _ => Err(DatabaseError::CannotCheckNoAuthority {
                 assertion_type: t.name().to_string(),
-            }),
+            }
+            .into()),
         }
     }
 
@@ -370,12 +407,13 @@ impl Database {
     pub fn check(&self, a: &(impl AssertionAccess + ?Sized)) -> Result<(), Error> {
         let t = a.assertion_type();
         if !a.supported_format() {
-            return Err(Error::UnsupportedFormat {
+            return Err(DatabaseError::UnsupportedFormat {
                 assertion_type: t.name().to_string(),
                 format: a.format(),
                 max: t.max_supported_format(),
                 update: false,
-            });
+            }
+            .into());
         }
         let (earliest, latest) = self.window();
         let signing = if t.has_authority() {
@@ -396,7 +434,7 @@ impl Database {
                 } else {
                     earliest
                 };
-                return Err(Error::ExpiredKey {
+                return Err(DatabaseError::ExpiredKey {
                     key_id: view.key_id.clone(),
                     account_id: view.account_id.clone(),
                     now: go_rfc3339(now, 0),
@@ -404,7 +442,8 @@ impl Database {
                     until: view
                         .until
                         .map(|u| go_rfc3339(u.timestamp, u.offset_seconds)),
-                });
+                }
+                .into());
             }
         }
         // CheckSignature
@@ -417,16 +456,18 @@ impl Database {
             } => {
                 let authority = a.authority_id().unwrap_or_default();
                 if authority != view.account_id {
-                    return Err(Error::AuthorityMismatch {
+                    return Err(DatabaseError::AuthorityMismatch {
                         authority_id: authority.to_string(),
                         account_id: view.account_id.clone(),
-                    });
+                    }
+                    .into());
                 }
                 if !constraints::can_sign(assertion, a) {
-                    return Err(Error::ConstraintsMismatch {
+                    return Err(DatabaseError::ConstraintsMismatch {
                         key_id: view.key_id.clone(),
                         account_id: view.account_id.clone(),
-                    });
+                    }
+                    .into());
                 }
                 crate::signature::verify_signature_with(backend, a, key)?;
             }
@@ -437,12 +478,13 @@ impl Database {
             && let Some(ts) = a.timestamp()?
             && !view.valid_at(ts.timestamp)
         {
-            return Err(Error::TimestampOutsideKeyValidity {
+            return Err(DatabaseError::TimestampOutsideKeyValidity {
                 assertion_type: t.name().to_string(),
                 timestamp: go_time_string(&ts),
                 since: go_time_string(&view.since),
                 until: view.until.as_ref().map(go_time_string),
-            });
+            }
+            .into());
         }
         // CheckCrossConsistency
         rules::check_consistency(self, a)
@@ -453,73 +495,71 @@ impl Database {
     pub fn add(&self, a: Assertion) -> Result<(), Error> {
         let t = a.assertion_type();
         if t.primary_key().is_empty() {
-            return Err(Error::NoPrimaryKey {
+            return Err(DatabaseError::NoPrimaryKey {
                 assertion_type: t.name().to_string(),
-            });
+            }
+            .into());
         }
         if let Err(e) = self.check(&a) {
-            if let Error::UnsupportedFormat {
+            if let Error::Database(DatabaseError::UnsupportedFormat {
                 assertion_type,
                 format,
                 max,
                 ..
-            } = e
+            }) = e
             {
                 let update = self.get_any(t, &a.primary_key())?.is_some();
-                return Err(Error::UnsupportedFormat {
+                return Err(DatabaseError::UnsupportedFormat {
                     assertion_type,
                     format,
                     max,
                     update,
-                });
+                }
+                .into());
             }
             return Err(e);
         }
         let pk = a.primary_key();
         for (set, bs) in [("trusted", &self.trusted), ("predefined", &self.predefined)] {
             if bs.get(t, &pk, t.max_supported_format())?.is_some() {
-                return Err(Error::PrimaryKeyClash {
+                return Err(DatabaseError::PrimaryKeyClash {
                     assertion_type: t.name().to_string(),
                     set,
                     primary_key: pk.iter().map(|s| s.to_string()).collect(),
-                });
+                }
+                .into());
             }
         }
-        self.backstore.put(Arc::new(a))
+        Ok(self.backstore.put(Arc::new(a))?)
     }
 
-    /// Decodes a stream and adds each assertion in order, reporting each outcome like the
-    /// oracle's `verify` command. Decoding stops at the first stream error (reported with
-    /// the index it would have had).
-    pub fn add_stream(&self, input: &[u8]) -> Vec<AddOutcome> {
-        let mut out = Vec::new();
+    /// Decodes a stream and adds each assertion in order ([`Database::add`]); stops at the
+    /// first assertion that does not decode or is refused. Returns what was added.
+    pub fn add_stream(&self, input: &[u8]) -> Result<Vec<Added>, AddStreamError> {
+        let mut added = Vec::new();
         for (index, item) in ucore_assertions::Decoder::new(input).enumerate() {
-            match item {
-                Ok(a) => {
-                    let assertion_type = Some(a.assertion_type().name().to_string());
-                    let primary_key = Some(a.primary_key().iter().map(|s| s.to_string()).collect());
-                    let r = self.add(a);
-                    out.push(AddOutcome {
-                        index,
-                        assertion_type,
-                        primary_key,
-                        ok: r.is_ok(),
-                        error: r.err().map(|e| e.to_string()),
-                    });
-                }
-                Err(e) => {
-                    out.push(AddOutcome {
-                        index,
-                        assertion_type: None,
-                        primary_key: None,
-                        ok: false,
-                        error: Some(e.to_string()),
-                    });
-                    break;
-                }
+            let fail = |assertion, added, source: Error| AddStreamError {
+                index,
+                assertion,
+                added,
+                source: Box::new(source),
+            };
+            let a = match item {
+                Ok(a) => a,
+                Err(e) => return Err(fail(None, added, e.into())),
+            };
+            let assertion_type = a.assertion_type();
+            let primary_key: Vec<String> = a.primary_key().iter().map(|s| s.to_string()).collect();
+            if let Err(e) = self.add(a) {
+                return Err(fail(Some((assertion_type, primary_key)), added, e));
             }
+            added.push(Added {
+                index,
+                assertion_type,
+                primary_key,
+            });
         }
-        out
+        Ok(added)
     }
 
     /// snapd `Database.Sign`: signs with the key `key_id` of the keypair manager (the key

@@ -3,13 +3,35 @@
 
 use ucore_assertions::{AssertionAccess, AssertionType};
 
-use super::Database;
+use std::sync::Arc;
+
+use ucore_assertions::Assertion;
+
 use super::views::{self, AccountKeyView, string};
-use crate::error::{Error, Inconsistency};
-use ucore_assertions::go::quote;
+use crate::error::{DatabaseError, Error, Inconsistency};
+use ucore_go_text::quote;
+
+/// What the rules read of the database: its stores, read-only. The database implements it,
+/// so the rules sit below the database rather than beside it.
+pub(crate) trait Lookup {
+    /// snapd `IsTrustedAccount`.
+    fn is_trusted_account(&self, account_id: &str) -> Result<bool, DatabaseError>;
+    /// The first assertion at `primary_key` (trusted, predefined, then the backstore).
+    fn get_any(
+        &self,
+        t: AssertionType,
+        primary_key: &[&str],
+    ) -> Result<Option<Arc<Assertion>>, DatabaseError>;
+    /// Every assertion of type `t` that `filter` accepts, in every store.
+    fn search_all(
+        &self,
+        t: AssertionType,
+        filter: &dyn Fn(&Assertion) -> bool,
+    ) -> Result<Vec<Arc<Assertion>>, DatabaseError>;
+}
 
 fn trusted(
-    db: &Database,
+    db: &dyn Lookup,
     a: &(impl AssertionAccess + ?Sized),
     subject: impl FnOnce() -> String,
 ) -> Result<(), Error> {
@@ -25,12 +47,12 @@ fn trusted(
     }
 }
 
-fn account_exists(db: &Database, account_id: &str) -> Result<bool, Error> {
+fn account_exists(db: &dyn Lookup, account_id: &str) -> Result<bool, Error> {
     Ok(db.get_any(AssertionType::Account, &[account_id])?.is_some())
 }
 
 fn need_account(
-    db: &Database,
+    db: &dyn Lookup,
     account_id: &str,
     subject: String,
     role: Option<&'static str>,
@@ -49,7 +71,7 @@ fn need_account(
 
 /// Runs the rule of `a`'s type, if it has one.
 pub(crate) fn check_consistency(
-    db: &Database,
+    db: &dyn Lookup,
     a: &(impl AssertionAccess + ?Sized),
 ) -> Result<(), Error> {
     match a.assertion_type() {

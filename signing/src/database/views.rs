@@ -37,12 +37,16 @@ impl AccountKeyView {
 }
 
 /// The public key in an account-key (or account-key-request) body.
-pub(crate) fn body_public_key(a: &(impl AssertionAccess + ?Sized)) -> Result<RsaPublicKey, Error> {
+pub(crate) fn body_public_key(
+    a: &(impl AssertionAccess + ?Sized),
+) -> Result<RsaPublicKey, crate::error::KeyError> {
     RsaPublicKey::from_snapd_text(a.body().unwrap_or_default().as_bytes())
 }
 
 /// The public key of a `device-key` header (serial, serial-request).
-pub(crate) fn device_key(a: &(impl AssertionAccess + ?Sized)) -> Result<RsaPublicKey, Error> {
+pub(crate) fn device_key(
+    a: &(impl AssertionAccess + ?Sized),
+) -> Result<RsaPublicKey, crate::error::KeyError> {
     let text = a.header_str("device-key").unwrap_or_default();
     RsaPublicKey::from_snapd_text(text.as_bytes())
 }

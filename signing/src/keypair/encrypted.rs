@@ -21,7 +21,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use zeroize::Zeroizing;
 
-use crate::error::Error;
+use crate::error::KeypairStoreError;
 
 const MAGIC: &str = "ucore-encrypted-private-key-v1";
 
@@ -52,12 +52,17 @@ pub fn is_encrypted(contents: &[u8]) -> bool {
     contents.starts_with(MAGIC.as_bytes())
 }
 
-fn derive(passphrase: &[u8], salt: &[u8], p: KdfParams) -> Result<Zeroizing<[u8; 32]>, Error> {
-    let params = Params::new(p.m_cost, p.t_cost, p.p_cost, Some(32)).map_err(|_| Error::Decrypt)?;
+fn derive(
+    passphrase: &[u8],
+    salt: &[u8],
+    p: KdfParams,
+) -> Result<Zeroizing<[u8; 32]>, KeypairStoreError> {
+    let params = Params::new(p.m_cost, p.t_cost, p.p_cost, Some(32))
+        .map_err(|_| KeypairStoreError::Decrypt)?;
     let mut key = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(passphrase, salt, key.as_mut())
-        .map_err(|_| Error::Decrypt)?;
+        .map_err(|_| KeypairStoreError::Decrypt)?;
     Ok(key)
 }
 
@@ -88,7 +93,7 @@ pub fn encrypt(
     key_id: &str,
     passphrase: &[u8],
     params: KdfParams,
-) -> Result<String, Error> {
+) -> Result<String, KeypairStoreError> {
     let mut salt = [0u8; 16];
     let mut nonce = [0u8; 24];
     rand::fill(&mut salt);
@@ -96,7 +101,8 @@ pub fn encrypt(
     let key = derive(passphrase, &salt, params)?;
     let head = header(params);
     let aad = format!("{head}\n{key_id}");
-    let cipher = XChaCha20Poly1305::new_from_slice(key.as_ref()).map_err(|_| Error::Decrypt)?;
+    let cipher =
+        XChaCha20Poly1305::new_from_slice(key.as_ref()).map_err(|_| KeypairStoreError::Decrypt)?;
     let ct = cipher
         .encrypt(
             &XNonce::from(nonce),
@@ -105,9 +111,7 @@ pub fn encrypt(
                 aad: aad.as_bytes(),
             },
         )
-        .map_err(|_| Error::Signing {
-            reason: "encryption failed".into(),
-        })?;
+        .map_err(|_| KeypairStoreError::Encrypt)?;
     let mut blob = Vec::with_capacity(40 + ct.len());
     blob.extend_from_slice(&salt);
     blob.extend_from_slice(&nonce);
@@ -122,33 +126,34 @@ pub fn encrypt(
     Ok(out)
 }
 
-/// Decrypts an encrypted key file for `key_id`; [`Error::Decrypt`] on a wrong passphrase,
+/// Decrypts an encrypted key file for `key_id`; [`KeypairStoreError::Decrypt`] on a wrong passphrase,
 /// a damaged file or a file of another key.
 pub fn decrypt(
     contents: &[u8],
     key_id: &str,
     passphrase: &[u8],
-) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let text = std::str::from_utf8(contents).map_err(|_| Error::Decrypt)?;
-    let (head, rest) = text.split_once('\n').ok_or(Error::Decrypt)?;
-    let params = parse_header(head).ok_or(Error::Decrypt)?;
+) -> Result<Zeroizing<Vec<u8>>, KeypairStoreError> {
+    let text = std::str::from_utf8(contents).map_err(|_| KeypairStoreError::Decrypt)?;
+    let (head, rest) = text.split_once('\n').ok_or(KeypairStoreError::Decrypt)?;
+    let params = parse_header(head).ok_or(KeypairStoreError::Decrypt)?;
     // Refuse absurd costs from a hostile file (1 GiB, 64 passes, 16 lanes).
     if params.m_cost > 1 << 20 || params.t_cost > 64 || params.p_cost > 16 {
-        return Err(Error::Decrypt);
+        return Err(KeypairStoreError::Decrypt);
     }
     let clean: Vec<u8> = rest.bytes().filter(|&b| b != b'\n' && b != b'\r').collect();
     let blob = base64::engine::general_purpose::STANDARD
         .decode(&clean)
-        .map_err(|_| Error::Decrypt)?;
+        .map_err(|_| KeypairStoreError::Decrypt)?;
     if blob.len() < 16 + 24 + 16 {
-        return Err(Error::Decrypt);
+        return Err(KeypairStoreError::Decrypt);
     }
     let (salt, rest) = blob.split_at(16);
     let (nonce, ct) = rest.split_at(24);
-    let nonce: [u8; 24] = nonce.try_into().map_err(|_| Error::Decrypt)?;
+    let nonce: [u8; 24] = nonce.try_into().map_err(|_| KeypairStoreError::Decrypt)?;
     let key = derive(passphrase, salt, params)?;
     let aad = format!("{head}\n{key_id}");
-    let cipher = XChaCha20Poly1305::new_from_slice(key.as_ref()).map_err(|_| Error::Decrypt)?;
+    let cipher =
+        XChaCha20Poly1305::new_from_slice(key.as_ref()).map_err(|_| KeypairStoreError::Decrypt)?;
     cipher
         .decrypt(
             &XNonce::from(nonce),
@@ -158,7 +163,7 @@ pub fn decrypt(
             },
         )
         .map(Zeroizing::new)
-        .map_err(|_| Error::Decrypt)
+        .map_err(|_| KeypairStoreError::Decrypt)
 }
 
 #[cfg(test)]
@@ -184,25 +189,25 @@ mod tests {
         );
         assert!(matches!(
             decrypt(f.as_bytes(), "KEYID", b"wrong"),
-            Err(Error::Decrypt)
+            Err(KeypairStoreError::Decrypt)
         ));
         assert!(matches!(
             decrypt(f.as_bytes(), "OTHER", b"pw"),
-            Err(Error::Decrypt)
+            Err(KeypairStoreError::Decrypt)
         ));
         let edited = f.replacen("t=1", "t=2", 1);
         assert!(matches!(
             decrypt(edited.as_bytes(), "KEYID", b"pw"),
-            Err(Error::Decrypt)
+            Err(KeypairStoreError::Decrypt)
         ));
         assert!(matches!(
             decrypt(b"garbage", "KEYID", b"pw"),
-            Err(Error::Decrypt)
+            Err(KeypairStoreError::Decrypt)
         ));
         let huge = f.replacen("m=64", "m=99999999", 1);
         assert!(matches!(
             decrypt(huge.as_bytes(), "KEYID", b"pw"),
-            Err(Error::Decrypt)
+            Err(KeypairStoreError::Decrypt)
         ));
         // a flipped ciphertext character
         let mut bytes = f.into_bytes();
@@ -210,7 +215,7 @@ mod tests {
         bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
         assert!(matches!(
             decrypt(&bytes, "KEYID", b"pw"),
-            Err(Error::Decrypt)
+            Err(KeypairStoreError::Decrypt)
         ));
     }
 }

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use super::encrypted::{self, KdfParams};
 use super::{KeypairManager, secret_key_packet, validate_key_id, validate_key_name};
-use crate::error::Error;
+use crate::error::{KeypairStoreError, StorageError};
 use crate::keys::rsa::RsaPrivateKey;
 use crate::signer::Signer;
 
@@ -36,23 +36,23 @@ impl std::fmt::Debug for FsKeypairManager {
     }
 }
 
-fn ensure_dir(path: &Path) -> Result<(), Error> {
+fn ensure_dir(path: &Path) -> Result<(), KeypairStoreError> {
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(path)
-        .map_err(|e| Error::io(path, e))
+        .map_err(|e| KeypairStoreError::io(path, e))
 }
 
 impl FsKeypairManager {
     /// Opens (creating if needed) a clear store under `root`. The root must not be
     /// world-writable.
-    pub fn open(root: impl AsRef<Path>) -> Result<Self, Error> {
+    pub fn open(root: impl AsRef<Path>) -> Result<Self, KeypairStoreError> {
         let root = root.as_ref().to_path_buf();
         ensure_dir(&root)?;
-        let meta = fs::metadata(&root).map_err(|e| Error::io(&root, e))?;
+        let meta = fs::metadata(&root).map_err(|e| KeypairStoreError::io(&root, e))?;
         if meta.permissions().mode() & 0o002 != 0 {
-            return Err(Error::WorldWritable { path: root });
+            return Err(StorageError::WorldWritable { path: root }.into());
         }
         ensure_dir(&root.join(KEYS_DIR))?;
         Ok(Self {
@@ -64,7 +64,10 @@ impl FsKeypairManager {
 
     /// Opens a store whose new files are encrypted with `passphrase`; it reads both clear
     /// and encrypted files.
-    pub fn open_encrypted(root: impl AsRef<Path>, passphrase: &[u8]) -> Result<Self, Error> {
+    pub fn open_encrypted(
+        root: impl AsRef<Path>,
+        passphrase: &[u8],
+    ) -> Result<Self, KeypairStoreError> {
         let mut m = Self::open(root)?;
         m.passphrase = Some(Zeroizing::new(passphrase.to_vec()));
         Ok(m)
@@ -86,34 +89,38 @@ impl FsKeypairManager {
     }
 
     /// Loads the private key itself (for export).
-    pub fn load(&self, key_id: &str) -> Result<RsaPrivateKey, Error> {
+    pub fn load(&self, key_id: &str) -> Result<RsaPrivateKey, KeypairStoreError> {
         validate_key_id(key_id)?;
         let path = self.key_path(key_id);
         let contents = match fs::read(&path) {
             Ok(c) => Zeroizing::new(c),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::KeyPairNotFound {
+                return Err(KeypairStoreError::KeyPairNotFound {
                     key_id: key_id.to_string(),
                 });
             }
-            Err(e) => return Err(Error::io(path, e)),
+            Err(e) => return Err(KeypairStoreError::io(path, e)),
         };
         let key = if encrypted::is_encrypted(&contents) {
-            let pass = self.passphrase.as_ref().ok_or(Error::Decrypt)?;
+            let pass = self.passphrase.as_ref().ok_or(KeypairStoreError::Decrypt)?;
             let plain = encrypted::decrypt(&contents, key_id, pass)?;
             secret_key_packet::decode(&plain)?
         } else {
             secret_key_packet::decode(&contents)?
         };
         if key.key_id() != key_id {
-            return Err(Error::PrivateKeyFile {
+            return Err(KeypairStoreError::PrivateKeyFile {
                 reason: format!("file {} holds key {}", path.display(), key.key_id()),
             });
         }
         Ok(key)
     }
 
-    fn write_atomic(path: &Path, contents: &[u8], create_new: bool) -> Result<(), Error> {
+    fn write_atomic(
+        path: &Path,
+        contents: &[u8],
+        create_new: bool,
+    ) -> Result<(), KeypairStoreError> {
         let dir = path.parent().unwrap_or(Path::new("."));
         let tmp = dir.join(format!(
             ".{}.tmp{}",
@@ -126,12 +133,12 @@ impl FsKeypairManager {
             .truncate(true)
             .mode(0o600)
             .open(&tmp)
-            .map_err(|e| Error::io(&tmp, e))?;
+            .map_err(|e| KeypairStoreError::io(&tmp, e))?;
         f.set_permissions(fs::Permissions::from_mode(0o600))
-            .map_err(|e| Error::io(&tmp, e))?;
+            .map_err(|e| KeypairStoreError::io(&tmp, e))?;
         f.write_all(contents)
             .and_then(|()| f.sync_all())
-            .map_err(|e| Error::io(&tmp, e))?;
+            .map_err(|e| KeypairStoreError::io(&tmp, e))?;
         drop(f);
         if create_new {
             // hard_link fails if the target exists: no silent overwrite of a key.
@@ -140,7 +147,7 @@ impl FsKeypairManager {
             match r {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    Err(Error::KeyPairExists {
+                    Err(KeypairStoreError::KeyPairExists {
                         key_id: path
                             .file_name()
                             .and_then(|n| n.to_str())
@@ -148,20 +155,20 @@ impl FsKeypairManager {
                             .to_string(),
                     })
                 }
-                Err(e) => Err(Error::io(path, e)),
+                Err(e) => Err(KeypairStoreError::io(path, e)),
             }
         } else {
-            fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+            fs::rename(&tmp, path).map_err(|e| KeypairStoreError::io(path, e))
         }
     }
 }
 
 impl KeypairManager for FsKeypairManager {
-    fn put(&self, key: &RsaPrivateKey) -> Result<(), Error> {
+    fn put(&self, key: &RsaPrivateKey) -> Result<(), KeypairStoreError> {
         let id = key.key_id();
         let path = self.key_path(id);
         if path.exists() {
-            return Err(Error::KeyPairExists {
+            return Err(KeypairStoreError::KeyPairExists {
                 key_id: id.to_string(),
             });
         }
@@ -173,36 +180,36 @@ impl KeypairManager for FsKeypairManager {
         Self::write_atomic(&path, contents.as_bytes(), true)
     }
 
-    fn get(&self, key_id: &str) -> Result<Arc<dyn Signer>, Error> {
+    fn get(&self, key_id: &str) -> Result<Arc<dyn Signer>, KeypairStoreError> {
         Ok(Arc::new(self.load(key_id)?))
     }
 
-    fn delete(&self, key_id: &str) -> Result<(), Error> {
+    fn delete(&self, key_id: &str) -> Result<(), KeypairStoreError> {
         validate_key_id(key_id)?;
         let path = self.key_path(key_id);
         match fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::KeyPairNotFound {
+                return Err(KeypairStoreError::KeyPairNotFound {
                     key_id: key_id.to_string(),
                 });
             }
-            Err(e) => return Err(Error::io(path, e)),
+            Err(e) => return Err(KeypairStoreError::io(path, e)),
         }
         for (name, id) in self.names()? {
             if id == key_id {
                 let p = self.root.join(NAMES_DIR).join(&name);
-                fs::remove_file(&p).map_err(|e| Error::io(p, e))?;
+                fs::remove_file(&p).map_err(|e| KeypairStoreError::io(p, e))?;
             }
         }
         Ok(())
     }
 
-    fn key_ids(&self) -> Result<Vec<String>, Error> {
+    fn key_ids(&self) -> Result<Vec<String>, KeypairStoreError> {
         let dir = self.root.join(KEYS_DIR);
         let mut ids = Vec::new();
-        for entry in fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
-            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+        for entry in fs::read_dir(&dir).map_err(|e| KeypairStoreError::io(&dir, e))? {
+            let entry = entry.map_err(|e| KeypairStoreError::io(&dir, e))?;
             if let Some(name) = entry.file_name().to_str()
                 && validate_key_id(name).is_ok()
             {
@@ -213,11 +220,11 @@ impl KeypairManager for FsKeypairManager {
         Ok(ids)
     }
 
-    fn set_name(&self, name: &str, key_id: &str) -> Result<(), Error> {
+    fn set_name(&self, name: &str, key_id: &str) -> Result<(), KeypairStoreError> {
         validate_key_name(name)?;
         validate_key_id(key_id)?;
         if !self.key_path(key_id).exists() {
-            return Err(Error::KeyPairNotFound {
+            return Err(KeypairStoreError::KeyPairNotFound {
                 key_id: key_id.to_string(),
             });
         }
@@ -226,28 +233,30 @@ impl KeypairManager for FsKeypairManager {
         Self::write_atomic(&dir.join(name), key_id.as_bytes(), false)
     }
 
-    fn key_id_for_name(&self, name: &str) -> Result<String, Error> {
+    fn key_id_for_name(&self, name: &str) -> Result<String, KeypairStoreError> {
         validate_key_name(name)?;
         let path = self.root.join(NAMES_DIR).join(name);
         match fs::read_to_string(&path) {
             Ok(id) => Ok(id.trim().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::KeyPairNotFound {
-                key_id: name.to_string(),
-            }),
-            Err(e) => Err(Error::io(path, e)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(KeypairStoreError::KeyPairNotFound {
+                    key_id: name.to_string(),
+                })
+            }
+            Err(e) => Err(KeypairStoreError::io(path, e)),
         }
     }
 
-    fn names(&self) -> Result<Vec<(String, String)>, Error> {
+    fn names(&self) -> Result<Vec<(String, String)>, KeypairStoreError> {
         let dir = self.root.join(NAMES_DIR);
         let rd = match fs::read_dir(&dir) {
             Ok(rd) => rd,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io(dir, e)),
+            Err(e) => return Err(KeypairStoreError::io(dir, e)),
         };
         let mut out = Vec::new();
         for entry in rd {
-            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let entry = entry.map_err(|e| KeypairStoreError::io(&dir, e))?;
             let Some(name) = entry.file_name().to_str().map(str::to_string) else {
                 continue;
             };
@@ -327,9 +336,15 @@ mod tests {
         let raw = fs::read(dir.path().join("private-keys-v1").join(k.key_id())).unwrap();
         assert!(encrypted::is_encrypted(&raw));
         let clear = FsKeypairManager::open(dir.path()).unwrap();
-        assert!(matches!(clear.get(k.key_id()), Err(Error::Decrypt)));
+        assert!(matches!(
+            clear.get(k.key_id()),
+            Err(KeypairStoreError::Decrypt)
+        ));
         let wrong = FsKeypairManager::open_encrypted(dir.path(), b"nope").unwrap();
-        assert!(matches!(wrong.get(k.key_id()), Err(Error::Decrypt)));
+        assert!(matches!(
+            wrong.get(k.key_id()),
+            Err(KeypairStoreError::Decrypt)
+        ));
         assert_eq!(enc.get(k.key_id()).unwrap().key_id(), k.key_id());
     }
 
@@ -339,7 +354,9 @@ mod tests {
         fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
         assert!(matches!(
             FsKeypairManager::open(dir.path()),
-            Err(Error::WorldWritable { .. })
+            Err(KeypairStoreError::Storage(
+                StorageError::WorldWritable { .. }
+            ))
         ));
     }
 
@@ -353,7 +370,7 @@ mod tests {
         fs::copy(dir.path().join("private-keys-v1").join(k.key_id()), &other).unwrap();
         assert!(matches!(
             m.get("otherid"),
-            Err(Error::PrivateKeyFile { .. })
+            Err(KeypairStoreError::PrivateKeyFile { .. })
         ));
     }
 }

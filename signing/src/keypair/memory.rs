@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use super::{KeypairManager, validate_key_id, validate_key_name};
-use crate::error::Error;
+use crate::error::KeypairStoreError;
 use crate::keys::rsa::RsaPrivateKey;
 use crate::signer::Signer;
 
@@ -22,39 +22,38 @@ impl MemoryKeypairManager {
     }
 }
 
-fn poisoned() -> Error {
-    Error::InvalidKey {
-        reason: "keypair manager lock poisoned".into(),
-    }
+fn poisoned() -> KeypairStoreError {
+    KeypairStoreError::Poisoned
 }
 
 impl KeypairManager for MemoryKeypairManager {
-    fn put(&self, key: &RsaPrivateKey) -> Result<(), Error> {
+    fn put(&self, key: &RsaPrivateKey) -> Result<(), KeypairStoreError> {
         let mut keys = self.keys.write().map_err(|_| poisoned())?;
         let id = key.key_id().to_string();
         if keys.contains_key(&id) {
-            return Err(Error::KeyPairExists { key_id: id });
+            return Err(KeypairStoreError::KeyPairExists { key_id: id });
         }
         keys.insert(id, Arc::new(key.clone()));
         Ok(())
     }
 
-    fn get(&self, key_id: &str) -> Result<Arc<dyn Signer>, Error> {
+    fn get(&self, key_id: &str) -> Result<Arc<dyn Signer>, KeypairStoreError> {
         validate_key_id(key_id)?;
         let keys = self.keys.read().map_err(|_| poisoned())?;
         keys.get(key_id)
             .map(|k| Arc::clone(k) as Arc<dyn Signer>)
-            .ok_or_else(|| Error::KeyPairNotFound {
+            .ok_or_else(|| KeypairStoreError::KeyPairNotFound {
                 key_id: key_id.to_string(),
             })
     }
 
-    fn delete(&self, key_id: &str) -> Result<(), Error> {
+    fn delete(&self, key_id: &str) -> Result<(), KeypairStoreError> {
         validate_key_id(key_id)?;
         let mut keys = self.keys.write().map_err(|_| poisoned())?;
-        keys.remove(key_id).ok_or_else(|| Error::KeyPairNotFound {
-            key_id: key_id.to_string(),
-        })?;
+        keys.remove(key_id)
+            .ok_or_else(|| KeypairStoreError::KeyPairNotFound {
+                key_id: key_id.to_string(),
+            })?;
         self.names
             .write()
             .map_err(|_| poisoned())?
@@ -62,7 +61,7 @@ impl KeypairManager for MemoryKeypairManager {
         Ok(())
     }
 
-    fn key_ids(&self) -> Result<Vec<String>, Error> {
+    fn key_ids(&self) -> Result<Vec<String>, KeypairStoreError> {
         Ok(self
             .keys
             .read()
@@ -72,7 +71,7 @@ impl KeypairManager for MemoryKeypairManager {
             .collect())
     }
 
-    fn set_name(&self, name: &str, key_id: &str) -> Result<(), Error> {
+    fn set_name(&self, name: &str, key_id: &str) -> Result<(), KeypairStoreError> {
         validate_key_name(name)?;
         validate_key_id(key_id)?;
         if !self
@@ -81,7 +80,7 @@ impl KeypairManager for MemoryKeypairManager {
             .map_err(|_| poisoned())?
             .contains_key(key_id)
         {
-            return Err(Error::KeyPairNotFound {
+            return Err(KeypairStoreError::KeyPairNotFound {
                 key_id: key_id.to_string(),
             });
         }
@@ -92,18 +91,18 @@ impl KeypairManager for MemoryKeypairManager {
         Ok(())
     }
 
-    fn key_id_for_name(&self, name: &str) -> Result<String, Error> {
+    fn key_id_for_name(&self, name: &str) -> Result<String, KeypairStoreError> {
         self.names
             .read()
             .map_err(|_| poisoned())?
             .get(name)
             .cloned()
-            .ok_or_else(|| Error::KeyPairNotFound {
+            .ok_or_else(|| KeypairStoreError::KeyPairNotFound {
                 key_id: name.to_string(),
             })
     }
 
-    fn names(&self) -> Result<Vec<(String, String)>, Error> {
+    fn names(&self) -> Result<Vec<(String, String)>, KeypairStoreError> {
         Ok(self
             .names
             .read()

@@ -20,38 +20,38 @@ use std::sync::Arc;
 pub use fs::FsKeypairManager;
 pub use memory::MemoryKeypairManager;
 
-use crate::error::Error;
+use crate::error::KeypairStoreError;
 use crate::keys::rsa::RsaPrivateKey;
 use crate::signer::Signer;
 
 /// A store of signing keys, looked up by snapd key id.
 pub trait KeypairManager: Send + Sync {
-    /// Stores `key`; [`Error::KeyPairExists`] if its id is already there.
-    fn put(&self, key: &RsaPrivateKey) -> Result<(), Error>;
-    /// The signer for `key_id`; [`Error::KeyPairNotFound`] if absent.
-    fn get(&self, key_id: &str) -> Result<Arc<dyn Signer>, Error>;
-    /// Removes the key; [`Error::KeyPairNotFound`] if absent.
-    fn delete(&self, key_id: &str) -> Result<(), Error>;
+    /// Stores `key`; [`KeypairStoreError::KeyPairExists`] if its id is already there.
+    fn put(&self, key: &RsaPrivateKey) -> Result<(), KeypairStoreError>;
+    /// The signer for `key_id`; [`KeypairStoreError::KeyPairNotFound`] if absent.
+    fn get(&self, key_id: &str) -> Result<Arc<dyn Signer>, KeypairStoreError>;
+    /// Removes the key; [`KeypairStoreError::KeyPairNotFound`] if absent.
+    fn delete(&self, key_id: &str) -> Result<(), KeypairStoreError>;
     /// The ids of every stored key, sorted.
-    fn key_ids(&self) -> Result<Vec<String>, Error>;
+    fn key_ids(&self) -> Result<Vec<String>, KeypairStoreError>;
     /// Gives the stored key `key_id` the name `name` (replacing an older binding).
-    fn set_name(&self, name: &str, key_id: &str) -> Result<(), Error>;
-    /// The key id named `name`; [`Error::KeyPairNotFound`] if there is none.
-    fn key_id_for_name(&self, name: &str) -> Result<String, Error>;
+    fn set_name(&self, name: &str, key_id: &str) -> Result<(), KeypairStoreError>;
+    /// The key id named `name`; [`KeypairStoreError::KeyPairNotFound`] if there is none.
+    fn key_id_for_name(&self, name: &str) -> Result<String, KeypairStoreError>;
     /// Every (name, key id) pair, sorted by name.
-    fn names(&self) -> Result<Vec<(String, String)>, Error>;
+    fn names(&self) -> Result<Vec<(String, String)>, KeypairStoreError>;
 }
 
 /// snapd's key id check (`Database.Sign`): non-empty, `^[[:alnum:]_-]*$`.
-pub fn validate_key_id(key_id: &str) -> Result<(), Error> {
+pub fn validate_key_id(key_id: &str) -> Result<(), KeypairStoreError> {
     if key_id.is_empty() {
-        return Err(Error::KeyIdEmpty);
+        return Err(KeypairStoreError::KeyIdEmpty);
     }
     if !key_id
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     {
-        return Err(Error::KeyIdInvalid {
+        return Err(KeypairStoreError::KeyIdInvalid {
             key_id: key_id.to_string(),
         });
     }
@@ -59,7 +59,7 @@ pub fn validate_key_id(key_id: &str) -> Result<(), Error> {
 }
 
 /// Key names: 1–128 characters of `[A-Za-z0-9._-]`, not starting with `.` or `-`.
-pub fn validate_key_name(name: &str) -> Result<(), Error> {
+pub fn validate_key_name(name: &str) -> Result<(), KeypairStoreError> {
     let ok = !name.is_empty()
         && name.len() <= 128
         && !name.starts_with(['.', '-'])
@@ -69,8 +69,8 @@ pub fn validate_key_name(name: &str) -> Result<(), Error> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidKey {
-            reason: format!("invalid key name {}", ucore_assertions::go::quote(name)),
+        Err(KeypairStoreError::KeyNameInvalid {
+            name: name.to_string(),
         })
     }
 }

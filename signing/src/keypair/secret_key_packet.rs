@@ -5,20 +5,20 @@
 
 use zeroize::Zeroizing;
 
-use crate::error::Error;
-use crate::keys::openpgp_key::{decode_v1, encode_v1, public_key_body, push_mpi, push_new_header};
+use crate::error::{KeyError, KeypairStoreError};
+use crate::keys::packet::{decode_v1, encode_v1, push_mpi, push_new_header};
 use crate::keys::rsa::RsaPrivateKey;
 
 const TAG_SECRET_KEY: u8 = 5;
 
-fn bad(reason: impl Into<String>) -> Error {
-    Error::PrivateKeyFile {
+fn bad(reason: impl Into<String>) -> KeypairStoreError {
+    KeypairStoreError::PrivateKeyFile {
         reason: reason.into(),
     }
 }
 
 /// Encodes `key` as snapd's private-key file contents (no trailing newline).
-pub fn encode(key: &RsaPrivateKey) -> Result<Zeroizing<String>, Error> {
+pub fn encode(key: &RsaPrivateKey) -> Result<Zeroizing<String>, KeypairStoreError> {
     let [d, p, q, u] = key.openpgp_secret_mpis()?;
     let mut secret = Zeroizing::new(Vec::new());
     for m in [&d, &p, &q, &u] {
@@ -27,7 +27,7 @@ pub fn encode(key: &RsaPrivateKey) -> Result<Zeroizing<String>, Error> {
     let checksum = secret
         .iter()
         .fold(0u16, |acc, &b| acc.wrapping_add(u16::from(b)));
-    let mut body = Zeroizing::new(public_key_body(key.public_key()));
+    let mut body = Zeroizing::new(key.public_key().openpgp().body());
     body.push(0); // S2K usage: not encrypted
     body.extend_from_slice(&secret);
     body.extend_from_slice(&checksum.to_be_bytes());
@@ -42,7 +42,7 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], KeypairStoreError> {
         if self.buf.len() < n {
             return Err(bad("unexpected EOF"));
         }
@@ -50,17 +50,17 @@ impl<'a> Reader<'a> {
         self.buf = b;
         Ok(a)
     }
-    fn byte(&mut self) -> Result<u8, Error> {
+    fn byte(&mut self) -> Result<u8, KeypairStoreError> {
         Ok(self.take(1)?[0])
     }
-    fn mpi(&mut self) -> Result<&'a [u8], Error> {
+    fn mpi(&mut self) -> Result<&'a [u8], KeypairStoreError> {
         let bits = u16::from_be_bytes([self.byte()?, self.byte()?]) as usize;
         self.take(bits.div_ceil(8))
     }
 }
 
 /// Reads the packet framing (new or old format) and returns the tag and body.
-fn read_packet(input: &[u8]) -> Result<(u8, &[u8], &[u8]), Error> {
+fn read_packet(input: &[u8]) -> Result<(u8, &[u8], &[u8]), KeypairStoreError> {
     let mut r = Reader { buf: input };
     let h = r.byte()?;
     if h & 0x80 == 0 {
@@ -97,11 +97,11 @@ fn read_packet(input: &[u8]) -> Result<(u8, &[u8], &[u8]), Error> {
 }
 
 /// Decodes snapd's private-key file contents.
-pub fn decode(text: &[u8]) -> Result<RsaPrivateKey, Error> {
-    let packet = Zeroizing::new(decode_v1(
-        text,
-        ucore_assertions::openpgp::DataKind::PrivateKey,
-    )?);
+pub fn decode(text: &[u8]) -> Result<RsaPrivateKey, KeypairStoreError> {
+    let packet = Zeroizing::new(
+        decode_v1(text, ucore_assertions::openpgp::DataKind::PrivateKey)
+            .map_err(KeyError::Packet)?,
+    );
     let (tag, body, rest) = read_packet(&packet)?;
     if tag != TAG_SECRET_KEY {
         return Err(bad(format!(
@@ -109,9 +109,10 @@ pub fn decode(text: &[u8]) -> Result<RsaPrivateKey, Error> {
         )));
     }
     if !rest.is_empty() {
-        return Err(Error::SpuriousTrailingData {
+        return Err(KeyError::SpuriousTrailingData {
             what: "private key",
-        });
+        }
+        .into());
     }
     let mut r = Reader { buf: body };
     if r.byte()? != 4 {
@@ -143,7 +144,7 @@ pub fn decode(text: &[u8]) -> Result<RsaPrivateKey, Error> {
     if u16::from_be_bytes([got[0], got[1]]) != want {
         return Err(bad("openpgp: invalid data: private key checksum failure"));
     }
-    RsaPrivateKey::from_components(n, e, d, p, q)
+    Ok(RsaPrivateKey::from_components(n, e, d, p, q)?)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use ed25519_dalek::Signer as _;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, VerifyFailure};
+use crate::error::{KeyError, VerifyFailure};
 
 /// An Ed25519 private key (extension; snapd rejects Ed25519).
 #[derive(Clone)]
@@ -37,21 +37,17 @@ impl Ed25519PrivateKey {
     }
 
     /// Parses a PKCS#8 PEM (`PRIVATE KEY`).
-    pub fn from_pem(pem: &str) -> Result<Self, Error> {
+    pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
         ed25519_dalek::SigningKey::from_pkcs8_pem(pem)
             .map(Self)
-            .map_err(|e| Error::Pem {
-                reason: e.to_string(),
-            })
+            .map_err(|e| KeyError::Encoding(e.into()))
     }
 
     /// PKCS#8 PEM.
-    pub fn to_pem(&self) -> Result<Zeroizing<String>, Error> {
+    pub fn to_pem(&self) -> Result<Zeroizing<String>, KeyError> {
         self.0
             .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
-            .map_err(|e| Error::Pem {
-                reason: e.to_string(),
-            })
+            .map_err(|e| KeyError::Encoding(e.into()))
     }
 
     /// The public half.
@@ -72,30 +68,24 @@ impl Ed25519PublicKey {
     }
 
     /// Builds a key from its 32 raw bytes.
-    pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Error> {
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, KeyError> {
         ed25519_dalek::VerifyingKey::from_bytes(bytes)
             .map(Self)
-            .map_err(|e| Error::InvalidKey {
-                reason: e.to_string(),
-            })
+            .map_err(KeyError::Ed25519Key)
     }
 
     /// Parses an SPKI PEM (`PUBLIC KEY`).
-    pub fn from_pem(pem: &str) -> Result<Self, Error> {
+    pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
         ed25519_dalek::VerifyingKey::from_public_key_pem(pem)
             .map(Self)
-            .map_err(|e| Error::Pem {
-                reason: e.to_string(),
-            })
+            .map_err(|e| KeyError::Encoding(e.into()))
     }
 
     /// SPKI PEM.
-    pub fn to_pem(&self) -> Result<String, Error> {
+    pub fn to_pem(&self) -> Result<String, KeyError> {
         self.0
             .to_public_key_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
-            .map_err(|e| Error::Pem {
-                reason: e.to_string(),
-            })
+            .map_err(|e| KeyError::Encoding(e.into()))
     }
 
     /// Verifies a signature (strict: rejects small-order and malleable forms).

@@ -16,7 +16,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::backend::{self, RsaBackend};
-use crate::error::{Error, VerifyFailure};
+use crate::error::{KeyEncodingError, KeyError, VerifyFailure};
 use crate::hash::HashAlgorithm;
 
 /// The key size snapd generates (`asserts.GenerateKey`): RSA-4096.
@@ -91,26 +91,26 @@ impl RsaPublicKey {
     /// The modulus must be odd and between [`MIN_KEY_BITS`] and [`MAX_KEY_BITS`]; the
     /// exponent odd, at least 3, and at most 3 bytes long (x/crypto refuses longer exponents:
     /// `large public exponent`).
-    pub fn from_components(n: &[u8], e: &[u8]) -> Result<Self, Error> {
+    pub fn from_components(n: &[u8], e: &[u8]) -> Result<Self, KeyError> {
         let n = strip_zeros(n);
         let e = strip_zeros(e);
         let bits = bit_len(&n);
         if !(MIN_KEY_BITS..=MAX_KEY_BITS).contains(&bits) {
-            return Err(Error::UnsupportedKeySize { bits });
+            return Err(KeyError::UnsupportedKeySize { bits });
         }
         if n.last().is_none_or(|b| b & 1 == 0) {
-            return Err(Error::InvalidKey {
-                reason: "RSA modulus is even".into(),
+            return Err(KeyError::InvalidKey {
+                reason: "RSA modulus is even",
             });
         }
         if e.len() > 3 {
-            return Err(Error::InvalidKey {
-                reason: "large public exponent".into(),
+            return Err(KeyError::InvalidKey {
+                reason: "large public exponent",
             });
         }
         if e.last().is_none_or(|b| b & 1 == 0) || (e.len() == 1 && e[0] < 3) {
-            return Err(Error::InvalidKey {
-                reason: "invalid RSA public exponent".into(),
+            return Err(KeyError::InvalidKey {
+                reason: "invalid RSA public exponent",
             });
         }
         let openpgp = ucore_assertions::openpgp::PublicKey::new_snapd_rsa(&n, &e)?;
@@ -123,7 +123,7 @@ impl RsaPublicKey {
         })
     }
 
-    fn from_rsa(k: &rsa::PublicKey) -> Result<Self, Error> {
+    fn from_rsa(k: &rsa::PublicKey) -> Result<Self, KeyError> {
         Self::from_components(&k.n_bytes(), &k.e_bytes())
     }
 
@@ -156,51 +156,48 @@ impl RsaPublicKey {
     /// at 2016-01-01).
     pub fn key_id(&self) -> &str {
         self.key_id
-            .get_or_init(|| crate::keys::openpgp_key::key_id(self))
+            .get_or_init(|| self.openpgp.key_id().as_str().to_string())
     }
 
     /// The key of an OpenPGP public-key packet (RSA only, as snapd).
-    pub fn from_openpgp(key: &ucore_assertions::openpgp::PublicKey) -> Result<Self, Error> {
-        let rsa = key.rsa().ok_or_else(|| Error::InvalidKey {
-            reason: format!(
-                "expected RSA public key, got instead: {}",
-                key.material().go_type()
-            ),
+    pub fn from_openpgp(key: &ucore_assertions::openpgp::PublicKey) -> Result<Self, KeyError> {
+        let rsa = key.rsa().ok_or_else(|| KeyError::NotRsa {
+            algorithm: key.material().go_type().to_string(),
         })?;
         Self::from_components(rsa.n.value(), rsa.e.value())
     }
 
     /// The snapd-canonical OpenPGP public-key packet of this key.
     pub fn to_openpgp(&self) -> ucore_assertions::openpgp::PublicKey {
-        crate::keys::openpgp_key::to_openpgp(self)
+        self.openpgp.clone()
     }
 
     /// Decodes snapd's v1 text of a public key (an account-key body, a `device-key`
     /// header), with snapd's errors.
-    pub fn from_snapd_text(text: &[u8]) -> Result<Self, Error> {
+    pub fn from_snapd_text(text: &[u8]) -> Result<Self, KeyError> {
         Self::from_openpgp(&ucore_assertions::openpgp::decode_public_key(text)?)
     }
 
     /// snapd's v1 text of this key (`asserts.EncodePublicKey`): an account-key body.
     pub fn to_snapd_text(&self) -> String {
-        crate::keys::openpgp_key::encode_public_key(self)
+        ucore_assertions::openpgp::encode_public_key(&self.openpgp)
     }
 
     /// Parses a PEM public key: PKCS#1 (`RSA PUBLIC KEY`) or SPKI (`PUBLIC KEY`).
-    pub fn from_pem(pem: &str) -> Result<Self, Error> {
+    pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
         let label = pem_label(pem)?;
         let k = match label.as_str() {
-            "RSA PUBLIC KEY" => rsa::PublicKey::from_pkcs1_pem(pem).map_err(pem_err)?,
-            "PUBLIC KEY" => rsa::PublicKey::from_public_key_pem(pem).map_err(pem_err)?,
-            _ => return Err(Error::UnsupportedPem { label }),
+            "RSA PUBLIC KEY" => rsa::PublicKey::from_pkcs1_pem(pem).map_err(encoding)?,
+            "PUBLIC KEY" => rsa::PublicKey::from_public_key_pem(pem).map_err(encoding)?,
+            _ => return Err(KeyError::UnsupportedPem { label }),
         };
         Self::from_rsa(&k)
     }
 
     /// Parses a DER SubjectPublicKeyInfo (what PKCS#11 tokens and snapd's external key
     /// helpers hand out).
-    pub fn from_spki_der(der: &[u8]) -> Result<Self, Error> {
-        let k = rsa::PublicKey::from_public_key_der(der).map_err(pem_err)?;
+    pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
+        let k = rsa::PublicKey::from_public_key_der(der).map_err(encoding)?;
         Self::from_rsa(&k)
     }
 
@@ -214,32 +211,32 @@ impl RsaPublicKey {
             .as_ref()
     }
 
-    fn rustcrypto_or_err(&self) -> Result<&rsa::PublicKey, Error> {
-        self.rustcrypto().ok_or_else(|| Error::InvalidKey {
-            reason: "RSA public key rejected".into(),
+    fn rustcrypto_or_err(&self) -> Result<&rsa::PublicKey, KeyError> {
+        self.rustcrypto().ok_or_else(|| KeyError::InvalidKey {
+            reason: "RSA public key rejected",
         })
     }
 
     /// PKCS#1 PEM (`RSA PUBLIC KEY`).
-    pub fn to_pkcs1_pem(&self) -> Result<String, Error> {
+    pub fn to_pkcs1_pem(&self) -> Result<String, KeyError> {
         self.rustcrypto_or_err()?
             .to_pkcs1_pem(LineEnding::LF)
-            .map_err(pem_err)
+            .map_err(encoding)
     }
 
     /// SPKI PEM (`PUBLIC KEY`).
-    pub fn to_spki_pem(&self) -> Result<String, Error> {
+    pub fn to_spki_pem(&self) -> Result<String, KeyError> {
         self.rustcrypto_or_err()?
             .to_public_key_pem(LineEnding::LF)
-            .map_err(pem_err)
+            .map_err(encoding)
     }
 
     /// SPKI DER.
-    pub fn to_spki_der(&self) -> Result<Vec<u8>, Error> {
+    pub fn to_spki_der(&self) -> Result<Vec<u8>, KeyError> {
         Ok(self
             .rustcrypto_or_err()?
             .to_public_key_der()
-            .map_err(pem_err)?
+            .map_err(encoding)?
             .into_vec())
     }
 
@@ -322,7 +319,7 @@ impl Clone for RsaPrivateKey {
 }
 
 impl RsaPrivateKey {
-    fn from_rsa(inner: rsa::PrivateKey) -> Result<Self, Error> {
+    fn from_rsa(inner: rsa::PrivateKey) -> Result<Self, KeyError> {
         let public = RsaPublicKey::from_rsa(inner.as_public_key())?;
         // ring signs moduli of 2048..=4096 bits with e >= 65537; other keys sign with `rsa`.
         let ring = inner
@@ -338,42 +335,40 @@ impl RsaPrivateKey {
 
     /// Generates a new RSA key of `bits` bits with e = 65537 (snapd uses
     /// [`SNAPD_KEY_BITS`]). Slow: about 1 s for 4096 bits in an optimised build.
-    pub fn generate(bits: usize) -> Result<Self, Error> {
+    pub fn generate(bits: usize) -> Result<Self, KeyError> {
         if !(1024..=MAX_KEY_BITS).contains(&bits) {
-            return Err(Error::UnsupportedKeySize { bits });
+            return Err(KeyError::UnsupportedKeySize { bits });
         }
         let mut rng = rand::rng();
-        let k = rsa::PrivateKey::new(&mut rng, bits).map_err(|e| Error::KeyGeneration {
-            reason: e.to_string(),
-        })?;
+        let k = rsa::PrivateKey::new(&mut rng, bits).map_err(KeyError::Generation)?;
         Self::from_rsa(k)
     }
 
     /// Generates a 4096-bit key, as snapd does.
-    pub fn generate_snapd() -> Result<Self, Error> {
+    pub fn generate_snapd() -> Result<Self, KeyError> {
         Self::generate(SNAPD_KEY_BITS)
     }
 
     /// Parses a PEM private key: PKCS#1 (`RSA PRIVATE KEY`) or unencrypted PKCS#8
     /// (`PRIVATE KEY`), the two forms the oracle's `sign` accepts.
-    pub fn from_pem(pem: &str) -> Result<Self, Error> {
+    pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
         let label = pem_label(pem)?;
         let k = match label.as_str() {
-            "RSA PRIVATE KEY" => rsa::PrivateKey::from_pkcs1_pem(pem).map_err(pem_err)?,
-            "PRIVATE KEY" => rsa::PrivateKey::from_pkcs8_pem(pem).map_err(pem_err)?,
-            _ => return Err(Error::UnsupportedPem { label }),
+            "RSA PRIVATE KEY" => rsa::PrivateKey::from_pkcs1_pem(pem).map_err(encoding)?,
+            "PRIVATE KEY" => rsa::PrivateKey::from_pkcs8_pem(pem).map_err(encoding)?,
+            _ => return Err(KeyError::UnsupportedPem { label }),
         };
         Self::from_rsa(k)
     }
 
     /// Parses a PKCS#1 DER private key.
-    pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, Error> {
-        Self::from_rsa(rsa::PrivateKey::from_pkcs1_der(der).map_err(pem_err)?)
+    pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, KeyError> {
+        Self::from_rsa(rsa::PrivateKey::from_pkcs1_der(der).map_err(encoding)?)
     }
 
     /// Parses a PKCS#8 DER private key.
-    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
-        Self::from_rsa(rsa::PrivateKey::from_pkcs8_der(der).map_err(pem_err)?)
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
+        Self::from_rsa(rsa::PrivateKey::from_pkcs8_der(der).map_err(encoding)?)
     }
 
     /// Builds a key from `n`, `e`, `d` and the two primes (big-endian), as read from an
@@ -384,33 +379,29 @@ impl RsaPrivateKey {
         d: &[u8],
         p: &[u8],
         q: &[u8],
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, KeyError> {
         let u = |b: &[u8]| BoxedUint::from_be_slice_vartime(b);
-        let k =
-            rsa::PrivateKey::from_components(u(n), u(e), u(d), vec![u(p), u(q)]).map_err(|e| {
-                Error::InvalidKey {
-                    reason: e.to_string(),
-                }
-            })?;
+        let k = rsa::PrivateKey::from_components(u(n), u(e), u(d), vec![u(p), u(q)])
+            .map_err(KeyError::Components)?;
         Self::from_rsa(k)
     }
 
     /// PKCS#1 PEM (`RSA PRIVATE KEY`), LF line endings.
-    pub fn to_pkcs1_pem(&self) -> Result<Zeroizing<String>, Error> {
-        self.inner.to_pkcs1_pem(LineEnding::LF).map_err(pem_err)
+    pub fn to_pkcs1_pem(&self) -> Result<Zeroizing<String>, KeyError> {
+        self.inner.to_pkcs1_pem(LineEnding::LF).map_err(encoding)
     }
 
     /// PKCS#8 PEM (`PRIVATE KEY`), LF line endings.
-    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, Error> {
-        self.inner.to_pkcs8_pem(LineEnding::LF).map_err(pem_err)
+    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, KeyError> {
+        self.inner.to_pkcs8_pem(LineEnding::LF).map_err(encoding)
     }
 
     /// PKCS#1 DER.
-    pub fn to_pkcs1_der(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
+    pub fn to_pkcs1_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
         Ok(Zeroizing::new(
             self.inner
                 .to_pkcs1_der()
-                .map_err(pem_err)?
+                .map_err(encoding)?
                 .as_bytes()
                 .to_vec(),
         ))
@@ -433,23 +424,23 @@ impl RsaPrivateKey {
 
     /// The secret MPIs in OpenPGP order as x/crypto writes them: `d`, `p` = Go's
     /// `Primes[1]`, `q` = `Primes[0]`, `u` = Go's `Qinv` (= p⁻¹ mod q).
-    pub(crate) fn openpgp_secret_mpis(&self) -> Result<[Zeroizing<Vec<u8>>; 4], Error> {
+    pub(crate) fn openpgp_secret_mpis(&self) -> Result<[Zeroizing<Vec<u8>>; 4], KeyError> {
         let primes = self.inner.primes();
         let (Some(p0), Some(p1)) = (primes.first(), primes.get(1)) else {
-            return Err(Error::InvalidKey {
-                reason: "RSA key without two primes".into(),
+            return Err(KeyError::InvalidKey {
+                reason: "RSA key without two primes",
             });
         };
         if primes.len() != 2 {
-            return Err(Error::InvalidKey {
-                reason: "multi-prime RSA keys cannot be stored".into(),
+            return Err(KeyError::InvalidKey {
+                reason: "multi-prime RSA keys cannot be stored",
             });
         }
         let qinv = self
             .inner
             .crt_coefficient()
-            .ok_or_else(|| Error::InvalidKey {
-                reason: "RSA key without CRT coefficient".into(),
+            .ok_or_else(|| KeyError::InvalidKey {
+                reason: "RSA key without CRT coefficient",
             })?;
         let b = |x: &BoxedUint| Zeroizing::new(x.to_be_bytes_trimmed_vartime().into_vec());
         Ok([b(self.inner.d()), b(p1.as_ref()), b(p0.as_ref()), b(&qinv)])
@@ -457,17 +448,21 @@ impl RsaPrivateKey {
 
     /// Signs `message` with RSA PKCS#1 v1.5 over SHA-512 (ring when it can take the key,
     /// else `rsa`). Returns `k` bytes.
-    pub fn sign_sha512(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
+    pub fn sign_sha512(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         self.sign_sha512_with(RsaBackend::Auto, message)
     }
 
     /// [`RsaPrivateKey::sign_sha512`] with a chosen backend.
-    pub fn sign_sha512_with(&self, backend: RsaBackend, message: &[u8]) -> Result<Vec<u8>, Error> {
+    pub fn sign_sha512_with(
+        &self,
+        backend: RsaBackend,
+        message: &[u8],
+    ) -> Result<Vec<u8>, KeyError> {
         match (backend, &self.ring) {
             (RsaBackend::Ring | RsaBackend::Auto, Some(kp)) => {
                 backend::ring_sign_sha512(kp, message)
             }
-            (RsaBackend::Ring, None) => Err(Error::Signing {
+            (RsaBackend::Ring, None) => Err(KeyError::SigningUnsupported {
                 reason: format!("ring cannot sign with a {}-bit key", self.public.bits()),
             }),
             _ => self.sign_sha512_digest(&crate::hash::sha512(&[message])),
@@ -475,30 +470,32 @@ impl RsaPrivateKey {
     }
 
     /// Signs an already computed SHA-512 digest (PKCS#1 v1.5, `rsa` backend).
-    pub fn sign_sha512_digest(&self, digest: &[u8; 64]) -> Result<Vec<u8>, Error> {
+    pub fn sign_sha512_digest(&self, digest: &[u8; 64]) -> Result<Vec<u8>, KeyError> {
         self.inner
             .pkcs1v15_sign_prehash::<sha2::Sha512>(digest)
-            .map_err(|e| Error::Signing {
-                reason: e.to_string(),
-            })
+            .map_err(KeyError::RsaSigning)
     }
 }
 
-fn pem_err(e: impl fmt::Display) -> Error {
-    Error::Pem {
-        reason: e.to_string(),
-    }
+fn encoding(e: impl Into<KeyEncodingError>) -> KeyError {
+    KeyError::Encoding(e.into())
+}
+
+/// The account-key body (or `device-key` header) snapd writes for a key
+/// (`asserts.EncodePublicKey`).
+pub fn encode_public_key(key: &RsaPublicKey) -> String {
+    key.to_snapd_text()
 }
 
 /// The label of the first PEM block (`RSA PRIVATE KEY`, `PRIVATE KEY`, …).
-pub(crate) fn pem_label(pem: &str) -> Result<String, Error> {
+pub(crate) fn pem_label(pem: &str) -> Result<String, KeyError> {
     const BEGIN: &str = "-----BEGIN ";
-    let start = pem.find(BEGIN).ok_or_else(|| Error::Pem {
-        reason: "no PEM block found".into(),
+    let start = pem.find(BEGIN).ok_or(KeyError::Pem {
+        reason: "no PEM block found",
     })?;
     let rest = &pem[start + BEGIN.len()..];
-    let end = rest.find("-----").ok_or_else(|| Error::Pem {
-        reason: "malformed PEM header".into(),
+    let end = rest.find("-----").ok_or(KeyError::Pem {
+        reason: "malformed PEM header",
     })?;
     Ok(rest[..end].to_string())
 }
@@ -528,22 +525,31 @@ mod tests {
     }
 
     #[test]
+    fn oracle_key_ids() {
+        // `snapd-oracle keyid` of the selfmade test keys.
+        assert_eq!(
+            test_keys::acme().key_id(),
+            "dKgGLvNmYhvRaJM33UC9mpIVjQvGqdmwzpKv85BOrpO7QhXgYetYUCKYYf8-V6E6"
+        );
+    }
+
+    #[test]
     fn bad_pem_is_an_error() {
         assert!(matches!(
             RsaPrivateKey::from_pem("garbage"),
-            Err(Error::Pem { .. })
+            Err(KeyError::Encoding(_) | KeyError::Pem { .. })
         ));
         assert!(matches!(
             RsaPrivateKey::from_pem(
                 "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n"
             ),
-            Err(Error::UnsupportedPem { .. })
+            Err(KeyError::UnsupportedPem { .. })
         ));
         assert!(matches!(
             RsaPrivateKey::from_pem(
                 "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"
             ),
-            Err(Error::Pem { .. })
+            Err(KeyError::Encoding(_) | KeyError::Pem { .. })
         ));
     }
 
@@ -551,7 +557,7 @@ mod tests {
     fn component_checks() {
         assert!(matches!(
             RsaPublicKey::from_components(&[0xff; 8], &[1, 0, 1]),
-            Err(Error::UnsupportedKeySize { bits: 64 })
+            Err(KeyError::UnsupportedKeySize { bits: 64 })
         ));
         let n = test_keys::acme().public_key().n().to_vec();
         assert!(RsaPublicKey::from_components(&n, &[1, 0, 1]).is_ok());
@@ -630,7 +636,7 @@ mod tests {
         assert_eq!(back.key_id(), k.key_id());
         assert!(matches!(
             RsaPrivateKey::generate(512),
-            Err(Error::UnsupportedKeySize { bits: 512 })
+            Err(KeyError::UnsupportedKeySize { bits: 512 })
         ));
     }
 
@@ -650,7 +656,7 @@ mod tests {
         ));
         assert!(matches!(
             k.sign_sha512_with(RsaBackend::Ring, b"m"),
-            Err(Error::Signing { .. })
+            Err(KeyError::SigningUnsupported { .. })
         ));
     }
 

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::error::{Error, KeypairStoreError, StorageError};
 use crate::keys::rsa::{RsaPrivateKey, RsaPublicKey};
 use crate::signer::Signer;
 
@@ -16,10 +16,10 @@ pub struct FileSigner {
 
 impl FileSigner {
     /// Reads and parses the key file.
-    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, KeypairStoreError> {
         let path = path.as_ref().to_path_buf();
         let pem = zeroize::Zeroizing::new(
-            std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?,
+            std::fs::read_to_string(&path).map_err(|e| StorageError::io(&path, e))?,
         );
         let key = RsaPrivateKey::from_pem(&pem)?;
         Ok(Self { path, key })
@@ -41,10 +41,10 @@ impl Signer for FileSigner {
         self.key.public_key()
     }
     fn sign_digest(&self, digest: &[u8; 64]) -> Result<Vec<u8>, Error> {
-        self.key.sign_sha512_digest(digest)
+        Ok(self.key.sign_sha512_digest(digest)?)
     }
     fn sign_message(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
-        self.key.sign_sha512(message)
+        Ok(self.key.sign_sha512(message)?)
     }
 }
 
@@ -62,7 +62,7 @@ mod tests {
         assert_eq!(s.path(), p);
         assert!(matches!(
             FileSigner::open(dir.path().join("missing")),
-            Err(Error::Io { .. })
+            Err(KeypairStoreError::Storage(StorageError::Io { .. }))
         ));
     }
 }

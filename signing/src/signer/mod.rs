@@ -49,11 +49,11 @@ impl Signer for RsaPrivateKey {
     }
 
     fn sign_digest(&self, digest: &[u8; 64]) -> Result<Vec<u8>, Error> {
-        self.sign_sha512_digest(digest)
+        Ok(self.sign_sha512_digest(digest)?)
     }
 
     fn sign_message(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
-        self.sign_sha512(message)
+        Ok(self.sign_sha512(message)?)
     }
 }
 

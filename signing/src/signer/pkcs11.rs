@@ -18,14 +18,12 @@ use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
 
 use crate::backend::SHA512_DIGEST_INFO_PREFIX;
-use crate::error::Error;
+use crate::error::{Error, KeypairStoreError};
 use crate::keys::rsa::RsaPublicKey;
 use crate::signer::Signer;
 
-fn err(e: impl std::fmt::Display) -> Error {
-    Error::Pkcs11 {
-        reason: e.to_string(),
-    }
+fn err(e: cryptoki::error::Error) -> KeypairStoreError {
+    KeypairStoreError::Pkcs11(e)
 }
 
 /// An open, logged-in token.
@@ -65,7 +63,11 @@ impl std::fmt::Debug for Pkcs11Signer {
 impl Pkcs11Token {
     /// Loads `module` (e.g. `/usr/lib/softhsm/libsofthsm2.so`), finds the token labelled
     /// `token_label` and logs in as the user with `pin`.
-    pub fn open(module: impl AsRef<Path>, token_label: &str, pin: &str) -> Result<Self, Error> {
+    pub fn open(
+        module: impl AsRef<Path>,
+        token_label: &str,
+        pin: &str,
+    ) -> Result<Self, KeypairStoreError> {
         let ctx = Pkcs11::new(module.as_ref()).map_err(err)?;
         match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
             Ok(()) => {}
@@ -83,8 +85,8 @@ impl Pkcs11Token {
                 break;
             }
         }
-        let slot = found.ok_or_else(|| Error::Pkcs11 {
-            reason: format!("no token labelled {token_label:?}"),
+        let slot = found.ok_or_else(|| KeypairStoreError::NoToken {
+            label: token_label.to_string(),
         })?;
         let session = ctx.open_rw_session(slot).map_err(err)?;
         session
@@ -98,15 +100,17 @@ impl Pkcs11Token {
         })
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Session>, Error> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Session>, KeypairStoreError> {
         self.session
             .lock()
-            .map_err(|_| err("session lock poisoned"))
+            .map_err(|_| KeypairStoreError::Pkcs11Token {
+                reason: "session lock poisoned",
+            })
     }
 
     /// Generates an RSA key of `bits` bits inside the token (sensitive, not extractable),
     /// labelled `label`, and returns its signer.
-    pub fn generate_key(&self, label: &str, bits: u64) -> Result<Pkcs11Signer, Error> {
+    pub fn generate_key(&self, label: &str, bits: u64) -> Result<Pkcs11Signer, KeypairStoreError> {
         let id = label.as_bytes().to_vec();
         let public_template = [
             Attribute::Token(true),
@@ -139,7 +143,7 @@ impl Pkcs11Token {
     }
 
     /// The signer for the private key labelled `label`.
-    pub fn signer(&self, label: &str) -> Result<Pkcs11Signer, Error> {
+    pub fn signer(&self, label: &str) -> Result<Pkcs11Signer, KeypairStoreError> {
         let session = self.lock()?;
         let find = |class| {
             session.find_objects(&[
@@ -149,9 +153,11 @@ impl Pkcs11Token {
             ])
         };
         let private = find(ObjectClass::PRIVATE_KEY).map_err(err)?;
-        let handle = *private.first().ok_or_else(|| Error::KeyPairNotFound {
-            key_id: label.to_string(),
-        })?;
+        let handle = *private
+            .first()
+            .ok_or_else(|| KeypairStoreError::KeyPairNotFound {
+                key_id: label.to_string(),
+            })?;
         // The public key object carries n and e; fall back to the private object, which
         // also exposes them in most tokens.
         let public_handle = find(ObjectClass::PUBLIC_KEY)
@@ -174,7 +180,9 @@ impl Pkcs11Token {
             }
         }
         let (Some(n), Some(e)) = (n, e) else {
-            return Err(err("token does not expose the key's modulus and exponent"));
+            return Err(KeypairStoreError::Pkcs11Token {
+                reason: "token does not expose the key's modulus and exponent",
+            });
         };
         let public = RsaPublicKey::from_components(&n, &e)?;
         drop(session);
@@ -187,7 +195,7 @@ impl Pkcs11Token {
     }
 
     /// Labels of the RSA private keys in the token, with their snapd key ids.
-    pub fn keys(&self) -> Result<Vec<(String, String)>, Error> {
+    pub fn keys(&self) -> Result<Vec<(String, String)>, KeypairStoreError> {
         let labels: Vec<String> = {
             let session = self.lock()?;
             let handles = session
@@ -238,7 +246,9 @@ impl Signer for Pkcs11Signer {
         let session = self
             .session
             .lock()
-            .map_err(|_| err("session lock poisoned"))?;
+            .map_err(|_| KeypairStoreError::Pkcs11Token {
+                reason: "session lock poisoned",
+            })?;
         let sig = session
             .sign(&Mechanism::RsaPkcs, self.handle, &info)
             .map_err(err)?;

@@ -1,13 +1,8 @@
-//! The canonical OpenPGP v4 public-key packet snapd derives key ids from (spec §3.2), and
-//! the pieces of packet syntax the secret-key files share with it.
-//!
-//! The packet itself comes from `ucore_assertions::openpgp`; this module adds the header
-//! and MPI writers the secret-key files need.
+//! The pieces of OpenPGP packet syntax the secret-key files need beyond what
+//! `ucore_assertions::openpgp` provides: MPI and new-format header writers, and the v1
+//! wrapper. A leaf: it knows no key type (the keys build on it, not the other way round).
 
 use ucore_assertions::openpgp;
-pub use ucore_assertions::openpgp::SNAPD_KEY_CREATION_TIME;
-
-use super::rsa::RsaPublicKey;
 
 /// Appends an OpenPGP MPI (bit count, then minimal big-endian bytes).
 pub(crate) fn push_mpi(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -36,30 +31,12 @@ pub(crate) fn push_new_header(out: &mut Vec<u8>, tag: u8, len: usize) {
     }
 }
 
-/// The snapd-canonical OpenPGP form of `key` (creation time 2016-01-01, algorithm RSA).
-pub(crate) fn to_openpgp(key: &RsaPublicKey) -> openpgp::PublicKey {
-    key.openpgp().clone()
-}
-
-/// The body of the v4 RSA public-key packet: version, creation time, algorithm 1, n, e.
-pub(crate) fn public_key_body(key: &RsaPublicKey) -> Vec<u8> {
-    to_openpgp(key).body()
-}
-
-/// snapd's key id: unpadded base64url of SHA3-384(0x01 ‖ packet).
-pub(crate) fn key_id(key: &RsaPublicKey) -> String {
-    to_openpgp(key).key_id().as_str().to_string()
-}
-
-/// The account-key body (or `device-key` header) snapd writes for a key
-/// (`asserts.EncodePublicKey`).
-pub fn encode_public_key(key: &RsaPublicKey) -> String {
-    openpgp::encode_public_key(&to_openpgp(key))
-}
-
 /// `decodeV1` up to the packet bytes, with snapd's messages.
-pub(crate) fn decode_v1(text: &[u8], kind: openpgp::DataKind) -> Result<Vec<u8>, crate::Error> {
-    Ok(openpgp::v1::decode_v1_bytes(text, kind)?)
+pub(crate) fn decode_v1(
+    text: &[u8],
+    kind: openpgp::DataKind,
+) -> Result<Vec<u8>, openpgp::PacketError> {
+    openpgp::v1::decode_v1_bytes(text, kind)
 }
 
 /// `encodeV1`: standard base64 of `0x01 ‖ packet` in 76-column lines.
@@ -70,15 +47,6 @@ pub(crate) fn encode_v1(packet: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn oracle_key_ids() {
-        // `snapd-oracle keyid` of the selfmade test keys.
-        assert_eq!(
-            crate::test_keys::acme().key_id(),
-            "dKgGLvNmYhvRaJM33UC9mpIVjQvGqdmwzpKv85BOrpO7QhXgYetYUCKYYf8-V6E6"
-        );
-    }
 
     #[test]
     fn header_lengths() {
