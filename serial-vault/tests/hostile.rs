@@ -26,7 +26,8 @@ fn child_vault() {
 }
 
 /// The 288 bytes of a system-user whose email sent the decoder into an unbounded loop and
-/// made a running vault exit (found by the seeded fuzzing, issue 19 of this project).
+/// made a running vault exit (issue 19 of this project, which the tests below are named
+/// after).
 fn issue_19_input() -> Vec<u8> {
     std::fs::read(
         ucore_test_support::repo().join("tests/data/hostile/system-user-email-loop.assert"),
