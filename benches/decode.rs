@@ -1,7 +1,7 @@
 //! Decoding speed: single assertions (`AssertionRef::decode`, zero-copy) and streams — in
 //! memory (`decode_slice`, zero-copy, what the `assertions bench` example measures) and over a
 //! reader (`Decoder`, owned assertions) — over real data — the Canonical models, the Canonical root
-//! account-key (RSA-8192 body) and the self-made model the oracle's README quotes figures for.
+//! account-key (RSA-8192 body) and the self-made model that `benches/compare-oracle.sh` also times.
 //!
 //! `cargo bench --bench decode`. For a ratio against snapd's own decoder measured in the same
 //! run, use `benches/compare-oracle.sh` (it runs the oracle's `bench` beside the `assertions`

@@ -2,9 +2,9 @@
 //! self-made model chain (2048-bit key) and of Canonical's root account-key (RSA-8192,
 //! self-signed), with the ring and the rsa backends; RSA-4096 signatures per second.
 //!
-//! `cargo bench --bench verify`. The oracle's figures for the same inputs come from
-//! `snapd-oracle bench-verify` (see `/work/shared/oracle/README.md`): 72/76 µs and
-//! 508/627 µs (min/median) on this machine.
+//! `cargo bench --bench verify`. The oracle (snapd 2.57's own code built as a command) times
+//! the same inputs with `snapd-oracle bench-verify`; `docs/perf/README.md` says where the
+//! figures measured so far are kept.
 use std::hint::black_box;
 use std::path::Path;
 

@@ -1,4 +1,4 @@
-//! The factory job (issue 6, "the main job"): one machine signs the brand's model, starts
+//! The factory job (the repository's main job): one machine signs the brand's model, starts
 //! a vault on 127.0.0.1 with SQLite in a temporary directory, registers many devices
 //! concurrently — each with its own device key — and verifies every serial through a
 //! trust database.

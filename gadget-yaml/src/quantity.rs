@@ -151,7 +151,9 @@ pub fn parse_edition(input: &str) -> Result<u32, String> {
 mod tests {
     use super::*;
 
-    // snapd's quantity tests (size_test.go, offset_test.go) and the spec §2.5 examples.
+    // snapd's quantity tests (gadget/quantity/size_test.go, offset_test.go) and the branches
+    // of `ParseSize`, `ParseOffset` (gadget/quantity/) and `parseRelativeOffset`
+    // (gadget/gadget.go).
     #[test]
     fn sizes() {
         let ok = [

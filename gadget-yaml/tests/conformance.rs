@@ -1,5 +1,6 @@
-//! Conformance tests ported from the spec's §7 tables (snapd's gadget_test.go,
-//! validate_test.go, layout_test.go, gadget_emmc_test.go, kcmdline tests): parse,
+//! Conformance tests ported from the test tables of snapd's `gadget/` package
+//! (gadget_test.go, validate_test.go, layout_test.go, gadget_emmc_test.go, kcmdline_test.go,
+//! quantity/*_test.go): parse,
 //! validate, layout and scalar tables, for the HEAD behaviour the 2.57 oracle cannot show
 //! (min-size, partial, emmc, system-seed-null, system-boot-state, vfat label case,
 //! volume-assignments, kernel-cmdline, offset-write bounds, classic with modes).

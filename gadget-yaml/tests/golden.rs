@@ -3,7 +3,8 @@
 //! layout, and layout with content where a gadget directory exists. Regenerate the goldens
 //! with `tests/golden/regenerate.sh`.
 //!
-//! This crate follows snapd today (HEAD, the spec); where 2.57 differs the golden is not
+//! This crate follows snapd today (HEAD: `gadget/gadget.go`, `gadget/validate.go`,
+//! `gadget/layout.go`); where 2.57 differs the golden is not
 //! compared, and the HEAD outcome is asserted instead: for the corpus, from the outcome table
 //! of the corpus README (snapd HEAD); for our own files, from `HEAD_DIFFERENCES` below.
 

@@ -83,7 +83,9 @@ impl AdminClient {
     }
 }
 
-/// Sub-store rows (remodel re-registration, spec §1.8).
+/// Sub-store rows: which device may re-register (remodel) under which model name and store
+/// (the Serial Vault's `substore` table and its admin routes in `service/router.go`
+/// `AdminRouter`).
 impl AdminClient {
     fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
         serde_json::from_str(text).map_err(Error::AdminAnswer)

@@ -12,7 +12,7 @@ pub type Cause = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum Error {
-    // ---- Serial Vault signing API (spec §1.2, §1.3) -------------------------------------
+    // ---- Serial Vault signing API (service/response/errors.go, service/sign/) ----------
     /// Handling the request panicked (a bug): the panic is logged and the client gets a
     /// 500 with the JSON envelope (`server-error`); the process keeps serving.
     #[error("Internal error while handling the request")]
@@ -65,7 +65,7 @@ pub enum Error {
         inactive_key: bool,
     },
     /// No sub-store mapping for the device's original model and serial
-    /// (`invalid-substore`, spec §1.8).
+    /// (`invalid-substore`; the Serial Vault's `checkRemodelingRequest`).
     #[error("Cannot find sub-store mapping for the model")]
     InvalidSubstore {
         /// The original brand-id.
@@ -76,7 +76,7 @@ pub enum Error {
         serial: String,
     },
     /// A remodel re-registration failed one of the Serial Vault's checks
-    /// (`invalid-assertion`, spec §1.3 step 5, §1.8).
+    /// (`invalid-assertion`; the Serial Vault's `checkRemodelingRequest`).
     #[error("{0}")]
     Remodel(RemodelRefusal),
     /// The serial-request cannot become a serial (`create-assertion`).
@@ -101,7 +101,9 @@ pub enum Error {
         source: Cause,
     },
     /// The serial number was issued to another device key and not released
-    /// (`duplicate-assertion`; a ucore policy, spec issue 6).
+    /// (`duplicate-assertion`). A ucore policy: the Serial Vault re-signs a duplicate at the
+    /// next revision, ucore refuses it when the device key differs, so one serial number
+    /// cannot name two devices.
     #[error("The serial number {serial} is already in use by another device")]
     DuplicateSerial {
         /// brand-id.

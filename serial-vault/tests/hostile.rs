@@ -1,5 +1,6 @@
 //! Hostile input for the vault: the `/v1/serial` body parser under memory and time limits,
-//! the input that killed the vault (issue 19) against a vault process, and the vault's
+//! the input that killed the vault (a 288-byte system-user that sent the decoder into an
+//! unbounded loop) against a vault process, and the vault's
 //! answer to a panic while handling a request.
 
 mod common;
@@ -24,7 +25,9 @@ fn child_vault() {
     child_vault_main();
 }
 
-/// The 288 bytes of issue 19: a system-user whose email sent the decoder into a loop.
+/// The 288 bytes of a system-user whose email sent the decoder into an unbounded loop and
+/// made a running vault exit (issue 19 of this project, which the tests below are named
+/// after).
 fn issue_19_input() -> Vec<u8> {
     std::fs::read(
         ucore_test_support::repo().join("tests/data/hostile/system-user-email-loop.assert"),

@@ -1,4 +1,5 @@
-//! Remodel re-registration through `/v1/serial` (spec §1.3 steps 5 and 7, §1.8, §2.10):
+//! Remodel re-registration through `/v1/serial` (snapd's `reregRemodelContext` in
+//! `overlord/devicestate/remodel.go` against the Serial Vault's `/v1/serial` handler):
 //! a device registered on model A (`acme-device-1`) with serial `R1`, a sub-store row
 //! A/R1 → B (`acme-device-2`), and the re-registration with the current serial. The happy
 //! path and every refusal of the Serial Vault's `checkRemodelingRequest`, each with its

@@ -1,5 +1,8 @@
 //! The signing API over HTTP: the happy path as snapd drives it, and every error path of
-//! spec §1.3 plus the ucore policy (issue 6), each with its status, code and message.
+//! the Serial Vault's `/v1/request-id` and `/v1/serial` handlers
+//! (`service/sign/handlers_sign.go`) plus ucore's own policy (single-use, expiring nonces;
+//! a serial number refused to a second device key; a body size limit), each with its
+//! status, code and message.
 
 mod common;
 

@@ -1,12 +1,13 @@
-//! The checks a device makes on the serial it is given (snapd's
-//! `finalizeSerial`/`checkSerial` path in `overlord/devicestate/handlers_serial.go`).
+//! The checks a device makes on the serial it is given (snapd's `getSerial` and
+//! `doRequestSerial` in `overlord/devicestate/handlers_serial.go`).
 
 use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
 use ucore_signing::{Database, RsaPublicKey};
 
 use crate::error::Error;
 
-/// The checks snapd makes on a returned serial (spec §2.6, §2.7): brand, model and
+/// The checks snapd makes on a returned serial (`getSerial`, then `acceptSerialOnly` or
+/// `acceptSerialPlusBatch` in `overlord/devicestate/handlers_serial.go`): brand, model and
 /// device key id match the device; an authority other than the brand must be in the
 /// model's `serial-authority`; the signature verifies — through `trust` when given (the
 /// ancillary account and account-key are added to it first), else against a streamed

@@ -1,6 +1,7 @@
-//! Registration: the HTTP exchange with the device service (snapd's `requestSerial`,
-//! `submitSerialRequest` in `overlord/devicestate/handlers_serial.go`) with snapd's status
-//! handling and retries, over ureq (blocking; rustls with ring).
+//! Registration: the HTTP exchange with the device service (snapd's `getSerial`,
+//! `prepareSerialRequest` and `submitSerialRequest` in
+//! `overlord/devicestate/handlers_serial.go`) with snapd's status handling and retries
+//! (`retryErr`, `retryBadStatus`), over ureq (blocking; rustls with ring).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +14,8 @@ use crate::error::Error;
 use crate::prepare_device::DeviceServiceConfig;
 use crate::request::{build_remodel_serial_request, build_serial_request, remodel_stream};
 
-/// snapd's retry timing (spec §2.8); the defaults are snapd's.
+/// snapd's retry timing (`retryInterval`, `maxTentatives` and the 60 s poll after a 202 in
+/// `overlord/devicestate/handlers_serial.go`); the defaults are snapd's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Wait before retrying after a retryable error (snapd: 60 s).
@@ -38,7 +40,9 @@ impl Default for RetryPolicy {
 }
 
 /// The extension point for the serial-request body: hardware identity, or the JSON the
-/// `prepare-serial-request` hook writes (spec §2.3). Called after the request-id is known.
+/// `prepare-serial-request` hook writes (snapd's `maybeRunPrepareSerialRequestHook` in
+/// `overlord/devicestate/handlers_serial.go`, newer than 2.57). Called after the request-id
+/// is known.
 pub trait SerialRequestBody: Send + Sync {
     /// The body for a request with `request_id` (`None`: no body).
     fn body(
@@ -209,7 +213,8 @@ impl Registration {
         self
     }
 
-    /// Re-registers for a remodel (spec §2.10): the serial-request carries the
+    /// Re-registers for a remodel (snapd's `reregRemodelContext` in
+    /// `overlord/devicestate/remodel.go`): the serial-request carries the
     /// `original-*` headers of `serial` (the device's current serial) and the stream ends
     /// with it. Without a configured proposed serial, the current serial number is
     /// proposed (the Serial Vault finds the sub-store row by it).

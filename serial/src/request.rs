@@ -9,7 +9,8 @@ use ucore_signing::RsaPrivateKey;
 
 use crate::error::Error;
 
-/// The serial-request snapd builds (spec §2.6 step 2): `brand-id`, `model`, `request-id`,
+/// The serial-request snapd builds (`prepareSerialRequest` in
+/// `overlord/devicestate/handlers_serial.go`): `brand-id`, `model`, `request-id`,
 /// `device-key`, optional `serial`, optional body; signed by the device key, no authority.
 pub fn build_serial_request(
     model: &impl AssertionAccess,

@@ -1,4 +1,6 @@
-//! The vault's storage: signing keys, models, nonces and the signing log (spec §1.5).
+//! The vault's storage: signing keys, models, nonces and the signing log (the Serial
+//! Vault's tables, created by `manage/database.go` `UpdateDatabase` and used through its
+//! `datastore/*manager.go`).
 //!
 //! [`Store`] is one type over the backends, chosen by the database URL: SQLite (embedded
 //! default, one file, created and migrated on open) and, with the cargo feature `postgres`,

@@ -1,5 +1,5 @@
-//! The Serial Vault server: the signing API snapd devices call (spec §1.3) and the admin
-//! API operators use.
+//! The Serial Vault server: the signing API snapd devices call (the Serial Vault's
+//! `service/router.go` `SigningRouter`) and the admin API operators use (`AdminRouter`).
 //!
 //! [`Vault`] holds the store, the key store and the settings; its methods are the
 //! operations, free of HTTP: [`crate::http`] puts them on the wire.
@@ -93,7 +93,7 @@ fn now_rfc3339() -> String {
 }
 
 /// A new request-id: 40 hex digits, SHA-1 of 64 random characters and the Unix time
-/// (spec §1.6).
+/// (the Serial Vault's `datastore/noncemanager.go`).
 fn new_nonce(now: i64) -> String {
     let mut random = [0u8; 48];
     rand::fill(&mut random);
@@ -211,7 +211,8 @@ impl Vault {
         i64::try_from(self.inner.settings.nonce_ttl.as_secs()).unwrap_or(i64::MAX / 2)
     }
 
-    /// `POST /v1/serial`: checks `body` in the Serial Vault's order (spec §1.3) and returns
+    /// `POST /v1/serial`: checks `body` in the order of the Serial Vault's `Serial` handler
+    /// (`service/sign/handlers_sign.go`) and returns
     /// the signed serial (plus account and account-key when `stream` and available).
     pub async fn sign_serial(
         &self,

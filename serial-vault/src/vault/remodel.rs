@@ -1,6 +1,9 @@
-//! Remodel re-registration through `/v1/serial` (spec §1.3 steps 5 and 7, §1.8).
+//! Remodel re-registration through `/v1/serial`: the Serial Vault's
+//! `checkRemodelingRequest` and the sub-store fallback of its `findModel`, both on the path
+//! of the `Serial` handler (`service/sign/handlers_sign.go`).
 //!
-//! snapd re-registers a device whose brand or model changes (§2.10) by sending a
+//! snapd re-registers a device whose brand or model changes (`reregRemodelContext` in
+//! snapd's `overlord/devicestate/remodel.go`) by sending a
 //! serial-request with `original-brand-id`, `original-model` and `original-serial`, then
 //! the new model, then the device's current serial. The vault accepts it when a sub-store
 //! row maps (original model, original serial) to the requested model, the current serial
@@ -23,8 +26,9 @@ fn same_key(model: &ModelRecord, api_key: &str) -> bool {
 }
 
 impl Vault {
-    /// Step 5: when the serial-request has all three `original-*` headers, the checks of
-    /// §1.8; otherwise a current `serial` in the stream is refused.
+    /// When the serial-request has all three `original-*` headers, the checks of the Serial
+    /// Vault's `checkRemodelingRequest` (after the model check, before the nonce);
+    /// otherwise a current `serial` in the stream is refused.
     pub(super) async fn check_remodel(
         &self,
         parsed: &ParsedRequest,
@@ -136,7 +140,8 @@ impl Vault {
             })
     }
 
-    /// Step 7's fallback: the from-model whose sub-store row maps (brand, `serial`) to
+    /// The fallback of `sign_serial`'s model lookup (the Serial Vault's `findModel`): the
+    /// from-model whose sub-store row maps (brand, `serial`) to
     /// `model`, with this API key.
     pub(super) async fn substore_model(
         &self,

@@ -1,4 +1,5 @@
-//! Reading a `/v1/serial` request body (spec §1.3 step 2): a `serial-request`, then
+//! Reading a `/v1/serial` request body (the Serial Vault's `parseAssertionStream`, called by
+//! the `Serial` handler in `service/sign/handlers_sign.go`): a `serial-request`, then
 //! optionally a `model`, then optionally the current `serial` (remodel), nothing more.
 //! Pure and panic-free on any input: the fuzz target `serial_request` drives it.
 

@@ -1,4 +1,6 @@
-//! Turning a checked serial-request into a serial (spec §1.4 `serialRequestToSerial`).
+//! Turning a checked serial-request into a serial: the Serial Vault's `serialRequestToSerial`
+//! and duplicate check (`CheckForDuplicate`), used by its `/v1/serial` handler
+//! (`service/sign/handlers_sign.go`).
 
 use ucore_assertions::{AssertionAccess, AssertionBuilder, AssertionType, HeaderValue};
 

@@ -1,4 +1,5 @@
-//! Admin operations on sub-store rows (spec §1.8, §1.9): which device may re-register
+//! Admin operations on sub-store rows (the Serial Vault's `substore` table, its admin routes
+//! in `service/router.go` `AdminRouter`): which device may re-register
 //! (remodel) under which model name and store.
 
 use super::Vault;

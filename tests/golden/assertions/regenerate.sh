@@ -574,7 +574,7 @@ hardware-id-key-sha3-384: $SNAP_SHA
 timestamp: $TS
 EOF
 
-# --- 2b-ii. invalid: header grammar (§1.2) -----------------------------------
+# --- 2b-ii. invalid: header grammar (snapd's asserts/headers.go, parseHeaders) --
 edit "display-name=AC"$'\xff'"ME" <<<"$ACCOUNT" | inv grammar-header-not-utf8
 printf '%s\nno colon here' "$ACCOUNT" | inv grammar-missing-colon
 printf '%s\nDisplay-Name: x' "$ACCOUNT" | inv grammar-name-uppercase
@@ -613,7 +613,7 @@ printf '%s\r\n\r\n%s\r\n' "$(printf '%s\nsign-key-sha3-384: %s' "$ACCOUNT" "$ACM
 printf '\n\n%s\nsign-key-sha3-384: %s\n\n%s\n' "$ACCOUNT" "$ACME_ID" "$PLACEHOLDER_SIG" | raw invalid grammar-empty-header-block
 { printf '%s\nx-big: ' "$ACCOUNT"; head -c 131100 /dev/zero | tr '\0' a; } | inv grammar-headers-too-large
 
-# --- invalid: meta headers and common checks (§1.3) --------------------------
+# --- invalid: meta headers and common checks (asserts.go assemble, header_checks.go)
 edit body-length=abc <<<"$ACCOUNT" | inv meta-body-length-not-integer
 edit body-length=1.5 <<<"$ACCOUNT" | inv meta-body-length-float
 edit body-length=-1 <<<"$ACCOUNT" | inv meta-body-length-negative
@@ -674,7 +674,7 @@ printf '%s\nsign-key-sha3-384: %s\n%s\n' "$ACCOUNT" "$ACME_ID" "$PLACEHOLDER_SIG
 printf '%s\nsign-key-sha3-384: %s' "$ACCOUNT" "$ACME_ID" | raw invalid meta-headers-only-no-newline
 printf '%s\nbody-length: 3\nsign-key-sha3-384: %s\n\nabc' "$ACCOUNT" "$ACME_ID" | raw invalid meta-body-without-signature
 
-# --- invalid: per type (§4) --------------------------------------------------
+# --- invalid: per type (each type's file in snapd's asserts/, e.g. model.go) ---
 # account
 edit -display-name <<<"$ACCOUNT" | inv account-display-name-missing
 edit "display-name=" <<<"$ACCOUNT" | inv account-display-name-empty
@@ -1247,7 +1247,7 @@ verify_golden "$V/fail-untrusted-root.jsonl" -sysdb "$ST/selfmade-prereqs-model.
 { cat "$SELF/acme-prereqs.stream"; join "${SIGNED[@]}"; } >"$ST/prereqs-generated-valid.stream"
 verify_golden "$V/prereqs-generated-valid.jsonl" "$SELF/trusted.stream" "$ST/prereqs-generated-valid.stream" --now="$NOW"
 
-# --- 6. known differences between the oracle (2.57) and snapd today (the spec) --
+# --- 6. known differences between the oracle (2.57) and snapd today -----------
 # Every invalid case that 2.57 accepts and every valid case that 2.57 rejects must
 # be listed here (the script fails otherwise), with what snapd today does. Written
 # to generated/spec-differences.jsonl for the Rust tests; explained in DIFFERENCES.md.
@@ -1302,7 +1302,7 @@ actual=$( {
 	done
 } | sort)
 if [ "$listed" != "$actual" ]; then
-	echo "oracle/spec differences changed; update DIFFS and DIFFERENCES.md:" >&2
+	echo "oracle/snapd-today differences changed; update DIFFS and DIFFERENCES.md:" >&2
 	diff <(echo "$listed") <(echo "$actual") >&2 || true
 	exit 1
 fi
