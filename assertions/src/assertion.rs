@@ -82,6 +82,25 @@ pub trait AssertionAccess {
         checks::check_rfc3339_date(self.headers(), "timestamp", HEADER).map(Some)
     }
 
+    /// Header `name` as an RFC 3339 date, with snapd's messages (its
+    /// `checkRFC3339Date`): an error when the header is absent, not a string, empty
+    /// or not a date. An optional date reads as
+    /// `a.header(name).map(|_| a.header_date(name)).transpose()`.
+    ///
+    /// ```
+    /// use ucore_assertions::{AssertionAccess, AssertionRef};
+    ///
+    /// let bytes = include_bytes!("../../tests/data/ubuntu-core-22-amd64.model");
+    /// let model = AssertionRef::decode(bytes)?;
+    /// let timestamp = model.header_date("timestamp")?;
+    /// assert_eq!(timestamp.timestamp.to_string(), "2022-04-04T10:40:41Z");
+    /// assert!(model.header_date("architecture").is_err());
+    /// # Ok::<(), ucore_assertions::Error>(())
+    /// ```
+    fn header_date(&self, name: &str) -> Result<Rfc3339Time, Error> {
+        checks::check_rfc3339_date(self.headers(), name, HEADER)
+    }
+
     /// Unpadded base64url of the SHA3-384 of the content (snapd's digest
     /// encoding).
     fn content_sha3_384(&self) -> String {

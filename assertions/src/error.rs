@@ -4,9 +4,9 @@
 //! prefixes snapd adds (`parsing assertion headers: `, `assertion: `,
 //! `assertion <type>: `). Those prefixes are wrapping variants
 //! ([`Error::ParsingHeaders`], [`Error::Assertion`], [`Error::Type`]) so a caller can
-//! match on the inner cause. `%q` is Go's quoting ([`crate::go::quote`]).
+//! match on the inner cause. `%q` is Go's quoting ([`ucore_go_text::quote`]).
 
-use crate::go::{quote, quote_time};
+use ucore_go_text::{quote, quote_time};
 
 /// Everything that can go wrong when decoding, checking, building or streaming
 /// assertions.
@@ -293,12 +293,6 @@ pub enum Error {
         name: String,
         /// `header` or a context string.
         context: String,
-    },
-    /// `naming.ValidateSnap` failure: `invalid snap name: %q`.
-    #[error("invalid snap name: {}", quote(.name))]
-    InvalidSnapName {
-        /// The rejected snap name.
-        name: String,
     },
 
     // ---- building and signing (§2.1) ----

@@ -27,14 +27,11 @@
 //!   [`BodyRule`]).
 //! * [`types`] — type-specific checks (§4, run by every decode) and a typed view
 //!   per assertion type ([`types::Model`], [`types::AccountKey`], …).
-//! * [`checks`] — value helpers (strings, Go integers, booleans, dates, digests,
-//!   lists, maps, name patterns).
 //! * [`rfc3339`] — dates as Go's `time.Parse(time.RFC3339)` reads them.
 //! * [`json_body`] — Go `json.MarshalIndent` canonical JSON bodies.
 //! * [`builder`] — [`AssertionBuilder`]: canonical content to sign.
 //! * [`stream`] — [`Decoder`] (over a reader), [`SliceDecoder`] (zero-copy, over
 //!   bytes in memory; [`decode_slice`]) and [`Encoder`] for assertion streams.
-//! * [`go`] — Go's `%q` and `%v` as snapd's messages print them.
 //! * [`openpgp`] — OpenPGP wire packets.
 //! * [`error`] — [`Error`], with snapd's texts.
 //!
@@ -55,9 +52,8 @@
 pub mod assertion;
 pub mod assertion_type;
 pub mod builder;
-pub mod checks;
+mod checks;
 pub mod error;
-pub mod go;
 pub mod headers;
 pub mod json_body;
 pub mod openpgp;

@@ -1,6 +1,6 @@
 //! [`Error`]: everything that can go wrong between a statement and a signed model.
 
-use ucore_assertions::go::quote;
+use ucore_go_text::quote;
 
 /// The crate's error. Where snapd has a message, `Display` prints snapd's text: a
 /// rejected statement prints what `snap sign` (snapd's `Database.Sign`) prints for it.

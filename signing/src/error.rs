@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::hash::HashAlgorithm;
-use ucore_assertions::go::quote;
+use ucore_go_text::quote;
 
 /// Why an RSA/OpenPGP signature did not verify. `Display` gives x/crypto's text, which snapd
 /// wraps as `failed signature verification: <this>`.

@@ -21,8 +21,8 @@
 //!
 //! `check` is step 11 of `assemble` (§1.3): it builds the view of the
 //! assertion's type, so decoding rejects exactly what the views reject, in
-//! snapd's order and with snapd's messages ([`TypeError`] and the value helpers
-//! of [`crate::checks`]); the caller adds the `assertion <type>: ` prefix.
+//! snapd's order and with snapd's messages ([`TypeError`] and the crate's value
+//! checks); the caller adds the `assertion <type>: ` prefix.
 //!
 //! **Not compiled yet:** the plug/slot rule language of snap-declaration and
 //! base-declaration is kept as structured header values; only the outer shape

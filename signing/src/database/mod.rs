@@ -353,7 +353,7 @@ impl Database {
                     None => Err(Inconsistency::MissingSerial {
                         subject: format!(
                             "confdb-control assertion for serial {}",
-                            ucore_assertions::go::quote(serial)
+                            ucore_go_text::quote(serial)
                         ),
                     }
                     .into()),

@@ -6,7 +6,7 @@ use ucore_assertions::{AssertionAccess, AssertionType};
 use super::Database;
 use super::views::{self, AccountKeyView, string};
 use crate::error::{Error, Inconsistency};
-use ucore_assertions::go::quote;
+use ucore_go_text::quote;
 
 fn trusted(
     db: &Database,
@@ -153,8 +153,7 @@ pub(crate) fn check_consistency(
                 .into());
             };
             if other_provenance {
-                let revision =
-                    ucore_assertions::checks::go_atoi(string(a, "snap-revision")).unwrap_or(0);
+                let revision = string(a, "snap-revision").parse::<i64>().unwrap_or(0);
                 let ok =
                     views::revision_authorities(&decl)
                         .iter()

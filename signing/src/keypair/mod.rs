@@ -70,7 +70,7 @@ pub fn validate_key_name(name: &str) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::InvalidKey {
-            reason: format!("invalid key name {}", ucore_assertions::go::quote(name)),
+            reason: format!("invalid key name {}", ucore_go_text::quote(name)),
         })
     }
 }
