@@ -1,4 +1,4 @@
-//! The crate's one error type.
+//! The crate's error type [`Error`] and the type checks' [`TypeError`] it wraps.
 //!
 //! `Display` prints snapd's text exactly where snapd has a message, including the
 //! prefixes snapd adds (`parsing assertion headers: `, `assertion: `,
@@ -7,6 +7,10 @@
 //! match on the inner cause. `%q` is Go's quoting ([`ucore_go_text::quote`]).
 
 use ucore_go_text::{quote, quote_time};
+
+mod type_error;
+
+pub use type_error::TypeError;
 
 /// Everything that can go wrong when decoding, checking, building or streaming
 /// assertions.
@@ -373,7 +377,7 @@ pub enum Error {
     Packet(#[from] crate::openpgp::PacketError),
     /// A type-specific check (§4) failed.
     #[error(transparent)]
-    TypeCheck(#[from] crate::types::TypeError),
+    TypeCheck(#[from] TypeError),
 }
 
 impl Error {
