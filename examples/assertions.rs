@@ -43,7 +43,7 @@ use common::Trust;
 
 /// snapd's assertion format from the command line, with the JSON of snapd's own code.
 #[derive(Parser)]
-#[command(name = "assertions", version, about)]
+#[command(name = "assertions", version)]
 struct Cli {
     /// The clock of the trust checks (RFC 3339; default: now).
     #[arg(long, global = true, value_name = "RFC3339")]

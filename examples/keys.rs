@@ -33,7 +33,7 @@ use ucore_signing::{
 
 /// Signing keys as snapd keeps them: a keystore directory or a PKCS#11 token.
 #[derive(Parser)]
-#[command(name = "keys", version, about)]
+#[command(name = "keys", version)]
 struct Cli {
     /// The keypair store directory (default: `$UCORE_KEYSTORE` or
     /// `~/.local/share/ucore/keys`).

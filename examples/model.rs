@@ -1,7 +1,7 @@
 //! Model statements and models, from the command line.
 //!
 //! ```text
-//! cargo run --example model -- sign STATEMENT.json|yaml --key NAME [--keystore DIR]
+//! cargo run --example model -- sign STATEMENT.json|yaml --key NAME [--keystore DIR] [--now RFC3339]
 //! cargo run --example model -- show MODEL [--json]
 //! cargo run --example model -- remodel OLD NEW [--json]
 //! cargo run --example model -- check MODEL [ASSERTIONS…] [--json]
@@ -12,11 +12,14 @@
 //! `~/.local/share/ucore/keystore`. `NAME` may also be the path of a PEM private key
 //! (for tests). The signed model is printed on stdout.
 //!
-//! `check` exits 1 when there are findings; every command exits 2 on usage or read errors.
+//! `check` exits 1 when there are findings; every command exits 2 on usage or read errors
+//! (printed on stderr as `error: …`). Every command answers `--help`.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ucore_assertions::{Assertion, Decoder};
+use clap::{Parser, Subcommand};
+use ucore_assertions::{Assertion, AssertionAccess, AssertionType, Decoder};
 use ucore_model::consistency::check_consistency;
 use ucore_model::remodel::RemodelReport;
 use ucore_model::{Model, ModelSummary, Statement};
@@ -24,85 +27,133 @@ use ucore_signing::{FsKeypairManager, KeypairManager, RsaPrivateKey, Signer};
 
 type Failure = Box<dyn std::error::Error>;
 
-fn usage() -> ExitCode {
-    eprintln!(
-        "usage:\n  model sign STATEMENT.json|yaml --key NAME [--keystore DIR]\n  model show MODEL [--json]\n  model remodel OLD NEW [--json]\n  model check MODEL [ASSERTIONS...] [--json]"
-    );
-    ExitCode::from(2)
+/// Model statements and models: sign a statement, show what a model means, check a
+/// remodel, check a model against the assertions around it.
+#[derive(Parser)]
+#[command(name = "model", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-fn read(path: &str) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}").into())
+#[derive(Subcommand)]
+enum Command {
+    /// Checks a model statement (JSON or YAML, as `snap sign` takes it) and signs it;
+    /// prints the signed model.
+    Sign {
+        /// The statement file (JSON if it starts with `{`, YAML otherwise).
+        statement: PathBuf,
+        /// The key: a key name or id in the keypair store, or the path of a PEM private
+        /// key (`*.pem`, for tests).
+        #[arg(long, value_name = "NAME")]
+        key: String,
+        /// The keypair store directory (snapd's layout); default `$UCORE_KEYSTORE`, then
+        /// `~/.local/share/ucore/keystore`.
+        #[arg(long, value_name = "DIR")]
+        keystore: Option<PathBuf>,
+        /// The clock: the default `timestamp` and the signature's creation time (default:
+        /// now).
+        #[arg(long, value_name = "RFC3339")]
+        now: Option<jiff::Timestamp>,
+    },
+    /// Shows what a model means: kind, snaps per boot mode, grade, storage safety,
+    /// validation sets, authorities.
+    Show {
+        /// A file holding the model assertion (alone or in a stream).
+        model: PathBuf,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reports a remodel from OLD to NEW: what changes, whether snapd allows it and
+    /// what must be done first.
+    Remodel {
+        /// The device's current model.
+        old: PathBuf,
+        /// The new model.
+        new: PathBuf,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Checks a model against the assertions around it (brand account, account-keys,
+    /// validation sets, authorities); exits 1 when there are findings.
+    Check {
+        /// A file holding the model assertion (and possibly others, as a stream).
+        model: PathBuf,
+        /// More files of assertions (single assertions or streams).
+        assertions: Vec<PathBuf>,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
 }
 
 /// Every assertion of a file (one assertion or a stream).
-fn assertions(path: &str) -> Result<Vec<Assertion>, Failure> {
+fn assertions(path: &Path) -> Result<Vec<Assertion>, Failure> {
     let bytes = read(path)?;
     let mut d = Decoder::new(&bytes[..]);
     let mut out = Vec::new();
-    while let Some(a) = d.decode().map_err(|e| format!("{path}: {e}"))? {
+    while let Some(a) = d.decode().map_err(|e| format!("{}: {e}", path.display()))? {
         out.push(a);
     }
     Ok(out)
 }
 
-fn model_file(path: &str) -> Result<Assertion, Failure> {
+fn model_file(path: &Path) -> Result<Assertion, Failure> {
     let all = assertions(path)?;
     all.into_iter()
-        .find(|a| a.assertion_type() == ucore_assertions::AssertionType::Model)
-        .ok_or_else(|| format!("{path}: no model assertion").into())
+        .find(|a| a.assertion_type() == AssertionType::Model)
+        .ok_or_else(|| format!("{}: no model assertion", path.display()).into())
 }
 
-use ucore_assertions::AssertionAccess;
-
-fn signer(key: &str, keystore: Option<&str>) -> Result<Box<dyn Signer>, Failure> {
-    if key.ends_with(".pem") && std::path::Path::new(key).exists() {
-        let pem = String::from_utf8(read(key)?)?;
+fn signer(key: &str, keystore: Option<&Path>) -> Result<Box<dyn Signer>, Failure> {
+    if key.ends_with(".pem") && Path::new(key).exists() {
+        let pem = String::from_utf8(read(Path::new(key))?)?;
         return Ok(Box::new(RsaPrivateKey::from_pem(&pem)?));
     }
     let dir = match keystore {
-        Some(d) => d.to_owned(),
+        Some(d) => d.to_path_buf(),
         None => match std::env::var("UCORE_KEYSTORE") {
-            Ok(d) if !d.is_empty() => d,
-            _ => format!(
+            Ok(d) if !d.is_empty() => PathBuf::from(d),
+            _ => PathBuf::from(format!(
                 "{}/.local/share/ucore/keystore",
                 std::env::var("HOME").unwrap_or_default()
-            ),
+            )),
         },
     };
     let store = FsKeypairManager::open(&dir)?;
     let id = store
         .key_id_for_name(key)
         .or_else(|_| store.get(key).map(|_| key.to_owned()))
-        .map_err(|e| format!("key {key:?} in {dir}: {e}"))?;
+        .map_err(|e| format!("key {key:?} in {}: {e}", dir.display()))?;
     Ok(Box::new(store.get(&id)?))
 }
 
-fn run(args: &[String]) -> Result<ExitCode, Failure> {
-    let json = args.iter().any(|a| a == "--json");
-    let mut positional = Vec::new();
-    let mut key = None;
-    let mut keystore = None;
-    let mut it = args.iter().skip(1);
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--json" => {}
-            "--key" => key = it.next().cloned(),
-            "--keystore" => keystore = it.next().cloned(),
-            _ => positional.push(a.as_str()),
-        }
-    }
-    match (args.first().map(String::as_str), positional.as_slice()) {
-        (Some("sign"), [statement]) => {
-            let Some(key) = key else { return Ok(usage()) };
-            let text = String::from_utf8(read(statement)?)?;
+fn run(command: Command) -> Result<ExitCode, Failure> {
+    match command {
+        Command::Sign {
+            statement,
+            key,
+            keystore,
+            now,
+        } => {
+            let text = String::from_utf8(read(&statement)?)?;
             let signer = signer(&key, keystore.as_deref())?;
-            let signed = Statement::parse(&text)?.sign(&*signer)?;
+            let statement = Statement::parse(&text)?;
+            let signed = match now {
+                Some(now) => statement.sign_at(&*signer, now)?,
+                None => statement.sign(&*signer)?,
+            };
             print!("{}", String::from_utf8_lossy(&signed.encode()));
             Ok(ExitCode::SUCCESS)
         }
-        (Some("show"), [file]) => {
-            let a = model_file(file)?;
+        Command::Show { model, json } => {
+            let a = model_file(&model)?;
             let summary = ModelSummary::of(&Model::try_from(&a)?, a.revision().max(0) as u64);
             if json {
                 println!("{}", serde_json::to_string_pretty(&summary)?);
@@ -111,8 +162,8 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        (Some("remodel"), [old, new]) => {
-            let report = RemodelReport::of(&model_file(old)?, &model_file(new)?)?;
+        Command::Remodel { old, new, json } => {
+            let report = RemodelReport::of(&model_file(&old)?, &model_file(&new)?)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -120,13 +171,17 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        (Some("check"), [file, rest @ ..]) => {
-            let model = model_file(file)?;
-            let mut others = assertions(file)?;
-            for f in rest {
+        Command::Check {
+            model,
+            assertions: rest,
+            json,
+        } => {
+            let model_assertion = model_file(&model)?;
+            let mut others = assertions(&model)?;
+            for f in &rest {
                 others.extend(assertions(f)?);
             }
-            let findings = check_consistency(&model, &others)?;
+            let findings = check_consistency(&model_assertion, &others)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&findings)?);
             } else if findings.is_empty() {
@@ -142,13 +197,12 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
                 ExitCode::from(1)
             })
         }
-        _ => Ok(usage()),
     }
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let cli = Cli::parse();
+    match run(cli.command) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");

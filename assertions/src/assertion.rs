@@ -1,6 +1,7 @@
-//! Single assertions: the borrowed view [`AssertionRef`], the owned [`Assertion`],
-//! the accessors both share ([`AssertionAccess`]) and `assemble`, the common
-//! checks of §1.3 in snapd's order.
+//! Single assertions: the borrowed view [`AssertionRef`], the owned [`Assertion`] and
+//! the accessors both share ([`AssertionAccess`]). Decoding them
+//! ([`AssertionRef::decode`]) runs the type checks of [`crate::types`], which read
+//! assertions through this module, so it lives a layer up, in `assemble`.
 
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
@@ -9,7 +10,7 @@ use sha3::{Digest, Sha3_384};
 use crate::Error;
 use crate::assertion_type::AssertionType;
 use crate::checks::{self, HEADER};
-use crate::headers::{HeaderValue, Headers, parse_headers};
+use crate::headers::{HeaderValue, Headers};
 use crate::rfc3339::Rfc3339Time;
 
 /// The signature text of snapd's built-in assertions (§7.6).
@@ -82,6 +83,25 @@ pub trait AssertionAccess {
         checks::check_rfc3339_date(self.headers(), "timestamp", HEADER).map(Some)
     }
 
+    /// Header `name` as an RFC 3339 date, with snapd's messages (its
+    /// `checkRFC3339Date`): an error when the header is absent, not a string, empty
+    /// or not a date. An optional date reads as
+    /// `a.header(name).map(|_| a.header_date(name)).transpose()`.
+    ///
+    /// ```
+    /// use ucore_assertions::{AssertionAccess, AssertionRef};
+    ///
+    /// let bytes = include_bytes!("../../tests/data/ubuntu-core-22-amd64.model");
+    /// let model = AssertionRef::decode(bytes)?;
+    /// let timestamp = model.header_date("timestamp")?;
+    /// assert_eq!(timestamp.timestamp.to_string(), "2022-04-04T10:40:41Z");
+    /// assert!(model.header_date("architecture").is_err());
+    /// # Ok::<(), ucore_assertions::Error>(())
+    /// ```
+    fn header_date(&self, name: &str) -> Result<Rfc3339Time, Error> {
+        checks::check_rfc3339_date(self.headers(), name, HEADER)
+    }
+
     /// Unpadded base64url of the SHA3-384 of the content (snapd's digest
     /// encoding).
     fn content_sha3_384(&self) -> String {
@@ -132,19 +152,7 @@ macro_rules! delegate_access {
 }
 delegate_access!(&T, Box<T>, std::sync::Arc<T>, std::rc::Rc<T>);
 
-/// The start of the first `\n\n` (faster than `memmem::find` for this needle).
-fn find_blank_line(input: &[u8]) -> Option<usize> {
-    memchr::memchr_iter(b'\n', input).find(|&i| input.get(i + 1) == Some(&b'\n'))
-}
-
-/// The start of the last `\n\n` (faster than `memmem::rfind` for this needle).
-fn rfind_blank_line(input: &[u8]) -> Option<usize> {
-    memchr::memrchr_iter(b'\n', input)
-        .find(|&i| i > 0 && input[i - 1] == b'\n')
-        .map(|i| i - 1)
-}
-
-fn is_builtin_signature(signature: &[u8]) -> bool {
+pub(crate) fn is_builtin_signature(signature: &[u8]) -> bool {
     let mut s = signature;
     while let [rest @ .., b'\n'] = s {
         s = rest;
@@ -158,36 +166,16 @@ fn is_builtin_signature(signature: &[u8]) -> bool {
 /// header list, lists/maps and multi-line strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssertionRef<'a> {
-    assertion_type: AssertionType,
-    headers: Headers<'a>,
-    content: &'a [u8],
-    body: Option<&'a str>,
-    signature: &'a [u8],
-    format: i64,
-    revision: i64,
+    pub(crate) assertion_type: AssertionType,
+    pub(crate) headers: Headers<'a>,
+    pub(crate) content: &'a [u8],
+    pub(crate) body: Option<&'a str>,
+    pub(crate) signature: &'a [u8],
+    pub(crate) format: i64,
+    pub(crate) revision: i64,
 }
 
 impl<'a> AssertionRef<'a> {
-    /// Decodes one assertion (snapd `Decode`, §1.4): the **last** `\n\n` splits
-    /// content from signature, the first `\n\n` of the content splits headers
-    /// from body, then the checks of §1.3 run in snapd's order, then the
-    /// type-specific checks.
-    pub fn decode(input: &'a [u8]) -> Result<Self, Error> {
-        let sep = rfind_blank_line(input).ok_or(Error::SeparatorNotFound)?;
-        Self::from_parts(&input[..sep], &input[sep + 2..])
-    }
-
-    /// Checks content and signature given separately (snapd `assemble` after
-    /// splitting): the content's first `\n\n` splits headers from body.
-    pub fn from_parts(content: &'a [u8], signature: &'a [u8]) -> Result<Self, Error> {
-        let (head, body) = match find_blank_line(content) {
-            Some(i) => (&content[..i], &content[i + 2..]),
-            None => (content, &content[content.len()..]),
-        };
-        let headers = parse_headers(head).map_err(|e| Error::ParsingHeaders(Box::new(e)))?;
-        assemble(headers, body, content, signature)
-    }
-
     /// The headers, borrowing the input.
     pub fn headers(&self) -> &Headers<'a> {
         &self.headers
@@ -255,47 +243,14 @@ impl AssertionAccess for AssertionRef<'_> {
 /// A decoded assertion that owns its data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assertion {
-    assertion_type: AssertionType,
-    headers: Headers<'static>,
+    pub(crate) assertion_type: AssertionType,
+    pub(crate) headers: Headers<'static>,
     /// Valid UTF-8: headers (checked) + `\n\n` + body (checked).
-    content: String,
-    body_start: Option<usize>,
-    signature: Vec<u8>,
-    format: i64,
-    revision: i64,
-}
-
-impl Assertion {
-    /// Decodes one assertion like [`AssertionRef::decode`] and copies it.
-    pub fn decode(input: &[u8]) -> Result<Self, Error> {
-        AssertionRef::decode(input).map(AssertionRef::into_owned)
-    }
-
-    /// Joins signed content and a signature (for example one the signing crate
-    /// just made) and checks the result as decoding does.
-    pub fn from_parts(content: Vec<u8>, signature: Vec<u8>) -> Result<Self, Error> {
-        let (assertion_type, headers, body_start, format, revision) = {
-            let r = AssertionRef::from_parts(&content, &signature)?;
-            let body_start = r.body.map(|b| r.content.len() - b.len());
-            (
-                r.assertion_type,
-                r.headers.into_owned(),
-                body_start,
-                r.format,
-                r.revision,
-            )
-        };
-        let content = String::from_utf8(content).map_err(|_| Error::BodyNotUtf8)?;
-        Ok(Assertion {
-            assertion_type,
-            headers,
-            content,
-            body_start,
-            signature,
-            format,
-            revision,
-        })
-    }
+    pub(crate) content: String,
+    pub(crate) body_start: Option<usize>,
+    pub(crate) signature: Vec<u8>,
+    pub(crate) format: i64,
+    pub(crate) revision: i64,
 }
 
 impl AssertionAccess for Assertion {
@@ -347,97 +302,6 @@ impl Serialize for Assertion {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serialize_assertion(self, serializer)
     }
-}
-
-/// snapd `assemble`: the common checks of §1.3, in order, then the type's own.
-pub(crate) fn assemble<'a>(
-    mut headers: Headers<'a>,
-    body: &'a [u8],
-    content: &'a [u8],
-    signature: &'a [u8],
-) -> Result<AssertionRef<'a>, Error> {
-    // 1. body-length
-    let length =
-        checks::check_int_with_default(&headers, "body-length", 0).map_err(Error::in_assertion)?;
-    if i64::try_from(body.len()).ok() != Some(length) {
-        return Err(Error::BodyLengthMismatch {
-            actual: body.len(),
-            declared: length,
-        });
-    }
-    // 2. body UTF-8
-    let body = std::str::from_utf8(body).map_err(|_| Error::BodyNotUtf8)?;
-    let body = (!body.is_empty()).then_some(body);
-    // 3. sign-key-sha3-384, unless `$builtin`
-    if !is_builtin_signature(signature) {
-        checks::check_digest_valid(&headers, "sign-key-sha3-384", 48)
-            .map_err(Error::in_assertion)?;
-    }
-    // 4. type
-    let type_name =
-        checks::check_not_empty_string(&headers, "type", HEADER).map_err(Error::in_assertion)?;
-    let assertion_type = AssertionType::from_name(type_name).ok_or_else(|| Error::UnknownType {
-        name: type_name.to_owned(),
-    })?;
-    let name = assertion_type.name();
-    // 5. JSON body
-    if assertion_type.json_body() {
-        crate::json_body::check_json(body).map_err(|e| e.in_type(name))?;
-    }
-    // 6. authority
-    if assertion_type.has_authority() {
-        checks::check_not_empty_string(&headers, "authority-id", HEADER)
-            .map_err(Error::in_assertion)?;
-    } else if headers.contains("authority-id") {
-        return Err(Error::AuthorityIdSet {
-            assertion_type: name,
-        });
-    }
-    // 7. format
-    let format =
-        checks::check_int_with_default(&headers, "format", 0).map_err(Error::in_assertion)?;
-    if format < 0 {
-        return Err(Error::NotPositive {
-            name: "format",
-            value: format,
-        }
-        .in_assertion());
-    }
-    // 8. primary keys (missing optional ones get their default)
-    for key in assertion_type.primary_key() {
-        if let Some(default) = key.default
-            && !headers.contains(key.name)
-        {
-            headers.insert(key.name, HeaderValue::from(default));
-        }
-        checks::check_primary_key(&headers, key.name).map_err(|e| e.in_type(name))?;
-    }
-    // 9. revision
-    let revision =
-        checks::check_int_with_default(&headers, "revision", 0).map_err(Error::in_assertion)?;
-    if revision < 0 {
-        return Err(Error::NotPositive {
-            name: "revision",
-            value: revision,
-        }
-        .in_assertion());
-    }
-    // 10. signature
-    if signature.is_empty() {
-        return Err(Error::EmptySignature);
-    }
-    let assertion = AssertionRef {
-        assertion_type,
-        headers,
-        content,
-        body,
-        signature,
-        format,
-        revision,
-    };
-    // 11. type-specific checks
-    crate::types::check(&assertion).map_err(|e| e.in_type(name))?;
-    Ok(assertion)
 }
 
 #[cfg(test)]

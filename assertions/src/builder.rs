@@ -98,7 +98,7 @@ fn check_encodable(header: &str, value: &HeaderValue<'_>, depth: usize) -> Resul
                 if !is_valid_header_name(k) {
                     return Err(fail(format!(
                         "invalid map entry key: {}",
-                        crate::go::quote(k)
+                        ucore_go_text::quote(k)
                     )));
                 }
                 check_encodable(header, v, depth + 1)?;

@@ -10,7 +10,6 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::Error;
-use crate::go::fmt_v;
 use crate::headers::{HeaderValue, Headers};
 use crate::rfc3339::Rfc3339Time;
 
@@ -377,7 +376,7 @@ fn string_list<'m>(
 
 /// `"name" header`, as snapd's list messages print it.
 fn header_what(name: &str) -> String {
-    format!("{} header", crate::go::quote(name))
+    format!("{} header", ucore_go_text::quote(name))
 }
 
 /// A header holding a list of strings (snapd `checkStringList`).
@@ -457,7 +456,7 @@ fn check_string_valid<'m>(
     Ok(s)
 }
 
-/// Whether `s` is a snap id, [`VALID_SNAP_ID`] (`^[a-z0-9A-Z]{32}$`), without
+/// Whether `s` is a snap id (`^[a-z0-9A-Z]{32}$`), without
 /// the regex engine.
 pub fn is_valid_snap_id(s: &str) -> bool {
     // Exactly 32 bytes, folded without early exit so the check vectorizes.
@@ -488,8 +487,6 @@ pub static VALID_ACCOUNT_ID: LazyLock<Regex> =
 /// Model names: `^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$` (`validModel`).
 pub static VALID_MODEL: LazyLock<Regex> =
     LazyLock::new(|| regex("^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$"));
-/// Snap ids: `^[a-z0-9A-Z]{32}$`.
-pub static VALID_SNAP_ID: LazyLock<Regex> = LazyLock::new(|| regex("^[a-z0-9A-Z]{32}$"));
 /// Provenance: `^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$`.
 pub static VALID_PROVENANCE: LazyLock<Regex> =
     LazyLock::new(|| regex("^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$"));
@@ -543,14 +540,39 @@ pub fn is_valid_snap_name(name: &str) -> bool {
     letter && b.first() != Some(&b'-') && b.last() != Some(&b'-')
 }
 
-/// [`is_valid_snap_name`] with snapd's error (`invalid snap name: %q`).
-pub fn validate_snap_name(name: &str) -> Result<(), Error> {
-    if is_valid_snap_name(name) {
-        Ok(())
-    } else {
-        Err(Error::InvalidSnapName {
-            name: name.to_owned(),
-        })
+/// Go `fmt` `%v` of a header value: strings as is, lists as `[a b]`, maps as
+/// `map[k:v …]` with keys sorted.
+fn fmt_v(value: &HeaderValue<'_>) -> String {
+    let mut out = String::new();
+    write_v(&mut out, value);
+    out
+}
+
+fn write_v(out: &mut String, value: &HeaderValue<'_>) {
+    match value {
+        HeaderValue::String(s) => out.push_str(s),
+        HeaderValue::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                write_v(out, item);
+            }
+            out.push(']');
+        }
+        HeaderValue::Map(map) => {
+            out.push_str("map[");
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(k);
+                out.push(':');
+                write_v(out, v);
+            }
+            out.push(']');
+        }
     }
 }
 
@@ -727,7 +749,9 @@ mod tests {
             r#""m2" header contains invalid characters: "a--b""#
         );
         assert!(VALID_ACCOUNT_ID.is_match("canonical"));
-        assert!(VALID_SNAP_ID.is_match("UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH"));
+        // Snap ids: `^[a-z0-9A-Z]{32}$`, checked without the regex engine.
+        let valid_snap_id = regex("^[a-z0-9A-Z]{32}$");
+        assert!(valid_snap_id.is_match("UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH"));
         for id in [
             "UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH",
             "UqFziVZDHLSyO3TqSWgNBoAdHbLI4dA",
@@ -736,7 +760,7 @@ mod tests {
             "UqFziVZDHLSyO3TqSWgNBoAdHbLI4dé",
             "",
         ] {
-            assert_eq!(is_valid_snap_id(id), VALID_SNAP_ID.is_match(id), "{id}");
+            assert_eq!(is_valid_snap_id(id), valid_snap_id.is_match(id), "{id}");
         }
         assert!(VALID_PROVENANCE.is_match("global-upload"));
     }
@@ -749,10 +773,6 @@ mod tests {
         for bad in ["a", "-ab", "ab-", "a--b", "AB", "12", &"a".repeat(41)] {
             assert!(!is_valid_snap_name(bad), "{bad}");
         }
-        assert_eq!(
-            validate_snap_name("A").unwrap_err().to_string(),
-            r#"invalid snap name: "A""#
-        );
     }
 
     /// The one-pass check agrees with the rule as written (every name of up to
@@ -815,5 +835,18 @@ mod tests {
                 "{s:?}"
             );
         }
+    }
+
+    #[test]
+    fn fmt_v_like_go() {
+        let v = HeaderValue::List(vec![
+            HeaderValue::from("a"),
+            HeaderValue::List(vec![HeaderValue::from("b")]),
+        ]);
+        assert_eq!(fmt_v(&v), "[a [b]]");
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("z".into(), HeaderValue::from("1"));
+        m.insert("a".into(), HeaderValue::from("2"));
+        assert_eq!(fmt_v(&HeaderValue::Map(m.into())), "map[a:2 z:1]");
     }
 }

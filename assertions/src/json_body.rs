@@ -109,7 +109,7 @@ fn write_value(out: &mut String, value: &Value, level: usize, limit: usize) {
 
 /// Go `encoding/json` float64 formatting: shortest digits, `%f` style unless the
 /// magnitude is below 1e-6 or at least 1e21, then `%e` with `e+XX` / `e-X`.
-pub fn write_float(out: &mut String, f: f64) {
+pub(crate) fn write_float(out: &mut String, f: f64) {
     let abs = f.abs();
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
         let s = format!("{f:e}");

@@ -19,24 +19,31 @@
 //!
 //! ## Module map
 //!
-//! * [`headers`] — [`HeaderValue`], [`Headers`], [`HeaderMap`], the header grammar and its
-//!   canonical serialization.
-//! * [`assertion`] — [`AssertionRef`] (borrowed), [`Assertion`] (owned), the
-//!   shared accessors [`AssertionAccess`], and the common checks (`assemble`).
-//! * [`assertion_type`] — the type table ([`AssertionType`], [`PrimaryKey`],
-//!   [`BodyRule`]).
-//! * [`types`] — type-specific checks (§4, run by every decode) and a typed view
-//!   per assertion type ([`types::Model`], [`types::AccountKey`], …).
-//! * [`checks`] — value helpers (strings, Go integers, booleans, dates, digests,
-//!   lists, maps, name patterns).
-//! * [`rfc3339`] — dates as Go's `time.Parse(time.RFC3339)` reads them.
-//! * [`json_body`] — Go `json.MarshalIndent` canonical JSON bodies.
-//! * [`builder`] — [`AssertionBuilder`]: canonical content to sign.
+//! The modules form layers: each uses only the ones listed below it.
+//!
 //! * [`stream`] — [`Decoder`] (over a reader), [`SliceDecoder`] (zero-copy, over
 //!   bytes in memory; [`decode_slice`]) and [`Encoder`] for assertion streams.
-//! * [`go`] — Go's `%q` and `%v` as snapd's messages print them.
-//! * [`openpgp`] — OpenPGP wire packets.
-//! * [`error`] — [`Error`], with snapd's texts.
+//! * [`builder`] — [`AssertionBuilder`]: canonical content to sign.
+//! * `assemble` (private) — decoding one assertion ([`AssertionRef::decode`],
+//!   [`Assertion::from_parts`], …): snapd's common checks in its order, then the
+//!   type's own.
+//! * [`types`] — type-specific checks (§4, run by every decode) and a typed view
+//!   per assertion type ([`types::Model`], [`types::AccountKey`], …).
+//! * [`assertion`] — [`AssertionRef`] (borrowed), [`Assertion`] (owned) and the
+//!   shared accessors [`AssertionAccess`] (typed header readers included, such as
+//!   [`AssertionAccess::header_date`]).
+//! * `checks` (private) — snapd's value helpers (strings, Go integers, booleans,
+//!   dates, digests, lists, maps, name patterns) with its messages; users read
+//!   values through [`types`] and [`AssertionAccess`].
+//! * [`assertion_type`] — the type table ([`AssertionType`], [`PrimaryKey`],
+//!   [`BodyRule`]).
+//! * [`json_body`] — Go `json.MarshalIndent` canonical JSON bodies.
+//! * [`headers`] — [`HeaderValue`], [`Headers`], [`HeaderMap`], the header grammar and its
+//!   canonical serialization.
+//! * [`rfc3339`] — dates as Go's `time.Parse(time.RFC3339)` reads them.
+//! * [`error`] — [`Error`] and the type checks' [`types::TypeError`], with snapd's
+//!   texts (Go's `%q` of them from `ucore_go_text`).
+//! * [`openpgp`] — OpenPGP wire packets (standalone, with its own errors).
 //!
 //! ## Assertion types
 //!
@@ -52,12 +59,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod assemble;
 pub mod assertion;
 pub mod assertion_type;
 pub mod builder;
-pub mod checks;
+mod checks;
 pub mod error;
-pub mod go;
 pub mod headers;
 pub mod json_body;
 pub mod openpgp;

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use ucore_assertions::openpgp::{
-    DataKind, Packet, PublicKey, PublicKeyMaterial, RsaPublicKey, Signature, decode_public_key,
+    DataKind, Packet, PublicKey, PublicKeyMaterial, RsaKeyMaterial, Signature, decode_public_key,
     decode_signature, decode_v1, encode_public_key, encode_v1,
 };
 
@@ -35,7 +35,7 @@ proptest! {
 
     #[test]
     fn rsa_keys_round_trip((n, e) in rsa_key(), ctime in any::<u32>()) {
-        let key = PublicKey::new(ctime, PublicKeyMaterial::Rsa { algorithm: 1, key: RsaPublicKey::new(&n, &e).unwrap() });
+        let key = PublicKey::new(ctime, PublicKeyMaterial::Rsa { algorithm: 1, key: RsaKeyMaterial::new(&n, &e).unwrap() });
         let bytes = key.to_bytes();
         let (parsed, rest) = Packet::parse(&bytes).unwrap();
         prop_assert!(rest.is_empty());

@@ -32,7 +32,8 @@
 //!   whether snapd allows it (with its reasons) and what must be done first.
 //! * [`consistency`] — an offline check of a model against the assertions around it
 //!   (brand account, account-keys, validation sets, authorities).
-//! * [`error`] — [`Error`].
+//! * [`error`] — [`Error`], with typed causes ([`SyntaxError`], [`StatementError`],
+//!   [`RejectionCause`]).
 //!
 //! The typed [`Model`] view itself (and its snap, grade, … types) comes from
 //! `ucore-assertions` and is re-exported here.
@@ -45,7 +46,7 @@ pub mod meaning;
 pub mod remodel;
 pub mod statement;
 
-pub use error::Error;
+pub use error::{Error, RejectionCause, StatementError, SyntaxError};
 pub use meaning::{
     BootMode, EnforcedSet, ModelKind, ModelMeaning, ModelSummary, default_storage_safety,
     grade_cmp, grade_rank,

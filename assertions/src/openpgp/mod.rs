@@ -37,7 +37,7 @@
 //! * [`decode_v1`] in `packet`: one [`Packet`] with snapd's six checks;
 //! * `framing`: packet headers, all length forms, and how much input Go reads;
 //! * [`Signature`] (v4) with its [`Subpacket`]s, [`PublicKey`] (v4) with
-//!   [`RsaPublicKey`] or, as an extension snapd does not accept,
+//!   [`RsaKeyMaterial`] or, as an extension snapd does not accept,
 //!   [`Ed25519PublicKey`]; packets snapd only refuses ([`SignatureV3`], …);
 //! * snapd's entry points: [`decode_signature`], [`decode_public_key`],
 //!   [`encode_public_key`], [`encode_digest`], and [`KeyId`].
@@ -60,7 +60,7 @@ pub use mpi::Mpi;
 pub use packet::{Packet, decode_v1, decode_v1_extended};
 pub use public_key::{
     ED25519_OID, Ed25519PublicKey, KeyId, PublicKey, PublicKeyAlgorithm, PublicKeyMaterial,
-    RsaPublicKey, SNAPD_KEY_CREATION_TIME, TAG_PUBLIC_KEY, TAG_PUBLIC_SUBKEY,
+    RsaKeyMaterial, SNAPD_KEY_CREATION_TIME, TAG_PUBLIC_KEY, TAG_PUBLIC_SUBKEY,
 };
 pub use signature::{
     HashAlgorithm, MAX_EMBEDDED_DEPTH, SUBPACKET_CREATION_TIME, SUBPACKET_ISSUER,

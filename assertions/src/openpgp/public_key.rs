@@ -85,19 +85,20 @@ impl PublicKeyAlgorithm {
     }
 }
 
-/// An RSA public key: modulus `n` and public exponent `e`, as written.
+/// The key material of an RSA public-key packet: modulus `n` and public exponent
+/// `e`, as written. (The key that verifies signatures is `ucore_signing::RsaPublicKey`.)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct RsaPublicKey {
+pub struct RsaKeyMaterial {
     /// The modulus.
     pub n: Mpi,
     /// The public exponent (at most 3 bytes, as x/crypto requires).
     pub e: Mpi,
 }
 
-impl RsaPublicKey {
+impl RsaKeyMaterial {
     /// An RSA key from unsigned big-endian `n` and `e`, canonical MPIs.
     pub fn new(n: &[u8], e: &[u8]) -> Result<Self, PacketError> {
-        let key = RsaPublicKey {
+        let key = RsaKeyMaterial {
             n: Mpi::from_unsigned(n)?,
             e: Mpi::from_unsigned(e)?,
         };
@@ -149,7 +150,7 @@ pub enum PublicKeyMaterial {
         /// The algorithm id as written (1, 2 or 3).
         algorithm: u8,
         /// The key.
-        key: RsaPublicKey,
+        key: RsaKeyMaterial,
     },
     /// Ed25519 as EdDSA (algorithm 22). Extension.
     Ed25519(Ed25519PublicKey),
@@ -326,7 +327,7 @@ impl PublicKey {
             SNAPD_KEY_CREATION_TIME,
             PublicKeyMaterial::Rsa {
                 algorithm: 1,
-                key: RsaPublicKey::new(n, e)?,
+                key: RsaKeyMaterial::new(n, e)?,
             },
         ))
     }
@@ -360,7 +361,7 @@ impl PublicKey {
     }
 
     /// The RSA key, if this is one.
-    pub fn rsa(&self) -> Option<&RsaPublicKey> {
+    pub fn rsa(&self) -> Option<&RsaKeyMaterial> {
         match &self.material {
             PublicKeyMaterial::Rsa { key, .. } => Some(key),
             _ => None,
@@ -387,7 +388,7 @@ impl PublicKey {
         let material = match &self.material {
             PublicKeyMaterial::Rsa { key, .. } => PublicKeyMaterial::Rsa {
                 algorithm: 1,
-                key: RsaPublicKey {
+                key: RsaKeyMaterial {
                     n: key.n.canonical(),
                     e: key.e.canonical(),
                 },
@@ -467,7 +468,7 @@ impl PublicKey {
                     rest,
                     PublicKeyMaterial::Rsa {
                         algorithm: algo,
-                        key: RsaPublicKey { n, e },
+                        key: RsaKeyMaterial { n, e },
                     },
                 )
             }

@@ -11,13 +11,6 @@ use crate::Error;
 use crate::assertion::Assertion;
 use crate::assertion_type::AssertionType;
 
-/// Largest body the decoder accepts by default (2 MiB).
-pub const MAX_BODY_SIZE: usize = 2 * 1024 * 1024;
-/// Largest header block, including its `\n\n` (128 KiB).
-pub const MAX_HEADERS_SIZE: usize = 128 * 1024;
-/// Largest signature, including its `\n\n` (128 KiB).
-pub const MAX_SIGNATURE_SIZE: usize = 128 * 1024;
-
 /// The smallest read; a read is as large as the pending input when that is
 /// larger, so an assertion spanning many reads is framed a logarithmic number
 /// of times.
@@ -159,6 +152,7 @@ impl<R: Read> Iterator for Decoder<R> {
 mod tests {
     use super::*;
     use crate::AssertionAccess;
+    use crate::stream::{MAX_BODY_SIZE, MAX_HEADERS_SIZE, MAX_SIGNATURE_SIZE};
 
     const KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 

@@ -12,12 +12,19 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
-use super::{MAX_BODY_SIZE, MAX_HEADERS_SIZE, MAX_SIGNATURE_SIZE};
 use crate::Error;
-use crate::assertion::{AssertionRef, assemble};
+use crate::assemble::assemble;
+use crate::assertion::AssertionRef;
 use crate::assertion_type::AssertionType;
 use crate::checks;
 use crate::headers::parse_headers;
+
+/// Largest body a stream decoder accepts by default (2 MiB).
+pub const MAX_BODY_SIZE: usize = 2 * 1024 * 1024;
+/// Largest header block, including its `\n\n` (128 KiB).
+pub const MAX_HEADERS_SIZE: usize = 128 * 1024;
+/// Largest signature, including its `\n\n` (128 KiB).
+pub const MAX_SIGNATURE_SIZE: usize = 128 * 1024;
 
 /// The step of §2.5 that is reading when input runs short; it decides how an
 /// I/O error is wrapped.

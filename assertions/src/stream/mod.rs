@@ -7,6 +7,7 @@ mod encoder;
 mod frame;
 mod slice;
 
-pub use decoder::{Decoder, MAX_BODY_SIZE, MAX_HEADERS_SIZE, MAX_SIGNATURE_SIZE};
+pub use decoder::Decoder;
 pub use encoder::Encoder;
+pub use frame::{MAX_BODY_SIZE, MAX_HEADERS_SIZE, MAX_SIGNATURE_SIZE};
 pub use slice::{SliceDecoder, decode_slice};

@@ -285,7 +285,7 @@ fn compile(
     if depth > MAX_MATCHER_DEPTH {
         return Err(format!(
             "constraint {} nested too deeply",
-            crate::go::quote(name)
+            ucore_go_text::quote(name)
         ));
     }
     match value {
@@ -295,8 +295,8 @@ fn compile(
             .map_err(|e| {
                 format!(
                     "cannot compile {} constraint {}: {e}",
-                    crate::go::quote(name),
-                    crate::go::quote(s)
+                    ucore_go_text::quote(name),
+                    ucore_go_text::quote(s)
                 )
             }),
         HeaderValue::List(items) => items

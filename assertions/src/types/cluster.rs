@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use crate::checks::{self, HEADER};
-use crate::go::quote;
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
+use ucore_go_text::quote;
 
 use super::common::{self, invalid_item};
 use super::model::string_enum;

@@ -46,7 +46,10 @@ impl<'a> ConfdbControl<'a> {
         if !VALID_STRICT_SERIAL.is_match(serial) {
             return Err(invalid_header(
                 "serial",
-                format!("contains invalid characters: {}", crate::go::quote(serial)),
+                format!(
+                    "contains invalid characters: {}",
+                    ucore_go_text::quote(serial)
+                ),
             ));
         }
         const WRONG: &str = "\"groups\" header must be a list of maps";
@@ -58,7 +61,7 @@ impl<'a> ConfdbControl<'a> {
                     checks::check_string_list_in_map(
                         m,
                         name,
-                        &format!("{} in \"groups\"", crate::go::quote(name)),
+                        &format!("{} in \"groups\"", ucore_go_text::quote(name)),
                         None,
                     )
                 };

@@ -40,7 +40,7 @@ impl<'a> ConfdbSchema<'a> {
             if def.as_map().is_none() {
                 return Err(invalid_header(
                     "views",
-                    format!("view {} must be a map", crate::go::quote(view)),
+                    format!("view {} must be a map", ucore_go_text::quote(view)),
                 ));
             }
         }

@@ -22,7 +22,7 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use crate::go::quote;
+use ucore_go_text::quote;
 
 /// Why an address is refused; `Display` is Go's `net/mail` text, which snapd quotes after
 /// `"email" header must be a RFC 5322 compliant email address: `.

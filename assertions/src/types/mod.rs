@@ -21,8 +21,8 @@
 //!
 //! `check` is step 11 of `assemble` (§1.3): it builds the view of the
 //! assertion's type, so decoding rejects exactly what the views reject, in
-//! snapd's order and with snapd's messages ([`TypeError`] and the value helpers
-//! of [`crate::checks`]); the caller adds the `assertion <type>: ` prefix.
+//! snapd's order and with snapd's messages ([`TypeError`] and the crate's value
+//! checks); the caller adds the `assertion <type>: ` prefix.
 //!
 //! **Not compiled yet:** the plug/slot rule language of snap-declaration and
 //! base-declaration is kept as structured header values; only the outer shape
@@ -42,7 +42,6 @@ mod confdb_control;
 mod confdb_schema;
 mod constraint_regex;
 mod device_session_request;
-mod error;
 mod hardware_identity;
 mod mail_address;
 mod model;
@@ -65,6 +64,7 @@ mod system_user;
 mod validation;
 mod validation_set;
 
+pub use crate::error::TypeError;
 pub use account::{Account, AccountValidation};
 pub use account_key::{AccountKey, HeaderConstraint, Matcher};
 pub use account_key_request::AccountKeyRequest;
@@ -75,7 +75,6 @@ pub use common::Map;
 pub use confdb_control::{ConfdbControl, ConfdbControlGroup};
 pub use confdb_schema::ConfdbSchema;
 pub use device_session_request::DeviceSessionRequest;
-pub use error::TypeError;
 pub use hardware_identity::{HardwareIdentity, HardwareKeyAlgorithm};
 pub use model::{
     Grade, Model, ModelComponent, ModelSnap, ModelValidationSet, Presence, SnapType, StorageSafety,

@@ -3,10 +3,10 @@
 use serde::Serialize;
 
 use crate::checks::{self, HEADER};
-use crate::go::quote;
 use crate::headers::HeaderValue;
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
+use ucore_go_text::quote;
 
 use super::common::{self, Map, invalid_item, invalid_snap};
 use super::model::VALID_VALIDATION_SET_NAME;

@@ -6,9 +6,9 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::checks::{self, HEADER, VALID_ACCOUNT_ID};
-use crate::go::quote;
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
+use ucore_go_text::quote;
 
 use super::cluster::is_valid_device_id;
 use super::common::{self, invalid_header, invalid_item};

@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use crate::checks::{self, HEADER, VALID_ACCOUNT_ID};
-use crate::go::quote;
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
+use ucore_go_text::quote;
 
 use super::cluster::is_valid_device_id;
 use super::common::invalid_header;

@@ -8,9 +8,9 @@
 use serde::Serialize;
 
 use crate::checks;
-use crate::go::quote;
 use crate::headers::HeaderValue;
 use crate::{Error, Headers};
+use ucore_go_text::quote;
 
 use super::TypeError;
 use super::common::Map;

@@ -11,10 +11,10 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::checks::{self, HEADER, VALID_ACCOUNT_ID, VALID_PROVENANCE};
-use crate::go::quote;
 use crate::headers::HeaderValue;
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
+use ucore_go_text::quote;
 
 use super::common::{self, Map, invalid_item};
 use super::rules::{InterfaceRules, check_rules};

@@ -3,10 +3,10 @@
 use serde::Serialize;
 
 use crate::checks::{self, VALID_ACCOUNT_ID};
-use crate::go::quote;
 use crate::headers::HeaderValue;
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
+use ucore_go_text::quote;
 
 use super::common::invalid_item;
 

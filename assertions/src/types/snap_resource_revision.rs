@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use crate::checks::{self, HEADER, VALID_PROVENANCE};
-use crate::go::quote;
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
+use ucore_go_text::quote;
 
 use super::common::{self, invalid_header};
 use super::snap_revision::{Integrity, integrity};

@@ -106,7 +106,7 @@ pub(crate) fn integrity<'a>(
                 "integrity",
                 format!(
                     "\"type\" {what} must be \"dm-verity\", not {}",
-                    crate::go::quote(integrity_type)
+                    ucore_go_text::quote(integrity_type)
                 ),
             ));
         }
@@ -123,7 +123,7 @@ pub(crate) fn integrity<'a>(
                 "integrity",
                 format!(
                     "unsupported hash algorithm {} {what}",
-                    crate::go::quote(hash_algorithm)
+                    ucore_go_text::quote(hash_algorithm)
                 ),
             ));
         }

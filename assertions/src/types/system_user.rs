@@ -6,9 +6,9 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::checks::{self, HEADER};
-use crate::go::quote;
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
+use ucore_go_text::quote;
 
 use super::common::{self, forbidden, invalid_header};
 use super::mail_address::parse_address;

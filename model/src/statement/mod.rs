@@ -22,7 +22,7 @@ use ucore_assertions::types::Model;
 use ucore_assertions::{Assertion, AssertionBuilder, AssertionRef};
 use ucore_signing::Signer;
 
-use crate::error::Error;
+use crate::error::{Error, RejectionCause, StatementError, SyntaxError};
 
 /// Every header a model assertion may carry (spec §4.4 plus the common ones).
 pub const MODEL_HEADERS: &[&str] = &[
@@ -90,7 +90,7 @@ impl Statement {
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let value: Value = serde_json::from_str(text).map_err(|e| Error::StatementSyntax {
             format: "JSON",
-            reason: e.to_string(),
+            source: e.into(),
         })?;
         Self::from_value(value, "JSON")
     }
@@ -106,7 +106,7 @@ impl Statement {
         let value: Value = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
             .map_err(|e| Error::StatementSyntax {
                 format: "YAML",
-                reason: e.to_string(),
+                source: e.into(),
             })?;
         Self::from_value(value, "YAML")
     }
@@ -128,7 +128,7 @@ impl Statement {
             }),
             _ => Err(Error::StatementSyntax {
                 format,
-                reason: "a model statement must be a mapping of header names to values".into(),
+                source: SyntaxError::NotAMapping,
             }),
         }
     }
@@ -179,7 +179,9 @@ impl Statement {
             Some(other) => {
                 return Err(Error::Statement {
                     field: "type".into(),
-                    reason: format!("a model statement is of type \"model\", not {other}"),
+                    reason: StatementError::NotModelType {
+                        found: other.to_string(),
+                    },
                 });
             }
         }
@@ -187,15 +189,13 @@ impl Statement {
             if SIGNER_HEADERS.contains(&name.as_str()) {
                 return Err(Error::Statement {
                     field: name.clone(),
-                    reason: "is set by the signer, not by the statement".into(),
+                    reason: StatementError::SetBySigner,
                 });
             }
             if !self.allow_unknown && !MODEL_HEADERS.contains(&name.as_str()) {
                 return Err(Error::Statement {
                     field: name.clone(),
-                    reason: "is not a header of model assertions (snapd would sign and ignore it; \
-                             check the spelling, or allow unknown headers)"
-                        .into(),
+                    reason: StatementError::UnknownHeader,
                 });
             }
         }
@@ -270,6 +270,7 @@ fn rejected(e: ucore_assertions::Error) -> Error {
     Error::Rejected {
         field: field_of(&e),
         message,
+        source: Box::new(RejectionCause::Assertion(e)),
     }
 }
 
@@ -296,6 +297,7 @@ fn rejected_signing(e: ucore_signing::Error) -> Error {
         }) => Error::Rejected {
             field: header.clone(),
             message: e.to_string(),
+            source: Box::new(RejectionCause::Signing(e)),
         },
         ucore_signing::Error::Assertion(a) => rejected(a),
         other => Error::Signing(other),

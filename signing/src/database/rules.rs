@@ -175,8 +175,7 @@ pub(crate) fn check_consistency(
                 .into());
             };
             if other_provenance {
-                let revision =
-                    ucore_assertions::checks::go_atoi(string(a, "snap-revision")).unwrap_or(0);
+                let revision = string(a, "snap-revision").parse::<i64>().unwrap_or(0);
                 let ok =
                     views::revision_authorities(&decl)
                         .iter()

@@ -1,8 +1,8 @@
-//! What the database reads out of assertions, through the generic header accessors and the
-//! core's `checks` helpers. All of it is here, in one place, so it can move to the typed
-//! views (`AccountKey`, `Model`, …) once they exist.
+//! What the database reads out of assertions, through the generic header accessors. All of
+//! it is here, in one place. The assertions were decoded, so their type's checks (the typed
+//! views of `ucore_assertions::types`) have run; the readings here do not build a view
+//! again (an `AccountKey` view would decode the key body on every signature check).
 
-use ucore_assertions::checks::{self, HEADER};
 use ucore_assertions::{AssertionAccess, HeaderValue, Rfc3339Time};
 
 use crate::error::Error;
@@ -20,13 +20,15 @@ pub(crate) struct AccountKeyView {
 
 impl AccountKeyView {
     pub fn of(a: &(impl AssertionAccess + ?Sized)) -> Result<Self, Error> {
-        let h = a.headers();
         Ok(Self {
-            account_id: checks::check_not_empty_string(h, "account-id", HEADER)?.to_string(),
-            name: checks::check_optional_string(h, "name", HEADER)?.map(str::to_string),
-            since: checks::check_rfc3339_date(h, "since", HEADER)?,
-            until: checks::check_optional_rfc3339_date(h, "until", HEADER)?,
-            key_id: checks::check_not_empty_string(h, "public-key-sha3-384", HEADER)?.to_string(),
+            account_id: string(a, "account-id").to_string(),
+            name: a.header_str("name").map(str::to_string),
+            since: a.header_date("since")?,
+            until: a
+                .header("until")
+                .map(|_| a.header_date("until"))
+                .transpose()?,
+            key_id: string(a, "public-key-sha3-384").to_string(),
         })
     }
 
@@ -91,7 +93,7 @@ pub(crate) fn revision_authorities(
                 .collect(),
             _ => Vec::new(),
         };
-        let num = |k: &str, d: i64| get(k).and_then(|s| checks::go_atoi(&s).ok()).unwrap_or(d);
+        let num = |k: &str, d: i64| get(k).and_then(|s| s.parse().ok()).unwrap_or(d);
         out.push((
             get("account-id").unwrap_or_default(),
             provenance,

@@ -1,12 +1,16 @@
-//! The crate's one error type.
+//! The crate's error type [`Error`] and the type checks' [`TypeError`] it wraps.
 //!
 //! `Display` prints snapd's text exactly where snapd has a message, including the
 //! prefixes snapd adds (`parsing assertion headers: `, `assertion: `,
 //! `assertion <type>: `). Those prefixes are wrapping variants
 //! ([`Error::ParsingHeaders`], [`Error::Assertion`], [`Error::Type`]) so a caller can
-//! match on the inner cause. `%q` is Go's quoting ([`crate::go::quote`]).
+//! match on the inner cause. `%q` is Go's quoting ([`ucore_go_text::quote`]).
 
-use crate::go::{quote, quote_time};
+use ucore_go_text::{quote, quote_time};
+
+mod type_error;
+
+pub use type_error::TypeError;
 
 /// Everything that can go wrong when decoding, checking, building or streaming
 /// assertions.
@@ -294,12 +298,6 @@ pub enum Error {
         /// `header` or a context string.
         context: String,
     },
-    /// `naming.ValidateSnap` failure: `invalid snap name: %q`.
-    #[error("invalid snap name: {}", quote(.name))]
-    InvalidSnapName {
-        /// The rejected snap name.
-        name: String,
-    },
 
     // ---- building and signing (§2.1) ----
     /// The header name or map key would not decode (snapd does not check this).
@@ -379,7 +377,7 @@ pub enum Error {
     Packet(#[from] crate::openpgp::PacketError),
     /// A type-specific check (§4) failed.
     #[error(transparent)]
-    TypeCheck(#[from] crate::types::TypeError),
+    TypeCheck(#[from] TypeError),
 }
 
 impl Error {

@@ -4,7 +4,7 @@
 //! and, once raised by a decoder, in the `assertion <type>: ` prefix
 //! ([`Error::Type`](crate::Error::Type)).
 
-use crate::go::quote;
+use ucore_go_text::quote;
 
 /// A type-specific check failed. `Display` is snapd's message (without the
 /// `assertion <type>: ` prefix).
