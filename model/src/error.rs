@@ -70,7 +70,7 @@ pub enum SyntaxError {
     Json(#[from] serde_json::Error),
     /// Not YAML.
     #[error(transparent)]
-    Yaml(#[from] serde_saphyr::Error),
+    Yaml(Box<serde_saphyr::Error>),
     /// JSON or YAML, but not a mapping.
     #[error("a model statement must be a mapping of header names to values")]
     NotAMapping,

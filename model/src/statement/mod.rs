@@ -106,7 +106,7 @@ impl Statement {
         let value: Value = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
             .map_err(|e| Error::StatementSyntax {
                 format: "YAML",
-                source: e.into(),
+                source: SyntaxError::Yaml(Box::new(e)),
             })?;
         Self::from_value(value, "YAML")
     }
