@@ -126,7 +126,7 @@ impl BenchVault {
 
     /// `n` ready `/v1/serial` bodies (request-ids issued, serial-requests signed).
     fn prepare(&self, n: usize, tag: &str, counter: &mut u64) -> Vec<Vec<u8>> {
-        let device_key = RsaPrivateKey::from_pem(&read("test-only-device-4096.pem")).unwrap();
+        let device_key = RsaPrivateKey::from_pem(ucore_test_support::keys::DEVICE_4096).unwrap();
         let model = ucore::assertions::Assertion::decode(read("model.assert").as_bytes()).unwrap();
         (0..n)
             .map(|_| {
@@ -190,7 +190,7 @@ fn agent() -> ureq::Agent {
 }
 
 fn bench(c: &mut Criterion) {
-    let brand = RsaPrivateKey::from_pem(&read("test-only-root.pem")).unwrap();
+    let brand = RsaPrivateKey::from_pem(ucore_test_support::keys::ROOT).unwrap();
     c.bench_function("raw_rsa4096_sign_plus_verify", |b| {
         b.iter(|| raw_sign_verify(&brand))
     });
@@ -262,7 +262,7 @@ impl TimedSigner {
 
 fn child_vault(db: &str) {
     use std::io::{BufRead, Write};
-    let brand = RsaPrivateKey::from_pem(&read("test-only-root.pem")).unwrap();
+    let brand = RsaPrivateKey::from_pem(ucore_test_support::keys::ROOT).unwrap();
     let timed = Arc::new(TimedSigner {
         key: brand.clone(),
         cpu_ns: AtomicU64::new(0),
@@ -359,7 +359,7 @@ impl VaultProcess {
     /// `n` ready `/v1/serial` bodies: request-ids asked over HTTP, serial-requests signed
     /// here with the 4096-bit device key (device-side work, not the vault's).
     fn prepare(&self, n: usize, tag: &str, counter: &mut u64) -> Vec<Vec<u8>> {
-        let device_key = RsaPrivateKey::from_pem(&read("test-only-device-4096.pem")).unwrap();
+        let device_key = RsaPrivateKey::from_pem(ucore_test_support::keys::DEVICE_4096).unwrap();
         let model = ucore::assertions::Assertion::decode(read("model.assert").as_bytes()).unwrap();
         let agent = agent();
         let ids: Vec<String> = (0..n)
@@ -526,7 +526,7 @@ fn raw_cpu_all_cores(brand: &RsaPrivateKey) -> Duration {
 
 fn cpu_report() {
     let ticks = clock_ticks();
-    let brand = RsaPrivateKey::from_pem(&read("test-only-root.pem")).unwrap();
+    let brand = RsaPrivateKey::from_pem(ucore_test_support::keys::ROOT).unwrap();
     let mut stores: Vec<(String, String)> = Vec::new();
     let dir = tempfile_dir();
     stores.push((

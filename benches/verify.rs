@@ -70,7 +70,7 @@ fn verify(c: &mut Criterion) {
 
 fn sign(c: &mut Criterion) {
     let key = RsaPrivateKey::from_pem(
-        &String::from_utf8(data("signing/tests/data/test-only-root-4096.pem")).expect("utf-8"),
+        &String::from_utf8(data("test-support/keys/test-only-root.pem")).expect("utf-8"),
     )
     .expect("test key");
     let builder = AssertionBuilder::new(AssertionType::Account)

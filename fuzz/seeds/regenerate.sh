@@ -136,7 +136,7 @@ cases = json.load(open("model/tests/data/statement-cases.json"))
 for c in cases if isinstance(cases, list) else cases.values():
     st = c.get("statement", c) if isinstance(c, dict) else c
     put(json.dumps(st))
-pem = open("serial/tests/data/test-only-acme.pem").read()
+pem = open("test-support/keys/test-only-acme.pem").read()
 put(json.dumps({"authority_id": "acme", "name": "k", "pem": pem}))
 put(json.dumps({"authority_id": "acme", "name": "k", "bits": 4096}))
 put(json.dumps({"brand_id": "acme", "model": "m", "key_id": "x" * 64, "api_key": "k"}))

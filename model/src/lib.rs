@@ -9,7 +9,8 @@
 //! // The seed's statement (production guide): brand ACME, an armhf UC16 device.
 //! let statement = Statement::parse(include_str!("../tests/data/model.json"))?;
 //! // A test-only key of the brand (never use it for anything real).
-//! let key = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-acme.pem"))?;
+//! # let brand_key_pem = ucore_test_support::keys::ACME;
+//! let key = RsaPrivateKey::from_pem(brand_key_pem)?;
 //! let signed = statement.sign(&key)?;
 //!
 //! // The signed model, read back through the typed view.

@@ -173,10 +173,7 @@ fn new_model_needs_a_new_serial_and_store_switch_is_a_precondition() {
 fn a_new_signing_key_must_be_acknowledged() {
     let old = sign(uc16("m1"));
     // The same statement signed by another (test-only) key.
-    let other = ucore_signing::RsaPrivateKey::from_pem(
-        &std::fs::read_to_string(common::data("test-only-spare.pem")).unwrap(),
-    )
-    .unwrap();
+    let other = ucore_signing::RsaPrivateKey::from_pem(ucore_test_support::keys::SPARE).unwrap();
     let new = uc16("m1")
         .revision(1)
         .timestamp("2024-05-01T00:00:00Z")

@@ -138,7 +138,7 @@ mod tests {
 
     #[test]
     fn seal_unseal_round_trip_and_wrong_secret() {
-        let pem = include_str!("../../serial/tests/data/test-only-acme.pem");
+        let pem = ucore_test_support::keys::ACME;
         let key = RsaPrivateKey::from_pem(pem).unwrap();
         let ks = KeyStore::new(b"0123456789abcdef0123".to_vec()).unwrap();
         let sealed = ks.seal(&key).unwrap();

@@ -13,7 +13,8 @@
 //!
 //! let rt = tokio::runtime::Runtime::new()?;
 //! // A vault on a private in-memory SQLite database, with ACME's (test-only) brand key.
-//! let brand = RsaPrivateKey::from_pem(include_str!("../../serial/tests/data/test-only-acme.pem"))?;
+//! # let brand_key_pem = ucore_test_support::keys::ACME;
+//! let brand = RsaPrivateKey::from_pem(brand_key_pem)?;
 //! let running = rt.block_on(async {
 //!     let store = Store::open("sqlite::memory:").await?;
 //!     let keys = KeyStore::new(*b"a 16+ byte master secret")?;

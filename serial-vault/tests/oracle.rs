@@ -165,7 +165,9 @@ fn live_oracle_signs_requests_and_verifies_our_serials() {
     };
     let dir = tempfile::tempdir().unwrap();
     let tv = TestVault::memory();
-    let key_file = format!("{DATA}/test-only-device.pem");
+    let key_file = ucore_test_support::keys::path("device")
+        .to_string_lossy()
+        .into_owned();
     let (ok, device_key) = run(&oracle, &["account-key", &key_file]);
     assert!(ok, "{device_key}");
     let body_file = dir.path().join("body.txt");

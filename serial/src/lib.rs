@@ -19,7 +19,8 @@
 //!
 //! // The serial-request a device signs with its (test-only) device key.
 //! let model = Assertion::decode(include_bytes!("../tests/data/model.assert"))?;
-//! let device_key = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-device.pem"))?;
+//! # let device_key_pem = ucore_test_support::keys::DEVICE;
+//! let device_key = RsaPrivateKey::from_pem(device_key_pem)?;
 //! let request = build_serial_request(&model, &device_key, "REQ-1", Some("A0001"), None)?;
 //! assert_eq!(request.header_str("serial"), Some("A0001"));
 //! assert_eq!(request.header_str("model"), model.header_str("model"));

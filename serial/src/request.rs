@@ -151,8 +151,7 @@ mod tests {
     #[test]
     fn a_serial_without_headers_is_a_typed_error() {
         let model = Assertion::decode(include_bytes!("../tests/data/model.assert")).unwrap();
-        let key =
-            RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-device.pem")).unwrap();
+        let key = RsaPrivateKey::from_pem(ucore_test_support::keys::DEVICE).unwrap();
         // The model has no `serial` header: refused before signing.
         match build_remodel_serial_request(&model, &model, &key, "REQ", None, None) {
             Err(e @ Error::MissingHeader { .. }) => {

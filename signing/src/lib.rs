@@ -27,7 +27,8 @@
 //! use ucore_signing::{sign_assertion_at, verify_signature, RsaPrivateKey};
 //!
 //! // A checked-in, test-only key (never use it for anything real).
-//! let key = RsaPrivateKey::from_pem(include_str!("../tests/data/test-only-acme-2048.pem"))?;
+//! # let pem = ucore_test_support::keys::ACME;
+//! let key = RsaPrivateKey::from_pem(pem)?;
 //! let account = AssertionBuilder::new(AssertionType::Account)
 //!     .header("authority-id", "acme")
 //!     .header("account-id", "acme")

@@ -5,9 +5,9 @@ use std::sync::OnceLock;
 use crate::keys::rsa::RsaPrivateKey;
 
 /// The oracle's `selfmade/acme.pem` (2048 bits, test only).
-pub(crate) const ACME_PEM: &str = include_str!("../tests/data/test-only-acme-2048.pem");
+pub(crate) const ACME_PEM: &str = ucore_test_support::keys::ACME;
 /// The oracle's `selfmade/root.pem` (4096 bits, test only).
-pub(crate) const ROOT_PEM: &str = include_str!("../tests/data/test-only-root-4096.pem");
+pub(crate) const ROOT_PEM: &str = ucore_test_support::keys::ROOT;
 
 pub(crate) fn acme() -> &'static RsaPrivateKey {
     static K: OnceLock<RsaPrivateKey> = OnceLock::new();

@@ -18,15 +18,15 @@ fn key(path: &str) -> RsaPrivateKey {
 
 fn root() -> &'static RsaPrivateKey {
     static K: OnceLock<RsaPrivateKey> = OnceLock::new();
-    K.get_or_init(|| key("signing/tests/data/test-only-root-4096.pem"))
+    K.get_or_init(|| key("test-support/keys/test-only-root.pem"))
 }
 fn acme() -> &'static RsaPrivateKey {
     static K: OnceLock<RsaPrivateKey> = OnceLock::new();
-    K.get_or_init(|| key("signing/tests/data/test-only-acme-2048.pem"))
+    K.get_or_init(|| key("test-support/keys/test-only-acme.pem"))
 }
 fn spare() -> &'static RsaPrivateKey {
     static K: OnceLock<RsaPrivateKey> = OnceLock::new();
-    K.get_or_init(|| key("tests/data/assertions/keys/test-only-spare.pem"))
+    K.get_or_init(|| key("test-support/keys/test-only-spare.pem"))
 }
 
 const T: u32 = 1_480_593_600;

@@ -15,7 +15,7 @@ const SELF: &str = "tests/data/assertions/selfmade";
 
 #[test]
 fn sign_matches_the_oracle_example() {
-    let key = String::from_utf8(read("signing/tests/data/test-only-acme-2048.pem")).unwrap();
+    let key = String::from_utf8(read("test-support/keys/test-only-acme.pem")).unwrap();
     let json = String::from_utf8(read(&format!("{SELF}/model.json"))).unwrap();
     let out = sign("model", &key, &json, None, Some(1_480_593_600)).unwrap();
     assert_eq!(out, read(&format!("{SELF}/model.assert")));

@@ -32,7 +32,7 @@ fn read_key_file(input: &[u8]) {
 fn key_readers_stay_linear() {
     let check = Check::new("key files", Limits::default(), read_key_file);
     let pem = std::fs::read_to_string(
-        ucore_test_support::repo().join("signing/tests/data/test-only-acme-2048.pem"),
+        ucore_test_support::repo().join("test-support/keys/test-only-acme.pem"),
     )
     .expect("test key");
     check.input("a real key", pem.as_bytes());

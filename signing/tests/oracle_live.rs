@@ -89,7 +89,7 @@ fn snapd_verifies_our_chain_and_agrees_with_our_database() {
 fn snapd_signs_what_we_sign_at_any_time() {
     let Some(o) = oracle() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let acme_pem = repo().join("signing/tests/data/test-only-acme-2048.pem");
+    let acme_pem = repo().join("test-support/keys/test-only-acme.pem");
     let headers = serde_json::json!({"type":"model","authority-id":"acme","brand-id":"acme","series":"16",
         "model":"live-1","architecture":"arm64","gadget":"g1","kernel":"k1","timestamp":"2016-12-01T12:00:00Z",
         "revision":"7","extra-header":"a: b:c","multi":"line one\nline two"});

@@ -3,7 +3,8 @@
 //! - [`repo`]: the workspace root, where `tests/data/` and the goldens live;
 //! - [`oracle`]: snapd's code built as a CLI, when `UCORE_ORACLE` names it;
 //! - [`alloc`]: a global allocator that counts each thread's bytes and caps them;
-//! - [`hostile`]: hostile-input checks of a parser under a memory budget and a time limit.
+//! - [`hostile`]: hostile-input checks of a parser under a memory budget and a time limit;
+//! - [`keys`]: the checked-in test-only RSA keys.
 //!
 //! ```
 //! let models = ucore_test_support::repo().join("tests/data");
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 #[allow(unsafe_code)] // the one GlobalAlloc impl, which forwards to System
 pub mod alloc;
 pub mod hostile;
+pub mod keys;
 
 /// The workspace root.
 pub fn repo() -> PathBuf {

@@ -33,10 +33,7 @@ pub fn canonical_models_dir() -> PathBuf {
 /// acme's test-only 2048-bit key (the brand of the seed's sample; NOT secret).
 pub fn acme() -> &'static RsaPrivateKey {
     static K: OnceLock<RsaPrivateKey> = OnceLock::new();
-    K.get_or_init(|| {
-        RsaPrivateKey::from_pem(&std::fs::read_to_string(data("test-only-acme.pem")).unwrap())
-            .unwrap()
-    })
+    K.get_or_init(|| RsaPrivateKey::from_pem(ucore_test_support::keys::ACME).unwrap())
 }
 
 /// Every assertion of a stream file.

@@ -18,7 +18,7 @@ cases = json.load(open(f"{data}/statement-cases.json"))
 with open(f"{here}/statement-errors.jsonl", "w") as out:
     for c in cases:
         r = subprocess.run([oracle, "--sig-time=1480593600", "sign", "model",
-                            f"{data}/test-only-acme.pem", json.dumps(c["statement"])],
+                            f"{here}/../../../test-support/keys/test-only-acme.pem", json.dumps(c["statement"])],
                            capture_output=True, text=True)
         if r.returncode == 0:
             res = {"name": c["name"], "ok": True}

@@ -14,10 +14,7 @@ use ucore_signing::RsaPrivateKey;
 pub const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../serial/tests/data");
 
 pub fn key(name: &str) -> RsaPrivateKey {
-    RsaPrivateKey::from_pem(
-        &std::fs::read_to_string(format!("{DATA}/test-only-{name}.pem")).unwrap(),
-    )
-    .unwrap()
+    RsaPrivateKey::from_pem(ucore_test_support::keys::pem(name)).unwrap()
 }
 
 pub fn model() -> Assertion {

@@ -19,13 +19,13 @@ fn key(path: &str) -> RsaPrivateKey {
 /// testroot's key (`trusted.stream`), 4096 bits, test only.
 pub fn root() -> &'static RsaPrivateKey {
     static K: OnceLock<RsaPrivateKey> = OnceLock::new();
-    K.get_or_init(|| key("signing/tests/data/test-only-root-4096.pem"))
+    K.get_or_init(|| key("test-support/keys/test-only-root.pem"))
 }
 
 /// acme's key (`acme-prereqs.stream`), 2048 bits, test only.
 pub fn acme() -> &'static RsaPrivateKey {
     static K: OnceLock<RsaPrivateKey> = OnceLock::new();
-    K.get_or_init(|| key("signing/tests/data/test-only-acme-2048.pem"))
+    K.get_or_init(|| key("test-support/keys/test-only-acme.pem"))
 }
 
 /// Signs headers given as JSON.

@@ -10,7 +10,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 O=${UCORE_ORACLE:-$(/work/shared/oracle/build.sh)}
 SELF=$ROOT/tests/data/assertions/selfmade
-KEYS=$ROOT/tests/data/assertions/keys
+KEYS=$ROOT/test-support/keys
 OUT=$ROOT/signing/tests/golden/consistency
 T=1480593600
 NOW=2017-01-01T00:00:00Z

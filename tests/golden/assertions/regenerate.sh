@@ -11,7 +11,7 @@
 # Deterministic and idempotent: every signature uses --sig-time=$SIG_TIME, every
 # verification --now=$NOW; a second run gives no git diff. Committed inputs that
 # the script reads but never rewrites:
-#   tests/data/assertions/keys/test-only-*.pem        (made by `genkey 2048` only if missing)
+#   test-support/keys/test-only-*.pem        (made by `genkey 2048` only if missing)
 #   tests/data/assertions/generated/valid/*.json|body (header inputs of the signed valid set)
 # Everything else below tests/data/assertions/{trust,selfmade,generated} and
 # tests/golden/assertions/ (except README.md, DIFFERENCES.md and this script) is output.
@@ -33,7 +33,7 @@ DATA=tests/data/assertions
 GOLD=tests/golden/assertions
 GEN=$DATA/generated
 SELF=$DATA/selfmade
-KEYS=$DATA/keys
+KEYS=test-support/keys
 
 # --- helpers ----------------------------------------------------------------
 
@@ -101,7 +101,7 @@ done
 {
 	first=1
 	printf '[\n'
-	for k in "$SELF/root.pem" "$SELF/acme.pem" "$KEYS"/test-only-*.pem; do
+	for k in "$SELF/root.pem" "$SELF/acme.pem" "$KEYS"/test-only-device.pem "$KEYS"/test-only-requester.pem "$KEYS"/test-only-spare.pem; do
 		[ $first = 1 ] || printf ',\n'
 		first=0
 		jq -cn --arg key "$k" --arg keyid "$("$O" keyid "$k")" --arg ak "$("$O" account-key "$k")" \

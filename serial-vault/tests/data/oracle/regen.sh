@@ -8,8 +8,7 @@
 set -euo pipefail
 O=${UCORE_ORACLE:?set UCORE_ORACLE to the snapd-oracle binary}
 here=$(cd "$(dirname "$0")" && pwd)
-data=$(cd "$here/../../../serial/tests/data" && pwd)  # the device key is the device side's test key
-key="$data/test-only-device.pem"
+key="$(cd "$here/../../../.." && pwd)/test-support/keys/test-only-device.pem"
 devkey=$("$O" account-key "$key")
 T=1700000000
 sign() { # NAME REQUEST-ID SERIAL [BODY_FILE]
