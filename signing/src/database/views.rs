@@ -32,8 +32,7 @@ impl AccountKeyView {
         })
     }
 
-    /// `since ≤ t < until`: snapd's half-open window (`sinceUntil.isValidAt`,
-    /// `asserts/account_key.go`).
+    /// `since ≤ t < until` (spec §7.17).
     pub fn valid_at(&self, t: jiff::Timestamp) -> bool {
         self.since.timestamp <= t && self.until.is_none_or(|u| t < u.timestamp)
     }
