@@ -4,7 +4,7 @@
 //! prefixes snapd adds (`parsing assertion headers: `, `assertion: `,
 //! `assertion <type>: `). Those prefixes are wrapping variants
 //! ([`Error::ParsingHeaders`], [`Error::Assertion`], [`Error::Type`]) so a caller can
-//! match on the inner cause. `%q` is Go's quoting ([`ucore_go_text::quote`]).
+//! match on the inner cause. `%q` is Go's quoting ([`ucore_go_text::quote()`]).
 
 use ucore_go_text::{quote, quote_time};
 
