@@ -1,5 +1,5 @@
-//! Decoding one assertion: snapd's `Decode` and `assemble`, the common checks of
-//! §1.3 in snapd's order, then the type's own ([`crate::types`]). The constructors
+//! Decoding one assertion: snapd's `Decode` and `assemble` (`asserts/asserts.go`), the
+//! common checks in snapd's order, then the type's own ([`crate::types`]). The constructors
 //! [`AssertionRef::decode`], [`AssertionRef::from_parts`], [`Assertion::decode`] and
 //! [`Assertion::from_parts`] are defined here, above both the data types of
 //! [`crate::assertion`] and the typed views that read them.
@@ -23,9 +23,9 @@ fn rfind_blank_line(input: &[u8]) -> Option<usize> {
 }
 
 impl<'a> AssertionRef<'a> {
-    /// Decodes one assertion (snapd `Decode`, §1.4): the **last** `\n\n` splits
+    /// Decodes one assertion (snapd's `Decode`, `asserts/asserts.go`): the **last** `\n\n` splits
     /// content from signature, the first `\n\n` of the content splits headers
-    /// from body, then the checks of §1.3 run in snapd's order, then the
+    /// from body, then the common checks of snapd's `assemble` run in its order, then the
     /// type-specific checks.
     pub fn decode(input: &'a [u8]) -> Result<Self, Error> {
         let sep = rfind_blank_line(input).ok_or(Error::SeparatorNotFound)?;
@@ -77,7 +77,8 @@ impl Assertion {
     }
 }
 
-/// snapd `assemble`: the common checks of §1.3, in order, then the type's own.
+/// snapd's `assemble` (`asserts/asserts.go`): the common checks, in order, then the
+/// type's own.
 pub(crate) fn assemble<'a>(
     mut headers: Headers<'a>,
     body: &'a [u8],

@@ -13,7 +13,8 @@ use crate::checks::{self, HEADER};
 use crate::headers::{HeaderValue, Headers};
 use crate::rfc3339::Rfc3339Time;
 
-/// The signature text of snapd's built-in assertions (§7.6).
+/// The signature text of snapd's built-in assertions (snapd newer than 2.57:
+/// `asserts.Builtin()`, which `assemble` in `asserts/asserts.go` lets through).
 pub const BUILTIN_SIGNATURE: &[u8] = b"$builtin";
 
 /// Read access shared by [`AssertionRef`] and [`Assertion`].
@@ -64,7 +65,7 @@ pub trait AssertionAccess {
     }
 
     /// Whether this is one of snapd's built-in assertions, whose signature is the
-    /// pseudo-signature `$builtin` (§7.6).
+    /// pseudo-signature `$builtin` (snapd newer than 2.57).
     fn is_builtin(&self) -> bool {
         is_builtin_signature(self.signature())
     }
@@ -380,7 +381,7 @@ mod tests {
             .to_string()
     }
 
-    /// §1.4: single-assertion `Decode` splits at the last `\n\n`.
+    /// snapd's `Decode` (`asserts/asserts.go`) splits at the last `\n\n`.
     #[test]
     fn decode_splitting() {
         assert_eq!(
@@ -402,7 +403,8 @@ mod tests {
         );
     }
 
-    /// §1.3: the checks run in snapd's order; the first failure wins.
+    /// snapd's `assemble` (`asserts/asserts.go`): the checks run in its order; the
+    /// first failure wins.
     #[test]
     fn assemble_order_and_texts() {
         let k = KEY;

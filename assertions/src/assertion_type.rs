@@ -1,4 +1,5 @@
-//! The assertion type table (§4): names, primary keys, authority, sequences,
+//! The assertion type table (snapd's `asserts/asserts.go`: the `AssertionType`
+//! values and `typeRegistry`): names, primary keys, authority, sequences,
 //! formats and body rules.
 
 use serde::{Serialize, Serializer};
@@ -35,7 +36,8 @@ pub enum BodyRule {
     Optional,
     /// The body is a v1-encoded public key (checked by the typed view).
     PublicKey,
-    /// The body must be canonical JSON (§2.6, checked when decoding).
+    /// The body must be canonical JSON (snapd's `checkJSON`, newer than 2.57; checked
+    /// when decoding).
     Json,
     /// The body must not be empty (checked by the typed view).
     NonEmpty,
@@ -53,7 +55,8 @@ struct TypeInfo {
 
 macro_rules! types {
     ($( $variant:ident = $name:literal [$($pk:expr),*] auth=$auth:literal seq=$seq:literal fmt=$fmt:literal body=$body:ident ts=$ts:literal; )*) => {
-        /// An assertion type known to snapd today (§4). Decoding rejects any other.
+        /// An assertion type known to snapd today (newer than 2.57). Decoding rejects any
+        /// other, as snapd's `asserts.Type` lookup does.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum AssertionType {
@@ -125,7 +128,7 @@ types! {
 }
 
 impl AssertionType {
-    /// Every type, in the order of the spec's table.
+    /// Every type, in the order snapd declares them in `asserts/asserts.go`.
     pub fn all() -> &'static [AssertionType] {
         ALL
     }
@@ -173,7 +176,8 @@ impl AssertionType {
     }
 
     /// Whether the type has a `timestamp` header that the database checks against
-    /// the signing key's validity ("TS" in the spec's table).
+    /// the signing key's validity (snapd's `CheckTimestampVsSigningKeyValidity` in
+    /// `asserts/database.go`).
     pub fn has_timestamp(self) -> bool {
         self.info().timestamp
     }

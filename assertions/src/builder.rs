@@ -1,4 +1,5 @@
-//! Canonical content for signing (§2.1–2.3).
+//! Canonical content for signing (snapd's `assembleAndSign` in `asserts/asserts.go`
+//! and `appendEntry` in `asserts/headers.go`).
 //!
 //! [`AssertionBuilder`] collects a type, headers and a body and writes the signed
 //! content in snapd's order: `type`, `format` (if > 0), `authority-id`,
@@ -198,7 +199,8 @@ pub fn assemble_content(
         match (key.default, headers.get(key.name)) {
             // Set to its default by the caller: not written at all.
             (Some(default), Some(v)) if v.as_str() == Some(default) => written.push(key.name),
-            // Absent: defaulted, then written among the sorted headers (§2.2 quirk).
+            // Absent: defaulted, then written among the sorted headers (a quirk of
+            // snapd's `assembleAndSign`).
             (Some(default), None) => {
                 defaulted = Some((key.name, HeaderValue::from(default)));
             }

@@ -1,4 +1,5 @@
-//! Common value checks (§1.3 "Value helpers"), shared by the core and the typed
+//! Common value checks (snapd's `asserts/header_checks.go`: `checkNotEmptyString`,
+//! `checkInt`, `checkRFC3339Date`, …), shared by the core and the typed
 //! views. They read a header block ([`crate::Headers`]) or a nested map alike
 //! through [`Lookup`], and return snapd's messages.
 //!

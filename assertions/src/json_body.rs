@@ -1,4 +1,5 @@
-//! JSON bodies (§2.6): the body must be byte-identical to Go
+//! JSON bodies (snapd's `checkJSON` in `asserts/asserts.go`, newer than 2.57): the body
+//! must be byte-identical to Go
 //! `json.MarshalIndent(json.Unmarshal(body), "", "  ")`.
 //!
 //! [`go_marshal_indent`] reproduces Go's output: 2-space indentation, `": "`, keys

@@ -27,8 +27,8 @@
 //! * `assemble` (private) — decoding one assertion ([`AssertionRef::decode`],
 //!   [`Assertion::from_parts`], …): snapd's common checks in its order, then the
 //!   type's own.
-//! * [`types`] — type-specific checks (§4, run by every decode) and a typed view
-//!   per assertion type ([`types::Model`], [`types::AccountKey`], …).
+//! * [`types`] — type-specific checks (snapd's per-type `assemble…`, run by every
+//!   decode) and a typed view per assertion type ([`types::Model`], [`types::AccountKey`], …).
 //! * [`assertion`] — [`AssertionRef`] (borrowed), [`Assertion`] (owned) and the
 //!   shared accessors [`AssertionAccess`] (typed header readers included, such as
 //!   [`AssertionAccess::header_date`]).

@@ -1,12 +1,13 @@
-//! Dates as snapd reads them: Go `time.Parse(time.RFC3339, s)` (§1.3), with Go's
+//! Dates as snapd reads them: Go `time.Parse(time.RFC3339, s)` (snapd's
+//! `checkRFC3339Date` in `asserts/header_checks.go`), with Go's
 //! error texts ([`TimeError`]).
 //!
 //! Accepted: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of a second after `.` or
 //! `,` (any number of digits, truncated to nanoseconds), then `Z` or `±hh:mm`.
 //! Uppercase `T` and `Z` only.
 //!
-//! Go's `time.Parse` is laxer than RFC 3339 in two ways that the spec says not to
-//! depend on; ucore rejects both (the oracle, Go 1.19, accepts them):
+//! Go's `time.Parse` is laxer than RFC 3339 in two ways that depend on the Go release
+//! snapd was built with; ucore rejects both (Go 1.19, which built snapd 2.57, accepts them):
 //! * a single-digit hour (`T1:00:00Z`) → `cannot parse "1:00:00Z" as "15"`;
 //! * offset hours ≥ 24 or minutes ≥ 60 (`+24:00`) → `time zone offset hour out of
 //!   range` (Go ≥ 1.20's wording for its own, looser, check).
@@ -302,7 +303,8 @@ mod tests {
         );
     }
 
-    /// Go 1.19 (the oracle) accepts these; the spec says not to depend on it.
+    /// Go 1.19 (snapd 2.57's) accepts these; that depends on the Go release, so ucore
+    /// rejects them.
     #[test]
     fn rejects_go_lax_forms() {
         assert_eq!(

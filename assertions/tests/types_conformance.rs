@@ -1,4 +1,4 @@
-//! Type-specific checks (§4) against the snapd 2.57 oracle's goldens
+//! Type-specific checks (snapd's per-type `assemble…`) against the snapd 2.57 oracle's goldens
 //! (`tests/golden/assertions/`, made by `tests/golden/assertions/regenerate.sh`).
 //!
 //! Every input under `tests/data/assertions/{generated/valid,generated/invalid,
@@ -6,7 +6,7 @@
 //! [`Decoder`] (as the oracle does) and must give the **same verdict and the same
 //! error text** as its golden, except the files listed in
 //! `tests/golden/assertions/known-differences.tsv` (repo-relative path, tab,
-//! reason), where ucore follows snapd today (the spec): for those the verdict of
+//! reason), where ucore follows snapd today (newer than 2.57): for those the verdict of
 //! `generated/spec-differences.jsonl` (or, for the 9 installer models, "accept")
 //! is required instead, with today's exact error text where the table gives
 //! one. A listed file that stops differing from the golden fails the test, so
@@ -228,7 +228,8 @@ fn same_verdicts_and_texts_as_the_oracle() {
 }
 
 /// The 9 classic installer models 2.57 rejects decode with ucore, as with snapd
-/// today (spec §4.4: a classic model may lack a gadget).
+/// today (newer than 2.57, `assembleModel` in `asserts/model.go`: a classic model may
+/// lack a gadget).
 #[test]
 fn installer_models_without_gadget_differs_from_2_57() {
     let list =

@@ -1,7 +1,7 @@
 //! One crafted input per type-specific message (`tests/data/types_crafted.jsonl`:
 //! a valid generated assertion plus edits), with the snapd 2.57 oracle's verdict
 //! recorded by `tests/data/types_crafted.py`. ucore must give the oracle's text,
-//! or snapd today's (`today`) where the spec differs from 2.57.
+//! or snapd today's (`today`) where snapd newer than 2.57 differs.
 //!
 //! With `UCORE_ORACLE` set, the oracle is also run live and must still give the
 //! recorded text (`UCORE_REQUIRE_ORACLE=1` makes its absence a failure).
@@ -122,7 +122,7 @@ fn live_oracle_still_agrees() {
 }
 
 /// ucore's own texts for the checks snapd today makes and 2.57 lacks, where the
-/// spec gives no text (`generated/invalid/`, listed in known-differences.tsv).
+/// newer snapd's text is not recorded here (`generated/invalid/`, listed in known-differences.tsv).
 #[test]
 fn own_texts_for_checks_2_57_lacks_differs_from_2_57() {
     let cases = [

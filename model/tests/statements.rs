@@ -1,6 +1,7 @@
 //! Statements → checked → signed models: every statement error against snapd 2.57's own
-//! answer (goldens from the oracle, `tests/golden/regenerate.sh`), the spec's rules where
-//! they are newer than 2.57, our own statement checks, and byte-identity with the oracle.
+//! answer (goldens from the oracle, `tests/golden/regenerate.sh`), snapd today's rules
+//! where they are newer than 2.57 (`assembleModel`, `asserts/model.go`), our own statement
+//! checks, and byte-identity with the oracle.
 
 mod common;
 
@@ -37,8 +38,8 @@ fn goldens() -> BTreeMap<String, Option<String>> {
         .collect()
 }
 
-/// Where the spec (snapd today) is stricter than the oracle (snapd 2.57, which signs
-/// these): the spec's message, and the field.
+/// Where snapd today (newer than 2.57) is stricter than the oracle (snapd 2.57, which signs
+/// these): today's message, and the field.
 const SPEC_NEWER_THAN_2_57: &[(&str, &str, &str)] = &[
     (
         "uc20-classic-snap-in-core",

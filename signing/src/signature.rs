@@ -1,4 +1,5 @@
-//! Signing and verifying assertions exactly as snapd does (spec §3.3).
+//! Signing and verifying assertions exactly as snapd does (`openpgpPrivateKey.sign` and
+//! `openpgpPubKey.verify` in `asserts/crypto.go`, over x/crypto's OpenPGP packets).
 //!
 //! Signing: the canonical content from [`AssertionBuilder`], an OpenPGP v4 signature packet
 //! (binary document, RSA, SHA-512, one hashed creation-time subpacket, no unhashed
@@ -147,7 +148,7 @@ mod tests {
     const MODEL_ASSERT: &str = include_str!("../../tests/data/assertions/selfmade/model.assert");
 
     fn model_builder() -> AssertionBuilder {
-        // /work/shared/oracle/testdata/selfmade/model.json
+        // tests/data/assertions/selfmade/model.json
         let mut b = AssertionBuilder::new(AssertionType::Model);
         for (k, v) in [
             ("authority-id", "acme"),

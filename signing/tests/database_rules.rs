@@ -338,7 +338,7 @@ fn serial_authority() {
     other_db.add(serial("other")).unwrap();
 }
 
-/// Spec (snapd today) over oracle: account-key `constraints` need format 1, which snapd 2.57
+/// snapd today (newer than 2.57) over the oracle: account-key `constraints` need format 1, which snapd 2.57
 /// does not support (`proposed "account-key" assertion has format 1 but 0 is latest
 /// supported`, tests/golden/assertions/DIFFERENCES.md); we follow today's snapd.
 #[test]

@@ -4,7 +4,7 @@
 //! prefixes snapd adds (`parsing assertion headers: `, `assertion: `,
 //! `assertion <type>: `). Those prefixes are wrapping variants
 //! ([`Error::ParsingHeaders`], [`Error::Assertion`], [`Error::Type`]) so a caller can
-//! match on the inner cause. `%q` is Go's quoting ([`ucore_go_text::quote`]).
+//! match on the inner cause. `%q` is Go's quoting ([`ucore_go_text::quote()`]).
 
 use ucore_go_text::{quote, quote_time};
 
@@ -17,7 +17,8 @@ pub use type_error::TypeError;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    // ---- header grammar (§1.2); `Decode` wraps these in `ParsingHeaders` ----
+    // ---- header grammar (snapd's `parseHeaders`, `asserts/headers.go`);
+    // `Decode` wraps these in `ParsingHeaders` ----
     /// The header block is not valid UTF-8.
     #[error("header is not utf8")]
     HeaderNotUtf8,
@@ -85,7 +86,7 @@ pub enum Error {
     #[error("parsing assertion headers: {0}")]
     ParsingHeaders(Box<Error>),
 
-    // ---- single-assertion decode and `assemble` (§1.3, §1.4) ----
+    // ---- single-assertion `Decode` and `assemble` (`asserts/asserts.go`) ----
     /// No `\n\n` in the input.
     #[error("assertion content/signature separator not found")]
     SeparatorNotFound,
@@ -153,7 +154,7 @@ pub enum Error {
     #[error("JSON in body must be indented with 2 spaces and sort object entries by key")]
     JsonBodyNotCanonical,
 
-    // ---- value helpers (`checks`, §1.3) ----
+    // ---- value helpers (`checks`; snapd's `asserts/header_checks.go`) ----
     /// A mandatory value is absent: `%q %s is mandatory`.
     #[error("{} {context} is mandatory", quote(.name))]
     Mandatory {
@@ -299,7 +300,7 @@ pub enum Error {
         context: String,
     },
 
-    // ---- building and signing (§2.1) ----
+    // ---- building and signing (snapd's `assembleAndSign`, `asserts/asserts.go`) ----
     /// The header name or map key would not decode (snapd does not check this).
     #[error("cannot encode header {}: {}", quote(.header), .reason)]
     Unencodable {
@@ -327,7 +328,7 @@ pub enum Error {
         source: Box<Error>,
     },
 
-    // ---- streams (§2.4, §2.5) ----
+    // ---- streams (snapd's `Encoder` and `Decoder`, `asserts/asserts.go`) ----
     /// The stream ended inside an assertion (Go `io.ErrUnexpectedEOF`).
     #[error("unexpected EOF")]
     UnexpectedEof,
@@ -375,7 +376,7 @@ pub enum Error {
     /// An OpenPGP wire-format error (signature, public key, v1 wrapper).
     #[error(transparent)]
     Packet(#[from] crate::openpgp::PacketError),
-    /// A type-specific check (§4) failed.
+    /// A type-specific check (snapd's per-type `assemble…`) failed.
     #[error(transparent)]
     TypeCheck(#[from] TypeError),
 }

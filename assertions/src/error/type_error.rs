@@ -1,4 +1,5 @@
-//! [`TypeError`]: the type-specific checks' own messages (§4), with snapd's texts.
+//! [`TypeError`]: the type-specific checks' own messages (snapd's per-type `assemble…`
+//! functions), with snapd's texts.
 //!
 //! The crate [`Error`](crate::Error) wraps these in [`Error::TypeCheck`](crate::Error::TypeCheck)
 //! and, once raised by a decoder, in the `assertion <type>: ` prefix

@@ -1,4 +1,4 @@
-//! Canonical serialization of header values (§2.3).
+//! Canonical serialization of header values (snapd's `appendEntry`, `asserts/headers.go`).
 
 use super::HeaderValue;
 

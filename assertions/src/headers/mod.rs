@@ -1,6 +1,6 @@
 //! Assertion headers: values ([`HeaderValue`]), the ordered header list
-//! ([`Headers`]), the grammar (`parse`, §1.2) and the canonical serialization
-//! (`encode`, §2.3).
+//! ([`Headers`]), the grammar (`parse`; snapd's `parseHeaders`) and the canonical
+//! serialization (`encode`; snapd's `appendEntry`), both of `asserts/headers.go`.
 
 mod encode;
 mod map;
@@ -177,8 +177,8 @@ impl<'a> Headers<'a> {
         }
     }
 
-    /// Parses a header block (§1.2). Errors carry no `parsing assertion headers: `
-    /// prefix; [`crate::AssertionRef::decode`] adds it.
+    /// Parses a header block (snapd's `parseHeaders`, `asserts/headers.go`). Errors carry
+    /// no `parsing assertion headers: ` prefix; [`crate::AssertionRef::decode`] adds it.
     pub fn parse(text: &'a [u8]) -> Result<Self, crate::Error> {
         parse_headers(text)
     }

@@ -1,4 +1,5 @@
-//! The header grammar (§1.2), a hand-written line scanner on `memchr`.
+//! The header grammar (snapd's `parseHeaders`, `parseEntry`, `parseMultilineText`,
+//! `parseList` and `parseMap` in `asserts/headers.go`), a hand-written line scanner on `memchr`.
 //!
 //! The block is read line by line with one line of look-ahead. `base` is the
 //! indentation of the current nesting level; it grows by 2 for list items and map

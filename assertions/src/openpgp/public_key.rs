@@ -1,5 +1,5 @@
 //! Public-key packets (tag 6, and tag 14 for subkeys; RFC 4880 §5.5.2) and
-//! snapd's key ids (§3.2 of the spec).
+//! snapd's key ids (`newOpenPGPPubKey` and `RSAPublicKey` in `asserts/crypto.go`).
 
 use std::fmt;
 

@@ -1,7 +1,7 @@
-//! snapd's stream `Decoder` (§2.5) over any [`Read`]. It holds one assertion at a
-//! time: its buffer holds the assertion being decoded plus at most one read (8 KiB,
-//! or as much as is pending when that is more). The framing (`super::frame`) is
-//! shared with the in-memory [`super::SliceDecoder`].
+//! snapd's stream `Decoder` (`NewDecoder`, `Decoder.Decode`; `asserts/asserts.go`) over
+//! any [`Read`]. It holds one assertion at a time: its buffer holds the assertion being
+//! decoded plus at most one read (8 KiB, or as much as is pending when that is more). The
+//! framing (`super::frame`) is shared with the in-memory [`super::SliceDecoder`].
 
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read};
@@ -47,7 +47,8 @@ impl<R: Read> Decoder<R> {
 
     /// A decoder with per-type body limits (snapd
     /// `NewDecoderWithTypeMaxBodySize`). A per-type limit can only lower the
-    /// 2 MiB default: a larger one is never reached (§2.5, §7.3).
+    /// 2 MiB default: a larger one is never reached (`Decoder.Decode` tests the per-type
+    /// limit, then the default in an `else if`).
     pub fn with_type_max_body_size(
         reader: R,
         limits: impl IntoIterator<Item = (AssertionType, usize)>,

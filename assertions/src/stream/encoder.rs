@@ -1,5 +1,5 @@
-//! snapd's stream `Encoder` (§2.4): assertions separated by exactly one blank
-//! line, the stream ending in a single `\n`.
+//! snapd's stream `Encoder` (`NewEncoder`, `Encoder.Encode`; `asserts/asserts.go`):
+//! assertions separated by exactly one blank line, the stream ending in a single `\n`.
 
 use std::io::Write;
 

@@ -1,8 +1,8 @@
-//! Framing one assertion of a stream (§2.5), written once for both stream
-//! decoders: [`frame`] looks at the bytes available so far and either frames and
-//! checks one assertion (borrowing those bytes), reports a clean end of stream,
-//! or says which step needs more input. It performs no I/O: the [`Read`] decoder
-//! fills its buffer and calls it again; the in-memory decoder calls it once per
+//! Framing one assertion of a stream (snapd's `Decoder.Decode`, `asserts/asserts.go`),
+//! written once for both stream decoders: [`frame`] looks at the bytes available so far
+//! and either frames and checks one assertion (borrowing those bytes), reports a clean
+//! end of stream, or says which step needs more input. It performs no I/O: the [`Read`]
+//! decoder fills its buffer and calls it again; the in-memory decoder calls it once per
 //! assertion with the whole rest of its input (`eof = true`).
 //!
 //! [`Read`]: std::io::Read
@@ -26,8 +26,8 @@ pub const MAX_HEADERS_SIZE: usize = 128 * 1024;
 /// Largest signature, including its `\n\n` (128 KiB).
 pub const MAX_SIGNATURE_SIZE: usize = 128 * 1024;
 
-/// The step of §2.5 that is reading when input runs short; it decides how an
-/// I/O error is wrapped.
+/// The step of snapd's `Decoder.Decode` that is reading when input runs short; it decides
+/// how an I/O error is wrapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stage {
     /// Step 1, up to the first `\n\n`: `error reading assertion headers: …`.
@@ -143,7 +143,8 @@ fn read_until(input: &[u8], from: usize, max: usize, eof: bool) -> Result<Until,
     Ok(if eof { Until::Eof } else { Until::NeedMore })
 }
 
-/// Frames and checks the assertion at the start of `input` (§2.5 steps 1–7).
+/// Frames and checks the assertion at the start of `input` (the steps of snapd's
+/// `Decoder.Decode`: headers, body, trailer, signature, then `assemble`).
 /// `eof`: no input follows `input`.
 pub(crate) fn frame<'a>(
     input: &'a [u8],

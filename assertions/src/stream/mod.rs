@@ -1,6 +1,6 @@
-//! Streams of assertions: [`Encoder`] (§2.4), [`Decoder`] over a reader and
-//! the zero-copy [`SliceDecoder`] over bytes in memory (§2.5). Both decoders
-//! share one framing function (`frame`).
+//! Streams of assertions: [`Encoder`] (snapd's `Encoder`), [`Decoder`] over a reader and
+//! the zero-copy [`SliceDecoder`] over bytes in memory (snapd's `Decoder`; both in
+//! `asserts/asserts.go`). Both decoders share one framing function (`frame`).
 
 mod decoder;
 mod encoder;

@@ -1,6 +1,6 @@
-//! snapd's stream `Decoder` (§2.5) over bytes already in memory: zero-copy, each
-//! [`AssertionRef`] borrows the input. Same framing, limits and errors as
-//! [`super::Decoder`] (both use [`super::frame`]).
+//! snapd's stream `Decoder` (`Decoder.Decode`, `asserts/asserts.go`) over bytes already
+//! in memory: zero-copy, each [`AssertionRef`] borrows the input. Same framing, limits
+//! and errors as [`super::Decoder`] (both use [`super::frame`]).
 
 use std::collections::HashMap;
 

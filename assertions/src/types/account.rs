@@ -1,4 +1,5 @@
-//! `account` (§4.1): an account known to the store.
+//! `account` (snapd's `asserts/account.go`, `assembleAccount`): an account known to the
+//! store.
 
 use serde::Serialize;
 

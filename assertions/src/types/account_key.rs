@@ -1,5 +1,6 @@
-//! `account-key` (§4.2): a public key an account signs with, its validity window
-//! and the optional `constraints` on what it may sign.
+//! `account-key` (snapd's `asserts/account_key.go`, `assembleAccountKey`): a public key
+//! an account signs with, its validity window and the optional `constraints` on what it
+//! may sign.
 
 use std::sync::LazyLock;
 

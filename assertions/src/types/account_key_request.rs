@@ -1,5 +1,5 @@
-//! `account-key-request` (§4.3): a request to register a key, self-signed by
-//! the key in its body.
+//! `account-key-request` (snapd's `asserts/account_key.go`, `assembleAccountKeyRequest`):
+//! a request to register a key, self-signed by the key in its body.
 
 use serde::Serialize;
 

@@ -1,5 +1,6 @@
-//! `base-declaration` (§4.7): the default plug/slot rules of every interface.
-//! The rules are kept as structured header values (see [`InterfaceRules`]).
+//! `base-declaration` (snapd's `asserts/snap_asserts.go`, `assembleBaseDeclaration`): the
+//! default plug/slot rules of every interface. The rules are kept as structured header
+//! values (see [`InterfaceRules`]).
 
 use serde::Serialize;
 

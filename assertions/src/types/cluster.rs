@@ -1,5 +1,6 @@
-//! `cluster` (§4.7): devices forming a cluster, grouped in subclusters with
-//! the snaps they run.
+//! `cluster` (as snapd newer than 2.57 checks it; the type is registered in its
+//! `asserts/asserts.go`): devices forming a cluster, grouped in subclusters with the
+//! snaps they run.
 
 use serde::Serialize;
 

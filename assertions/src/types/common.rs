@@ -1,4 +1,5 @@
-//! Checks shared by several types (§4): signer/brand agreement, `>= 1`
+//! Checks shared by several types (snapd's `asserts/header_checks.go` and the
+//! per-type `assemble…` functions): signer/brand agreement, `>= 1`
 //! integers, booleans inside maps, public keys and validity windows.
 
 use std::collections::{HashMap, HashSet};

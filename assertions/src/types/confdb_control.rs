@@ -1,5 +1,6 @@
-//! `confdb-control` (§4.7): which operators may use which confdb views on a
-//! device, signed by the device key.
+//! `confdb-control` (as snapd newer than 2.57 checks it; the type is registered in its
+//! `asserts/asserts.go`): which operators may use which confdb views on a device, signed
+//! by the device key.
 
 use serde::Serialize;
 

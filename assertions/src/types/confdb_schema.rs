@@ -1,5 +1,6 @@
-//! `confdb-schema` (§4.7): named views over an account's configuration
-//! storage; the JSON body describes the storage.
+//! `confdb-schema` (as snapd newer than 2.57 checks it; the type is registered in its
+//! `asserts/asserts.go`): named views over an account's configuration storage; the JSON
+//! body describes the storage.
 
 use serde::Serialize;
 

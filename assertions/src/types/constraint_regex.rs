@@ -2,7 +2,7 @@
 //! them and within a memory budget.
 //!
 //! snapd compiles each constraint string with Go's `regexp.Compile("^(" + s + ")$")`
-//! (`asserts/constraints.go`, `compileAttrMatcher`). Two things keep ucore's compiled form
+//! (`asserts/constraint.go`, `compileAttrMatcher`). Two things keep ucore's compiled form
 //! both faithful and bounded:
 //!
 //! - **Go's Perl classes are ASCII.** In Go `\d`, `\w`, `\s` and `\b` mean `[0-9]`,

@@ -1,5 +1,6 @@
-//! `device-session-request` (§4.5): a device asks the store for a session,
-//! signed with its device key.
+//! `device-session-request` (snapd's `asserts/serial_asserts.go`,
+//! `assembleDeviceSessionRequest`): a device asks the store for a session, signed with
+//! its device key.
 
 use serde::Serialize;
 

@@ -1,5 +1,5 @@
-//! `hardware-identity` (§4.7): a hardware key (PKIX, RSA or ECDSA) vouched
-//! for by an issuer.
+//! `hardware-identity` (as snapd newer than 2.57 checks it; the type is registered in its
+//! `asserts/asserts.go`): a hardware key (PKIX, RSA or ECDSA) vouched for by an issuer.
 
 use base64::Engine as _;
 use serde::Serialize;

@@ -1,9 +1,10 @@
-//! Type-specific checks and typed views, one file per assertion type (§4).
+//! Type-specific checks and typed views, one file per assertion type (snapd's per-type
+//! `assemble…` functions, found through the type table in `asserts/asserts.go`).
 //!
-//! Every type of the spec's table has a **typed view** named as snapd names the
+//! Every type snapd knows has a **typed view** named as snapd names the
 //! type ([`Account`], [`AccountKey`], [`Model`], [`Serial`], …). A view borrows
 //! from a decoded assertion ([`AssertionRef`] or [`Assertion`](crate::Assertion))
-//! and exposes every header the spec names as a typed field (dates as
+//! and exposes every header snapd reads as a typed field (dates as
 //! [`Rfc3339Time`](crate::Rfc3339Time), integers, lists, enums); views are
 //! `#[non_exhaustive]` so they can only be made by reading an assertion:
 //!
@@ -19,7 +20,8 @@
 //! # Ok::<(), ucore_assertions::Error>(())
 //! ```
 //!
-//! `check` is step 11 of `assemble` (§1.3): it builds the view of the
+//! `check` is the last step of `assemble` (snapd's `asserts/asserts.go`, where
+//! `assemble` ends by calling the type's assembler): it builds the view of the
 //! assertion's type, so decoding rejects exactly what the views reject, in
 //! snapd's order and with snapd's messages ([`TypeError`] and the crate's value
 //! checks); the caller adds the `assertion <type>: ` prefix.

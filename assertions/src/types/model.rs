@@ -1,6 +1,6 @@
-//! `model` (§4.4): the device model, UC16/18 (separate `gadget`/`kernel`/
-//! `required-snaps`) and UC20+ (the extended `snaps` header, grade,
-//! storage-safety, components, validation sets).
+//! `model` (snapd's `asserts/model.go`, `assembleModel`): the device model, UC16/18
+//! (separate `gadget`/`kernel`/`required-snaps`) and UC20+ (the extended `snaps` header,
+//! grade, storage-safety, components, validation sets).
 
 use std::borrow::Cow;
 use std::cell::OnceCell;

@@ -1,4 +1,5 @@
-//! `preseed` (§4.7): the result of preseeding a system label of a model.
+//! `preseed` (snapd's `asserts/preseed.go`, `assemblePreseed`): the result of preseeding
+//! a system label of a model.
 
 use serde::Serialize;
 

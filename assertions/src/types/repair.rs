@@ -1,4 +1,5 @@
-//! `repair` (§4.6): a brand's repair script and the devices it targets.
+//! `repair` (snapd's `asserts/repair.go`, `assembleRepair`): a brand's repair script and
+//! the devices it targets.
 
 use serde::Serialize;
 

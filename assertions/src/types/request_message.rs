@@ -1,4 +1,5 @@
-//! `request-message` (§4.7): a message from an account to devices.
+//! `request-message` (as snapd newer than 2.57 checks it; the type is registered in its
+//! `asserts/asserts.go`): a message from an account to devices.
 
 use std::sync::LazyLock;
 

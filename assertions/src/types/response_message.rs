@@ -1,4 +1,5 @@
-//! `response-message` (§4.7): a device's answer to a request-message.
+//! `response-message` (as snapd newer than 2.57 checks it; the type is registered in its
+//! `asserts/asserts.go`): a device's answer to a request-message.
 
 use serde::Serialize;
 

@@ -1,5 +1,5 @@
-//! `serial` (§4.5): a device's identity, signed by its brand (or a
-//! serial authority), holding the device key.
+//! `serial` (snapd's `asserts/serial_asserts.go`, `assembleSerial`): a device's identity,
+//! signed by its brand (or a serial authority), holding the device key.
 
 use serde::Serialize;
 

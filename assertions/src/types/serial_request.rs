@@ -1,5 +1,5 @@
-//! `serial-request` (§4.5): a device asks for a serial, signing with the
-//! device key it includes.
+//! `serial-request` (snapd's `asserts/serial_asserts.go`, `assembleSerialRequest`): a
+//! device asks for a serial, signing with the device key it includes.
 
 use serde::Serialize;
 

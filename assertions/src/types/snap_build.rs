@@ -1,4 +1,5 @@
-//! `snap-build` (§4.6): a developer's statement about a snap blob they built.
+//! `snap-build` (snapd's `asserts/snap_asserts.go`, `assembleSnapBuild`): a developer's
+//! statement about a snap blob they built.
 
 use serde::Serialize;
 

@@ -1,5 +1,5 @@
-//! `snap-declaration` (§4.6): a snap's name, publisher, interface rules,
-//! aliases and revision authorities.
+//! `snap-declaration` (snapd's `asserts/snap_asserts.go`, `assembleSnapDeclaration`): a
+//! snap's name, publisher, interface rules, aliases and revision authorities.
 //!
 //! The plug/slot rule language is **kept as structured header values** for now
 //! ([`InterfaceRules`]): decoding checks only its outer shape (see

@@ -1,4 +1,5 @@
-//! `snap-developer` (§4.7): who may develop a snap besides its publisher.
+//! `snap-developer` (snapd's `asserts/snap_asserts.go`, `assembleSnapDeveloper`): who may
+//! develop a snap besides its publisher.
 
 use serde::Serialize;
 

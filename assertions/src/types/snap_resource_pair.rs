@@ -1,4 +1,5 @@
-//! `snap-resource-pair` (§4.7): a resource revision goes with a snap revision.
+//! `snap-resource-pair` (as snapd newer than 2.57 checks it; the type is registered in
+//! its `asserts/asserts.go`): a resource revision goes with a snap revision.
 
 use serde::Serialize;
 

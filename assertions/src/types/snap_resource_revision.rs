@@ -1,5 +1,6 @@
-//! `snap-resource-revision` (§4.7): a snap resource (component) blob's digest,
-//! size and revision.
+//! `snap-resource-revision` (as snapd newer than 2.57 checks it; the type is registered
+//! in its `asserts/asserts.go`): a snap resource (component) blob's digest, size and
+//! revision.
 
 use serde::Serialize;
 

@@ -1,5 +1,5 @@
-//! `snap-revision` (§4.6): a snap blob's digest, size, revision and
-//! (optionally) dm-verity integrity data.
+//! `snap-revision` (snapd's `asserts/snap_asserts.go`, `assembleSnapRevision`): a snap
+//! blob's digest, size, revision and (optionally) dm-verity integrity data.
 
 use serde::Serialize;
 

@@ -1,4 +1,5 @@
-//! `store` (§4.6): a store's operator, URL and friends.
+//! `store` (snapd's `asserts/store_asserts.go`, `assembleStore`): a store's operator, URL
+//! and friends.
 
 use serde::Serialize;
 

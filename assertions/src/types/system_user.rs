@@ -1,4 +1,5 @@
-//! `system-user` (§4.6): a user to create on devices of given models.
+//! `system-user` (snapd's `asserts/system_user.go`, `assembleSystemUser`): a user to
+//! create on devices of given models.
 
 use std::sync::LazyLock;
 

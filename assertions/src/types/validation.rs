@@ -1,4 +1,5 @@
-//! `validation` (§4.7, legacy): a gating snap approves a revision of another.
+//! `validation` (legacy; snapd's `asserts/snap_asserts.go`, `assembleValidation`): a
+//! gating snap approves a revision of another.
 
 use serde::Serialize;
 

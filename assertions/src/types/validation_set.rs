@@ -1,5 +1,6 @@
-//! `validation-set` (§4.6): a set of snaps (and components) with required,
-//! optional or invalid presence and pinned revisions.
+//! `validation-set` (snapd's `asserts/validation_set.go`, `assembleValidationSet`): a set
+//! of snaps (and components) with required, optional or invalid presence and pinned
+//! revisions.
 
 use serde::Serialize;
 

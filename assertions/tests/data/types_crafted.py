@@ -4,7 +4,7 @@
 Each line: base (a file of tests/data/assertions/generated/valid/ without
 ".assert"), edits ([old, new] first-occurrence replacements), oracle (what snapd
 2.57 says: its error text, or "OK"), and optionally today (snapd today's verdict
-where the spec differs from 2.57: a type or check 2.57 lacks).
+where snapd newer than 2.57 differs: a type or check 2.57 lacks).
 
     UCORE_ORACLE=/tmp/snapd-oracle assertions/tests/data/types_crafted.py
 """

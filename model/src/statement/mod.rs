@@ -24,7 +24,8 @@ use ucore_signing::Signer;
 
 use crate::error::{Error, RejectionCause, StatementError, SyntaxError};
 
-/// Every header a model assertion may carry (spec §4.4 plus the common ones).
+/// Every header a model assertion may carry (those snapd's `assembleModel` in
+/// `asserts/model.go` reads, plus the common ones).
 pub const MODEL_HEADERS: &[&str] = &[
     "type",
     "format",

@@ -1,4 +1,4 @@
-//! snapd's filesystem backstore layout (`fsbackstore.go`, spec §5.4):
+//! snapd's filesystem backstore layout (`asserts/fsbackstore.go`):
 //! `<root>/asserts-v0/<type>/<qesc(pk1)>/…/<qesc(pkN)>/active[.<format>]`, contents exactly
 //! the encoded assertion. A copy of a device's `/var/lib/snapd/assertions` opens read-only.
 

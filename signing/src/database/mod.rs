@@ -1,6 +1,7 @@
-//! The trust database (snapd's `asserts.Database`, spec §5): trusted and predefined
-//! assertions, a backstore, `check`, `add`, `find`, `find_many`, revision rules, key
-//! validity windows, authority and cross-assertion consistency rules, with snapd's errors.
+//! The trust database (snapd's `asserts.Database`, `asserts/database.go`): trusted and
+//! predefined assertions, a backstore, `check`, `add`, `find`, `find_many`, revision rules,
+//! key validity windows, authority and cross-assertion consistency rules, with snapd's
+//! errors.
 //!
 //! ```
 //! use ucore_signing::Database;

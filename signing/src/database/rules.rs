@@ -1,5 +1,6 @@
-//! Cross-assertion consistency rules (snapd's per-type `checkConsistency`, spec §4), with
-//! snapd's messages (checked against the oracle where 2.57 has the rule).
+//! Cross-assertion consistency rules (snapd's per-type `checkConsistency` methods, run by
+//! `CheckCrossConsistency` in `asserts/database.go`), with snapd's messages (checked
+//! against the oracle where 2.57 has the rule).
 
 use ucore_assertions::{AssertionAccess, AssertionType};
 

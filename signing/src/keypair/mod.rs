@@ -1,4 +1,5 @@
-//! Keypair managers: where private keys live, found by snapd key id (spec §3.4).
+//! Keypair managers: where private keys live, found by snapd key id (snapd's
+//! `KeypairManager` interface, `asserts/database.go`).
 //!
 //! * [`MemoryKeypairManager`] — a map, like snapd's `memkeypairmgr.go`;
 //! * [`FsKeypairManager`] — snapd's on-disk layout (`<root>/private-keys-v1/<keyid>`,

@@ -1,4 +1,4 @@
-//! The private-key file snapd writes and reads (`fskeypairmgr.go`, spec §3.4): `encodeV1` of
+//! The private-key file snapd writes and reads (`asserts/fskeypairmgr.go`): `encodeV1` of
 //! an x/crypto OpenPGP v4 **secret-key packet** (tag 5, new format), creation time
 //! 2016-01-01, algorithm RSA, no encryption (S2K usage 0), MPIs `d, p, q, u` and a 16-bit
 //! checksum (sum of the MPI bytes mod 65536).

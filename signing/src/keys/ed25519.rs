@@ -1,7 +1,8 @@
-//! Ed25519 keys — an **extension**: snapd never accepts Ed25519 for assertions (spec §7.12),
-//! so these keys are never produced unless asked for, cannot be put in a snapd keypair store
-//! and cannot sign assertions. They are here for tools that need a small, fast key next to
-//! the RSA ones (device-side nonces, non-snapd protocols). Feature `ed25519`.
+//! Ed25519 keys — an **extension**: snapd never accepts Ed25519 for assertions (its
+//! `asserts/crypto.go` decodes RSA public keys only), so these keys are never produced
+//! unless asked for, cannot be put in a snapd keypair store and cannot sign assertions.
+//! They are here for tools that need a small, fast key next to the RSA ones (device-side
+//! nonces, non-snapd protocols). Feature `ed25519`.
 
 use ed25519_dalek::Signer as _;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
