@@ -246,6 +246,32 @@ fn timestamp_defaults_to_now_and_nothing_else_is_invented() {
     assert_eq!(e.field(), Some("authority-id"), "{e}");
 }
 
+/// The `chrono` feature: the default `timestamp` and the signature time from a
+/// `chrono::DateTime<Utc>`, and the model's timestamp back as one.
+#[cfg(feature = "chrono")]
+#[test]
+fn chrono_times() {
+    use chrono::{DateTime, TimeZone, Utc};
+    use ucore_assertions::Timestamp;
+
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(common::data("model.json")).unwrap())
+            .unwrap();
+    v.as_object_mut().unwrap().remove("timestamp");
+    let at = Utc.with_ymd_and_hms(2023, 11, 14, 22, 13, 20).unwrap();
+    let statement = Statement::from_json(&v.to_string()).unwrap();
+    let checked = statement
+        .check_at(Timestamp::try_from(at).unwrap())
+        .unwrap();
+    let signed = checked
+        .sign_at(common::acme(), Timestamp::try_from(at).unwrap())
+        .unwrap();
+    assert_eq!(signed.header_str("timestamp"), Some("2023-11-14T22:13:20Z"));
+    let model = Model::try_from(&signed).unwrap();
+    let back: DateTime<Utc> = model.timestamp.timestamp.into();
+    assert_eq!(back, at);
+}
+
 #[test]
 fn our_own_statement_checks() {
     let seed = std::fs::read_to_string(common::data("model.json")).unwrap();
