@@ -95,7 +95,7 @@ fn sign(c: &mut Criterion) {
             ucore::signing::sign_assertion_at(
                 black_box(&builder),
                 &key as &dyn Signer,
-                1_480_593_600,
+                ucore::assertions::Timestamp::from_openpgp_time(1_480_593_600),
             )
         })
     });

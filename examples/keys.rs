@@ -239,9 +239,7 @@ fn run(cli: Cli) -> Result<(), String> {
         } => {
             let signer = store.signer(&name)?;
             let since = since.unwrap_or_else(|| {
-                let now = now.map_or_else(ucore_signing::now_unix, |t| {
-                    u32::try_from(t.as_second()).unwrap_or(0)
-                });
+                let now = now.map_or_else(ucore_assertions::Timestamp::now, Into::into);
                 ucore_signing::signature::rfc3339_utc(now)
             });
             let builder = AssertionBuilder::new(AssertionType::AccountKeyRequest)

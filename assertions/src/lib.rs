@@ -70,6 +70,7 @@ pub mod json_body;
 pub mod openpgp;
 pub mod rfc3339;
 pub mod stream;
+pub mod time;
 pub mod types;
 
 pub use assertion::{Assertion, AssertionAccess, AssertionRef};
@@ -79,3 +80,4 @@ pub use error::{Error, TimeError};
 pub use headers::{HeaderMap, HeaderValue, Headers};
 pub use rfc3339::Rfc3339Time;
 pub use stream::{Decoder, Encoder, SliceDecoder, decode_slice};
+pub use time::{Timestamp, TimestampError};

@@ -15,12 +15,13 @@
 use serde::Serialize;
 
 use crate::error::TimeError;
+use crate::time::Timestamp;
 
 /// A parsed RFC 3339 date: the instant plus the UTC offset it was written with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Rfc3339Time {
     /// The instant.
-    pub timestamp: jiff::Timestamp,
+    pub timestamp: Timestamp,
     /// The offset written in the text (`Z` is 0), in seconds east of UTC.
     pub offset_seconds: i32,
 }
@@ -36,7 +37,11 @@ impl Rfc3339Time {
 impl std::fmt::Display for Rfc3339Time {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match jiff::tz::Offset::from_seconds(self.offset_seconds) {
-            Ok(offset) => write!(f, "{}", self.timestamp.display_with_offset(offset)),
+            Ok(offset) => write!(
+                f,
+                "{}",
+                self.timestamp.as_jiff().display_with_offset(offset)
+            ),
             Err(_) => write!(f, "{}", self.timestamp),
         }
     }
@@ -183,7 +188,7 @@ fn parse(value: &str) -> Result<Rfc3339Time, TimeError> {
     }
     let civil_seconds =
         days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
-    let timestamp = jiff::Timestamp::new(civil_seconds - i64::from(offset_seconds), nanos)
+    let timestamp = Timestamp::new(civil_seconds - i64::from(offset_seconds), nanos)
         .map_err(|_| range("day"))?;
     Ok(Rfc3339Time {
         timestamp,
@@ -236,7 +241,7 @@ mod tests {
             let civil = jiff::civil::DateTime::new(year, month, day, hour, minute, second, nanos).unwrap();
             let offset = jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap();
             let want = offset.to_timestamp(civil).ok();
-            let got = Rfc3339Time::parse(&text).ok().map(|t| t.timestamp);
+            let got = Rfc3339Time::parse(&text).ok().map(|t| t.timestamp.as_jiff());
             proptest::prop_assert_eq!(got, want, "{}", text);
         }
     }

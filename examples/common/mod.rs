@@ -35,7 +35,7 @@ pub fn open_database(
         }
     };
     if let Some(t) = now {
-        db.set_check_time(CheckTime::Fixed(t));
+        db.set_check_time(CheckTime::Fixed(t.into()));
     }
     Ok(db)
 }
@@ -180,7 +180,10 @@ pub fn sign(
     let a = ucore_signing::sign_assertion_at(
         &builder,
         &key,
-        sig_time.unwrap_or_else(ucore_signing::now_unix),
+        sig_time.map_or_else(
+            ucore_assertions::Timestamp::now,
+            ucore_assertions::Timestamp::from_openpgp_time,
+        ),
     )?;
     Ok(a.encode())
 }

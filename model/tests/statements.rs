@@ -224,12 +224,18 @@ fn builder_writes_the_seed_sample() {
     assert_eq!(model.kind(), ModelKind::Core16Or18);
 }
 
-#[test]
-fn timestamp_defaults_to_now_and_nothing_else_is_invented() {
+/// The seed sample statement (model.json) without its `timestamp`.
+fn sample_without_timestamp() -> Value {
     let mut v: Value =
         serde_json::from_str(&std::fs::read_to_string(common::data("model.json")).unwrap())
             .unwrap();
     v.as_object_mut().unwrap().remove("timestamp");
+    v
+}
+
+#[test]
+fn timestamp_defaults_to_now_and_nothing_else_is_invented() {
+    let mut v = sample_without_timestamp();
     v.as_object_mut().unwrap().remove("type");
     let at = jiff::Timestamp::from_second(1_700_000_000).unwrap();
     let signed = Statement::from_json(&v.to_string())
@@ -245,6 +251,29 @@ fn timestamp_defaults_to_now_and_nothing_else_is_invented() {
         .check()
         .unwrap_err();
     assert_eq!(e.field(), Some("authority-id"), "{e}");
+}
+
+/// The `chrono` feature: the default `timestamp` and the signature time from a
+/// `chrono::DateTime<Utc>`, and the model's timestamp back as one.
+#[cfg(feature = "chrono")]
+#[test]
+fn chrono_times() {
+    use chrono::{DateTime, TimeZone, Utc};
+    use ucore_assertions::Timestamp;
+
+    let v = sample_without_timestamp();
+    let at = Utc.with_ymd_and_hms(2023, 11, 14, 22, 13, 20).unwrap();
+    let statement = Statement::from_json(&v.to_string()).unwrap();
+    let checked = statement
+        .check_at(Timestamp::try_from(at).unwrap())
+        .unwrap();
+    let signed = checked
+        .sign_at(common::acme(), Timestamp::try_from(at).unwrap())
+        .unwrap();
+    assert_eq!(signed.header_str("timestamp"), Some("2023-11-14T22:13:20Z"));
+    let model = Model::try_from(&signed).unwrap();
+    let back: DateTime<Utc> = model.timestamp.timestamp.into();
+    assert_eq!(back, at);
 }
 
 #[test]

@@ -77,11 +77,11 @@ fn oracle_signed_serial_requests_are_accepted() {
         // The vault issued its request-id (inserted as `/v1/request-id` would).
         let rid = req.header_str("request-id").unwrap();
         tv.rt
-            .block_on(
-                tv.vault
-                    .store()
-                    .create_nonce(rid, jiff::Timestamp::now().as_second(), 600),
-            )
+            .block_on(tv.vault.store().create_nonce(
+                rid,
+                ucore_assertions::Timestamp::now(),
+                std::time::Duration::from_secs(600),
+            ))
             .unwrap();
         let (st, out) = post_serial(&tv, &bytes);
         assert_eq!(st, 200, "{name}: {}", String::from_utf8_lossy(&out));

@@ -9,10 +9,12 @@ mod common;
 
 use std::collections::HashSet;
 use std::sync::atomic::AtomicUsize;
+use std::time::Duration;
 
 use common::load;
 use common::process::{ChildVault, child_vault_main};
 use common::*;
+use ucore_assertions::Timestamp;
 use ucore_serial_vault::Error;
 use ucore_serial_vault::Settings;
 use ucore_serial_vault::store::{IssueOutcome, KeypairRecord, LogFilter, NewLogRow, Store};
@@ -91,15 +93,16 @@ fn store_semantics_with_two_replicas() {
         assert_eq!(b.models().await.unwrap().len(), 1);
 
         // Nonces: 200 nonces consumed by both replicas at once: each accepted exactly once.
-        let now = 1_700_000_000;
+        let now = Timestamp::from_second(1_700_000_000).unwrap();
+        let ttl = Duration::from_secs(600);
         for i in 0..200 {
-            a.create_nonce(&format!("n{i}"), now, 600).await.unwrap();
+            a.create_nonce(&format!("n{i}"), now, ttl).await.unwrap();
         }
         let mut tasks = Vec::new();
         for i in 0..200 {
             for s in [a.clone(), b.clone()] {
                 tasks.push(tokio::spawn(async move {
-                    s.consume_nonce(&format!("n{i}"), now, 600).await.unwrap()
+                    s.consume_nonce(&format!("n{i}"), now, ttl).await.unwrap()
                 }));
             }
         }
@@ -109,9 +112,15 @@ fn store_semantics_with_two_replicas() {
         }
         assert_eq!(accepted, 200);
         // Expired: refused, and consumed all the same.
-        a.create_nonce("old", now - 601, 600).await.unwrap();
-        assert!(!b.consume_nonce("old", now, 600).await.unwrap());
-        assert!(!a.consume_nonce("unknown", now, 600).await.unwrap());
+        a.create_nonce(
+            "old",
+            Timestamp::from_second(now.as_second() - 601).unwrap(),
+            ttl,
+        )
+        .await
+        .unwrap();
+        assert!(!b.consume_nonce("old", now, ttl).await.unwrap());
+        assert!(!a.consume_nonce("unknown", now, ttl).await.unwrap());
 
         // Signing log: revisions, the duplicate policy, release.
         assert_eq!(a.next_revision("acme", "m1", "S1", "fpA").await.unwrap(), 1);

@@ -225,9 +225,12 @@ fn forged_serial_request_signature() {
     let tv = TestVault::memory();
     let req = request(&tv, "X", "device");
     // Same content, signature by another key: the self-signature check fails.
-    let forged_sig =
-        ucore_signing::signature::sign_content(req.content(), &key("spare"), 1_700_000_000)
-            .unwrap();
+    let forged_sig = ucore_signing::signature::sign_content(
+        req.content(),
+        &key("spare"),
+        ucore_assertions::Timestamp::from_openpgp_time(1_700_000_000),
+    )
+    .unwrap();
     let forged = Assertion::from_parts(req.content().to_vec(), forged_sig.into_bytes()).unwrap();
     expect_error(
         tv.post_serial(&snapd_stream(&forged, &model())),

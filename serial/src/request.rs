@@ -4,7 +4,9 @@
 //! `overlord/devicestate/remodel.go`), and the `device-session-request` it opens a store
 //! session with (`SignDeviceSessionRequest` in `overlord/devicestate/devicemgr.go`).
 
-use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionType, HeaderValue};
+use ucore_assertions::{
+    Assertion, AssertionAccess, AssertionBuilder, AssertionType, HeaderValue, Timestamp,
+};
 use ucore_signing::RsaPrivateKey;
 
 use crate::error::Error;
@@ -120,7 +122,7 @@ pub fn build_device_session_request(
     serial: &impl AssertionAccess,
     device_key: &RsaPrivateKey,
     nonce: &str,
-    timestamp: jiff::Timestamp,
+    timestamp: impl Into<Timestamp>,
 ) -> Result<Assertion, Error> {
     let get = |n: &'static str| {
         serial
@@ -131,10 +133,7 @@ pub fn build_device_session_request(
                 header: n,
             })
     };
-    let timestamp = jiff::Timestamp::from_second(timestamp.as_second())
-        .unwrap_or(timestamp)
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string();
+    let timestamp = ucore_signing::signature::rfc3339_utc(timestamp);
     let b = AssertionBuilder::new(AssertionType::DeviceSessionRequest)
         .header("brand-id", HeaderValue::from(get("brand-id")?))
         .header("model", HeaderValue::from(get("model")?))

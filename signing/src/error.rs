@@ -173,6 +173,10 @@ pub enum KeyError {
         /// The key size in bytes.
         size: usize,
     },
+    /// A signature creation time outside the OpenPGP packet's 32 bits (before 1970 or
+    /// after 2106-02-07T06:28:15Z).
+    #[error("cannot sign assertion: {0}")]
+    CreationTime(#[source] ucore_assertions::TimestampError),
     /// OpenPGP wire errors with snapd's texts (`cannot decode signature: …`, `expected
     /// signature, got instead: …`, …).
     #[error(transparent)]

@@ -23,7 +23,7 @@
 //!   built-in Canonical roots ([`Database::with_canonical_roots`]).
 //!
 //! ```
-//! use ucore_assertions::{AssertionAccess, AssertionBuilder, AssertionType};
+//! use ucore_assertions::{AssertionAccess, AssertionBuilder, AssertionType, Timestamp};
 //! use ucore_signing::{sign_assertion_at, verify_signature, RsaPrivateKey};
 //!
 //! // A checked-in, test-only key (never use it for anything real).
@@ -36,7 +36,8 @@
 //!     .header("validation", "unproven")
 //!     .header("timestamp", "2016-12-01T12:00:00Z");
 //! // Signed at a fixed time, the bytes are reproducible (and equal snapd's).
-//! let signed = sign_assertion_at(&account, &key, 1_480_593_600)?;
+//! let at = Timestamp::from_openpgp_time(1_480_593_600); // 2016-12-01T12:00:00Z
+//! let signed = sign_assertion_at(&account, &key, at)?;
 //! assert_eq!(signed.sign_key_sha3_384(), Some(key.key_id()));
 //! verify_signature(&signed, key.public_key())?;
 //! # Ok::<(), ucore_signing::Error>(())
@@ -93,8 +94,7 @@ pub use keypair::{FsKeypairManager, KeypairManager, MemoryKeypairManager};
 pub use keys::encode_public_key;
 pub use keys::rsa::{RsaPrivateKey, RsaPublicKey};
 pub use signature::{
-    now_unix, sign_assertion, sign_assertion_at, sign_content, verify_signature,
-    verify_signature_with,
+    sign_assertion, sign_assertion_at, sign_content, verify_signature, verify_signature_with,
 };
 #[cfg(feature = "pkcs11")]
 pub use signer::pkcs11::{Pkcs11Signer, Pkcs11Token};

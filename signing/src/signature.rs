@@ -13,34 +13,34 @@
 //! and RSA PKCS#1 v1.5 with the signature left-padded to the key size.
 
 use ucore_assertions::openpgp::{self, Signature};
-use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder};
+use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, Timestamp};
 
 use crate::backend::RsaBackend;
 use crate::error::{Error, KeyError, VerifyFailure};
 use crate::keys::rsa::RsaPublicKey;
 use crate::signer::Signer;
 
-/// The current time as an OpenPGP creation time (Unix seconds, saturating).
-pub fn now_unix() -> u32 {
-    let secs = jiff::Timestamp::now().as_second();
-    u32::try_from(secs.max(0)).unwrap_or(u32::MAX)
-}
-
-/// `unix` seconds as an RFC 3339 UTC date (`2016-12-01T12:00:00Z`), for headers such as
-/// `since` and `timestamp`.
-pub fn rfc3339_utc(unix: u32) -> String {
-    jiff::Timestamp::from_second(i64::from(unix))
-        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default()
+/// `t` in whole seconds as an RFC 3339 UTC date (`2016-12-01T12:00:00Z`), for headers
+/// such as `since` and `timestamp`.
+pub fn rfc3339_utc(t: impl Into<Timestamp>) -> String {
+    t.into()
+        .as_jiff()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// The v1 signature text (with its final `\n`) for `content`, signed by `signer` with
-/// creation time `creation_time` (Unix seconds).
+/// creation time `creation_time` (whole seconds: the fraction is dropped; it must fit the
+/// packet's 32 bits, [`KeyError::CreationTime`] otherwise).
 pub fn sign_content(
     content: &[u8],
     signer: &dyn Signer,
-    creation_time: u32,
+    creation_time: impl Into<Timestamp>,
 ) -> Result<String, Error> {
+    let creation_time = creation_time
+        .into()
+        .to_openpgp_time()
+        .map_err(KeyError::CreationTime)?;
     let data = Signature::snapd_signed_data(content, creation_time);
     let digest = crate::hash::sha512(&[&data]);
     let raw = signer.sign_message(&data)?;
@@ -61,15 +61,15 @@ pub fn sign_content(
 
 /// Signs the assertion `builder` describes with `signer`, now.
 pub fn sign_assertion(builder: &AssertionBuilder, signer: &dyn Signer) -> Result<Assertion, Error> {
-    sign_assertion_at(builder, signer, now_unix())
+    sign_assertion_at(builder, signer, Timestamp::now())
 }
 
 /// Signs the assertion `builder` describes with `signer` and signature creation time
-/// `creation_time` (Unix seconds) — reproducible byte for byte.
+/// `creation_time` (whole seconds, see [`sign_content`]) — reproducible byte for byte.
 pub fn sign_assertion_at(
     builder: &AssertionBuilder,
     signer: &dyn Signer,
-    creation_time: u32,
+    creation_time: impl Into<Timestamp>,
 ) -> Result<Assertion, Error> {
     let content = builder.content(signer.key_id())?;
     let signature = sign_content(&content, signer, creation_time)?;
@@ -173,13 +173,20 @@ mod tests {
 
     #[test]
     fn rfc3339_dates() {
-        assert_eq!(rfc3339_utc(1_480_593_600), "2016-12-01T12:00:00Z");
+        let t = Timestamp::from_second(1_480_593_600).unwrap();
+        assert_eq!(rfc3339_utc(t), "2016-12-01T12:00:00Z");
+        let t = Timestamp::new(1_480_593_600, 500_000_000).unwrap();
+        assert_eq!(rfc3339_utc(t), "2016-12-01T12:00:00Z");
     }
 
     #[test]
     fn reproduces_the_oracle_byte_for_byte() {
-        let a =
-            sign_assertion_at(&model_builder(), crate::test_keys::acme(), 1_480_593_600).unwrap();
+        let a = sign_assertion_at(
+            &model_builder(),
+            crate::test_keys::acme(),
+            Timestamp::from_openpgp_time(1_480_593_600),
+        )
+        .unwrap();
         assert_eq!(String::from_utf8(a.encode()).unwrap(), MODEL_ASSERT);
     }
 

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
+use ucore_assertions::{Assertion, AssertionAccess, AssertionType, Timestamp};
 use ucore_signing::{
     Backstore, CheckTime, Database, DatabaseConfig, DatabaseError, Error, FsBackstore,
     RsaPrivateKey, StorageError, builder_from_json, sign_assertion_at, sign_content,
@@ -29,7 +29,7 @@ fn spare() -> &'static RsaPrivateKey {
     K.get_or_init(|| key("test-support/keys/test-only-spare.pem"))
 }
 
-const T: u32 = 1_480_593_600;
+const T: Timestamp = Timestamp::from_openpgp_time(1_480_593_600);
 
 fn sign(k: &RsaPrivateKey, json: serde_json::Value, body: Option<String>) -> Assertion {
     let b = builder_from_json(&json.to_string(), body.map(String::into_bytes)).unwrap();
@@ -157,7 +157,7 @@ fn expired_and_not_yet_valid_keys() {
         "current time is 2015-06-01T00:00:00Z but key is valid from 2016-01-01T00:00:00Z"
     ));
     // an untrusted clock: only the lower bound is known, `since` cannot be held against it
-    early.set_earliest_time("2015-06-01T00:00:00Z".parse().unwrap());
+    early.set_earliest_time("2015-06-01T00:00:00Z".parse::<Timestamp>().unwrap());
     early.check(&m).unwrap();
 }
 
@@ -633,4 +633,29 @@ fn database_signs_with_its_keypair_manager() {
         db.sign_at(&b, acme().key_id(), T).unwrap_err().to_string(),
         "cannot find key pair"
     );
+}
+
+/// The `chrono` feature: the database's clock and the signature creation time from
+/// `chrono::DateTime<Utc>` values, and the creation time back as one.
+#[cfg(feature = "chrono")]
+#[test]
+fn chrono_clocks() -> Result<(), ucore_assertions::TimestampError> {
+    use chrono::{DateTime, TimeZone, Utc};
+
+    let m = sign(spare(), model("m1", "2016-12-01T12:00:00Z"), None);
+    let db = acme_db("2017-01-01T00:00:00Z", serde_json::json!({}));
+    let before_key = Utc.with_ymd_and_hms(2015, 6, 1, 0, 0, 0).unwrap();
+    db.set_check_time(CheckTime::Fixed(before_key.try_into()?));
+    assert!(db.check(&m).is_err());
+    db.set_earliest_time(Timestamp::try_from(before_key)?);
+    db.check(&m).unwrap();
+
+    let at = Utc.with_ymd_and_hms(2016, 12, 1, 12, 0, 0).unwrap();
+    let b = builder_from_json(&model("m1", "2016-12-01T12:00:00Z").to_string(), None).unwrap();
+    let signed = sign_assertion_at(&b, spare(), Timestamp::try_from(at)?).unwrap();
+    assert_eq!(signed.encode(), m.encode(), "T is 2016-12-01T12:00:00Z");
+    let packet = ucore_assertions::openpgp::decode_signature(signed.signature()).unwrap();
+    let back: DateTime<Utc> = Timestamp::from_openpgp_time(packet.creation_time()).into();
+    assert_eq!(back, at);
+    Ok(())
 }

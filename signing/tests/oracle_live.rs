@@ -17,7 +17,9 @@ use ucore_signing::{CheckTime, Database};
 fn snapd_verifies_our_chain_and_agrees_with_our_database() {
     let Some(o) = oracle() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let now = ucore_signing::now_unix();
+    let now = ucore_assertions::Timestamp::now()
+        .to_openpgp_time()
+        .unwrap();
     let account = sign(
         root(),
         &serde_json::json!({"type":"account","authority-id":"testroot","account-id":"brand1","display-name":"Brand",
@@ -95,7 +97,14 @@ fn snapd_signs_what_we_sign_at_any_time() {
         "revision":"7","extra-header":"a: b:c","multi":"line one\nline two"});
     let hpath = dir.path().join("h.json");
     std::fs::write(&hpath, headers.to_string()).unwrap();
-    for t in [1u32, 1_451_606_400, ucore_signing::now_unix(), u32::MAX - 1] {
+    for t in [
+        1u32,
+        1_451_606_400,
+        ucore_assertions::Timestamp::now()
+            .to_openpgp_time()
+            .unwrap(),
+        u32::MAX - 1,
+    ] {
         let theirs = run_oracle(
             &o,
             &[

@@ -135,7 +135,9 @@ fn child() {
     assert!(token.signer("missing").unwrap_err().is_key_not_found());
     // An assertion signed in the token verifies with our database, and with snapd's when
     // the oracle is available.
-    let t = ucore_signing::now_unix();
+    let t = ucore_assertions::Timestamp::now()
+        .to_openpgp_time()
+        .unwrap();
     let account = common::sign(
         common::root(),
         &serde_json::json!({"type":"account","authority-id":"testroot","account-id":"hsmbrand","display-name":"HSM",

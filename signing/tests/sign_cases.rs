@@ -30,6 +30,7 @@ fn every_golden_sign_case_is_byte_identical() {
         let sig_time = u32::try_from(case["sig_time"].as_u64().unwrap()).unwrap();
         let expected = std::fs::read(repo().join(s("output").unwrap())).unwrap();
         let builder = builder_from_json(&headers, body).unwrap();
+        let sig_time = ucore_assertions::Timestamp::from_openpgp_time(sig_time);
         let ours = sign_assertion_at(&builder, &*key, sig_time).unwrap();
         assert_eq!(
             String::from_utf8_lossy(&ours.encode()),

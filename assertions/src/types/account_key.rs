@@ -75,7 +75,8 @@ impl<'a> AccountKey<'a> {
 
     /// Whether the key is valid at `t`: `since <= t < until` (half-open; no
     /// `until` is forever).
-    pub fn is_valid_at(&self, t: jiff::Timestamp) -> bool {
+    pub fn is_valid_at(&self, t: impl Into<crate::Timestamp>) -> bool {
+        let t = t.into();
         self.since.timestamp <= t && self.until.is_none_or(|u| t < u.timestamp)
     }
 

@@ -47,7 +47,8 @@ impl<'a> AccountKeyRequest<'a> {
     }
 
     /// Whether the requested key would be valid at `t` (`since <= t < until`).
-    pub fn is_valid_at(&self, t: jiff::Timestamp) -> bool {
+    pub fn is_valid_at(&self, t: impl Into<crate::Timestamp>) -> bool {
+        let t = t.into();
         self.since.timestamp <= t && self.until.is_none_or(|u| t < u.timestamp)
     }
 }

@@ -65,7 +65,8 @@ pub struct RequestMessage<'a> {
 
 impl<'a> RequestMessage<'a> {
     /// Whether the message is valid at `t` (`valid-since <= t < valid-until`).
-    pub fn is_valid_at(&self, t: jiff::Timestamp) -> bool {
+    pub fn is_valid_at(&self, t: impl Into<crate::Timestamp>) -> bool {
+        let t = t.into();
         self.valid_since.timestamp <= t && t < self.valid_until.timestamp
     }
 

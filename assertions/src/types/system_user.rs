@@ -59,7 +59,8 @@ pub struct SystemUser<'a> {
 
 impl<'a> SystemUser<'a> {
     /// Whether the assertion is valid at `t` (`since <= t < until`).
-    pub fn is_valid_at(&self, t: jiff::Timestamp) -> bool {
+    pub fn is_valid_at(&self, t: impl Into<crate::Timestamp>) -> bool {
+        let t = t.into();
         self.since.timestamp <= t && t < self.until.timestamp
     }
 

@@ -19,7 +19,7 @@ pub use builder::{ModelBuilder, SnapEntry, ValidationSetEntry};
 
 use serde_json::{Map, Value};
 use ucore_assertions::types::Model;
-use ucore_assertions::{Assertion, AssertionBuilder, AssertionRef};
+use ucore_assertions::{Assertion, AssertionBuilder, AssertionRef, Timestamp};
 use ucore_signing::Signer;
 
 use crate::error::{Error, RejectionCause, StatementError, SyntaxError};
@@ -165,12 +165,13 @@ impl Statement {
 
     /// Checks the statement as of now (`timestamp`, when absent, is now).
     pub fn check(&self) -> Result<CheckedStatement, Error> {
-        self.check_at(jiff::Timestamp::now())
+        self.check_at(Timestamp::now())
     }
 
     /// Checks the statement; a missing `timestamp` becomes `now` (whole seconds, UTC).
     /// Every check of a model's decoding runs here, before anything is signed.
-    pub fn check_at(&self, now: jiff::Timestamp) -> Result<CheckedStatement, Error> {
+    pub fn check_at(&self, now: impl Into<Timestamp>) -> Result<CheckedStatement, Error> {
+        let now = now.into();
         let mut headers = self.headers.clone();
         match headers.get("type") {
             None => {
@@ -201,7 +202,7 @@ impl Statement {
             }
         }
         if !headers.contains_key("timestamp") {
-            let ts = jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
+            let ts = now.trunc_to_second();
             headers.insert("timestamp".into(), Value::String(ts.to_string()));
         }
         let json = Value::Object(headers).to_string();
@@ -219,7 +220,12 @@ impl Statement {
 
     /// Checks and signs at `now` (the default `timestamp` and the signature's creation
     /// time): reproducible byte for byte.
-    pub fn sign_at(&self, signer: &dyn Signer, now: jiff::Timestamp) -> Result<Assertion, Error> {
+    pub fn sign_at(
+        &self,
+        signer: &dyn Signer,
+        now: impl Into<Timestamp>,
+    ) -> Result<Assertion, Error> {
+        let now = now.into();
         self.check_at(now)?.sign_at(signer, now)
     }
 }
@@ -241,14 +247,14 @@ impl CheckedStatement {
         Ok(ucore_signing::sign_assertion(&self.builder, signer)?)
     }
 
-    /// Signs with `signer`, signature creation time `at`.
-    pub fn sign_at(&self, signer: &dyn Signer, at: jiff::Timestamp) -> Result<Assertion, Error> {
-        let secs = u32::try_from(at.as_second().max(0)).unwrap_or(u32::MAX);
-        Ok(ucore_signing::sign_assertion_at(
-            &self.builder,
-            signer,
-            secs,
-        )?)
+    /// Signs with `signer`, signature creation time `at` (whole seconds from 1970 to
+    /// 2106, the OpenPGP packet's range: `ucore_signing::KeyError::CreationTime` outside).
+    pub fn sign_at(
+        &self,
+        signer: &dyn Signer,
+        at: impl Into<Timestamp>,
+    ) -> Result<Assertion, Error> {
+        Ok(ucore_signing::sign_assertion_at(&self.builder, signer, at)?)
     }
 }
 

@@ -24,6 +24,10 @@ pub use sqlite::SqliteStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 
+use std::time::Duration;
+
+use ucore_assertions::Timestamp;
+
 use crate::error::Error;
 
 /// A vault database.
@@ -75,13 +79,27 @@ impl Store {
         dispatch!(self, s => s.health().await, p => p.health().await)
     }
 
-    /// Stores a new nonce created at `now` (Unix seconds), purging those older than `ttl`.
-    pub async fn create_nonce(&self, nonce: &str, now: i64, ttl: i64) -> Result<(), Error> {
+    /// Stores a new nonce created at `now` (kept in whole seconds), purging those older
+    /// than `ttl`.
+    pub async fn create_nonce(
+        &self,
+        nonce: &str,
+        now: impl Into<Timestamp>,
+        ttl: Duration,
+    ) -> Result<(), Error> {
+        let (now, ttl) = nonce_clock(now.into(), ttl);
         dispatch!(self, s => s.create_nonce(nonce.to_string(), now, ttl).await, p => p.create_nonce(nonce, now, ttl).await)
     }
 
-    /// Consumes `nonce`: true if it existed and was not expired. Single use.
-    pub async fn consume_nonce(&self, nonce: &str, now: i64, ttl: i64) -> Result<bool, Error> {
+    /// Consumes `nonce`: true if it existed and was not expired (created at most `ttl`
+    /// before `now`). Single use.
+    pub async fn consume_nonce(
+        &self,
+        nonce: &str,
+        now: impl Into<Timestamp>,
+        ttl: Duration,
+    ) -> Result<bool, Error> {
+        let (now, ttl) = nonce_clock(now.into(), ttl);
         dispatch!(self, s => s.consume_nonce(nonce.to_string(), now, ttl).await, p => p.consume_nonce(nonce, now, ttl).await)
     }
 
@@ -256,4 +274,11 @@ impl Store {
             Store::Postgres(p) => p.delete_substore(id).await,
         }
     }
+}
+
+/// The nonce tables' clock: Unix seconds, the time-to-live capped so that `now - ttl`
+/// cannot overflow.
+fn nonce_clock(now: Timestamp, ttl: Duration) -> (i64, i64) {
+    let ttl = i64::try_from(ttl.as_secs()).map_or(i64::MAX / 2, |t| t.min(i64::MAX / 2));
+    (now.as_second(), ttl)
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use sha1::Digest as _;
 use subtle::ConstantTimeEq;
-use ucore_assertions::AssertionAccess;
+use ucore_assertions::{AssertionAccess, Timestamp};
 use ucore_signing::{RsaPrivateKey, RsaPublicKey};
 use zeroize::Zeroizing;
 
@@ -82,14 +82,8 @@ fn ct_contains<'a>(keys: impl IntoIterator<Item = &'a str>, given: &str) -> bool
     found.into()
 }
 
-fn now_unix() -> i64 {
-    jiff::Timestamp::now().as_second()
-}
-
 fn now_rfc3339() -> String {
-    jiff::Timestamp::from_second(now_unix())
-        .map(|t| t.to_string())
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+    Timestamp::now().trunc_to_second().to_string()
 }
 
 /// A new request-id: 40 hex digits, SHA-1 of 64 random characters and the Unix time
@@ -169,9 +163,9 @@ impl Vault {
     /// `POST /v1/request-id`: a fresh single-use nonce.
     pub async fn request_id(&self, api_key: Option<&str>) -> Result<String, Error> {
         self.check_api_key(api_key).await?;
-        let now = now_unix();
-        let nonce = new_nonce(now);
-        let ttl = self.ttl();
+        let now = Timestamp::now();
+        let nonce = new_nonce(now.as_second());
+        let ttl = self.inner.settings.nonce_ttl;
         self.inner
             .store
             .create_nonce(&nonce, now, ttl)
@@ -205,10 +199,6 @@ impl Vault {
             .map_err(|_| poisoned())?
             .insert(key_id.to_string(), record.clone());
         Ok(Some(record))
-    }
-
-    fn ttl(&self) -> i64 {
-        i64::try_from(self.inner.settings.nonce_ttl.as_secs()).unwrap_or(i64::MAX / 2)
     }
 
     /// `POST /v1/serial`: checks `body` in the order of the Serial Vault's `Serial` handler
@@ -250,7 +240,11 @@ impl Vault {
         if !self
             .inner
             .store
-            .consume_nonce(req.request_id, now_unix(), self.ttl())
+            .consume_nonce(
+                req.request_id,
+                Timestamp::now(),
+                self.inner.settings.nonce_ttl,
+            )
             .await?
         {
             return Err(Error::InvalidNonce);

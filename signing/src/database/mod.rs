@@ -21,7 +21,7 @@ mod views;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionType};
+use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionType, Timestamp};
 
 pub use backstore::{Backstore, MemoryBackstore};
 pub use fs_backstore::{FsBackstore, query_escape};
@@ -51,9 +51,9 @@ pub enum CheckTime {
     /// The real clock: earliest = latest = now (snapd's default).
     Now,
     /// A fixed time: earliest = latest = t (the oracle's `--now`).
-    Fixed(jiff::Timestamp),
+    Fixed(Timestamp),
     /// Only a lower bound is known (snapd's `SetEarliestTime`, for untrusted clocks).
-    Earliest(jiff::Timestamp),
+    Earliest(Timestamp),
 }
 
 /// An assertion [`Database::add_stream`] added.
@@ -204,8 +204,8 @@ impl Database {
     }
 
     /// snapd `SetEarliestTime`.
-    pub fn set_earliest_time(&self, t: jiff::Timestamp) {
-        self.set_check_time(CheckTime::Earliest(t));
+    pub fn set_earliest_time(&self, t: impl Into<Timestamp>) {
+        self.set_check_time(CheckTime::Earliest(t.into()));
     }
 
     /// Chooses the RSA implementation for signature checks.
@@ -220,10 +220,10 @@ impl Database {
         &self.keypairs
     }
 
-    fn window(&self) -> (jiff::Timestamp, Option<jiff::Timestamp>) {
+    fn window(&self) -> (Timestamp, Option<Timestamp>) {
         match self.clock.read().map(|c| *c).unwrap_or(CheckTime::Now) {
             CheckTime::Now => {
-                let now = jiff::Timestamp::now();
+                let now = Timestamp::now();
                 (now, Some(now))
             }
             CheckTime::Fixed(t) => (t, Some(t)),
@@ -566,15 +566,16 @@ impl Database {
     /// snapd `Database.Sign`: signs with the key `key_id` of the keypair manager (the key
     /// id is validated first), now.
     pub fn sign(&self, builder: &AssertionBuilder, key_id: &str) -> Result<Assertion, Error> {
-        self.sign_at(builder, key_id, crate::signature::now_unix())
+        self.sign_at(builder, key_id, Timestamp::now())
     }
 
-    /// [`Database::sign`] at a given signature creation time (Unix seconds).
+    /// [`Database::sign`] at a given signature creation time (whole seconds, see
+    /// [`sign_content`](crate::sign_content)).
     pub fn sign_at(
         &self,
         builder: &AssertionBuilder,
         key_id: &str,
-        creation_time: u32,
+        creation_time: impl Into<Timestamp>,
     ) -> Result<Assertion, Error> {
         validate_key_id(key_id)?;
         let signer = self.keypairs.get(key_id)?;

@@ -3,7 +3,7 @@
 //! views of `ucore_assertions::types`) have run; the readings here do not build a view
 //! again (an `AccountKey` view would decode the key body on every signature check).
 
-use ucore_assertions::{AssertionAccess, HeaderValue, Rfc3339Time};
+use ucore_assertions::{AssertionAccess, HeaderValue, Rfc3339Time, Timestamp};
 
 use crate::error::Error;
 use crate::keys::rsa::RsaPublicKey;
@@ -33,7 +33,8 @@ impl AccountKeyView {
     }
 
     /// `since ≤ t < until` (spec §7.17).
-    pub fn valid_at(&self, t: jiff::Timestamp) -> bool {
+    pub fn valid_at(&self, t: impl Into<Timestamp>) -> bool {
+        let t = t.into();
         self.since.timestamp <= t && self.until.is_none_or(|u| t < u.timestamp)
     }
 }
@@ -124,9 +125,9 @@ pub(crate) fn snap_developers(a: &(impl AssertionAccess + ?Sized)) -> Vec<String
 }
 
 /// Go's `time.Time.Format(time.RFC3339)`: no fraction, `Z` for a zero offset.
-pub(crate) fn go_rfc3339(ts: jiff::Timestamp, offset_seconds: i32) -> String {
+pub(crate) fn go_rfc3339(ts: Timestamp, offset_seconds: i32) -> String {
     let offset = jiff::tz::Offset::from_seconds(offset_seconds).unwrap_or(jiff::tz::Offset::UTC);
-    let dt = offset.to_datetime(ts);
+    let dt = offset.to_datetime(ts.as_jiff());
     let base = format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
         dt.year(),
@@ -158,7 +159,7 @@ fn offset_hhmm(offset_seconds: i32, colon: bool) -> String {
 /// and any other offset is named after itself (`+0100 +0100`).
 pub(crate) fn go_time_string(t: &Rfc3339Time) -> String {
     let offset = jiff::tz::Offset::from_seconds(t.offset_seconds).unwrap_or(jiff::tz::Offset::UTC);
-    let dt = offset.to_datetime(t.timestamp);
+    let dt = offset.to_datetime(t.timestamp.as_jiff());
     let mut s = format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         dt.year(),

@@ -31,7 +31,7 @@ pub fn acme() -> &'static RsaPrivateKey {
 /// Signs headers given as JSON.
 pub fn sign(k: &dyn Signer, json: &serde_json::Value, body: Option<String>, t: u32) -> Assertion {
     let b = builder_from_json(&json.to_string(), body.map(String::into_bytes)).unwrap();
-    sign_assertion_at(&b, k, t).unwrap()
+    sign_assertion_at(&b, k, ucore_assertions::Timestamp::from_openpgp_time(t)).unwrap()
 }
 
 /// Runs the oracle; returns stdout (exit status 0 or 1 are both answers).
