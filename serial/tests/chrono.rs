@@ -8,15 +8,12 @@ use ucore_assertions::{AssertionAccess, AssertionBuilder, AssertionType, Timesta
 use ucore_signing::{RsaPrivateKey, encode_public_key, sign_assertion};
 
 fn key(name: &str) -> RsaPrivateKey {
-    let path = ucore_test_support::repo()
-        .join("serial/tests/data")
-        .join(name);
-    RsaPrivateKey::from_pem(&std::fs::read_to_string(path).unwrap()).unwrap()
+    RsaPrivateKey::from_pem(ucore_test_support::keys::pem(name)).unwrap()
 }
 
 #[test]
 fn device_session_request_at_a_chrono_time() {
-    let (brand, device) = (key("test-only-acme.pem"), key("test-only-device.pem"));
+    let (brand, device) = (key("acme"), key("device"));
     let serial = AssertionBuilder::new(AssertionType::Serial)
         .header("authority-id", "acme")
         .header("brand-id", "acme")
