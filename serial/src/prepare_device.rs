@@ -158,16 +158,14 @@ impl DeviceServiceConfig {
         map.into()
     }
 
-    /// Checks that every header can travel in an HTTP request (a token, and a value
-    /// without control characters), as the device's HTTP client will need.
+    /// Checks that every header can travel in an HTTP request, by the rules of the `http`
+    /// crate the device's HTTP client sends them with.
     pub fn check(&self) -> Result<(), ConfigError> {
-        let token = |s: &str| {
-            !s.is_empty()
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-        };
+        use ureq::http::{HeaderName, HeaderValue};
         for (name, value) in &self.headers {
-            if !token(name) || value.bytes().any(|b| b < 0x20 && b != b'\t' || b == 0x7f) {
+            if HeaderName::from_bytes(name.as_bytes()).is_err()
+                || HeaderValue::from_str(value).is_err()
+            {
                 return Err(ConfigError::InvalidHeader { name: name.clone() });
             }
         }

@@ -211,20 +211,12 @@ impl Store {
     /// Adds a sub-store row; [`Error::NotFound`] when the from-model does not exist,
     /// [`Error::InvalidInput`] when that (from-model, serial) already has one.
     pub async fn add_substore(&self, new: NewSubstore) -> Result<SubstoreRecord, Error> {
-        match self {
-            Store::Sqlite(s) => s.add_substore(new).await,
-            #[cfg(feature = "postgres")]
-            Store::Postgres(p) => p.add_substore(&new).await,
-        }
+        dispatch!(self, s => s.add_substore(new).await, p => p.add_substore(&new).await)
     }
 
     /// Every sub-store row, oldest first.
     pub async fn substores(&self) -> Result<Vec<SubstoreRecord>, Error> {
-        match self {
-            Store::Sqlite(s) => s.substores().await,
-            #[cfg(feature = "postgres")]
-            Store::Postgres(p) => p.substores().await,
-        }
+        dispatch!(self, s => s.substores().await, p => p.substores().await)
     }
 
     /// The row for (brand, from-model, serial) (the Serial Vault's `GetSubstore`).
@@ -234,16 +226,7 @@ impl Store {
         from_model: &str,
         serial: &str,
     ) -> Result<Option<SubstoreRecord>, Error> {
-        let (b, m, s) = (
-            brand_id.to_string(),
-            from_model.to_string(),
-            serial.to_string(),
-        );
-        match self {
-            Store::Sqlite(st) => st.substore(b, m, s).await,
-            #[cfg(feature = "postgres")]
-            Store::Postgres(p) => p.substore(&b, &m, &s).await,
-        }
+        dispatch!(self, s => s.substore(brand_id.to_string(), from_model.to_string(), serial.to_string()).await, p => p.substore(brand_id, from_model, serial).await)
     }
 
     /// The from-models of the rows mapping (brand, serial) to `model_name` (the Serial
@@ -254,25 +237,12 @@ impl Store {
         model_name: &str,
         serial: &str,
     ) -> Result<Vec<ModelRecord>, Error> {
-        let (b, m, s) = (
-            brand_id.to_string(),
-            model_name.to_string(),
-            serial.to_string(),
-        );
-        match self {
-            Store::Sqlite(st) => st.substore_from_models(b, m, s).await,
-            #[cfg(feature = "postgres")]
-            Store::Postgres(p) => p.substore_from_models(&b, &m, &s).await,
-        }
+        dispatch!(self, s => s.substore_from_models(brand_id.to_string(), model_name.to_string(), serial.to_string()).await, p => p.substore_from_models(brand_id, model_name, serial).await)
     }
 
     /// Deletes row `id`; [`Error::NotFound`] when there is none.
     pub async fn delete_substore(&self, id: i64) -> Result<(), Error> {
-        match self {
-            Store::Sqlite(s) => s.delete_substore(id).await,
-            #[cfg(feature = "postgres")]
-            Store::Postgres(p) => p.delete_substore(id).await,
-        }
+        dispatch!(self, s => s.delete_substore(id).await, p => p.delete_substore(id).await)
     }
 }
 

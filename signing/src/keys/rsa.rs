@@ -212,7 +212,7 @@ impl RsaPublicKey {
     }
 
     fn rustcrypto_or_err(&self) -> Result<&rsa::PublicKey, KeyError> {
-        self.rustcrypto().ok_or_else(|| KeyError::InvalidKey {
+        self.rustcrypto().ok_or(KeyError::InvalidKey {
             reason: "RSA public key rejected",
         })
     }
@@ -436,12 +436,9 @@ impl RsaPrivateKey {
                 reason: "multi-prime RSA keys cannot be stored",
             });
         }
-        let qinv = self
-            .inner
-            .crt_coefficient()
-            .ok_or_else(|| KeyError::InvalidKey {
-                reason: "RSA key without CRT coefficient",
-            })?;
+        let qinv = self.inner.crt_coefficient().ok_or(KeyError::InvalidKey {
+            reason: "RSA key without CRT coefficient",
+        })?;
         let b = |x: &BoxedUint| Zeroizing::new(x.to_be_bytes_trimmed_vartime().into_vec());
         Ok([b(self.inner.d()), b(p1.as_ref()), b(p0.as_ref()), b(&qinv)])
     }
