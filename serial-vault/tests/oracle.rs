@@ -249,3 +249,71 @@ fn live_oracle_signs_requests_and_verifies_our_serials() {
     assert!(!ok);
     assert!(out.contains("failed signature verification"), "{out}");
 }
+
+/// snapd's own registration client (snapd 2.57's `getSerial` path, through the oracle's
+/// `register`) against a running vault on a real socket: request-id, serial-request, the
+/// stream answer, and snapd's checks on the serial it gets.
+#[test]
+fn live_snapd_registration_client_gets_a_serial() {
+    let Some(oracle) = oracle() else {
+        return;
+    };
+    let tv = TestVault::memory();
+    let model = format!("{DATA}/model.assert");
+    let key = ucore_test_support::keys::path("device")
+        .to_string_lossy()
+        .into_owned();
+    let (ok, out) = run(
+        &oracle,
+        &[
+            "register",
+            "--model",
+            &model,
+            "--url",
+            &tv.url,
+            "--api-key",
+            &tv.api_key,
+            "--device-key",
+            &key,
+            "--proposed-serial",
+            "SNAPD-REG-1",
+        ],
+    );
+    assert!(ok, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .expect("a JSON line");
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(v["outcome"], "serial", "{out}");
+    assert_eq!(v["serial_headers"]["serial"], "SNAPD-REG-1", "{out}");
+    assert_eq!(v["stream"], true, "{out}");
+
+    // A wrong api-key: snapd reports the vault's message, taken from its JSON envelope.
+    let (ok, out) = run(
+        &oracle,
+        &[
+            "register",
+            "--model",
+            &model,
+            "--url",
+            &tv.url,
+            "--api-key",
+            "wrong-key-0000",
+            "--device-key",
+            &key,
+        ],
+    );
+    assert!(!ok, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .expect("a JSON line");
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(v["outcome"], "error", "{out}");
+    assert_eq!(
+        v["error"],
+        "cannot retrieve request-id for making a request for a serial: Invalid API key used",
+        "{out}"
+    );
+}
