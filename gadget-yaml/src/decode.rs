@@ -12,8 +12,8 @@ use crate::error::Position;
 use crate::info::*;
 use crate::kcmdline;
 use crate::quantity::{RelativeOffset, parse_edition, parse_offset, parse_size};
-use crate::yaml::{ConfigValue, Node, NodeKind, resolve_scalar};
 use ucore_go_text::quote;
+use ucore_go_yaml::{Node, NodeKind, Value as ConfigValue};
 
 /// A fault while decoding: the message without the `cannot parse gadget metadata: `
 /// prefix, the YAML path and the position.
@@ -134,9 +134,9 @@ impl Decoder {
 
     fn boolean(&mut self, node: &Node, path: &str) -> bool {
         self.note(path, node);
-        match resolve_scalar(node) {
-            Ok(ConfigValue::Bool(b)) => b,
-            Ok(ConfigValue::Null) => false,
+        match ConfigValue::from_scalar(node) {
+            Some(ConfigValue::Bool(b)) => b,
+            Some(ConfigValue::Null) => false,
             _ => {
                 self.type_error(node, path, "bool");
                 false
@@ -574,12 +574,12 @@ pub(crate) fn normalize_stanza(
 /// Converts a node to an `interface{}` value and normalises it; returns the value (for the
 /// message) and the first normalisation error.
 fn to_value(node: &Node, depth: usize) -> (ConfigValue, Option<String>) {
-    if depth > crate::yaml::MAX_DEPTH {
+    if depth > ucore_go_yaml::MAX_DEPTH {
         return (ConfigValue::Null, Some("invalid scalar: <nil>".into()));
     }
     match &node.kind {
         NodeKind::Scalar { .. } => {
-            let v = resolve_scalar(node).unwrap_or(ConfigValue::Null);
+            let v = ConfigValue::from_scalar(node).unwrap_or(ConfigValue::Null);
             let err = match &v {
                 ConfigValue::Null => Some("invalid scalar: <nil>".to_string()),
                 ConfigValue::Uint(u) => Some(format!("invalid scalar: {u}")),
@@ -603,15 +603,15 @@ fn to_value(node: &Node, depth: usize) -> (ConfigValue, Option<String>) {
             let mut err = None;
             let mut map = BTreeMap::new();
             for (k, v) in entries {
-                let key = match resolve_scalar(k) {
-                    Ok(ConfigValue::String(s)) => s,
-                    Ok(other) => {
+                let key = match ConfigValue::from_scalar(k) {
+                    Some(ConfigValue::String(s)) => s,
+                    Some(other) => {
                         if err.is_none() {
                             err = Some(format!("non-string key: {}", other.go_display()));
                         }
                         other.go_display()
                     }
-                    Err(()) => {
+                    None => {
                         if err.is_none() {
                             err = Some("non-string key: map[]".to_string());
                         }
@@ -664,11 +664,13 @@ fn key_order(v: &ConfigValue) -> (u8, i128, String) {
 }
 
 fn node_go_q(node: &Node, depth: usize) -> String {
-    if depth > crate::yaml::MAX_DEPTH {
+    if depth > ucore_go_yaml::MAX_DEPTH {
         return "<nil>".into();
     }
     match &node.kind {
-        NodeKind::Scalar { .. } => resolve_scalar(node).unwrap_or(ConfigValue::Null).go_q(),
+        NodeKind::Scalar { .. } => ConfigValue::from_scalar(node)
+            .unwrap_or(ConfigValue::Null)
+            .go_q(),
         NodeKind::Seq(items) => format!(
             "[{}]",
             items
@@ -680,7 +682,7 @@ fn node_go_q(node: &Node, depth: usize) -> String {
         NodeKind::Map(pairs) => {
             let mut entries: BTreeMap<(u8, i128, String), (String, String)> = BTreeMap::new();
             for (k, v) in pairs {
-                let key = resolve_scalar(k).unwrap_or(ConfigValue::Null);
+                let key = ConfigValue::from_scalar(k).unwrap_or(ConfigValue::Null);
                 entries.insert(key_order(&key), (key.go_q(), node_go_q(v, depth + 1)));
             }
             let body: Vec<String> = entries.values().map(|(k, v)| format!("{k}:{v}")).collect();

@@ -3,19 +3,7 @@
 use serde::Serialize;
 
 /// A place in the gadget.yaml text: 1-based line and column of a node's first character.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
-pub struct Position {
-    /// Line, counting from 1.
-    pub line: usize,
-    /// Column in characters, counting from 1.
-    pub column: usize,
-}
-
-impl std::fmt::Display for Position {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}, column {}", self.line, self.column)
-    }
-}
+pub use ucore_go_yaml::Position;
 
 /// Which of snapd's steps found the fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::error::Position;
 use crate::kcmdline::{KernelArgument, KernelArgumentPattern};
 use crate::quantity::RelativeOffset;
-use crate::yaml::ConfigValue;
+use ucore_go_yaml::Value as ConfigValue;
 
 /// The snap-id of the `core` snap, whose `defaults` stanza stands for `system`.
 pub const CORE_SNAP_ID: &str = "99T7MUlRhtI3U0QFgl5mXXESAiSwt776";

@@ -83,7 +83,6 @@ mod parse;
 pub mod quantity;
 mod structure;
 mod validate;
-mod yaml;
 
 pub use diagnostic::{Diagnostic, LintCode};
 pub use error::{GadgetError, Position, Stage};
@@ -97,5 +96,5 @@ pub use lint::{LintReport, lint, lint_info};
 pub use model::{Model, ModelClass, ModelGrade};
 pub use quantity::RelativeOffset;
 pub use structure::BOOT_STATE_TYPE;
+pub use ucore_go_yaml::Value as ConfigValue;
 pub use validate::{ValidationConstraints, split_kernel_ref, validate, validate_content};
-pub use yaml::ConfigValue;

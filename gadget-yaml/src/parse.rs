@@ -10,14 +10,13 @@ use crate::info::*;
 use crate::model::{Model, ModelGrade, Ruleset, classic_or_undetermined, ruleset};
 use crate::quantity::MIB;
 use crate::structure::{Failure, structure_label, validate_volume};
-use crate::yaml;
 use ucore_go_text::quote;
 
 impl GadgetInfo {
     /// Parses gadget.yaml text as snapd's `InfoFromGadgetYaml` does under `model`
     /// (`None`: no model). Errors carry snapd's text and the YAML line and column.
     pub fn parse(text: &str, model: Option<&dyn Model>) -> Result<GadgetInfo, GadgetError> {
-        let root = yaml::load(text).map_err(|e| GadgetError::Syntax {
+        let root = ucore_go_yaml::load(text).map_err(|e| GadgetError::Syntax {
             message: e.message,
             position: e.pos,
         })?;

@@ -3,17 +3,16 @@
 //! snapd decodes gadget.yaml with Go's `gopkg.in/yaml.v2`; to behave the same we keep every
 //! scalar's raw text and style (so string fields take the text as written, `type: 08` stays
 //! `"08"`), let a later duplicate mapping key win, and resolve untyped scalars (the values
-//! under `defaults`) with yaml.v2's YAML 1.1 rules in [`resolve_scalar`].
+//! under `defaults`) with yaml.v2's YAML 1.1 rules in [`Value::from_scalar`].
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
-use serde::Serialize;
 use std::collections::BTreeMap;
 
-use crate::error::Position;
-use ucore_go_text::number;
+use crate::Position;
+use crate::value::Value;
 
 /// Deepest nesting of collections accepted; deeper input is an error, never a stack overflow.
-pub(crate) const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 /// The memory the copies of anchored nodes may take, per byte of the document's text. An
 /// alias is a copy, and without this bound a short "billion laughs" text, or many aliases
 /// of one long scalar, would take memory quadratic or exponential in its length. (The
@@ -34,20 +33,26 @@ fn node_cost(kind: &NodeKind) -> usize {
 
 /// One YAML node and where it starts.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Node {
+pub struct Node {
+    /// What the node holds.
     pub kind: NodeKind,
+    /// Where the node starts.
     pub pos: Position,
 }
 
 /// What a node holds.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum NodeKind {
-    /// A scalar: raw text, whether it was plain (unquoted), and its explicit tag if any.
+pub enum NodeKind {
+    /// A scalar.
     Scalar {
+        /// The scalar's text as written (after YAML's quoting and folding rules).
         text: String,
+        /// Whether it was plain (unquoted): only plain scalars resolve to non-strings.
         plain: bool,
+        /// Its explicit tag, expanded (`tag:yaml.org,2002:str`), if any.
         tag: Option<String>,
     },
+    /// A sequence, in document order.
     Seq(Vec<Node>),
     /// Keys and values in document order; duplicates are kept (callers let the last win).
     Map(Vec<(Node, Node)>),
@@ -80,11 +85,11 @@ impl Node {
         match &self.kind {
             NodeKind::Map(_) => "!!map",
             NodeKind::Seq(_) => "!!seq",
-            NodeKind::Scalar { .. } => match resolve_scalar(self) {
-                Ok(ConfigValue::Bool(_)) => "!!bool",
-                Ok(ConfigValue::Int(_)) | Ok(ConfigValue::Uint(_)) => "!!int",
-                Ok(ConfigValue::Float(_)) => "!!float",
-                Ok(ConfigValue::Null) => "!!null",
+            NodeKind::Scalar { .. } => match Value::from_scalar(self) {
+                Some(Value::Bool(_)) => "!!bool",
+                Some(Value::Int(_)) | Some(Value::Uint(_)) => "!!int",
+                Some(Value::Float(_)) => "!!float",
+                Some(Value::Null) => "!!null",
                 _ => "!!str",
             },
         }
@@ -109,8 +114,10 @@ impl Node {
 
 /// A syntax error from the YAML reader.
 #[derive(Debug, Clone)]
-pub(crate) struct SyntaxError {
+pub struct SyntaxError {
+    /// The reader's description of the fault.
     pub message: String,
+    /// Where the fault is.
     pub pos: Position,
 }
 
@@ -123,7 +130,7 @@ fn position(span: &Span) -> Position {
 
 /// Reads the first document of `text` into a node tree; `Ok(None)` for an empty stream or
 /// a document holding only comments.
-pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
+pub fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
     let mut parser = Parser::new_from_str(text);
     // A stack of collections being built: (node, pending key for maps, anchor id).
     enum Open {
@@ -301,201 +308,12 @@ fn tree_cost(node: &Node) -> usize {
     cost
 }
 
-/// A configuration value under `defaults`, typed as yaml.v2 types untyped YAML (YAML 1.1)
-/// and normalised as snapd normalises it (ints are 64-bit, map keys are strings).
-#[derive(Debug, Clone, PartialEq)]
-pub enum ConfigValue {
-    /// `~`, `null` or an empty plain scalar (rejected by snapd inside `defaults`).
-    Null,
-    /// `true`, `yes`, `on`, `y` … and their false forms.
-    Bool(bool),
-    /// An integer, in any of yaml.v2's notations (`0x10`, `010`, `0o17`, `0b11`, `1_000`).
-    Int(i64),
-    /// An integer above `i64::MAX` (yaml.v2 gives `uint64`; snapd rejects it in `defaults`).
-    Uint(u64),
-    /// A float, including `.inf` and `.nan`.
-    Float(f64),
-    /// Anything else, or any quoted scalar.
-    String(String),
-    /// A sequence.
-    List(Vec<ConfigValue>),
-    /// A mapping; nested mappings are keyed by strings after normalisation.
-    Map(BTreeMap<String, ConfigValue>),
-}
-
-impl Serialize for ConfigValue {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            ConfigValue::Null => s.serialize_unit(),
-            ConfigValue::Bool(b) => s.serialize_bool(*b),
-            ConfigValue::Int(i) => s.serialize_i64(*i),
-            ConfigValue::Uint(u) => s.serialize_u64(*u),
-            // JSON has no infinities: print them as Go's %v does, like the oracle.
-            ConfigValue::Float(f) if f.is_nan() => s.serialize_str("NaN"),
-            ConfigValue::Float(f) if f.is_infinite() && *f > 0.0 => s.serialize_str("+Inf"),
-            ConfigValue::Float(f) if f.is_infinite() => s.serialize_str("-Inf"),
-            ConfigValue::Float(f) => s.serialize_f64(*f),
-            ConfigValue::String(t) => s.serialize_str(t),
-            ConfigValue::List(l) => l.serialize(s),
-            ConfigValue::Map(m) => m.serialize(s),
-        }
-    }
-}
-
-impl ConfigValue {
-    /// Go's `%v` rendering, used in snapd's `non-string key` message.
-    pub(crate) fn go_display(&self) -> String {
-        match self {
-            ConfigValue::Null => "<nil>".into(),
-            ConfigValue::Bool(b) => b.to_string(),
-            ConfigValue::Int(i) => i.to_string(),
-            ConfigValue::Uint(u) => u.to_string(),
-            ConfigValue::Float(f) => number::format_float(*f),
-            ConfigValue::String(t) => t.clone(),
-            ConfigValue::List(l) => format!(
-                "[{}]",
-                l.iter()
-                    .map(|v| v.go_display())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-            ConfigValue::Map(m) => format!(
-                "map[{}]",
-                m.iter()
-                    .map(|(k, v)| format!("{k}:{}", v.go_display()))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-        }
-    }
-
-    /// Go's `%q` rendering (`map["a":<nil>]`, `%!q(bool=true)`, ints as quoted runes), used
-    /// in snapd's `default value %q of %q` message.
-    pub(crate) fn go_q(&self) -> String {
-        match self {
-            ConfigValue::Null => "<nil>".into(),
-            ConfigValue::Bool(b) => format!("%!q(bool={b})"),
-            ConfigValue::Int(i) => ucore_go_text::quote_integer((*i).into()),
-            ConfigValue::Uint(u) => ucore_go_text::quote_integer((*u).into()),
-            ConfigValue::Float(f) => format!("%!q(float64={})", number::format_float(*f)),
-            ConfigValue::String(t) => ucore_go_text::quote(t),
-            ConfigValue::List(l) => format!(
-                "[{}]",
-                l.iter().map(|v| v.go_q()).collect::<Vec<_>>().join(" ")
-            ),
-            ConfigValue::Map(m) => format!(
-                "map[{}]",
-                m.iter()
-                    .map(|(k, v)| format!("{}:{}", ucore_go_text::quote(k), v.go_q()))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-        }
-    }
-}
-
-/// Resolves a scalar node as yaml.v2 does for an `interface{}` target (YAML 1.1 rules).
-/// Collections are not scalars: `Err(())`.
-pub(crate) fn resolve_scalar(node: &Node) -> Result<ConfigValue, ()> {
-    let NodeKind::Scalar { text, plain, tag } = &node.kind else {
-        return Err(());
-    };
-    if let Some(tag) = tag {
-        return Ok(match tag.as_str() {
-            "tag:yaml.org,2002:null" => ConfigValue::Null,
-            "tag:yaml.org,2002:bool" | "tag:yaml.org,2002:int" | "tag:yaml.org,2002:float" => {
-                resolve_plain(text)
-            }
-            _ => ConfigValue::String(text.clone()),
-        });
-    }
-    if !plain {
-        return Ok(ConfigValue::String(text.clone()));
-    }
-    Ok(resolve_plain(text))
-}
-
-fn resolve_plain(text: &str) -> ConfigValue {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return ConfigValue::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            return ConfigValue::Bool(true);
-        }
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            return ConfigValue::Bool(false);
-        }
-        ".nan" | ".NaN" | ".NAN" => return ConfigValue::Float(f64::NAN),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return ConfigValue::Float(f64::INFINITY);
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return ConfigValue::Float(f64::NEG_INFINITY),
-        _ => {}
-    }
-    let first = text.chars().next().unwrap_or(' ');
-    if !(first.is_ascii_digit() || first == '+' || first == '-' || first == '.') {
-        return ConfigValue::String(text.to_string());
-    }
-    let cleaned: String = text.chars().filter(|&c| c != '_').collect();
-    if let Ok(i) = number::parse_int_base0(&cleaned) {
-        return ConfigValue::Int(i);
-    }
-    if let Ok(u) = number::parse_uint_base0(&cleaned) {
-        return ConfigValue::Uint(u);
-    }
-    if is_yaml_float(&cleaned)
-        && let Ok(f) = cleaned.parse::<f64>()
-    {
-        return ConfigValue::Float(f);
-    }
-    // yaml.v2 handles 0b itself (Go's ParseInt base 0 also would).
-    ConfigValue::String(text.to_string())
-}
-
-/// yaml.v2's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
-fn is_yaml_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if matches!(b.first(), Some(b'+') | Some(b'-')) {
-        i += 1;
-    }
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if matches!(b.get(i), Some(b'e') | Some(b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+') | Some(b'-')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::resolve_plain;
 
-    fn plain(t: &str) -> ConfigValue {
+    fn plain(t: &str) -> Value {
         resolve_plain(t)
     }
 
@@ -523,30 +341,27 @@ mod tests {
 
     #[test]
     fn yaml11_scalars_resolve_like_yaml_v2() {
-        assert_eq!(plain("yes"), ConfigValue::Bool(true));
-        assert_eq!(plain("on"), ConfigValue::Bool(true));
-        assert_eq!(plain("Off"), ConfigValue::Bool(false));
-        assert_eq!(plain("0x10"), ConfigValue::Int(16));
-        assert_eq!(plain("010"), ConfigValue::Int(8));
-        assert_eq!(plain("0o17"), ConfigValue::Int(15));
-        assert_eq!(plain("0b11"), ConfigValue::Int(3));
-        assert_eq!(plain("1_000"), ConfigValue::Int(1000));
-        assert_eq!(plain("-0x10"), ConfigValue::Int(-16));
-        assert_eq!(plain("+5"), ConfigValue::Int(5));
-        assert_eq!(plain("1e3"), ConfigValue::Float(1000.0));
-        assert_eq!(plain(".inf"), ConfigValue::Float(f64::INFINITY));
-        assert_eq!(
-            plain("2001-01-01"),
-            ConfigValue::String("2001-01-01".into())
-        );
+        assert_eq!(plain("yes"), Value::Bool(true));
+        assert_eq!(plain("on"), Value::Bool(true));
+        assert_eq!(plain("Off"), Value::Bool(false));
+        assert_eq!(plain("0x10"), Value::Int(16));
+        assert_eq!(plain("010"), Value::Int(8));
+        assert_eq!(plain("0o17"), Value::Int(15));
+        assert_eq!(plain("0b11"), Value::Int(3));
+        assert_eq!(plain("1_000"), Value::Int(1000));
+        assert_eq!(plain("-0x10"), Value::Int(-16));
+        assert_eq!(plain("+5"), Value::Int(5));
+        assert_eq!(plain("1e3"), Value::Float(1000.0));
+        assert_eq!(plain(".inf"), Value::Float(f64::INFINITY));
+        assert_eq!(plain("2001-01-01"), Value::String("2001-01-01".into()));
         assert_eq!(
             plain("9223372036854775808"),
-            ConfigValue::Uint(9223372036854775808)
+            Value::Uint(9223372036854775808)
         );
-        assert_eq!(plain("0."), ConfigValue::Float(0.0));
-        assert_eq!(plain("08"), ConfigValue::Float(8.0));
-        assert_eq!(plain("~"), ConfigValue::Null);
-        assert_eq!(plain("foo"), ConfigValue::String("foo".into()));
+        assert_eq!(plain("0."), Value::Float(0.0));
+        assert_eq!(plain("08"), Value::Float(8.0));
+        assert_eq!(plain("~"), Value::Null);
+        assert_eq!(plain("foo"), Value::String("foo".into()));
     }
 
     #[test]
