@@ -53,8 +53,8 @@
 //! 1. `error` ([`GadgetError`], [`Position`], [`Stage`]), [`quantity`] (sizes and
 //!    offsets), [`kcmdline`] (kernel command-line rules), `model` ([`Model`],
 //!    [`ModelClass`]): no other module.
-//! 2. `yaml`: the YAML node tree with positions and yaml.v2's scalar rules
-//!    ([`ConfigValue`]); `diagnostic`: what a warning is ([`Diagnostic`], [`LintCode`]).
+//! 2. `diagnostic`: what a warning is ([`Diagnostic`], [`LintCode`]). The YAML node tree
+//!    with positions and yaml.v2's scalar rules ([`ConfigValue`]) is `ucore-go-yaml`'s.
 //! 3. `info`: the gadget's types ([`GadgetInfo`], [`Volume`], [`VolumeStructure`] …).
 //! 4. `structure`: snapd's per-volume rules (`validateVolume`) on those types.
 //! 5. `decode`: yaml.v2's decoding of the node tree into the raw gadget.
