@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod duration;
 pub mod number;
 pub mod os;
 pub mod quote;

@@ -7,5 +7,16 @@
 pub mod plug_slot;
 pub mod snap_type;
 
+pub mod kernel_yaml;
+pub mod license;
+pub mod links;
+pub mod naming;
+pub mod snapshots;
+pub mod socket;
+pub mod timer;
+pub mod version;
+
+pub mod interfaces;
+
 pub use plug_slot::{PlugOrSlot, PlugSlot};
 pub use snap_type::{Confinement, DaemonScope, SnapType};
