@@ -53,10 +53,11 @@ fn naming_is_ready() -> bool {
 
 #[test]
 fn sanitizer_matches_snapd() {
-    let golden: Vec<Json> = serde_json::from_str(GOLDEN).expect("golden.json parses");
+    let golden: Json = serde_json::from_str(GOLDEN).expect("golden.json parses");
+    let golden = golden["snaps"].as_array().expect("snaps");
     let (mut checked, mut refused, mut skipped) = (0, 0, 0);
     let mut failures = Vec::new();
-    for snap in &golden {
+    for snap in golden {
         let name = snap["name"].as_str().expect("snap name");
         let snap_type = SnapType::from_yaml(snap["type"].as_str().expect("type")).expect("type");
         let plugs = defs(snap, "plugs");
@@ -136,6 +137,48 @@ fn sanitizer_matches_snapd() {
     if skipped > 0 {
         eprintln!("{skipped} plug/slot name cases skipped: naming is not written yet");
     }
+}
+
+/// `custom-device` paths made of AppArmor pattern characters: snapd's text, a pass, or
+/// (where snapd 2.57 panics compiling the pattern's regular expression) an error.
+#[test]
+fn path_patterns_match_snapd() {
+    let golden: Json = serde_json::from_str(GOLDEN).expect("golden.json parses");
+    let patterns = golden["patterns"].as_object().expect("patterns");
+    let snap = SnapContext::new("pattern", "pattern", SnapType::App);
+    let mut failures = Vec::new();
+    let mut panics = 0;
+    for (pattern, want) in patterns {
+        let mut def = PlugSlot {
+            name: "s".into(),
+            interface: "custom-device".into(),
+            attrs: [(
+                "devices".to_string(),
+                Value::List(vec![Value::String(pattern.clone())]),
+            )]
+            .into(),
+            ..PlugSlot::default()
+        };
+        let got = sanitize(&snap, PlugOrSlot::Slot, &mut def)
+            .err()
+            .map(|e| e.to_string());
+        let same = if want["panic"] == Json::Bool(true) {
+            panics += 1;
+            got.as_deref()
+                .is_some_and(|g| g.ends_with("(snapd 2.57 panics)"))
+        } else {
+            got.as_deref() == want["error"].as_str()
+        };
+        if !same {
+            failures.push(format!("{pattern:?}: {got:?}, snapd: {want}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        patterns.len() >= 150 && panics > 0,
+        "{} patterns, {panics} panics",
+        patterns.len()
+    );
 }
 
 /// No attribute value makes the sanitizer panic: every interface, plug and slot, with each

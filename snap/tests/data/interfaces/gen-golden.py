@@ -7,13 +7,17 @@ Regenerate (from the workspace root, with the oracle built):
     python3 snap/tests/data/interfaces/gen-golden.py /tmp/snapd-oracle \
         > snap/tests/data/interfaces/golden.json
 
-Each entry is one snap: its type, name, the plugs and slots as written (JSON is YAML, so
+`snaps`: each entry is one snap: its type, name, the plugs and slots as written (JSON is YAML, so
 the snap.yaml is the JSON itself), and the oracle's `plugs`/`slots` attrs and
 `bad_interfaces`. Floats in the cases are never whole numbers (JSON would not tell them
-from ints).
+from ints). `patterns`: custom-device `devices` paths made of AppArmor pattern characters
+(seeded, so the same each run), each alone in a snap: snapd's text, none (`null`) when it
+passes, or `"panic": true` when snapd 2.57 panics (`regexp.MustCompile` in
+`utils.NewPathPattern`).
 """
 import json
 import os
+import random
 import subprocess
 import sys
 
@@ -370,6 +374,27 @@ def run(oracle, snap):
     }
 
 
+def pattern_cases(oracle, count=150):
+    rng = random.Random(15)
+    alphabet = list("[]{},\\*?a-z:^/") + ["[:alpha:]", "[:foo:]", "[]", "{a,b}"]
+    patterns = set()
+    while len(patterns) < count:
+        length = rng.randint(1, 10)
+        patterns.add("/dev/" + "".join(rng.choice(alphabet) for _ in range(length)))
+    results = {}
+    for pattern in sorted(patterns):
+        doc = {"name": "pattern", "version": "1",
+               "slots": {"s": {"interface": "custom-device", "devices": [pattern]}}}
+        out = subprocess.run(
+            [oracle, "snap-yaml", "-"], input=json.dumps(doc), capture_output=True, text=True
+        )
+        if "panic:" in out.stderr:
+            results[pattern] = {"panic": True}
+        else:
+            results[pattern] = {"error": json.loads(out.stdout)["bad_interfaces"].get("s")}
+    return results
+
+
 def main():
     oracle = sys.argv[1] if len(sys.argv) > 1 else "/tmp/snapd-oracle"
     snaps = []
@@ -394,7 +419,8 @@ def main():
                       "plugs": extra.get("plugs", {}), "slots": extra.get("slots", {})})
     for snap in snaps:
         snap["oracle"] = run(oracle, snap)
-    json.dump(snaps, sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
+    golden = {"snaps": snaps, "patterns": pattern_cases(oracle)}
+    json.dump(golden, sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
     sys.stdout.write("\n")
 
 
