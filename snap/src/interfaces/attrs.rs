@@ -28,14 +28,8 @@ pub fn go_type(value: &Value) -> &'static str {
 pub enum Target {
     /// `string`.
     String,
-    /// `int64`.
-    Int64,
-    /// `[]interface{}`.
-    List,
     /// `[]string`.
     StringList,
-    /// `map[string]interface{}`.
-    Map,
     /// `map[string][]string`.
     StringListMap,
     /// `[]map[string]interface{}`.
@@ -47,10 +41,7 @@ impl Target {
     pub fn go_pointer_type(self) -> &'static str {
         match self {
             Target::String => "*string",
-            Target::Int64 => "*int64",
-            Target::List => "*[]interface {}",
             Target::StringList => "*[]string",
-            Target::Map => "*map[string]interface {}",
             Target::StringListMap => "*map[string][]string",
             Target::MapList => "*[]map[string]interface {}",
         }
@@ -63,10 +54,7 @@ impl Target {
             |v: &Value| matches!(v, Value::List(items) if items.iter().all(is_string));
         match self {
             Target::String => is_string(value),
-            Target::Int64 => matches!(value, Value::Int(_)),
-            Target::List => matches!(value, Value::List(_)),
             Target::StringList => is_string_list(value),
-            Target::Map => matches!(value, Value::Map(_)),
             Target::StringListMap => {
                 matches!(value, Value::Map(map) if map.values().all(is_string_list))
             }
@@ -204,7 +192,7 @@ mod tests {
         assert!(Target::StringListMap.accepts(&map));
         assert!(Target::MapList.accepts(&list(std::slice::from_ref(&map))));
         assert!(!Target::MapList.accepts(&list(std::slice::from_ref(&s))));
-        assert!(!Target::Int64.accepts(&Value::Float(1.0)));
+        assert!(!Target::String.accepts(&Value::Int(1)));
     }
 
     #[test]

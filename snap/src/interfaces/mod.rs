@@ -3,29 +3,27 @@
 //! also set attributes.
 //!
 //! [`sanitize`] is what `builtin.SanitizePlugsSlots` does for one plug or slot. The
-//! interfaces' checks live by theme: [`content`](mod@content), D-Bus names
-//! ([`dbus`](mod@dbus)), device nodes ([`devices`](mod@devices)), `custom-device`
-//! ([`custom_device`](mod@custom_device), with AppArmor path patterns in
-//! [`path_pattern`](mod@path_pattern)), file access ([`files`](mod@files)), shared memory and
-//! POSIX message queues ([`ipc`](mod@ipc)), socket paths ([`sockets`](mod@sockets)) and
-//! boolean or one-word flags
-//! ([`flags`](mod@flags)); [`attrs`](mod@attrs) reads attributes as snapd's
-//! `Attr`/`Lookup` do and [`paths`](mod@paths) has Go's path functions.
+//! interfaces' checks live in private modules by theme: `content`, D-Bus names (`dbus`:
+//! dbus, mpris, polkit), device slots (`devices`), `custom_device` (with AppArmor path
+//! patterns in [`path_pattern`](mod@path_pattern)), file access (`files`: personal-files,
+//! system-files, home), shared memory and POSIX message queues (`ipc`), socket paths
+//! (`sockets`: cups, pkcs11) and one-attribute flags (`flags`); `attrs` reads attributes
+//! as snapd's `Attr`/`Lookup` do and `paths` has Go's path functions.
 //!
 //! None of 2.57's checks look at the snap's type or at `release.OnClassic`.
 
-pub mod attrs;
-pub mod content;
-pub mod custom_device;
-pub mod dbus;
-pub mod devices;
-pub mod files;
-pub mod flags;
-pub mod ipc;
-pub mod list;
+mod attrs;
+mod content;
+mod custom_device;
+mod dbus;
+mod devices;
+mod files;
+mod flags;
+mod ipc;
+mod list;
 pub mod path_pattern;
-pub mod paths;
-pub mod sockets;
+mod paths;
+mod sockets;
 
 use thiserror::Error;
 
