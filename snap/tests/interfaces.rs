@@ -266,3 +266,27 @@ fn golden_is_current() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), GOLDEN);
 }
+
+/// With the oracle at hand (and snapd's source beside it), `list.rs` is what the extraction
+/// script makes of snapd's `registerIface` calls.
+#[test]
+fn interface_list_is_current() {
+    if ucore_test_support::oracle().is_none() {
+        return;
+    }
+    let snapd = std::path::Path::new("/usr/share/gocode/src/github.com/snapcore/snapd");
+    let repo = ucore_test_support::repo();
+    let out = std::process::Command::new("python3")
+        .arg(repo.join("snap/tests/data/interfaces/extract-names.py"))
+        .arg(snapd)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let committed =
+        std::fs::read_to_string(repo.join("snap/src/interfaces/list.rs")).expect("list.rs reads");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), committed);
+}
