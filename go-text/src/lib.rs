@@ -30,4 +30,6 @@ pub mod number;
 pub mod os;
 pub mod quote;
 
-pub use quote::{is_print, quote, quote_bytes, quote_integer, quote_rune, quote_time};
+pub use quote::{
+    is_print, quote, quote_bytes, quote_integer, quote_rune, quote_time, quote_to_ascii,
+};
