@@ -9,7 +9,10 @@
 //!   `strconv.QuoteRune`), with Go 1.19's `unicode.IsPrint` ([`is_print`]) deciding what
 //!   is escaped, and the `time` package's quoting ([`quote_time`]);
 //! - [`number`]: `%v` of a float64 and the `strconv` integer parsers with their errors;
-//! - [`os`]: the text of an operating-system error's cause.
+//! - [`os`]: the text of an operating-system error's cause;
+//! - [`duration`]: `time.ParseDuration` and `Duration.String`;
+//! - [`filepath`](mod@filepath): Go's `filepath.Clean`;
+//! - [`url`](mod@url): whether `url.Parse` accepts a text, and its errors.
 //!
 //! ```
 //! use ucore_go_text::{number, quote};
@@ -26,8 +29,12 @@
 #![warn(missing_docs)]
 
 pub mod duration;
+pub mod filepath;
 pub mod number;
 pub mod os;
 pub mod quote;
+pub mod url;
 
-pub use quote::{is_print, quote, quote_bytes, quote_integer, quote_rune, quote_time};
+pub use quote::{
+    is_print, quote, quote_bytes, quote_integer, quote_rune, quote_time, quote_to_ascii,
+};

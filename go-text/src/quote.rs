@@ -49,6 +49,26 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// Go's `strconv.QuoteToASCII`: as [`quote`], but every non-ASCII rune escaped too
+/// (`\u00e9`, `\U0001f601`), printable or not.
+///
+/// ```
+/// assert_eq!(ucore_go_text::quote_to_ascii("hé\u{1f601}\n"), r#""h\u00e9\U0001f601\n""#);
+/// ```
+pub fn quote_to_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c.is_ascii() {
+            push_escaped(&mut out, c, '"');
+        } else {
+            push_unicode_escape(&mut out, c);
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Go's `strconv.Quote` of bytes that need not be UTF-8 (Go strings are bytes): valid
 /// runes as [`quote`] writes them, each byte of an invalid sequence as `\xHH`.
 ///
@@ -122,12 +142,16 @@ fn push_escaped(out: &mut String, c: char, quote: char) {
         c if (c as u32) < 0x20 || c as u32 == 0x7f => {
             let _ = write!(out, "\\x{:02x}", c as u32);
         }
-        c if (c as u32) < 0x10000 => {
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        }
-        c => {
-            let _ = write!(out, "\\U{:08x}", c as u32);
-        }
+        c => push_unicode_escape(out, c),
+    }
+}
+
+/// `\uHHHH` below U+10000, `\UHHHHHHHH` above.
+fn push_unicode_escape(out: &mut String, c: char) {
+    if (c as u32) < 0x10000 {
+        let _ = write!(out, "\\u{:04x}", c as u32);
+    } else {
+        let _ = write!(out, "\\U{:08x}", c as u32);
     }
 }
 
@@ -172,6 +196,11 @@ mod tests {
         assert_eq!(quote("\u{10fffd}"), r#""\U0010fffd""#);
         assert_eq!(quote_bytes(b"a\xffb"), r#""a\xffb""#);
         assert_eq!(quote_rune('"'), r#"'"'"#);
+        // fmt.Println(strconv.QuoteToASCII("h\u00e9llo \"\x01\u00a0\U0001f601"))
+        assert_eq!(
+            quote_to_ascii("h\u{e9}llo \"\u{1}\u{a0}\u{1f601}"),
+            r#""h\u00e9llo \"\x01\u00a0\U0001f601""#
+        );
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub mod socket;
 pub mod timer;
 pub mod version;
 
+mod unmarshal;
+
 pub mod interfaces;
 
 pub use plug_slot::{PlugOrSlot, PlugSlot};
