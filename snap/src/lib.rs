@@ -18,5 +18,10 @@ pub mod version;
 
 pub mod interfaces;
 
+pub mod container;
+pub mod digest;
+pub mod pack;
+pub mod squashfs;
+
 pub use plug_slot::{PlugOrSlot, PlugSlot};
 pub use snap_type::{Confinement, DaemonScope, SnapType};
