@@ -9,7 +9,12 @@ use ucore_snap::container::{self, Container, FileKind, OpenedSnap, Stat, WalkCon
 use ucore_snap::digest::snap_file_digest;
 use ucore_snap::squashfs::{Compression, Squashfs, flags};
 
-const GOLDENS: [&str; 3] = ["sample_1.0_amd64", "sample-gzip-fragments", "sample-xz-noI"];
+const GOLDENS: [&str; 4] = [
+    "sample_1.0_amd64",
+    "sample-gzip-fragments",
+    "sample-xz-noI",
+    "sample-uncompressed",
+];
 
 fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -341,7 +341,8 @@ impl Squashfs {
         } else {
             size.div_ceil(bs)
         };
-        let mut out = Vec::with_capacity(size_usize);
+        // Grown as blocks decompress: a lying size costs no more than the data it has.
+        let mut out = Vec::with_capacity(size_usize.min(1 << 24));
         let mut list = block_list;
         let mut at = blocks_start;
         for i in 0..blocks {

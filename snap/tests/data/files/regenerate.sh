@@ -61,8 +61,10 @@ cp "$work/sample_1.0_amd64.snap" "$here/sample_1.0_amd64.snap"
 mksquashfs "$work/sample" "$here/sample-gzip-fragments.snap" -noappend -comp gzip -no-progress -no-xattrs >/dev/null
 # and xz with fragments, uncompressed inodes (other layouts of the tables)
 mksquashfs "$work/sample" "$here/sample-xz-noI.snap" -noappend -comp xz -no-progress -no-xattrs -noI >/dev/null
+# metadata uncompressed: the base of the hand-made hostile images of squashfs_hostile.rs
+mksquashfs "$work/sample" "$here/sample-uncompressed.snap" -noappend -comp xz -no-progress -no-xattrs -no-fragments -all-root -noI -noId >/dev/null
 
-for f in sample_1.0_amd64 sample-gzip-fragments sample-xz-noI; do
+for f in sample_1.0_amd64 sample-gzip-fragments sample-xz-noI sample-uncompressed; do
     (cd "$work" && TZ=UTC unsquashfs -no-progress -dest . -lln "$here/$f.snap") > "$here/$f.unsquashfs-lln"
     "$ORACLE" snap-file "$here/$f.snap" > "$here/$f.oracle.json" || true
 done
