@@ -25,6 +25,9 @@ pub(crate) fn decompress(
             read_bounded(liblzma::read::XzDecoder::new_stream(input, stream), max_out)
         }
         Compression::Gzip => read_bounded(flate2::read::ZlibDecoder::new(input), max_out),
+        // squashfs stores raw LZO1X blocks (what the kernel's lzo1x_decompress_safe reads)
+        Compression::Lzo => lzo::decompress(input, max_out)
+            .map_err(|e| SquashfsError::Decompress(io::Error::new(io::ErrorKind::InvalidData, e))),
         other => Err(SquashfsError::UnsupportedCompression(other.name())),
     }
 }

@@ -45,7 +45,7 @@ YAML
     chmod 0600 "$d/lib/private"
     chmod 4755 "$d/bin/hello"
     # 140000 bytes: two data blocks, the last partial.
-    awk 'BEGIN { for (i = 0; i < 14000; i++) printf "%09d\n", i }' > "$d/lib/deep/er/big.txt"
+    awk 'BEGIN { for (i = 0; i < 14000; i++) printf "%09d\n", (i % 100 == 0 ? i : 0) }' > "$d/lib/deep/er/big.txt"
     printf 'x' > "$d/lib/deep/er/small"
     printf 'ignored\n' > "$d/.git/config"
     printf 'ignored\n' > "$d/lib/notes.txt~"
@@ -61,10 +61,13 @@ cp "$work/sample_1.0_amd64.snap" "$here/sample_1.0_amd64.snap"
 mksquashfs "$work/sample" "$here/sample-gzip-fragments.snap" -noappend -comp gzip -no-progress -no-xattrs >/dev/null
 # and xz with fragments, uncompressed inodes (other layouts of the tables)
 mksquashfs "$work/sample" "$here/sample-xz-noI.snap" -noappend -comp xz -no-progress -no-xattrs -noI >/dev/null
+# snap pack --compression lzo
+"$SNAP" pack --compression lzo "$work/sample" "$work/lzo" >/dev/null
+cp "$work/lzo/sample_1.0_amd64.snap" "$here/sample-lzo.snap"
 # metadata uncompressed: the base of the hand-made hostile images of squashfs_hostile.rs
 mksquashfs "$work/sample" "$here/sample-uncompressed.snap" -noappend -comp xz -no-progress -no-xattrs -no-fragments -all-root -noI -noId >/dev/null
 
-for f in sample_1.0_amd64 sample-gzip-fragments sample-xz-noI sample-uncompressed; do
+for f in sample_1.0_amd64 sample-gzip-fragments sample-xz-noI sample-uncompressed sample-lzo; do
     (cd "$work" && TZ=UTC unsquashfs -no-progress -dest . -lln "$here/$f.snap") > "$here/$f.unsquashfs-lln"
     "$ORACLE" snap-file "$here/$f.snap" > "$here/$f.oracle.json" || true
 done
