@@ -26,13 +26,20 @@ fn golden(name: &str) -> Vec<u8> {
     .expect("golden")
 }
 
-/// Everything a caller does with a snap: walk it, list each directory, read each file.
+/// What a caller does with a snap: read meta/snap.yaml, walk it, list the first 16
+/// directories and read the first 16 files met. (Not every member: a lookup by path scans
+/// its directory's listing, so reading all n files of one directory by path is O(n²).)
 fn read_everything(image: &[u8]) -> Result<(), SquashfsError> {
     let sq = Squashfs::from_bytes(image.to_vec())?;
     let _ = sq.read_file("meta/snap.yaml", READ_CAP);
     let mut paths = Vec::new();
+    let (mut dirs, mut files) = (0, 0);
     let walked = sq.walk(".", &mut |st| {
-        paths.push((st.path.clone(), st.is_dir()));
+        let n = if st.is_dir() { &mut dirs } else { &mut files };
+        *n += 1;
+        if *n <= 16 {
+            paths.push((st.path.clone(), st.is_dir()));
+        }
         Ok(true)
     });
     for (p, dir) in &paths {
@@ -389,4 +396,60 @@ fn skip_dir_and_stop_are_the_callers() {
     assert!(seen.contains(&"lib".to_string()));
     assert!(!seen.iter().any(|p| p.starts_with("lib/")));
     let _ = WalkControl::SkipDir;
+}
+
+/// Many entries in one directory and a deep chain of directories, made by mksquashfs at
+/// 1×, 8× and 64×: memory within the budget and time linear in the image (a walk holds one
+/// listing position per level, not the listings).
+#[test]
+fn walks_stay_linear() {
+    if std::process::Command::new("mksquashfs")
+        .arg("-version")
+        .output()
+        .is_err()
+    {
+        eprintln!("mksquashfs not on PATH: skipping the growth check");
+        return;
+    }
+    let image_of = |fill: &dyn Fn(&std::path::Path)| {
+        let dir = tempfile::tempdir().expect("tmp");
+        let src = dir.path().join("src");
+        std::fs::create_dir(&src).expect("mkdir");
+        fill(&src);
+        let out = dir.path().join("x.snap");
+        let st = std::process::Command::new("mksquashfs")
+            .arg(&src)
+            .arg(&out)
+            .args([
+                "-noappend",
+                "-comp",
+                "xz",
+                "-no-progress",
+                "-all-root",
+                "-quiet",
+            ])
+            .status()
+            .expect("mksquashfs");
+        assert!(st.success());
+        std::fs::read(&out).expect("image")
+    };
+    let check = check();
+    check.growth("many files", 100, |n| {
+        image_of(&|src| {
+            for i in 0..n {
+                std::fs::write(src.join(format!("file-with-a-long-name-{i:06}")), "")
+                    .expect("touch");
+            }
+        })
+    });
+    check.growth("deep directories", 4, |n| {
+        image_of(&|src| {
+            let mut p = src.to_path_buf();
+            for _ in 0..n {
+                p.push("d");
+            }
+            std::fs::create_dir_all(&p).expect("mkdir -p");
+            std::fs::write(p.join("leaf"), "x").expect("leaf");
+        })
+    });
 }

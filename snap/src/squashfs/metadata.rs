@@ -103,8 +103,10 @@ impl MetadataReader {
         }
         let block = Arc::new(Block { data, next });
         if let Ok(mut cache) = self.cache.lock() {
-            if cache.len() >= CACHE_BLOCKS {
-                cache.clear();
+            if cache.len() >= CACHE_BLOCKS
+                && let Some(&evict) = cache.keys().next()
+            {
+                cache.remove(&evict);
             }
             cache.insert(pos, Arc::clone(&block));
         }

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::path::Path;
 
 use super::SquashfsError;
-use super::dir::{DirEntry, read_listing};
+use super::dir::{DirEntry, Listing};
 use super::inode::{Inode, InodeKind, NO_FRAGMENT, read_inode};
 use super::metadata::{Cursor, METADATA_SIZE, MetadataReader};
 use super::source::{FileSource, ImageSource};
@@ -33,12 +33,6 @@ impl std::fmt::Debug for Squashfs {
             .field("superblock", &self.sb)
             .finish()
     }
-}
-
-/// A member found by path: its inode and the path it was found at.
-struct Found {
-    inode: Inode,
-    reference: u64,
 }
 
 impl Squashfs {
@@ -102,13 +96,8 @@ impl Squashfs {
         })
     }
 
-    /// Calls `f` on each entry of the directory `inode`.
-    fn each_entry(
-        &self,
-        inode: &Inode,
-        dir_path: &str,
-        f: impl FnMut(DirEntry) -> Result<(), SquashfsError>,
-    ) -> Result<(), SquashfsError> {
+    /// The listing of the directory `inode` (`None`: an empty directory).
+    fn listing(&self, inode: &Inode, dir_path: &str) -> Result<Option<Listing>, SquashfsError> {
         let Some((start_block, offset, size)) = inode.kind.listing() else {
             return Err(SquashfsError::NotADirectory {
                 path: dir_path.to_string(),
@@ -118,24 +107,36 @@ impl Squashfs {
             return Err(SquashfsError::Corrupt("directory size under 3"));
         }
         if size == 3 {
-            return Ok(());
+            return Ok(None);
         }
         let cursor = self.listing_cursor(start_block, offset)?;
-        read_listing(&self.md, cursor, size - 3, dir_path, f)
+        Ok(Some(Listing::new(cursor, size - 3)))
+    }
+
+    /// Calls `f` on each entry of the directory `inode`.
+    fn each_entry(
+        &self,
+        inode: &Inode,
+        dir_path: &str,
+        mut f: impl FnMut(DirEntry) -> Result<(), SquashfsError>,
+    ) -> Result<(), SquashfsError> {
+        if let Some(mut listing) = self.listing(inode, dir_path)? {
+            while let Some(e) = listing.next(&self.md, dir_path)? {
+                f(e)?;
+            }
+        }
+        Ok(())
     }
 
     /// Finds `path` (relative to the root; `/`, `.` and `..` handled as a kernel would,
     /// `..` stopping at the root), following symlinks on the way and, if `follow`, at the
     /// end too.
-    fn lookup(&self, path: &str, follow: bool) -> Result<Found, SquashfsError> {
-        let root = Found {
-            inode: self.inode(self.sb.root_inode)?,
-            reference: self.sb.root_inode,
-        };
+    fn lookup(&self, path: &str, follow: bool) -> Result<Inode, SquashfsError> {
+        let root = self.inode(self.sb.root_inode)?;
         let mut hops = 0;
         // The components still to resolve, last first, and the directories walked so far.
         let mut todo: Vec<Vec<u8>> = components(path.as_bytes());
-        let mut stack: Vec<Found> = vec![root];
+        let mut stack: Vec<Inode> = vec![root];
         while let Some(name) = todo.pop() {
             if name == b".." {
                 if stack.len() > 1 {
@@ -146,18 +147,26 @@ impl Squashfs {
             let Some(dir) = stack.last() else {
                 return Err(SquashfsError::Corrupt("lost the root"));
             };
-            if !matches!(dir.inode.kind, InodeKind::Dir { .. }) {
+            if !matches!(dir.kind, InodeKind::Dir { .. }) {
                 return Err(SquashfsError::NotADirectory {
                     path: path.to_string(),
                 });
             }
+            // Listings are sorted bytewise (mksquashfs sorts with strcmp): stop at the first
+            // name past the one sought.
             let mut hit = None;
-            self.each_entry(&dir.inode, path, |e| {
-                if hit.is_none() && e.name == name {
-                    hit = Some(e.inode);
+            if let Some(mut listing) = self.listing(dir, path)? {
+                while let Some(e) = listing.next(&self.md, path)? {
+                    match e.name.cmp(&name) {
+                        std::cmp::Ordering::Less => {}
+                        std::cmp::Ordering::Equal => {
+                            hit = Some(e.inode);
+                            break;
+                        }
+                        std::cmp::Ordering::Greater => break,
+                    }
                 }
-                Ok(())
-            })?;
+            }
             let Some(reference) = hit else {
                 return Err(SquashfsError::NotFound {
                     path: path.to_string(),
@@ -185,7 +194,7 @@ impl Squashfs {
                 todo.extend(more);
                 continue;
             }
-            stack.push(Found { inode, reference });
+            stack.push(inode);
         }
         stack.pop().ok_or(SquashfsError::Corrupt("lost the root"))
     }
@@ -227,14 +236,14 @@ impl Squashfs {
     /// The member at `path`, not following a final symlink (`lstat`).
     pub fn stat(&self, path: &str) -> Result<Stat, SquashfsError> {
         let found = self.lookup(path, false)?;
-        self.stat_of(clean(path), &found.inode)
+        self.stat_of(clean(path), &found)
     }
 
     /// The names in directory `path`, in the image's (sorted) order.
     pub fn list_dir(&self, path: &str) -> Result<Vec<String>, SquashfsError> {
         let found = self.lookup(path, true)?;
         let mut names = Vec::new();
-        self.each_entry(&found.inode, path, |e| {
+        self.each_entry(&found, path, |e| {
             names.push(String::from_utf8_lossy(&e.name).into_owned());
             Ok(())
         })?;
@@ -244,7 +253,8 @@ impl Squashfs {
     /// Walks the tree under `path` depth first, in lexical order like Go's
     /// `filepath.Walk`, calling `f` with each member (the start included). `f` returns
     /// whether to descend into a directory. A directory met twice (a loop, or a directory
-    /// linked from two places) is an error, so the walk ends.
+    /// linked from two places) is an error, so the walk ends. Memory is one listing
+    /// position per level.
     pub fn walk(
         &self,
         path: &str,
@@ -254,48 +264,50 @@ impl Squashfs {
         let mut seen_dirs = std::collections::HashSet::new();
         // Listing bytes read in all, to bound the work on a hostile image.
         let mut budget = self.image_len().saturating_mul(64).max(1 << 20);
-        let mut stack: Vec<(String, u64)> = vec![(clean(path), start.reference)];
-        while let Some((p, reference)) = stack.pop() {
-            let inode = self.inode(reference)?;
-            let stat = self.stat_of(p.clone(), &inode)?;
-            let descend = f(&stat)?;
-            let Some((start_block, offset, size)) = inode.kind.listing() else {
-                continue;
+        let mut levels: Vec<(String, Listing)> = Vec::new();
+        let mut next = Some((clean(path), start));
+        loop {
+            if let Some((p, inode)) = next.take() {
+                let descend = f(&self.stat_of(p.clone(), &inode)?)?;
+                if let Some((start_block, offset, size)) = inode.kind.listing()
+                    && descend
+                    && let Some(listing) = self.listing(&inode, &p)?
+                {
+                    if !seen_dirs.insert((start_block, offset)) {
+                        return Err(SquashfsError::DirectoryLoop { path: p });
+                    }
+                    budget = budget
+                        .checked_sub(u64::from(size))
+                        .ok_or(SquashfsError::Corrupt(
+                            "directory listings larger than the image allows",
+                        ))?;
+                    levels.push((p, listing));
+                }
+            }
+            let Some((dir, listing)) = levels.last_mut() else {
+                return Ok(());
             };
-            // An empty directory has no listing (its position may be another's).
-            if size <= 3 || !descend {
-                continue;
-            }
-            if !seen_dirs.insert((start_block, offset)) {
-                return Err(SquashfsError::DirectoryLoop { path: p });
-            }
-            budget = budget
-                .checked_sub(u64::from(size))
-                .ok_or(SquashfsError::Corrupt(
-                    "directory listings larger than the image allows",
-                ))?;
-            let mut children = Vec::new();
-            self.each_entry(&inode, &p, |e| {
-                children.push(e);
-                Ok(())
-            })?;
-            for e in children.into_iter().rev() {
-                let name = String::from_utf8_lossy(&e.name);
-                let child = if p == "." {
-                    name.into_owned()
-                } else {
-                    format!("{p}/{name}")
-                };
-                stack.push((child, e.inode));
+            match listing.next(&self.md, dir)? {
+                None => {
+                    levels.pop();
+                }
+                Some(e) => {
+                    let name = String::from_utf8_lossy(&e.name);
+                    let child = if dir == "." {
+                        name.into_owned()
+                    } else {
+                        format!("{dir}/{name}")
+                    };
+                    next = Some((child, self.inode(e.inode)?));
+                }
             }
         }
-        Ok(())
     }
 
     /// The target of the symlink at `path`.
     pub fn read_link(&self, path: &str) -> Result<String, SquashfsError> {
         let found = self.lookup(path, false)?;
-        match found.inode.kind {
+        match found.kind {
             InodeKind::Symlink { target } => Ok(String::from_utf8_lossy(&target).into_owned()),
             _ => Err(SquashfsError::NotARegularFile {
                 path: path.to_string(),
@@ -314,7 +326,7 @@ impl Squashfs {
             fragment,
             fragment_offset,
             block_list,
-        } = found.inode.kind
+        } = found.kind
         else {
             return Err(SquashfsError::NotARegularFile {
                 path: path.to_string(),
