@@ -442,6 +442,30 @@ fn walks_stay_linear() {
             }
         })
     });
+    // and a lookup by path uses the directory index: every file of a large directory read
+    // by path, in linear time
+    let by_path = Check::new(
+        "squashfs lookups",
+        Limits {
+            bytes_per_input_byte: 16,
+            fixed_bytes: 3 << 20,
+            ..Limits::default()
+        },
+        |input| {
+            let sq = Squashfs::from_bytes(input.to_vec()).expect("image");
+            for name in sq.list_dir(".").expect("root") {
+                assert_eq!(sq.read_file(&name, READ_CAP).expect(&name), b"");
+            }
+        },
+    );
+    by_path.growth("every file by path", 100, |n| {
+        image_of(&|src| {
+            for i in 0..n {
+                std::fs::write(src.join(format!("file-with-a-long-name-{i:06}")), "")
+                    .expect("touch");
+            }
+        })
+    });
     check.growth("deep directories", 4, |n| {
         image_of(&|src| {
             let mut p = src.to_path_buf();

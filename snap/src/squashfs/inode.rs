@@ -19,6 +19,9 @@ pub(crate) enum InodeKind {
         offset: u16,
         /// The listing's size plus 3 (squashfs counts `.` and `..`).
         size: u32,
+        /// An extended directory's index (one entry per metadata block the listing
+        /// crosses): where it starts and how many entries it has.
+        index: Option<(Cursor, u16)>,
     },
     File {
         blocks_start: u64,
@@ -42,11 +45,12 @@ pub(crate) enum InodeKind {
 }
 
 impl InodeKind {
-    fn dir(start_block: u32, offset: u16, size: u32) -> InodeKind {
+    fn dir(start_block: u32, offset: u16, size: u32, index: Option<(Cursor, u16)>) -> InodeKind {
         InodeKind::Dir {
             start_block,
             offset,
             size,
+            index,
         }
     }
 
@@ -67,6 +71,7 @@ impl InodeKind {
                 start_block,
                 offset,
                 size,
+                ..
             } => Some((start_block, offset, size)),
             _ => None,
         }
@@ -114,15 +119,18 @@ pub(crate) fn read_inode(
             let start_block = c.u32(md)?;
             let _links = c.u32(md)?;
             let size = u32::from(c.u16(md)?);
-            InodeKind::dir(start_block, c.u16(md)?, size)
+            InodeKind::dir(start_block, c.u16(md)?, size, None)
         }
         8 => {
             let _links = c.u32(md)?;
             let size = c.u32(md)?;
             let start_block = c.u32(md)?;
             let _parent = c.u32(md)?;
-            let _index_count = c.u16(md)?;
-            InodeKind::dir(start_block, c.u16(md)?, size)
+            let index_count = c.u16(md)?;
+            let offset = c.u16(md)?;
+            let _xattr = c.u32(md)?;
+            let index = (index_count > 0).then_some((c, index_count));
+            InodeKind::dir(start_block, offset, size, index)
         }
         2 => {
             let blocks_start = u64::from(c.u32(md)?);

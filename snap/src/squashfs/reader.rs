@@ -113,6 +113,54 @@ impl Squashfs {
         Ok(Some(Listing::new(cursor, size - 3)))
     }
 
+    /// The listing of the directory `inode`, started at the block where `name` would be if
+    /// the directory has an index (an extended directory crossing metadata blocks).
+    fn indexed_listing(
+        &self,
+        inode: &Inode,
+        dir_path: &str,
+        name: &[u8],
+    ) -> Result<Option<Listing>, SquashfsError> {
+        let InodeKind::Dir {
+            offset,
+            size,
+            index: Some((mut c, count)),
+            ..
+        } = inode.kind
+        else {
+            return self.listing(inode, dir_path);
+        };
+        // The last index entry whose name (the first in its block) is not past `name`:
+        // (byte offset into the listing, its block relative to the directory table).
+        let mut best = None;
+        for _ in 0..count {
+            let index = c.u32(&self.md)?;
+            let start = c.u32(&self.md)?;
+            let len = c.u32(&self.md)?;
+            if len >= 256 {
+                return Err(SquashfsError::Corrupt(
+                    "directory index name over 256 bytes",
+                ));
+            }
+            let entry_name = c.bytes(&self.md, len as usize + 1)?;
+            if entry_name.as_slice() > name {
+                break;
+            }
+            best = Some((index, start));
+        }
+        let Some((index, start)) = best else {
+            return self.listing(inode, dir_path);
+        };
+        let listing_size = size.saturating_sub(3);
+        if index >= listing_size {
+            return Err(SquashfsError::Corrupt("directory index past its listing"));
+        }
+        let at = (usize::from(offset) + index as usize) % METADATA_SIZE;
+        let mut cursor = self.listing_cursor(start, 0)?;
+        cursor.offset = at;
+        Ok(Some(Listing::new(cursor, listing_size - index)))
+    }
+
     /// Calls `f` on each entry of the directory `inode`.
     fn each_entry(
         &self,
@@ -155,7 +203,7 @@ impl Squashfs {
             // Listings are sorted bytewise (mksquashfs sorts with strcmp): stop at the first
             // name past the one sought.
             let mut hit = None;
-            if let Some(mut listing) = self.listing(dir, path)? {
+            if let Some(mut listing) = self.indexed_listing(dir, path, &name)? {
                 while let Some(e) = listing.next(&self.md, path)? {
                     match e.name.cmp(&name) {
                         std::cmp::Ordering::Less => {}
