@@ -17,6 +17,16 @@ pub fn snap_file_name(instance_name: &str, version: &str, architectures: &[Strin
     )
 }
 
+/// Where `snap pack` writes the snap (snapd's `snapPath`): `file_name` (`--filename`, or
+/// [`snap_file_name`]) inside `target_dir`, unless `file_name` is absolute.
+pub fn snap_path(target_dir: &std::path::Path, file_name: &std::path::Path) -> std::path::PathBuf {
+    if file_name.is_absolute() || target_dir.as_os_str().is_empty() {
+        file_name.to_path_buf()
+    } else {
+        target_dir.join(file_name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,5 +45,22 @@ mod tests {
         );
         // `architectures: [all]` is one architecture named all
         assert_eq!(snap_file_name("foo", "2", &a(&["all"])), "foo_2_all.snap");
+    }
+
+    #[test]
+    fn path_is_in_the_target_dir_unless_absolute() {
+        use std::path::Path;
+        assert_eq!(
+            snap_path(Path::new("out"), Path::new("x.snap")),
+            Path::new("out/x.snap")
+        );
+        assert_eq!(
+            snap_path(Path::new("out"), Path::new("/abs/x.snap")),
+            Path::new("/abs/x.snap")
+        );
+        assert_eq!(
+            snap_path(Path::new(""), Path::new("x.snap")),
+            Path::new("x.snap")
+        );
     }
 }

@@ -13,5 +13,5 @@ mod validate_container;
 pub use accessible::{AccessError, NotAccessible, verify_content_accessible_for_build};
 pub use build::{BuildError, BuildOptions, Mksquashfs, build_squashfs};
 pub use excludes::{EXCLUDES_CONTENT, write_excludes_file};
-pub use filename::{deb_architecture, snap_file_name};
+pub use filename::{deb_architecture, snap_file_name, snap_path};
 pub use validate_container::{AppPaths, ContainerCheck, ContainerCheckError, validate_container};
