@@ -20,5 +20,10 @@ mod unmarshal;
 
 pub mod interfaces;
 
+pub mod container;
+pub mod digest;
+pub mod pack;
+pub mod squashfs;
+
 pub use plug_slot::{PlugOrSlot, PlugSlot};
 pub use snap_type::{Confinement, DaemonScope, SnapType};
