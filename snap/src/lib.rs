@@ -18,5 +18,16 @@ pub mod version;
 
 pub mod interfaces;
 
+pub mod epoch;
+pub mod info;
+pub mod layout;
+pub mod parse;
+pub mod validate;
+
 pub use plug_slot::{PlugOrSlot, PlugSlot};
 pub use snap_type::{Confinement, DaemonScope, SnapType};
+
+pub use epoch::Epoch;
+pub use info::{App, Hook, Info};
+pub use parse::{ParseError, Sanitizer};
+pub use validate::ValidateError;
