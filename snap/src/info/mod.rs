@@ -86,10 +86,6 @@ pub struct Info {
     pub slots: BTreeMap<String, PlugSlot>,
     /// Plugs and slots the interface sanitizer removed, with its reason, by name.
     pub bad_interfaces: BTreeMap<String, String>,
-    /// Slots the sanitizer removed that an app's `activates-on` names: snapd's apps keep
-    /// pointing at them, and validation still looks at them.
-    #[serde(skip)]
-    pub removed_slots: BTreeMap<String, PlugSlot>,
     /// `layout`, by path.
     pub layout: BTreeMap<String, LayoutEntry>,
     /// `system-usernames`, by name.

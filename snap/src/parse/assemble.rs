@@ -316,7 +316,8 @@ fn rename_clashing_core_plugs(info: &mut Info) {
 
 /// `builtin.SanitizePlugsSlots`: every plug, then every slot, through the interface
 /// sanitizer; the bad ones are removed (from the snap, its apps and hooks) and their
-/// reasons recorded in `bad_interfaces`.
+/// reasons recorded in `bad_interfaces` (a removed slot also leaves the apps'
+/// `activates-on`).
 fn sanitize_plugs_slots(info: &mut Info) {
     let name = info.snap_name().to_string();
     let instance = info.instance_name();
@@ -338,11 +339,14 @@ fn sanitize_plugs_slots(info: &mut Info) {
             }
         }
         for n in bad {
-            let removed = defs.remove(&n);
+            defs.remove(&n);
             for app in info.apps.values_mut() {
                 match kind {
                     PlugOrSlot::Plug => app.plugs.remove(&n),
-                    PlugOrSlot::Slot => app.slots.remove(&n),
+                    PlugOrSlot::Slot => {
+                        app.activates_on.retain(|s| *s != n);
+                        app.slots.remove(&n)
+                    }
                 };
             }
             for hook in info.hooks.values_mut() {
@@ -350,12 +354,6 @@ fn sanitize_plugs_slots(info: &mut Info) {
                     PlugOrSlot::Plug => hook.plugs.remove(&n),
                     PlugOrSlot::Slot => hook.slots.remove(&n),
                 };
-            }
-            if kind == PlugOrSlot::Slot
-                && let Some(slot) = removed
-                && info.apps.values().any(|a| a.activates_on.contains(&n))
-            {
-                info.removed_slots.insert(n, slot);
             }
         }
     }

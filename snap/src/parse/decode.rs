@@ -125,7 +125,8 @@ pub(crate) fn decode(root: Option<&Node>) -> Result<SnapYaml, YamlError> {
     let mut d = Decoder::default();
     let mut y = SnapYaml::default();
     if let Some(root) = root {
-        d.snap_yaml(root, &mut y)?;
+        let root = resolve_merges(root.clone())?;
+        d.snap_yaml(&root, &mut y)?;
     }
     if d.type_errors.is_empty() {
         Ok(y)
@@ -534,6 +535,62 @@ impl Decoder {
     }
 }
 
+/// Whether a key is YAML's merge key `<<` (plain, or tagged `!!merge`).
+fn is_merge_key(key: &Node) -> bool {
+    match &key.kind {
+        NodeKind::Scalar { text, plain, tag } => {
+            text == "<<"
+                && (tag.as_deref() == Some("tag:yaml.org,2002:merge") || (*plain && tag.is_none()))
+        }
+        _ => false,
+    }
+}
+
+/// yaml.v2's merge keys: `<<: M` decodes the mapping `M` into the enclosing one at that
+/// place (later keys win), `<<: [M1, M2]` decodes `M2` then `M1`; anything else is
+/// yaml.v2's fatal error. Nodes are moved, never copied; the depth is bounded by the YAML
+/// reader's nesting limit.
+fn resolve_merges(node: Node) -> Result<Node, Fatal> {
+    let kind = match node.kind {
+        NodeKind::Seq(items) => NodeKind::Seq(
+            items
+                .into_iter()
+                .map(resolve_merges)
+                .collect::<Result<_, _>>()?,
+        ),
+        NodeKind::Map(pairs) => {
+            let mut out = Vec::with_capacity(pairs.len());
+            for (k, v) in pairs {
+                if !is_merge_key(&k) {
+                    out.push((resolve_merges(k)?, resolve_merges(v)?));
+                    continue;
+                }
+                let maps = match resolve_merges(v)?.kind {
+                    NodeKind::Map(merged) => vec![merged],
+                    NodeKind::Seq(items) => {
+                        let mut maps = Vec::with_capacity(items.len());
+                        for item in items.into_iter().rev() {
+                            match item.kind {
+                                NodeKind::Map(merged) => maps.push(merged),
+                                _ => return Err(YamlError::MergeNotMap),
+                            }
+                        }
+                        maps
+                    }
+                    _ => return Err(YamlError::MergeNotMap),
+                };
+                out.extend(maps.into_iter().flatten());
+            }
+            NodeKind::Map(out)
+        }
+        scalar => scalar,
+    };
+    Ok(Node {
+        kind,
+        pos: node.pos,
+    })
+}
+
 /// A `read` or `write` list of epoch numbers (`uint32slice`); `None` for null.
 fn epoch_list(node: &Node) -> Result<Option<Vec<u32>>, EpochError> {
     if node.is_null() {
@@ -618,5 +675,66 @@ fn go_sharp_v(node: &Node) -> String {
                 .join(", ")
         ),
         NodeKind::Scalar { .. } => scalar(node),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(text: &str) -> Result<SnapYaml, YamlError> {
+        let root = ucore_go_yaml::load(text).unwrap();
+        decode(root.as_ref())
+    }
+
+    #[test]
+    fn type_errors_are_collected_in_document_order() {
+        let err = decoded("name: [a]\nversion: {a: 1}\ntitle: x\napps:\n  a:\n    plugs: x\n")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into string\n  line 2: cannot unmarshal !!map into string\n  line 6: cannot unmarshal !!str `x` into []string"
+        );
+    }
+
+    #[test]
+    fn a_custom_decoder_error_stops_decoding() {
+        let err = decoded("name: [a]\ntype: bogus\n").unwrap_err();
+        assert_eq!(err, YamlError::SnapType("bogus".into()));
+    }
+
+    #[test]
+    fn repeated_keys_replace_scalars_and_merge_maps() {
+        let y = decoded(
+            "name: a\nname: b\nplugs: {x: network}\nplugs: {y: home}\nassumes: [p]\nassumes: [q]\n",
+        )
+        .unwrap();
+        assert_eq!(y.name, "b");
+        assert_eq!(y.plugs.keys().collect::<Vec<_>>(), ["x", "y"]);
+        assert_eq!(y.assumes, ["q"]);
+        let y = decoded("plugs: {x: network}\nplugs: ~\n").unwrap();
+        assert!(y.plugs.is_empty());
+    }
+
+    #[test]
+    fn merge_keys() {
+        let y = decoded("apps:\n  a:\n    command: x\n    <<: [{command: y, daemon: simple}, {daemon: forking}]\n").unwrap();
+        assert_eq!(y.apps["a"].command, "y");
+        assert_eq!(y.apps["a"].daemon, "simple");
+        assert_eq!(
+            decoded("plugs:\n  <<: x\n").unwrap_err(),
+            YamlError::MergeNotMap
+        );
+    }
+
+    #[test]
+    fn file_modes() {
+        let y =
+            decoded("apps:\n  a:\n    sockets:\n      s:\n        socket-mode: 0660\n").unwrap();
+        assert_eq!(y.apps["a"].sockets["s"].socket_mode, 0o660);
+        assert!(
+            decoded("apps:\n  a:\n    sockets:\n      s:\n        socket-mode: 4294967296\n")
+                .is_err()
+        );
     }
 }

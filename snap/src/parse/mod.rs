@@ -129,6 +129,9 @@ pub enum YamlError {
     /// A bad `epoch`.
     #[error(transparent)]
     Epoch(EpochError),
+    /// A merge key (`<<`) whose value is not a mapping or a list of mappings.
+    #[error("yaml: map merge requires map or sequence of maps as the value")]
+    MergeNotMap,
     /// A mapping key that is a sequence or mapping (Go's `%#v` of it).
     #[error("yaml: invalid map key: {0}")]
     InvalidMapKey(String),

@@ -3,11 +3,11 @@
 use thiserror::Error;
 use ucore_go_text::quote;
 
+use crate::DaemonScope;
 use crate::info::{App, Info, Timeout};
 use crate::naming::NameError;
 use crate::socket::SocketError;
 use crate::timer::ScheduleError;
-use crate::{DaemonScope, PlugSlot};
 
 /// The characters allowed in commands and `bus-name`.
 pub const APP_CONTENT_WHITELIST: &str = "^[A-Za-z0-9/. _#:$-]*$";
@@ -274,13 +274,6 @@ fn validate_restart(app: &App) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A slot by name, including one the sanitizer removed.
-fn slot<'i>(info: &'i Info, name: &str) -> Option<&'i PlugSlot> {
-    info.slots
-        .get(name)
-        .or_else(|| info.removed_slots.get(name))
-}
-
 fn validate_activates_on(info: &Info, app: &App) -> Result<(), AppError> {
     if app.activates_on.is_empty() {
         return Ok(());
@@ -289,7 +282,9 @@ fn validate_activates_on(info: &Info, app: &App) -> Result<(), AppError> {
         return Err(AppError::ActivatesOnNotService);
     }
     for name in &app.activates_on {
-        let Some(s) = slot(info, name) else { continue };
+        let Some(s) = info.slots.get(name) else {
+            continue;
+        };
         if s.interface != "dbus" {
             return Err(AppError::ActivatesOnNotDbus(name.clone()));
         }
@@ -390,4 +385,32 @@ pub fn services_in_cycles(info: &Info) -> Vec<String> {
         .filter(|(_, c)| *c > 0)
         .map(|(n, _)| n.to_string())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_names_and_field_charsets() {
+        for ok in ["a", "A-1", "a-b-c", "0"] {
+            assert!(is_valid_app_name(ok), "{ok}");
+        }
+        for bad in ["", "-a", "a-", "a--b", "a_b", "é"] {
+            assert!(!is_valid_app_name(bad), "{bad}");
+        }
+        assert!(whitelisted("bin/a --x $SNAP/y #:.", true));
+        assert!(!whitelisted("a b", false));
+        assert!(!whitelisted("a'b", true));
+        assert!(!whitelisted("a\"b", true));
+    }
+
+    #[test]
+    fn cycles_name_only_the_services_left() {
+        let info = Info::from_yaml(
+            b"name: foo\nversion: 1\napps:\n  a:\n    daemon: simple\n    after: [b]\n  b:\n    daemon: simple\n    before: [a]\n  c:\n    daemon: simple\n    after: [c]\n  d:\n    after: [d]\n",
+        )
+        .unwrap();
+        assert_eq!(services_in_cycles(&info), ["c"]);
+    }
 }
