@@ -30,4 +30,4 @@ pub use snap_type::{Confinement, DaemonScope, SnapType};
 pub use epoch::Epoch;
 pub use info::{App, Hook, Info};
 pub use parse::{ParseError, Sanitizer};
-pub use validate::ValidateError;
+pub use validate::{SnapYamlError, ValidateError};

@@ -6,7 +6,10 @@
 
 mod app;
 
-pub use app::{AppError, SocketFault, is_valid_app_name, services_in_cycles};
+pub use app::{
+    APP_CONTENT_WHITELIST, AppError, COMMAND_CHAIN_WHITELIST, SocketFault, is_valid_app_name,
+    services_in_cycles,
+};
 
 use thiserror::Error;
 use ucore_go_text::quote;
@@ -129,7 +132,43 @@ pub enum ValidateError {
     Layout(#[from] LayoutError),
 }
 
+/// Why a snap.yaml is refused: when read (`InfoFromSnapYaml`) or when validated
+/// (`snap.Validate`). Display is snapd's text for either.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SnapYamlError {
+    /// Reading failed.
+    #[error(transparent)]
+    Parse(#[from] crate::parse::ParseError),
+    /// Validation failed.
+    #[error(transparent)]
+    Validate(#[from] ValidateError),
+}
+
 impl Info {
+    /// Reads snap.yaml with `sanitizer`, then validates it: what snapd's
+    /// `InfoFromSnapYaml` followed by `snap.Validate` does.
+    ///
+    /// ```
+    /// use ucore_snap::{Info, Sanitizer};
+    ///
+    /// let info = Info::from_yaml_validated(b"name: hello\nversion: 1.0\nepoch: 2*\n", Sanitizer::Builtin)?;
+    /// assert_eq!(info.epoch.to_string(), "2*");
+    /// let err = Info::from_yaml_validated(b"name: hello\nversion: 1\nlayouts: {}\n", Sanitizer::None);
+    /// assert_eq!(
+    ///     err.unwrap_err().to_string(),
+    ///     "cannot parse snap.yaml: typo detected: use singular \"layout\" instead of plural \"layouts\""
+    /// );
+    /// # Ok::<(), ucore_snap::validate::SnapYamlError>(())
+    /// ```
+    pub fn from_yaml_validated(
+        text: &[u8],
+        sanitizer: crate::parse::Sanitizer,
+    ) -> Result<Info, SnapYamlError> {
+        let info = Info::from_yaml_with(text, sanitizer)?;
+        info.validate()?;
+        Ok(info)
+    }
+
     /// `snap.Validate`: the whole snap, in snapd's order.
     pub fn validate(&self) -> Result<(), ValidateError> {
         let instance = self.instance_name();
