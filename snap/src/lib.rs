@@ -25,5 +25,16 @@ pub mod digest;
 pub mod pack;
 pub mod squashfs;
 
+pub mod epoch;
+pub mod info;
+pub mod layout;
+pub mod parse;
+pub mod validate;
+
 pub use plug_slot::{PlugOrSlot, PlugSlot};
 pub use snap_type::{Confinement, DaemonScope, SnapType};
+
+pub use epoch::Epoch;
+pub use info::{App, Hook, Info};
+pub use parse::{ParseError, Sanitizer};
+pub use validate::{SnapYamlError, ValidateError};
