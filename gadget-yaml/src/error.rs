@@ -27,10 +27,13 @@ pub enum Stage {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GadgetError {
     /// The text is not YAML (snapd: `cannot parse gadget metadata: yaml: line N: …`).
-    #[error("cannot parse gadget metadata: yaml: line {}: {message}", position.line)]
+    #[error("cannot parse gadget metadata: {yaml}")]
     Syntax {
-        /// The YAML reader's description (not libyaml's exact words).
+        /// The YAML reader's description.
         message: String,
+        /// yaml.v2's text for the fault: libyaml's words and yaml.v2's line numbering
+        /// (`yaml: line 4: found character that cannot start any token`).
+        yaml: String,
         /// Where the reader stopped.
         position: Position,
     },

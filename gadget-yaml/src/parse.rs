@@ -16,7 +16,22 @@ impl GadgetInfo {
     /// Parses gadget.yaml text as snapd's `InfoFromGadgetYaml` does under `model`
     /// (`None`: no model). Errors carry snapd's text and the YAML line and column.
     pub fn parse(text: &str, model: Option<&dyn Model>) -> Result<GadgetInfo, GadgetError> {
-        let root = ucore_go_yaml::load(text).map_err(|e| GadgetError::Syntax {
+        GadgetInfo::from_root(ucore_go_yaml::load(text), model)
+    }
+
+    /// Parses raw bytes; text that is not UTF-8 is a syntax error, as libyaml's reader
+    /// refuses it.
+    pub fn parse_bytes(bytes: &[u8], model: Option<&dyn Model>) -> Result<GadgetInfo, GadgetError> {
+        GadgetInfo::from_root(ucore_go_yaml::load_bytes(bytes), model)
+    }
+
+    /// `InfoFromGadgetYaml` on the loaded YAML document.
+    fn from_root(
+        root: Result<Option<ucore_go_yaml::Node>, ucore_go_yaml::SyntaxError>,
+        model: Option<&dyn Model>,
+    ) -> Result<GadgetInfo, GadgetError> {
+        let root = root.map_err(|e| GadgetError::Syntax {
+            yaml: e.yaml_v2_text().to_string(),
             message: e.message,
             position: e.pos,
         })?;
@@ -229,24 +244,6 @@ impl GadgetInfo {
             });
         }
         Ok(info)
-    }
-
-    /// Parses raw bytes; text that is not UTF-8 is a syntax error.
-    pub fn parse_bytes(bytes: &[u8], model: Option<&dyn Model>) -> Result<GadgetInfo, GadgetError> {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => GadgetInfo::parse(text, model),
-            Err(e) => {
-                let before = &bytes[..e.valid_up_to()];
-                let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-                Err(GadgetError::Syntax {
-                    message: "invalid leading UTF-8 octet".into(),
-                    position: crate::Position {
-                        line,
-                        column: before.iter().rev().take_while(|&&b| b != b'\n').count() + 1,
-                    },
-                })
-            }
-        }
     }
 }
 

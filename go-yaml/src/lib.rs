@@ -23,12 +23,14 @@
 //! Input is bounded: nesting deeper than [`MAX_DEPTH`] is an error, and the copies that
 //! aliases make may not take more memory than a fixed multiple of the text's length.
 //!
-//! Modules: `node` (the tree and [`load`]), `value` (untyped values and their Go renderings).
+//! Modules: `node` (the tree and [`load`]), `value` (untyped values and their Go
+//! renderings), `libyaml` (yaml.v2's texts for syntax faults, [`SyntaxError::yaml_v2_text`]).
 
+mod libyaml;
 mod node;
 mod value;
 
-pub use node::{MAX_DEPTH, Node, NodeKind, SyntaxError, load};
+pub use node::{MAX_DEPTH, Node, NodeKind, SyntaxError, load, load_bytes};
 pub use value::Value;
 
 use serde::Serialize;

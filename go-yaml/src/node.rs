@@ -113,13 +113,43 @@ impl Node {
 }
 
 /// A syntax error from the YAML reader.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     /// The reader's description of the fault.
     pub message: String,
     /// Where the fault is.
     pub pos: Position,
+    /// yaml.v2's text for it (see [`SyntaxError::yaml_v2_text`]).
+    yaml_v2: String,
 }
+
+impl SyntaxError {
+    fn new(message: impl Into<String>, pos: Position, text: &str) -> SyntaxError {
+        let message = message.into();
+        let yaml_v2 = crate::libyaml::yaml_v2_text(&message, pos.line, text);
+        SyntaxError {
+            message,
+            pos,
+            yaml_v2,
+        }
+    }
+
+    /// The text snapd prints for this fault, as yaml.v2 words it: libyaml's message and
+    /// yaml.v2's line numbering (`yaml: line 4: found character that cannot start any
+    /// token`, `yaml: mapping values are not allowed in this context`). Faults only this
+    /// reader has (nesting and alias-expansion bounds) keep the reader's words.
+    pub fn yaml_v2_text(&self) -> &str {
+        &self.yaml_v2
+    }
+}
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.yaml_v2)
+    }
+}
+
+impl std::error::Error for SyntaxError {}
 
 fn position(span: &Span) -> Position {
     Position {
@@ -128,9 +158,36 @@ fn position(span: &Span) -> Position {
     }
 }
 
+/// [`load`] for bytes: text that is not UTF-8 is refused as libyaml's reader refuses it
+/// (`invalid leading UTF-8 octet`), at the line where the bad byte is.
+pub fn load_bytes(bytes: &[u8]) -> Result<Option<Node>, SyntaxError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => load(text),
+        Err(e) => {
+            let before = bytes.get(..e.valid_up_to()).unwrap_or_default();
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            let pos = Position { line, column };
+            let message = crate::libyaml::utf8_fault(bytes, e);
+            Err(SyntaxError::new(message, pos, ""))
+        }
+    }
+}
+
 /// Reads the first document of `text` into a node tree; `Ok(None)` for an empty stream or
 /// a document holding only comments.
 pub fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
+    if let Some(at) = crate::libyaml::first_unprintable(text) {
+        let before = text.get(..at).unwrap_or_default();
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let pos = Position { line, column };
+        return Err(SyntaxError::new(
+            "control characters are not allowed",
+            pos,
+            text,
+        ));
+    }
     let mut parser = Parser::new_from_str(text);
     // A stack of collections being built: (node, pending key for maps, anchor id).
     enum Open {
@@ -161,12 +218,12 @@ pub fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
     }
 
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| SyntaxError {
-            message: e.info().to_string(),
-            pos: Position {
+        let (event, span) = next.map_err(|e| {
+            let pos = Position {
                 line: e.marker().line(),
                 column: e.marker().col() + 1,
-            },
+            };
+            SyntaxError::new(e.info(), pos, text)
         })?;
         let pos = position(&span);
         match event {
@@ -187,17 +244,15 @@ pub fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
             }
             Event::Alias(id) => {
                 let Some(node) = anchors.get(&id) else {
-                    return Err(SyntaxError {
-                        message: "unknown anchor".into(),
-                        pos,
-                    });
+                    return Err(SyntaxError::new("unknown anchor", pos, text));
                 };
                 cost = cost.saturating_add(tree_cost(node));
                 if cost > budget {
-                    return Err(SyntaxError {
-                        message: "document is too large once aliases are expanded".into(),
+                    return Err(SyntaxError::new(
+                        "document is too large once aliases are expanded",
                         pos,
-                    });
+                        text,
+                    ));
                 }
                 let node = Node {
                     kind: node.kind.clone(),
@@ -229,19 +284,21 @@ pub fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
             }
             Event::SequenceStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(SyntaxError {
-                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                    return Err(SyntaxError::new(
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
                         pos,
-                    });
+                        text,
+                    ));
                 }
                 stack.push(Open::Seq(Vec::new(), pos, anchor));
             }
             Event::MappingStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(SyntaxError {
-                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                    return Err(SyntaxError::new(
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
                         pos,
-                    });
+                        text,
+                    ));
                 }
                 stack.push(Open::Map(Vec::new(), None, pos, anchor));
             }
@@ -262,10 +319,7 @@ pub fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
                         anchor,
                     ),
                     None => {
-                        return Err(SyntaxError {
-                            message: "unbalanced collection end".into(),
-                            pos,
-                        });
+                        return Err(SyntaxError::new("unbalanced collection end", pos, text));
                     }
                 };
                 if anchor > 0 {
@@ -277,10 +331,11 @@ pub fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
             }
         }
         if cost > budget {
-            return Err(SyntaxError {
-                message: "document is too large once aliases are expanded".into(),
+            return Err(SyntaxError::new(
+                "document is too large once aliases are expanded",
                 pos,
-            });
+                text,
+            ));
         }
     }
     // A document of only `~` decodes like an empty one.

@@ -304,12 +304,6 @@ const CASES: &[Case] = &[
     ("type-seq", b"name: foo\nversion: 1\ntype: [a]\n", Parse("cannot parse snap.yaml: yaml: unmarshal errors:\n  line 3: cannot unmarshal !!seq into string")),
     // printf 'name: foo\nversion: 1.10\n' | /tmp/snapd-oracle snap-yaml -
     ("ver-float", b"name: foo\nversion: 1.10\n", Ok),
-];
-
-/// Inputs whose result depends on work still stubbed: Go durations and links (H2), the
-/// builtin sanitizer (H4: it drops a dbus slot without a valid `bus`, and with it the
-/// app's `activates-on` entry).
-const CASES_NEEDING_OTHER_HELPERS: &[Case] = &[
     // printf 'name: foo\nversion: 1\nslots:\n  d: {interface: dbus, bus: 1, name: org.x}\napps:\n  a:\n    command: x\n    daemon: simple\n    activates-on: [d]\n' | /tmp/snapd-oracle snap-yaml -
     ("act-intbus", b"name: foo\nversion: 1\nslots:\n  d: {interface: dbus, bus: 1, name: org.x}\napps:\n  a:\n    command: x\n    daemon: simple\n    activates-on: [d]\n", Ok),
     // printf 'name: foo\nversion: 1\nslots:\n  d: {interface: dbus, name: org.x}\napps:\n  a:\n    command: x\n    daemon: simple\n    activates-on: [d]\n' | /tmp/snapd-oracle snap-yaml -
@@ -362,12 +356,6 @@ fn snapd_texts() {
     check(CASES);
 }
 
-#[test]
-#[ignore = "needs H2's rules (Go durations, links) and H4's sanitizer"]
-fn snapd_texts_needing_other_helpers() {
-    check(CASES_NEEDING_OTHER_HELPERS);
-}
-
 /// The oracle's JSON for `text`.
 fn oracle_json(oracle: &std::path::Path, text: &[u8]) -> serde_json::Value {
     let mut child = Command::new(oracle)
@@ -391,7 +379,7 @@ fn live_oracle_agrees() {
     let Some(oracle) = ucore_test_support::oracle() else {
         return;
     };
-    for (name, text, expect) in CASES.iter().chain(CASES_NEEDING_OTHER_HELPERS) {
+    for (name, text, expect) in CASES.iter() {
         let v = oracle_json(&oracle, text);
         let ok = v["ok"].as_bool().unwrap_or(false);
         let stage = if ok {
@@ -638,7 +626,6 @@ fn core_plugs_are_renamed() {
 /// prepare-image's no-op sanitizer keeps a plug with a bad name, which `Validate` then
 /// refuses (snapd's `ValidatePlugName`); the builtin one drops it.
 #[test]
-#[ignore = "needs H2's naming rules and H4's sanitizer"]
 fn sanitizers() {
     let text = b"name: foo\nversion: 1\nplugs:\n  Net: network\n  x: bogus-iface\n";
     let info = Info::from_yaml_with(text, Sanitizer::None).unwrap();

@@ -362,6 +362,9 @@ impl Decoder {
                 "restart-condition" => {
                     a.restart_condition = match self.custom_string(v) {
                         None => String::new(),
+                        // `no` is an alias of `never` (both are RestartNever, whose
+                        // String is "never").
+                        Some(t) if t == "no" => "never".to_string(),
                         Some(t) if RESTART_CONDITIONS.contains(&t.as_str()) => t,
                         Some(_) => return Err(YamlError::RestartCondition),
                     }

@@ -88,14 +88,10 @@ pub enum ParseError {
 /// What yaml.v2's `Unmarshal` refuses (the text after `cannot parse snap.yaml: `).
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum YamlError {
-    /// Not YAML, or not UTF-8. The description is the YAML reader's, not libyaml's.
-    #[error("yaml: line {line}: {message}")]
-    Syntax {
-        /// What is wrong.
-        message: String,
-        /// Where (1-based).
-        line: usize,
-    },
+    /// Not YAML: yaml.v2's text for the fault (libyaml's words for the faults snap.yaml
+    /// files have; see [`ucore_go_yaml::SyntaxError::yaml_v2_text`]).
+    #[error("{0}")]
+    Syntax(#[source] ucore_go_yaml::SyntaxError),
     /// Text that is not UTF-8 (libyaml's reader messages, without a line).
     #[error("yaml: {0}")]
     Encoding(&'static str),
@@ -153,18 +149,7 @@ impl Info {
     /// Reads snap.yaml with the given sanitizer ([`Sanitizer::None`] is what
     /// `snap prepare-image` runs).
     pub fn from_yaml_with(text: &[u8], sanitizer: Sanitizer) -> Result<Info, ParseError> {
-        let text = std::str::from_utf8(text).map_err(|e| {
-            let at = text.get(e.valid_up_to()).copied().unwrap_or(0);
-            YamlError::Encoding(match e.error_len() {
-                None => "incomplete UTF-8 octet sequence",
-                Some(_) if (0xc2..=0xf4).contains(&at) => "invalid trailing UTF-8 octet",
-                Some(_) => "invalid leading UTF-8 octet",
-            })
-        })?;
-        let root = ucore_go_yaml::load(text).map_err(|e| YamlError::Syntax {
-            message: e.message,
-            line: e.pos.line,
-        })?;
+        let root = ucore_go_yaml::load_bytes(text).map_err(YamlError::Syntax)?;
         let y = decode::decode(root.as_ref())?;
         assemble::assemble(y, sanitizer)
     }
