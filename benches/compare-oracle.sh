@@ -5,6 +5,7 @@
 # Prints the median ns/op of each over ROUNDS alternating runs, and their ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/alternate.sh
 oracle=${1:-${UCORE_ORACLE:-$(bash ../shared/oracle/build.sh | tail -n 1)}}
 cargo build --release -q --example assertions
 ours=target/release/examples/assertions
@@ -24,15 +25,7 @@ for spec in "tests/data/assertions/selfmade/model.assert 100000" \
             "tests/data/ubuntu-core-22-amd64.model 100000" \
             "$accepted 500"; do
     set -- $spec
-    # ROUNDS alternating runs of each (the machine is shared and drifts); the
-    # medians are compared.
-    os=(); us=()
-    for _ in $(seq "${ROUNDS:-5}"); do
-        os+=("$("$oracle" bench "$1" "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ns_per_op"])')")
-        us+=("$("$ours" bench "$1" "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ns_per_op"])')")
-    done
-    o=$(printf '%s\n' "${os[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    u=$(printf '%s\n' "${us[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    alternate "$oracle bench $1 $2" "$ours bench $1 $2"
     name=$1; [ "$1" = "$accepted" ] && name="stream of the $(grep -c '^type: model' "$accepted") models both accept"
     printf '%-44s %12s %12s %7.1fx\n' "$name" "$o" "$u" "$(python3 -c "print($o/$u)")"
 done
