@@ -2,7 +2,7 @@
 //! where layouts may go, what they may mount or link, and how they may overlap.
 
 use thiserror::Error;
-use ucore_go_text::quote;
+use ucore_go_text::{filepath, quote};
 
 use crate::info::{Info, LayoutEntry};
 
@@ -182,34 +182,6 @@ pub fn validate_path_variables(path: &str) -> Result<(), UnknownVariable> {
     Ok(())
 }
 
-/// Go's `filepath.Clean` for `/`-separated paths.
-pub fn clean_path(path: &str) -> String {
-    if path.is_empty() {
-        return ".".into();
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            p => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
-    }
-}
-
 /// Go's `os.Expand`: `$NAME` and `${NAME}` replaced by `mapping(NAME)`; bad syntax
 /// (`${`, `${}`) is dropped, a `$` before nothing or a non-name stays.
 pub fn go_os_expand(s: &str, mapping: impl Fn(&str) -> String) -> String {
@@ -293,13 +265,13 @@ fn at_or_under(prefix: &str, path: &str) -> bool {
 }
 
 fn abs_and_clean(path: &str) -> bool {
-    (path.starts_with('/') || path.starts_with('$')) && clean_path(path) == path
+    (path.starts_with('/') || path.starts_with('$')) && filepath::clean(path) == path
 }
 
 /// `ValidateLayoutAll`: every layout of the snap, in snapd's order of checks.
 pub fn validate_layout_all(info: &Info) -> Result<(), LayoutError> {
     for entry in info.layout.values() {
-        let clean = info.expand_snap_variables(&clean_path(&entry.path));
+        let clean = info.expand_snap_variables(&filepath::clean(&entry.path));
         no_apparmor_chars(&entry.path).map_err(LayoutError::AppArmorPath)?;
         let elems: Vec<&str> = clean.splitn(3, '/').collect();
         if elems.len() >= 2 {
@@ -502,21 +474,6 @@ pub fn validate_layout(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clean_is_go_filepath_clean() {
-        for (i, o) in [
-            ("", "."),
-            ("/", "/"),
-            ("/a/../..", "/"),
-            ("a/../..", ".."),
-            ("/a//b/./c/", "/a/b/c"),
-            ("$SNAP/x/", "$SNAP/x"),
-            ("../a/..", ".."),
-        ] {
-            assert_eq!(clean_path(i), o, "{i}");
-        }
-    }
 
     #[test]
     fn os_expand() {
