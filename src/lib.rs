@@ -10,6 +10,7 @@
 //! | [`signing`] | `ucore-signing` | RSA / Ed25519 keys, sign, verify, keypair stores, trust database |
 //! | [`model`] | `ucore-model` | model statements → signed models, what a model means |
 //! | [`gadget_yaml`] | `ucore-gadget-yaml` | gadget.yaml parsing, validation, volume layout |
+//! | [`snap`] | `ucore-snap` | snap.yaml as snapd reads it; `.snap` files read, packed and digested |
 //! | [`serial`] | `ucore-serial` | the device side of registration: prepare-device, serial requests, the client |
 //! | [`serial_vault`] | `ucore-serial-vault` | the Serial Vault server |
 //! | [`store_client`] | `ucore-store-client` | store protocol types and an HTTP client |
@@ -41,4 +42,5 @@ pub use ucore_model as model;
 pub use ucore_serial as serial;
 pub use ucore_serial_vault as serial_vault;
 pub use ucore_signing as signing;
+pub use ucore_snap as snap;
 pub use ucore_store_client as store_client;
