@@ -64,3 +64,58 @@ pub fn snap_yaml_json(text: &[u8]) -> (Value, bool) {
         },
     }
 }
+
+/// What the oracle's `snap-file` prints for the snap file or directory at `path`:
+/// `sha3_384` and `size` (for a file), then the stages `open` (snapd's `snapfile.Open`),
+/// `read` (`meta/snap.yaml`), `parse` and `validate` (as [`snap_yaml_json`]) and
+/// `read_info` (`snap.ReadInfoFromSnapFile`, whose `hooks` include the implicit ones).
+/// Returns the report and whether every stage passed.
+pub fn snap_file_json(path: &std::path::Path) -> (Value, bool) {
+    use ucore_snap::container::{self, META_FILE_LIMIT};
+    use ucore_snap::parse::Sanitizer;
+    let mut head = serde_json::Map::new();
+    if path.is_file()
+        && let Ok(d) = ucore_snap::digest::snap_file_digest(path)
+    {
+        head.insert("sha3_384".into(), json!(d.sha3_384_base64url()));
+        head.insert("size".into(), json!(d.size));
+    }
+    let with_head = |mut v: Value| {
+        if let Some(map) = v.as_object_mut() {
+            map.extend(head.clone());
+        }
+        v
+    };
+    let failed = |stage: &str, error: String| {
+        with_head(json!({"ok": false, "stage": stage, "error": error, "release": release()}))
+    };
+    let snap = match container::open(path) {
+        Ok(snap) => snap,
+        Err(e) => return (failed("open", e.to_string()), false),
+    };
+    let yaml = match container::read_snap_yaml(snap.container(), META_FILE_LIMIT) {
+        Ok(yaml) => yaml,
+        Err(e) => return (failed("read", e.to_string()), false),
+    };
+    let (mut report, ok) = snap_yaml_json(&yaml);
+    if !ok {
+        return (with_head(report), false);
+    }
+    let (read_info, ok) =
+        match ucore_snap::read_info::read_info(snap.container(), Sanitizer::Builtin) {
+            Ok(read) => {
+                let hooks: Vec<&String> = read.info.hooks.keys().collect();
+                (json!({"error": null, "hooks": hooks}), true)
+            }
+            Err(e) => (json!({"error": e.to_string(), "hooks": null}), false),
+        };
+    if let Some(map) = report.as_object_mut() {
+        if !ok {
+            map.insert("ok".into(), json!(false));
+            map.insert("stage".into(), json!("read_info"));
+            map.insert("error".into(), read_info["error"].clone());
+        }
+        map.insert("read_info_from_snap_file".into(), read_info);
+    }
+    (with_head(report), ok)
+}

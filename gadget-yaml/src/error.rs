@@ -26,6 +26,15 @@ pub enum Stage {
 /// node (`volumes.pc.structure[1].size`) and its line and column where the file has one.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GadgetError {
+    /// A gadget snap directory's `meta/gadget.yaml` could not be read (snapd: `open
+    /// DIR/meta/gadget.yaml: no such file or directory`).
+    #[error("open {}: {reason}", path.display())]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's reason, in Go's words.
+        reason: String,
+    },
     /// The text is not YAML (snapd: `cannot parse gadget metadata: yaml: line N: …`).
     #[error("cannot parse gadget metadata: {yaml}")]
     Syntax {
@@ -91,7 +100,9 @@ impl GadgetError {
     /// Which step failed (`None` for image writing).
     pub fn stage(&self) -> Option<Stage> {
         match self {
-            GadgetError::Syntax { .. } | GadgetError::Parse { .. } => Some(Stage::Parse),
+            GadgetError::Read { .. } | GadgetError::Syntax { .. } | GadgetError::Parse { .. } => {
+                Some(Stage::Parse)
+            }
             GadgetError::Validate { .. } => Some(Stage::Validate),
             GadgetError::Content { .. } => Some(Stage::Content),
             GadgetError::Layout { .. } => Some(Stage::Layout),
@@ -107,7 +118,7 @@ impl GadgetError {
             | GadgetError::Validate { position, .. }
             | GadgetError::Content { position, .. }
             | GadgetError::Layout { position, .. } => *position,
-            GadgetError::Image { .. } => None,
+            GadgetError::Read { .. } | GadgetError::Image { .. } => None,
         }
     }
 

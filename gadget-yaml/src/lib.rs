@@ -62,8 +62,10 @@
 //!    values, ordering, the per-volume rules).
 //! 7. `validate`: [`validate()`] and [`validate_content`], the checks across volumes and
 //!    against the model.
-//! 8. `layout`: [`layout_volume`], then `image`: [`write_image`].
-//! 9. `lint`: [`lint()`], snapd's verdict plus warnings, over all of the above.
+//! 8. `read_dir`: [`read_info_and_validate`] and [`check_gadget_dir`], a gadget snap
+//!    directory as snapd reads it before packing or installing it.
+//! 9. `layout`: [`layout_volume`], then `image`: [`write_image`].
+//! 10. `lint`: [`lint()`], snapd's verdict plus warnings, over all of the above.
 //!
 //! The oracle-shaped JSON reports live with the `gadget` example
 //! (`examples/gadget/report.rs`), not in the library.
@@ -81,6 +83,7 @@ mod lint;
 mod model;
 mod parse;
 pub mod quantity;
+mod read_dir;
 mod structure;
 mod validate;
 
@@ -95,6 +98,7 @@ pub use layout::{LaidOutContent, LaidOutStructure, LaidOutVolume, LayoutOptions,
 pub use lint::{LintReport, lint, lint_info};
 pub use model::{Model, ModelClass, ModelGrade};
 pub use quantity::RelativeOffset;
+pub use read_dir::{check_gadget_dir, read_info_and_validate};
 pub use structure::BOOT_STATE_TYPE;
 pub use ucore_go_yaml::Value as ConfigValue;
 pub use validate::{ValidationConstraints, split_kernel_ref, validate, validate_content};

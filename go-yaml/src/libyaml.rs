@@ -93,7 +93,6 @@ pub(crate) fn yaml_v2_text(message: &str, line: usize, text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::load;
 
     /// yaml.v2's texts for broken documents, from snapd 2.57

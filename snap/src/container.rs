@@ -110,7 +110,7 @@ pub enum ContainerError {
     #[error(transparent)]
     Squashfs(#[from] SquashfsError),
     /// A file system error in a snap directory (a missing member has kind `NotFound`).
-    #[error("{}: {source}", .path.display())]
+    #[error("open {}: {}", .path.display(), ucore_go_text::os::error_text(.source))]
     Io {
         /// The path concerned.
         path: PathBuf,

@@ -52,10 +52,16 @@ impl SnapDigest {
 
 /// The digest could not be computed.
 #[derive(Debug, Error)]
-#[error("cannot compute snap {} digest: {source}", ucore_go_text::quote(path))]
+#[error(
+    "cannot compute snap {} digest: {op} {path}: {}",
+    ucore_go_text::quote(path),
+    ucore_go_text::os::error_text(source)
+)]
 pub struct DigestError {
     /// The snap file's path as given.
     pub path: String,
+    /// What failed, as Go's `*os.PathError` names it: `open` or `read`.
+    pub op: &'static str,
     /// The I/O error.
     #[source]
     pub source: io::Error,
@@ -93,12 +99,15 @@ pub fn digest_bytes(bytes: &[u8]) -> SnapDigest {
 /// snapd's `SnapFileSHA3_384`: the digest and size of the file at `path`.
 pub fn snap_file_digest(path: impl AsRef<Path>) -> Result<SnapDigest, DigestError> {
     let path = path.as_ref();
-    let err = |source| DigestError {
-        path: path.display().to_string(),
-        source,
+    let err = |op| {
+        move |source| DigestError {
+            path: path.display().to_string(),
+            op,
+            source,
+        }
     };
-    let file = File::open(path).map_err(err)?;
-    digest_reader(file).map_err(err)
+    let file = File::open(path).map_err(err("open"))?;
+    digest_reader(file).map_err(err("read"))
 }
 
 #[cfg(test)]
@@ -131,7 +140,7 @@ mod tests {
         let e = snap_file_digest("/nonexistent/foo.snap").expect_err("missing");
         assert_eq!(
             e.to_string(),
-            "cannot compute snap \"/nonexistent/foo.snap\" digest: No such file or directory (os error 2)"
+            "cannot compute snap \"/nonexistent/foo.snap\" digest: open /nonexistent/foo.snap: no such file or directory"
         );
     }
 }

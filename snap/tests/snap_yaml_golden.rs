@@ -9,34 +9,12 @@
 use serde_json::Value;
 use std::path::PathBuf;
 
-#[path = "../../examples/snap/report.rs"]
-mod report;
+mod common;
+
+use common::{differences, report};
 
 fn data() -> PathBuf {
     ucore_test_support::repo().join("snap/tests/data")
-}
-
-/// Where `ours` differs from the oracle's `theirs`, on the keys the oracle prints (ours may
-/// print more), as JSON paths.
-fn differences(path: &str, theirs: &Value, ours: &Value, out: &mut Vec<String>) {
-    match (theirs, ours) {
-        (Value::Object(t), Value::Object(o)) => {
-            for (k, tv) in t {
-                match o.get(k) {
-                    Some(ov) => differences(&format!("{path}.{k}"), tv, ov, out),
-                    None => out.push(format!("{path}.{k}: missing (oracle: {tv})")),
-                }
-            }
-        }
-        (Value::Array(t), Value::Array(o)) if t.len() == o.len() => {
-            for (i, (tv, ov)) in t.iter().zip(o).enumerate() {
-                differences(&format!("{path}[{i}]"), tv, ov, out);
-            }
-        }
-        (Value::Number(t), Value::Number(o)) if t.as_f64() == o.as_f64() => {}
-        _ if theirs == ours => {}
-        _ => out.push(format!("{path}: ours {ours}, oracle {theirs}")),
-    }
 }
 
 /// Cases where snapd picks its message by Go's map order (random from run to run; the
