@@ -121,11 +121,16 @@ pub(crate) struct Decoder {
 }
 
 /// Decodes the document (`None`: empty) into a `snapYaml`.
-pub(crate) fn decode(root: Option<&Node>) -> Result<SnapYaml, YamlError> {
+pub(crate) fn decode(root: Option<Node>) -> Result<SnapYaml, YamlError> {
     let mut d = Decoder::default();
     let mut y = SnapYaml::default();
     if let Some(root) = root {
-        let root = resolve_merges(root.clone())?;
+        // Rebuilding the tree costs allocations: only documents with merge keys pay it.
+        let root = if has_merge_key(&root) {
+            resolve_merges(root)?
+        } else {
+            root
+        };
         d.snap_yaml(&root, &mut y)?;
     }
     if d.type_errors.is_empty() {
@@ -547,6 +552,27 @@ fn is_merge_key(key: &Node) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether any mapping in the tree has a merge key (iterative: no recursion on input).
+fn has_merge_key(root: &Node) -> bool {
+    let mut todo = vec![root];
+    while let Some(n) = todo.pop() {
+        match &n.kind {
+            NodeKind::Seq(items) => todo.extend(items),
+            NodeKind::Map(pairs) => {
+                for (k, v) in pairs {
+                    if is_merge_key(k) {
+                        return true;
+                    }
+                    todo.push(k);
+                    todo.push(v);
+                }
+            }
+            NodeKind::Scalar { .. } => {}
+        }
+    }
+    false
 }
 
 /// yaml.v2's merge keys: `<<: M` decodes the mapping `M` into the enclosing one at that

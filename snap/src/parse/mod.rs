@@ -150,7 +150,7 @@ impl Info {
     /// `snap prepare-image` runs).
     pub fn from_yaml_with(text: &[u8], sanitizer: Sanitizer) -> Result<Info, ParseError> {
         let root = ucore_go_yaml::load_bytes(text).map_err(YamlError::Syntax)?;
-        let y = decode::decode(root.as_ref())?;
+        let y = decode::decode(root)?;
         assemble::assemble(y, sanitizer)
     }
 }
