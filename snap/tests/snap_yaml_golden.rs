@@ -76,3 +76,38 @@ fn corpus_of_public_snaps_reads_as_snapd_reads_it() {
     });
     assert!(n >= 30, "{n} files");
 }
+
+/// Live: the goldens are still snapd's answers. Every 10th case (and every corpus file) is
+/// run through the oracle again and must print what the golden holds.
+#[test]
+fn live_goldens_are_current() {
+    let Some(oracle) = ucore_test_support::oracle() else {
+        return;
+    };
+    let mut stale = Vec::new();
+    for (golden, dir, every) in [
+        ("snap-yaml/golden.jsonl", "snap-yaml/cases", 10),
+        ("corpus/golden.jsonl", "corpus", 1),
+    ] {
+        let text = std::fs::read_to_string(data().join(golden)).expect("golden file");
+        for line in text.lines().step_by(every) {
+            let g: Value = serde_json::from_str(line).expect("golden line is JSON");
+            let case = g["case"].as_str().expect("case name");
+            let file = if dir == "corpus" {
+                data().join(dir).join(case)
+            } else {
+                data().join(dir).join(format!("{case}.yaml"))
+            };
+            let out = std::process::Command::new(&oracle)
+                .arg("snap-yaml")
+                .arg(&file)
+                .output()
+                .expect("the oracle runs");
+            let now: Value = serde_json::from_slice(&out.stdout).expect("oracle JSON");
+            if now != g["out"] && !MAP_ORDER_CASES.iter().any(|(c, _)| *c == case) {
+                stale.push(case.to_string());
+            }
+        }
+    }
+    assert!(stale.is_empty(), "goldens differ from the oracle now: {stale:?}");
+}

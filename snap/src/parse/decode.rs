@@ -713,7 +713,7 @@ mod tests {
 
     fn decoded(text: &str) -> Result<SnapYaml, YamlError> {
         let root = ucore_go_yaml::load(text).unwrap();
-        decode(root.as_ref())
+        decode(root)
     }
 
     #[test]
