@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 SEEDS=fuzz/seeds
 MAX=65536
 
-targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies"
+targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs"
 for t in $targets; do
     rm -rf "${SEEDS:?}/$t"
     mkdir -p "$SEEDS/$t"
@@ -45,6 +45,9 @@ mapfile -t asserts < <(find tests/data/assertions assertions/tests/data serial/t
 mapfile -t streams < <(find tests/data/assertions model/tests/data signing/tests -type f -name '*.stream' | sort)
 mapfile -t pems < <(find . -path ./target -prune -o -path ./fuzz -prune -o -type f -name '*.pem' -print | sort)
 mapfile -t gadgets < <(find gadget-yaml/tests/data -type f -name '*.yaml' | sort)
+mapfile -t snap_yamls < <(find snap/tests/data/corpus snap/tests/data/snap-yaml/cases snap/tests/data/bench \
+    -type f -name '*.yaml' | sort)
+mapfile -t snaps < <(find . -path ./target -prune -o -path ./fuzz -prune -o -type f -name '*.snap' -print | sort)
 
 # The decoders: every assertion, every stream.
 add assertion_decode "${asserts[@]}"
@@ -121,6 +124,12 @@ done
 
 # gadget.yaml: the real corpus, the probes and snapd's own test data.
 add gadget_yaml "${gadgets[@]}"
+
+# snap.yaml: the real corpus, the generated single-fault cases, the benchmark files.
+add snap_yaml "${snap_yamls[@]}"
+
+# squashfs: every packed test snap (each compression, fragments, the oracle's sample).
+add squashfs "${snaps[@]}"
 
 # JSON bodies: model statements (JSON and YAML), the vault admin API's bodies.
 mapfile -t statements < <(find tests/data/assertions/selfmade model/tests/data tests/data/assertions/generated/valid \
