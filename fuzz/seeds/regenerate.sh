@@ -39,7 +39,7 @@ add_text() {
     rm -f "$tmp"
 }
 
-mapfile -t asserts < <(find tests/data/assertions assertions/tests/data serial/tests/data model/tests/data \
+mapfile -t asserts < <(find tests/data/assertions assertions/tests/data serial/tests/data serial-vault/tests/data model/tests/data \
     signing/tests tests/data/hostile tests/data/ubuntu-core-22-amd64.model \
     -type f \( -name '*.assert' -o -name '*.model' \) | sort)
 mapfile -t streams < <(find tests/data/assertions model/tests/data signing/tests -type f -name '*.stream' | sort)
@@ -133,7 +133,7 @@ add squashfs "${snaps[@]}"
 
 # JSON bodies: model statements (JSON and YAML), the vault admin API's bodies.
 mapfile -t statements < <(find tests/data/assertions/selfmade model/tests/data tests/data/assertions/generated/valid \
-    serial/tests/data -type f -name '*.json' | sort)
+    serial/tests/data serial-vault/tests/data -type f -name '*.json' | sort)
 add json_bodies "${statements[@]}"
 python3 - "$SEEDS/json_bodies" <<'PY'
 import hashlib, json, os, sys
