@@ -109,5 +109,8 @@ fn live_goldens_are_current() {
             }
         }
     }
-    assert!(stale.is_empty(), "goldens differ from the oracle now: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "goldens differ from the oracle now: {stale:?}"
+    );
 }
