@@ -3,7 +3,8 @@
 //! implicit hooks, without panicking. Whatever reads is consistent: apps, hooks, plugs and
 //! slots are keyed by their names, every binding is recorded on both sides, every hook is
 //! a supported one, and the sanitizer removed exactly the plugs and slots it lists in
-//! `bad_interfaces`.
+//! `bad_interfaces`. The same bytes also go to the `meta/snapshots.yaml` and
+//! `meta/kernel.yaml` readers.
 #![no_main]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -111,4 +112,7 @@ fuzz_target!(|data: &[u8]| {
     if let (Ok(s), Ok(u)) = (&sanitized, &unsanitized) {
         check_sanitized(s, u);
     }
+    // The other meta/ files read with the same YAML reader.
+    let _ = ucore_snap::snapshots::read_snapshots_yaml(data);
+    let _ = ucore_snap::kernel_yaml::read_kernel_yaml(data);
 });

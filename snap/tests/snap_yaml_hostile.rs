@@ -1,9 +1,9 @@
 //! Hostile snap.yaml: YAML made to work the reader hard (aliases of large anchors, "billion
 //! laughs", deep nesting, many apps, plugs and hooks, long scalars, long chains of service
 //! ordering, layouts, SPDX expressions and timers), each at 1×, 8× and 64× its size, read
-//! with both sanitizers and validated. Every run must stay within 256 bytes of memory per
-//! input byte (plus 1 MiB), finish, not panic, and take time that grows no faster than the
-//! input (`ucore_test_support::hostile`). 256 as for gadget.yaml: a YAML node takes about 80
+//! with both sanitizers and validated, and read as snapshots.yaml and kernel.yaml. Every
+//! run must stay within 256 bytes of memory per input byte (plus 1 MiB), finish, not panic,
+//! and take time that grows no faster than the input (`ucore_test_support::hostile`). 256 as for gadget.yaml: a YAML node takes about 80
 //! bytes, and `Info` keeps each name in the maps that bind apps, hooks, plugs and slots.
 
 use ucore_snap::Info;
@@ -19,6 +19,9 @@ fn snap_yaml(input: &[u8]) {
             let _ = info.validate();
         }
     }
+    // The other meta/ files read with the same YAML reader.
+    let _ = ucore_snap::snapshots::read_snapshots_yaml(input);
+    let _ = ucore_snap::kernel_yaml::read_kernel_yaml(input);
 }
 
 fn head() -> String {
