@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
@@ -290,9 +291,11 @@ impl Container for SnapDir {
 
     fn walk(&self, path: &str, f: &mut WalkFn<'_>) -> Result<(), ContainerError> {
         let start = clean_rel(path);
-        let mut stack = vec![start];
-        while let Some(rel) = stack.pop() {
-            let full = self.join(&rel);
+        let start_full = self.join(&start);
+        // Each member: its path as the callback sees it (lossy where a name is not UTF-8)
+        // and its real path (the raw name, as Go keeps names as bytes).
+        let mut stack = vec![(start, start_full)];
+        while let Some((rel, full)) = stack.pop() {
             let md = std::fs::symlink_metadata(&full).map_err(io_err(&full))?;
             let target = if md.file_type().is_symlink() {
                 Some(
@@ -309,10 +312,20 @@ impl Container for SnapDir {
             if !md.is_dir() || control == WalkControl::SkipDir {
                 continue;
             }
-            let mut names = self.list_dir(&rel)?;
-            names.reverse();
-            for n in names {
-                stack.push(if rel == "." { n } else { format!("{rel}/{n}") });
+            let mut names = Vec::new();
+            for e in std::fs::read_dir(&full).map_err(io_err(&full))? {
+                names.push(e.map_err(io_err(&full))?.file_name());
+            }
+            // Go's filepath.Walk visits names in byte order.
+            names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+            for n in names.into_iter().rev() {
+                let shown = n.to_string_lossy();
+                let child_rel = if rel == "." {
+                    shown.into_owned()
+                } else {
+                    format!("{rel}/{shown}")
+                };
+                stack.push((child_rel, full.join(&n)));
             }
         }
         Ok(())

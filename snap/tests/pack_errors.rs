@@ -168,3 +168,35 @@ fn live_snap_pack_refuses_the_same() {
         assert_eq!(last, want, "{name}");
     }
 }
+
+/// A member whose name is not UTF-8 (Go keeps names as bytes): snapd's `snap pack` packs
+/// the directory (`/tmp/snapd-snap pack d o` → `built: o/foo_1_all.snap`), and so does ucore.
+#[test]
+fn a_name_that_is_not_utf8_packs() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::PermissionsExt;
+    if !mksquashfs_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("d");
+    make(
+        &dir,
+        &[
+            (
+                "meta/snap.yaml",
+                "name: foo\nversion: 1\napps:\n  a:\n    command: bin/a\n",
+            ),
+            ("bin/a", "#!/bin/sh\n"),
+        ],
+    );
+    std::fs::set_permissions(dir.join("bin/a"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    std::fs::write(dir.join(std::ffi::OsStr::from_bytes(b"x\xff")), "").expect("odd name");
+    let opts = PackOptions {
+        target_dir: tmp.path().join("out"),
+        ..Default::default()
+    };
+    let out = pack_snap(&dir, &opts).expect("packs");
+    assert_eq!(out, tmp.path().join("out/foo_1_all.snap"));
+}

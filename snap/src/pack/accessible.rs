@@ -2,6 +2,7 @@
 //! mksquashfs will read must be readable by us.
 
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
@@ -81,16 +82,13 @@ fn go_octal_mode(perm: u32) -> String {
 /// directory is not entered.
 pub fn verify_content_accessible_for_build(source_dir: &Path) -> Result<(), AccessError> {
     let mut bad = Vec::new();
-    let mut stack = vec![String::new()];
-    while let Some(rel) = stack.pop() {
+    // Each member: its path as messages show it (lossy where a name is not UTF-8) and its
+    // real path (the raw name: Go keeps names as bytes).
+    let mut stack = vec![(String::new(), source_dir.to_path_buf())];
+    while let Some((rel, full)) = stack.pop() {
         if bad.len() >= MAX_ERR_PATHS {
             break;
         }
-        let full = if rel.is_empty() {
-            source_dir.to_path_buf()
-        } else {
-            source_dir.join(&rel)
-        };
         let md = match std::fs::symlink_metadata(&full) {
             Ok(md) => md,
             // inside a directory we may list but not search: no owner or mode to tell
@@ -130,20 +128,18 @@ pub fn verify_content_accessible_for_build(source_dir: &Path) -> Result<(), Acce
         };
         let mut names = Vec::new();
         for e in entries {
-            names.push(
-                e.map_err(AccessError::Io)?
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned(),
-            );
+            names.push(e.map_err(AccessError::Io)?.file_name());
         }
-        names.sort();
+        // Go's filepath.Walk visits names in byte order.
+        names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         for n in names.into_iter().rev() {
-            stack.push(if rel.is_empty() {
-                n
+            let shown = n.to_string_lossy();
+            let child = if rel.is_empty() {
+                shown.into_owned()
             } else {
-                format!("{rel}/{n}")
-            });
+                format!("{rel}/{shown}")
+            };
+            stack.push((child, full.join(&n)));
         }
     }
     if bad.is_empty() {
