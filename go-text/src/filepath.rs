@@ -1,5 +1,5 @@
-//! Go's `path/filepath.Clean` on Unix (also `path.Clean`), which snapd uses to ask whether
-//! a path in snap.yaml is written in its shortest form.
+//! Go's `path/filepath.Clean` and `Dir` on Unix (also `path.Clean`), which snapd uses to ask
+//! whether a path in snap.yaml is written in its shortest form.
 
 /// The shortest path equivalent to `path`: repeated slashes made one, `.` elements
 /// dropped, `..` elements dropped with the element before them (and at the root), no
@@ -34,6 +34,23 @@ pub fn clean(path: &str) -> String {
         (true, _) => format!("/{joined}"),
         (false, true) => ".".to_string(),
         (false, false) => joined,
+    }
+}
+
+/// Go's `filepath.Dir`: all but the last element of `path`, cleaned (`.` when there is no
+/// `/`).
+///
+/// ```
+/// use ucore_go_text::filepath::dir;
+///
+/// assert_eq!(dir("a/b/c"), "a/b");
+/// assert_eq!(dir("/run/p11-kit/pkcs11"), "/run/p11-kit");
+/// assert_eq!(dir("a"), ".");
+/// ```
+pub fn dir(path: &str) -> String {
+    match path.rfind('/') {
+        Some(i) => clean(path.get(..=i).unwrap_or(path)),
+        None => ".".to_string(),
     }
 }
 

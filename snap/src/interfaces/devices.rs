@@ -9,9 +9,9 @@ use ucore_go_text::quote;
 
 use super::SnapContext;
 use super::attrs::{attr_string, int_attr, string_attr};
-use super::paths::clean;
 use crate::PlugSlot;
 use crate::plug_slot::Value;
+use ucore_go_text::filepath::clean;
 
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("valid regex")

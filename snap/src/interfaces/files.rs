@@ -3,9 +3,10 @@
 
 use ucore_go_text::quote;
 
-use super::paths::{clean, no_apparmor_regexp};
+use super::paths::no_apparmor_regexp;
 use crate::PlugSlot;
 use crate::plug_slot::Value;
+use ucore_go_text::filepath::clean;
 
 /// The per-interface rule on each path of `personal-files` / `system-files`.
 type ExtraCheck = fn(&str) -> Result<(), String>;

@@ -1,40 +1,9 @@
-//! Go's path functions (`path/filepath` on Linux) and the path checks several interfaces
-//! share.
+//! The path checks several interfaces share, over Go's `filepath.Clean` and `Dir` (from
+//! `ucore-go-text`).
 
 use ucore_go_text::quote;
 
-/// `filepath.Clean`: the shortest lexically equivalent path (`.` for empty).
-pub fn clean(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|last| *last != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            _ => parts.push(part),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_string(),
-        (false, false) => joined,
-    }
-}
-
-/// `filepath.Dir`: all but the last element, cleaned.
-pub fn dir(path: &str) -> String {
-    match path.rfind('/') {
-        Some(i) => clean(path.get(..=i).unwrap_or(path)),
-        None => ".".to_string(),
-    }
-}
+use ucore_go_text::filepath::clean;
 
 /// `cleanSubPath` (interfaces/builtin): clean and not climbing out with `..`.
 pub fn is_clean_sub_path(path: &str) -> bool {
@@ -58,6 +27,7 @@ pub fn no_apparmor_regexp(path: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ucore_go_text::filepath::dir;
 
     #[test]
     fn clean_like_go() {

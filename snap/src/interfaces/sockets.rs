@@ -5,9 +5,10 @@ use ucore_go_text::quote;
 
 use super::SnapContext;
 use super::attrs::attr_string;
-use super::paths::{dir, is_clean_sub_path, no_apparmor_regexp};
+use super::paths::{is_clean_sub_path, no_apparmor_regexp};
 use crate::PlugSlot;
 use crate::plug_slot::Value;
+use ucore_go_text::filepath::dir;
 
 /// `snap.ValidatePathVariables`: only `$SNAP`, `$SNAP_DATA` and `$SNAP_COMMON`.
 pub fn validate_path_variables(path: &str) -> Result<(), String> {

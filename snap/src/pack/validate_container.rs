@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use thiserror::Error;
+use ucore_go_text::filepath;
 
 use crate::container::{Container, ContainerError, FileKind, WalkControl};
 
@@ -66,46 +67,13 @@ impl ContainerCheckError {
     }
 }
 
-/// Go's `filepath.Clean` for `/`-separated paths.
-fn go_clean(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut out: Vec<&str> = Vec::new();
-    for c in path.split('/') {
-        match c {
-            "" | "." => {}
-            ".." => {
-                if out.last().is_some_and(|l| *l != "..") {
-                    out.pop();
-                } else if !rooted {
-                    out.push("..");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    let joined = out.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_string(),
-        (false, false) => joined,
-    }
-}
-
-/// Go's `filepath.Dir`.
-fn go_dir(path: &str) -> String {
-    match path.rfind('/') {
-        Some(i) => go_clean(&path[..=i]),
-        None => ".".to_string(),
-    }
-}
-
 /// snapd's `normPath`: cleaned, one leading `/` dropped, ignored (`""`) if it starts with
 /// `../`, cut at the first space.
 fn norm_path(path: &str) -> String {
     if path.is_empty() {
         return String::new();
     }
-    let cleaned = go_clean(path);
+    let cleaned = filepath::clean(path);
     let p = cleaned.strip_prefix('/').unwrap_or(&cleaned);
     if p.starts_with("../") {
         return String::new();
@@ -147,7 +115,7 @@ pub fn validate_container(
                 needsx.insert(path.clone());
             }
             while path != "." {
-                let next = go_dir(&path);
+                let next = filepath::dir(&path);
                 if app.daemon {
                     noskipd.insert(path);
                 } else {
@@ -159,9 +127,9 @@ pub fn validate_container(
         let completer = norm_path(&app.completer);
         if !completer.is_empty() {
             needsr.insert(completer.clone());
-            let mut path = go_dir(&completer);
+            let mut path = filepath::dir(&completer);
             while path != "." {
-                let next = go_dir(&path);
+                let next = filepath::dir(&path);
                 needsrx.insert(path);
                 path = next;
             }
@@ -269,7 +237,7 @@ mod tests {
         assert_eq!(norm_path("a/../../b"), "");
         assert_eq!(norm_path("/../b"), "b");
         assert_eq!(norm_path(".."), "..");
-        assert_eq!(go_dir("a/b/c"), "a/b");
-        assert_eq!(go_dir("a"), ".");
+        assert_eq!(filepath::dir("a/b/c"), "a/b");
+        assert_eq!(filepath::dir("a"), ".");
     }
 }
