@@ -253,10 +253,15 @@ fn golden_is_current() {
     let Some(oracle) = ucore_test_support::oracle() else {
         return;
     };
-    let script = ucore_test_support::repo().join("snap/tests/data/interfaces/gen-golden.py");
+    let out = python("snap/tests/data/interfaces/gen-golden.py", &oracle);
+    assert_eq!(out, GOLDEN);
+}
+
+/// Runs one of the data scripts (a path in the repository) on `arg`; its standard output.
+fn python(script: &str, arg: &std::path::Path) -> String {
     let out = std::process::Command::new("python3")
-        .arg(script)
-        .arg(oracle)
+        .arg(ucore_test_support::repo().join(script))
+        .arg(arg)
         .output()
         .expect("python3 runs");
     assert!(
@@ -264,7 +269,7 @@ fn golden_is_current() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(String::from_utf8_lossy(&out.stdout), GOLDEN);
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// With the oracle at hand (and snapd's source beside it), `list.rs` is what the extraction
@@ -276,17 +281,8 @@ fn interface_list_is_current() {
     }
     let snapd = std::path::Path::new("/usr/share/gocode/src/github.com/snapcore/snapd");
     let repo = ucore_test_support::repo();
-    let out = std::process::Command::new("python3")
-        .arg(repo.join("snap/tests/data/interfaces/extract-names.py"))
-        .arg(snapd)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = python("snap/tests/data/interfaces/extract-names.py", snapd);
     let committed =
         std::fs::read_to_string(repo.join("snap/src/interfaces/list.rs")).expect("list.rs reads");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), committed);
+    assert_eq!(out, committed);
 }
