@@ -263,53 +263,38 @@ fn live_snapd_registration_client_gets_a_serial() {
     let key = ucore_test_support::keys::path("device")
         .to_string_lossy()
         .into_owned();
-    let (ok, out) = run(
-        &oracle,
-        &[
+    // snapd's register with this api-key (and more arguments): whether it succeeded, its
+    // output, and the JSON line it prints.
+    let register = |api_key: &str, more: &[&str]| {
+        let mut args = vec![
             "register",
             "--model",
             &model,
             "--url",
             &tv.url,
             "--api-key",
-            &tv.api_key,
+            api_key,
             "--device-key",
             &key,
-            "--proposed-serial",
-            "SNAPD-REG-1",
-        ],
-    );
+        ];
+        args.extend_from_slice(more);
+        let (ok, out) = run(&oracle, &args);
+        let line = out
+            .lines()
+            .find(|l| l.starts_with('{'))
+            .expect("a JSON line");
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        (ok, out, v)
+    };
+    let (ok, out, v) = register(&tv.api_key, &["--proposed-serial", "SNAPD-REG-1"]);
     assert!(ok, "{out}");
-    let line = out
-        .lines()
-        .find(|l| l.starts_with('{'))
-        .expect("a JSON line");
-    let v: serde_json::Value = serde_json::from_str(line).unwrap();
     assert_eq!(v["outcome"], "serial", "{out}");
     assert_eq!(v["serial_headers"]["serial"], "SNAPD-REG-1", "{out}");
     assert_eq!(v["stream"], true, "{out}");
 
     // A wrong api-key: snapd reports the vault's message, taken from its JSON envelope.
-    let (ok, out) = run(
-        &oracle,
-        &[
-            "register",
-            "--model",
-            &model,
-            "--url",
-            &tv.url,
-            "--api-key",
-            "wrong-key-0000",
-            "--device-key",
-            &key,
-        ],
-    );
+    let (ok, out, v) = register("wrong-key-0000", &[]);
     assert!(!ok, "{out}");
-    let line = out
-        .lines()
-        .find(|l| l.starts_with('{'))
-        .expect("a JSON line");
-    let v: serde_json::Value = serde_json::from_str(line).unwrap();
     assert_eq!(v["outcome"], "error", "{out}");
     assert_eq!(
         v["error"],
