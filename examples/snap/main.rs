@@ -19,8 +19,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use serde_json::Value;
 use ucore::snap::Info;
-use ucore::snap::container;
 use ucore::snap::pack::{GadgetCheck, PackOptions, pack_snap};
+use ucore::snap::squashfs::file_has_squashfs_header;
 
 /// snap.yaml and .snap files as snapd reads, packs and digests them.
 #[derive(Parser)]
@@ -91,8 +91,10 @@ fn read_input(file: &str) -> Result<Vec<u8>, String> {
 
 fn info(file: &str, json: bool) -> Result<ExitCode, String> {
     let path = Path::new(file);
-    // A .snap file or a snap directory is read as a snap; anything else as a snap.yaml.
-    let is_snap = file != "-" && (path.is_dir() || container::open(path).is_ok());
+    // A squashfs file or a directory is read as a snap (snapd's open says what is wrong
+    // with it); anything else as a snap.yaml. Only the header is looked at here: the report
+    // opens the snap once.
+    let is_snap = file != "-" && (path.is_dir() || file_has_squashfs_header(path));
     let (report, ok) = if is_snap {
         report::snap_file_json(path)
     } else {
