@@ -7,7 +7,7 @@
 use ucore_assertions::{
     Assertion, AssertionAccess, AssertionBuilder, AssertionType, HeaderValue, Timestamp,
 };
-use ucore_signing::RsaPrivateKey;
+use ucore_signing::{RsaPrivateKey, Signer};
 
 use crate::error::Error;
 
@@ -117,10 +117,11 @@ pub fn remodel_stream(
 /// The `device-session-request` a registered device signs to open a session with its
 /// store: `brand-id`, `model` and `serial` from the device's serial, the store's `nonce`,
 /// and `timestamp` (RFC 3339, UTC, whole seconds, as snapd writes it); no body, signed by
-/// the device key without an authority.
+/// the device key (any [`Signer`]: a key in memory, a file, a PKCS#11 token) without an
+/// authority.
 pub fn build_device_session_request(
     serial: &impl AssertionAccess,
-    device_key: &RsaPrivateKey,
+    device_key: &dyn Signer,
     nonce: &str,
     timestamp: impl Into<Timestamp>,
 ) -> Result<Assertion, Error> {

@@ -1,7 +1,10 @@
 //! # ucore-store-client
 //!
-//! *Not built yet: this crate is the subject of a later issue.* It will hold the protocol
-//! types of the branded snap store and an HTTP client (rustls over ring): device sessions
-//! opened with the device's serial, snap refreshes and assertion fetching.
+//! The protocol types of snapd's store API ([`protocol`]) and a client for it: device
+//! sessions opened with the device's `serial`, snap action (refresh, install, download,
+//! fetch-assertions), info, find, the assertions endpoint and downloads checked by
+//! SHA3-384.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod protocol;

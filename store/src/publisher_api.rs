@@ -1,0 +1,167 @@
+//! The publishing API's bodies (`/api/v1/publisher/…`), shared by the server and the
+//! `store` command. A publisher authenticates with `Authorization: Macaroon
+//! root="<credential id>", discharge="<secret>"`, the header snapd's tooling store sends
+//! from `UBUNTU_STORE_AUTH_DATA_FILENAME`, so the same credential file also lets `snap
+//! download` and `snap prepare-image` see the publisher's snaps.
+//!
+//! Routes:
+//! * `POST /api/v1/publisher/names` — [`RegisterName`] → [`NameRegistered`];
+//! * `POST /api/v1/publisher/snaps[?release=CHANNEL…]` — the raw `.snap` as the body
+//!   (`Content-Type: application/octet-stream`) → [`Pushed`];
+//! * `POST /api/v1/publisher/releases` — [`Release`] → [`Released`];
+//! * `POST /api/v1/publisher/close` — [`Close`] → [`Closed`];
+//! * `GET /api/v1/publisher/snaps/{name}` → [`SnapStatus`].
+//!
+//! Errors are `{"error-list": [{"code", "message"}]}` like every other answer.
+
+use serde::{Deserialize, Serialize};
+
+/// The credential file `store init` writes: the JSON snapd's tooling store reads
+/// (`{"macaroon", "discharges"}`), plus the store URL for the `store` command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialFile {
+    /// The credential id.
+    pub macaroon: String,
+    /// One element: the secret.
+    pub discharges: Vec<String>,
+    /// The store's URL.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub store: String,
+}
+
+/// Register a snap name for a publisher.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterName {
+    /// The snap name.
+    pub name: String,
+    /// The publishing account (a brand the store serves, or its authority).
+    pub publisher: String,
+    /// An explicit snap id (to carry a snap over from another store); generated when
+    /// absent.
+    #[serde(rename = "snap-id", default, skip_serializing_if = "Option::is_none")]
+    pub snap_id: Option<String>,
+}
+
+/// A registered name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameRegistered {
+    /// The snap name.
+    pub name: String,
+    /// The snap id.
+    #[serde(rename = "snap-id")]
+    pub snap_id: String,
+    /// The publisher.
+    pub publisher: String,
+}
+
+/// An upload's outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pushed {
+    /// The snap name.
+    pub name: String,
+    /// The snap id.
+    #[serde(rename = "snap-id")]
+    pub snap_id: String,
+    /// The new revision.
+    pub revision: u32,
+    /// SHA3-384 of the file, hex.
+    #[serde(rename = "sha3-384")]
+    pub sha3_384: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The channels it was released to (full names).
+    #[serde(default)]
+    pub released: Vec<String>,
+}
+
+/// Release a revision to channels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    /// The snap name.
+    pub name: String,
+    /// The revision.
+    pub revision: u32,
+    /// The channels.
+    pub channels: Vec<String>,
+}
+
+/// A release's outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Released {
+    /// The snap name.
+    pub name: String,
+    /// The revision.
+    pub revision: u32,
+    /// The channels (full names).
+    pub channels: Vec<String>,
+}
+
+/// Close a channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Close {
+    /// The snap name.
+    pub name: String,
+    /// The channel.
+    pub channel: String,
+}
+
+/// A close's outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closed {
+    /// The snap name.
+    pub name: String,
+    /// The channel closed (full name).
+    pub channel: String,
+}
+
+/// One revision in a status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionStatus {
+    /// The revision.
+    pub revision: u32,
+    /// Its version.
+    pub version: String,
+    /// Its architectures.
+    pub architectures: Vec<String>,
+    /// SHA3-384, hex.
+    #[serde(rename = "sha3-384")]
+    pub sha3_384: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// When it was uploaded.
+    #[serde(rename = "created-at")]
+    pub created_at: String,
+}
+
+/// One channel in a status: what a device following it gets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelStatus {
+    /// The architecture.
+    pub architecture: String,
+    /// The channel (full name).
+    pub channel: String,
+    /// The revision released there, `None` if closed or never released.
+    pub revision: Option<u32>,
+    /// `open`, `closed`, or `tracking` (follows a more stable risk).
+    pub state: String,
+    /// For `tracking`: the channel it follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follows: Option<String>,
+}
+
+/// `store status NAME`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapStatus {
+    /// The snap name.
+    pub name: String,
+    /// The snap id.
+    #[serde(rename = "snap-id")]
+    pub snap_id: String,
+    /// The publisher.
+    pub publisher: String,
+    /// Revisions, newest first.
+    pub revisions: Vec<RevisionStatus>,
+    /// The channel map.
+    #[serde(rename = "channel-map")]
+    pub channel_map: Vec<ChannelStatus>,
+}
