@@ -3,18 +3,19 @@
 # cluster, so that the database suite (store/tests/db_behaviour.rs) runs against SQLite
 # and PostgreSQL. The cluster is serial-vault/ci.sh's (installed from Debian when missing,
 # 127.0.0.1 on a free port, trust auth, removed on exit); its URL is exported as
-# UCORE_STORE_PG_URL (each test case makes its own schema in that database).
+# UCORE_POSTGRES_URL, the name the vault's tests read too (each store test case makes its own
+# schema in that database), so CI's one `serial-vault/ci.sh --with-pg cargo test --workspace`
+# runs both.
 #
 #   bash store/ci.sh                  # tests + clippy, every feature, with PostgreSQL
-#   bash store/ci.sh --with-pg CMD…   # only run CMD with UCORE_STORE_PG_URL set, e.g.
+#   bash store/ci.sh --with-pg CMD…   # only run CMD with UCORE_POSTGRES_URL set, e.g.
 #                                     # `cargo test -p ucore-store --features postgres`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Runs "$@" in the cluster's environment, with the store's name for its URL.
+# Runs "$@" in the cluster's environment.
 with_pg() {
-    bash serial-vault/ci.sh --with-pg \
-        bash -c 'export UCORE_STORE_PG_URL="$UCORE_POSTGRES_URL"; exec "$@"' store/ci.sh "$@"
+    bash serial-vault/ci.sh --with-pg "$@"
 }
 
 if [ "${1:-}" = --with-pg ]; then

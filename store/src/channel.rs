@@ -56,6 +56,9 @@ impl Channel {
             return Err(ChannelError::Empty);
         }
         let parts: Vec<&str> = name.split('/').collect();
+        if parts.iter().any(|p| p.is_empty()) {
+            return Err(ChannelError::Invalid(name.to_string()));
+        }
         let (track, risk, branch) = match parts.as_slice() {
             [one] if is_risk(one) => ("latest", *one, ""),
             [one] => (*one, "stable", ""),

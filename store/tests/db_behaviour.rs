@@ -1,5 +1,5 @@
 //! The database's behaviour, run against every backend: SQLite on a file, SQLite in
-//! memory, and PostgreSQL when `UCORE_STORE_PG_URL` is set (and the crate is built with
+//! memory, and PostgreSQL when `UCORE_POSTGRES_URL` is set (and the crate is built with
 //! the `postgres` feature; `store/ci.sh --with-pg cargo test -p ucore-store --features
 //! postgres` starts a cluster). Each PostgreSQL case runs in a fresh schema.
 
@@ -56,7 +56,7 @@ async fn postgres() -> Option<Db> {
 /// The URL of a fresh schema on the server under test.
 #[cfg(feature = "postgres")]
 async fn postgres_url() -> Option<String> {
-    let Ok(url) = std::env::var("UCORE_STORE_PG_URL") else {
+    let Ok(url) = std::env::var("UCORE_POSTGRES_URL") else {
         return skip_postgres();
     };
     let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
@@ -85,10 +85,10 @@ async fn postgres_url() -> Option<String> {
 fn skip_postgres<T>() -> Option<T> {
     assert!(
         std::env::var("UCORE_REQUIRE_TOOLS").as_deref() != Ok("1") || !cfg!(feature = "postgres"),
-        "UCORE_REQUIRE_TOOLS=1 but UCORE_STORE_PG_URL is not set"
+        "UCORE_REQUIRE_TOOLS=1 but UCORE_POSTGRES_URL is not set"
     );
     eprintln!(
-        "note: PostgreSQL skipped (set UCORE_STORE_PG_URL and build with --features postgres; \
+        "note: PostgreSQL skipped (set UCORE_POSTGRES_URL and build with --features postgres; \
          store/ci.sh --with-pg does both)"
     );
     None
