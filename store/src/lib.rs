@@ -17,6 +17,7 @@
 //! * [`credential`]: publishing credentials.
 //! * [`session`]: device sessions.
 //! * [`state`]: [`Store`], what handlers share.
+//! * [`publish`]: the publishing flow (names, uploads, releases, status).
 //! * [`publisher_api`]: the publishing API's bodies.
 //! * [`http`]: the HTTP API and the server.
 #![forbid(unsafe_code)]
@@ -31,6 +32,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod metrics;
+pub mod publish;
 pub mod publisher_api;
 pub mod session;
 pub mod state;
