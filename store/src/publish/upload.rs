@@ -37,7 +37,27 @@ const UPLOAD_NAME: &str = "the uploaded snap";
 /// [`Error::TooLarge`] past `settings.max_snap_size`; [`Error::InvalidSnap`] when the
 /// file is not a valid snap or the review refuses it; [`Error::Conflict`] when the snap
 /// already has a revision with this file.
+///
+/// Counts the upload in the store's metrics, accepted (with its size) or refused.
 pub async fn push<S, E>(
+    store: &Store,
+    scope: &CredentialScope,
+    body: S,
+    release: &[String],
+) -> Result<Pushed, Error>
+where
+    S: Stream<Item = Result<Bytes, E>> + Send,
+    E: Into<Cause>,
+{
+    let pushed = push_revision(store, scope, body, release).await;
+    match &pushed {
+        Ok(p) => store.metrics.upload_accepted(p.size),
+        Err(_) => store.metrics.upload_refused(),
+    }
+    pushed
+}
+
+async fn push_revision<S, E>(
     store: &Store,
     scope: &CredentialScope,
     body: S,
