@@ -16,6 +16,8 @@
 //! * [`authority`]: [`Authority`], the store's signing account.
 //! * [`credential`]: publishing credentials.
 //! * [`session`]: device sessions.
+//! * [`visibility`]: who is asking, and what they may see.
+//! * [`action`]: snap action, info, find and fetching assertions, free of HTTP.
 //! * [`state`]: [`Store`], what handlers share.
 //! * [`publish`]: the publishing flow (names, uploads, releases, status).
 //! * [`publisher_api`]: the publishing API's bodies.
@@ -23,6 +25,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod action;
 pub mod authority;
 pub mod blobs;
 pub mod channel;
@@ -36,6 +39,7 @@ pub mod publish;
 pub mod publisher_api;
 pub mod session;
 pub mod state;
+pub mod visibility;
 
 pub use authority::Authority;
 pub use blobs::Blobs;
