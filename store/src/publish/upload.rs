@@ -23,7 +23,7 @@ use super::review::review;
 use crate::Error;
 use crate::Store;
 use crate::authority::RevisionFacts;
-use crate::blobs::StagedBlob;
+use crate::blobs::Staged;
 use crate::channel::Channel;
 use crate::db::{AssertionRecord, CredentialScope, NewRevision};
 use crate::error::Cause;
@@ -69,7 +69,7 @@ where
 {
     let channels = parse_channels(release)?;
     let staged = stage(store, body).await?;
-    let read = read_staged(staged.path()).await?;
+    let read = read_staged(staged.staged_path()).await?;
     let info = &read.info;
 
     let registered = store.db.snap_by_name(&info.name).await?;
@@ -107,7 +107,7 @@ where
         },
         created_at: now,
     };
-    store.blobs.commit(staged).await?;
+    staged.commit().await?;
     let revision = store.db.add_revision(&new).await?;
 
     let assertion = store.authority.sign_snap_revision(
@@ -153,7 +153,7 @@ where
 }
 
 /// Streams `body` into a staging file of the blob store, hashing it as it goes.
-async fn stage<S, E>(store: &Store, body: S) -> Result<StagedBlob, Error>
+async fn stage<S, E>(store: &Store, body: S) -> Result<Staged, Error>
 where
     S: Stream<Item = Result<Bytes, E>> + Send,
     E: Into<Cause>,
