@@ -73,6 +73,7 @@
 //! * [`metrics`]: [`Metrics`], the counters of `/metrics`.
 //! * [`state`]: [`Store`], what handlers share.
 //! * [`open`]: [`Store::open`] from a configuration, [`Store::open_parts`] from parts.
+//! * [`publish`]: the publishing flow (names, uploads, releases, status).
 //! * [`publisher_api`]: the publishing API's bodies.
 //! * [`http`]: the HTTP API and the server.
 #![forbid(unsafe_code)]
@@ -89,6 +90,7 @@ pub mod error;
 pub mod http;
 pub mod metrics;
 pub mod open;
+pub mod publish;
 pub mod publisher_api;
 pub mod session;
 pub mod state;
