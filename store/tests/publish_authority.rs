@@ -135,3 +135,61 @@ fn what_it_signs_a_trusting_database_accepts() {
     let stranger = Database::with_trusted(vec![]).unwrap();
     assert!(stranger.check(&rev).is_err());
 }
+
+/// snapd's own trust database (the oracle's `verify`, `UCORE_ORACLE`) takes the
+/// authority's snap-declaration and snap-revision when it trusts the authority.
+#[test]
+fn snapd_accepts_what_it_signs() {
+    let Some(oracle) = ucore_test_support::oracle() else {
+        return;
+    };
+    let root = key(ucore_test_support::keys::ROOT);
+    let (account, account_key) = authority_chain(&root);
+    let authority =
+        Authority::new(Arc::new(root.clone()), account.clone(), account_key.clone()).unwrap();
+    let at = Timestamp::from_second(1_700_000_000).unwrap();
+    let snap_id = "b".repeat(32);
+    let decl = authority
+        .sign_snap_declaration(&snap_id, "hello", "acme", 0, at)
+        .unwrap();
+    let digest = ucore_snap::digest::digest_bytes(b"another snap");
+    let facts = RevisionFacts {
+        sha3_384: &digest.sha3_384,
+        size: digest.size,
+        snap_id: &snap_id,
+        revision: 1,
+        developer_id: "acme",
+    };
+    let rev = authority.sign_snap_revision(&facts, at).unwrap();
+    let stream = |assertions: &[&Assertion]| {
+        let mut out = Vec::new();
+        for a in assertions {
+            out.extend(a.encode());
+            out.push(b'\n');
+        }
+        out
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let trusted = dir.path().join("trusted.stream");
+    let file = dir.path().join("publish.stream");
+    std::fs::write(&trusted, stream(&[&account, &account_key])).unwrap();
+    let brand = brand_account("acme", &root);
+    std::fs::write(&file, stream(&[&brand, &decl, &rev])).unwrap();
+    let out = std::process::Command::new(oracle)
+        .arg("--now=2024-01-01T00:00:00Z")
+        .arg("verify")
+        .arg(&trusted)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    for line in &lines {
+        assert_eq!(line["ok"], true, "{text}");
+    }
+    assert!(out.status.success(), "{text}");
+}

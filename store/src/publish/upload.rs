@@ -12,11 +12,12 @@ use std::path::Path;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt as _};
-use ucore_assertions::{AssertionAccess as _, Timestamp};
+use ucore_assertions::Timestamp;
 use ucore_snap::container::{self, ContainerError, META_FILE_LIMIT};
 use ucore_snap::parse::Sanitizer;
 use ucore_snap::read_info::{SnapInfo, read_info};
 
+use super::assertions::store_assertion;
 use super::channels::parse_channels;
 use super::release::release_revision;
 use super::review::review;
@@ -25,7 +26,7 @@ use crate::Store;
 use crate::authority::RevisionFacts;
 use crate::blobs::Staged;
 use crate::channel::Channel;
-use crate::db::{AssertionRecord, CredentialScope, NewRevision};
+use crate::db::{CredentialScope, NewRevision};
 use crate::error::Cause;
 use crate::publisher_api::Pushed;
 
@@ -49,7 +50,12 @@ where
     S: Stream<Item = Result<Bytes, E>> + Send,
     E: Into<Cause>,
 {
-    let pushed = push_revision(store, scope, body, release).await;
+    let pushed = async {
+        let channels = parse_channels(release)?;
+        let staged = stage(store, body).await?;
+        add_revision(store, scope, staged, &channels).await
+    }
+    .await;
     match &pushed {
         Ok(p) => store.metrics.upload_accepted(p.size),
         Err(_) => store.metrics.upload_refused(),
@@ -57,18 +63,14 @@ where
     pushed
 }
 
-async fn push_revision<S, E>(
+/// The staged upload, read and reviewed, becomes the next revision of its snap, released
+/// to `channels`.
+async fn add_revision(
     store: &Store,
     scope: &CredentialScope,
-    body: S,
-    release: &[String],
-) -> Result<Pushed, Error>
-where
-    S: Stream<Item = Result<Bytes, E>> + Send,
-    E: Into<Cause>,
-{
-    let channels = parse_channels(release)?;
-    let staged = stage(store, body).await?;
+    staged: Staged,
+    channels: &[Channel],
+) -> Result<Pushed, Error> {
     let read = read_staged(staged.staged_path()).await?;
     let info = &read.info;
 
@@ -120,20 +122,7 @@ where
         },
         now,
     )?;
-    store
-        .db
-        .put_assertion(&AssertionRecord {
-            assertion_type: "snap-revision".to_string(),
-            primary_key: assertion
-                .primary_key()
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
-            revision: assertion.revision(),
-            snap_id: snap.snap_id.clone(),
-            text: String::from_utf8_lossy(&assertion.encode()).into_owned(),
-        })
-        .await?;
+    store_assertion(store, &assertion, &snap.snap_id).await?;
     tracing::info!(
         name = %snap.name,
         snap_id = %snap.snap_id,
@@ -141,7 +130,7 @@ where
         size,
         "snap pushed"
     );
-    release_revision(store, &revision, &channels).await?;
+    release_revision(store, &revision, channels).await?;
     Ok(Pushed {
         name: snap.name,
         snap_id: snap.snap_id,
