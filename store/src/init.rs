@@ -36,10 +36,10 @@
 //! `account-key`s. Their signatures must check against the store's authority or
 //! Canonical's root, as `Store::open` checks them again on every start.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Serialize;
 use ucore_assertions::types::AccountKey;
 use ucore_assertions::{
     Assertion, AssertionAccess, AssertionBuilder, AssertionType, HeaderValue, Timestamp,
@@ -47,6 +47,9 @@ use ucore_assertions::{
 use ucore_signing::{Database, DatabaseConfig, RsaPrivateKey};
 
 use crate::authority::Authority;
+use crate::config::{
+    AuthoritySection, BrandSection, LimitsSection, MetricsSection, StoreConfig, StoreSection,
+};
 use crate::db::{CredentialScope, Db};
 use crate::error::Error;
 
@@ -65,8 +68,8 @@ pub const AUTHORITY_KEY: &str = "authority.pem";
 /// The brands' assertions directory in a store directory.
 pub const BRANDS_DIR: &str = "brands";
 
-/// The address `store serve` listens on unless told otherwise.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:8480";
+/// The port `store serve` listens on (on 127.0.0.1) unless told otherwise.
+pub const DEFAULT_PORT: u16 = 8480;
 /// The store id unless told otherwise.
 pub const DEFAULT_STORE_ID: &str = "local";
 
@@ -112,8 +115,8 @@ pub struct InitOptions {
     pub authority: AuthoritySource,
     /// The brands.
     pub brands: Vec<BrandSource>,
-    /// `HOST:PORT` to listen on.
-    pub listen: String,
+    /// The address to listen on.
+    pub listen: SocketAddr,
     /// The URL devices and publishers reach the store at; `http://` + `listen` when
     /// `None` (`127.0.0.1` standing in for an unspecified host).
     pub url: Option<String>,
@@ -128,7 +131,7 @@ impl InitOptions {
             store_id: DEFAULT_STORE_ID.to_string(),
             authority,
             brands: Vec::new(),
-            listen: DEFAULT_LISTEN.to_string(),
+            listen: SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT)),
             url: None,
         }
     }
@@ -215,7 +218,7 @@ pub fn validate_id(what: &str, id: &str) -> Result<(), Error> {
 /// if writing fails half-way, removes what it wrote.
 pub async fn init(opts: &InitOptions) -> Result<InitOutcome, Error> {
     validate_id("store id", &opts.store_id)?;
-    let url = store_url(&opts.listen, opts.url.as_deref())?;
+    let url = store_url(opts.listen, opts.url.as_deref())?;
     refuse_existing_store(&opts.dir)?;
     let authority = prepare_authority(&opts.authority)?;
     let brands = prepare_brands(&opts.brands, &authority)?;
@@ -241,9 +244,9 @@ pub async fn init(opts: &InitOptions) -> Result<InitOutcome, Error> {
     for (id, text) in &brands {
         let rel = format!("{BRANDS_DIR}/{id}.assert");
         written.file(&rel, text, 0o644)?;
-        brand_entries.push(BrandEntry {
+        brand_entries.push(BrandSection {
             id: id.clone(),
-            assertions: rel,
+            assertions: rel.into(),
         });
     }
 
@@ -257,22 +260,24 @@ pub async fn init(opts: &InitOptions) -> Result<InitOutcome, Error> {
         .map_err(|e| Error::Config(format!("cannot encode the credential: {e}")))?;
     written.file(CREDENTIAL_FILE, &credential, 0o600)?;
 
-    let config = ConfigFile {
-        database: DATABASE_FILE.into(),
-        snaps_dir: SNAPS_DIR.into(),
+    let config = StoreConfig {
         store: StoreSection {
             id: opts.store_id.clone(),
             base_url: url.clone(),
-            listen: opts.listen.clone(),
+            listen: opts.listen,
+            database: DATABASE_FILE.into(),
+            snaps_dir: SNAPS_DIR.into(),
         },
         authority: AuthoritySection {
-            key_file: key_file.to_string_lossy().into_owned(),
             assertions: AUTHORITY_ASSERTIONS.into(),
+            key_file: Some(key_file),
+            pkcs11: None,
         },
-        brand: brand_entries,
+        brands: brand_entries,
+        limits: LimitsSection::default(),
+        metrics: MetricsSection::default(),
     };
-    let toml = toml::to_string(&config)
-        .map_err(|e| Error::Config(format!("cannot encode the configuration: {e}")))?;
+    let toml = config.to_toml()?;
     written.file(CONFIG_FILE, toml.as_bytes(), 0o644)?;
     written.keep();
 
@@ -290,32 +295,35 @@ pub async fn init(opts: &InitOptions) -> Result<InitOutcome, Error> {
     })
 }
 
-/// The store's URL: the given one (trailing `/` dropped), or `http://` + `listen`.
-fn store_url(listen: &str, url: Option<&str>) -> Result<String, Error> {
-    let (host, port) = listen
-        .rsplit_once(':')
-        .filter(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok())
-        .ok_or_else(|| {
-            Error::Config(format!("invalid listen address {listen:?}: want HOST:PORT"))
-        })?;
-    if let Some(url) = url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Error::Config(format!(
-                "invalid store URL {url:?}: want http://… or https://…"
-            )));
+/// The store's URL: the given one (trailing `/` dropped), or [`default_url`].
+fn store_url(listen: SocketAddr, url: Option<&str>) -> Result<String, Error> {
+    match url {
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+            Ok(url.trim_end_matches('/').to_string())
         }
-        return Ok(url.trim_end_matches('/').to_string());
+        Some(url) => Err(Error::Config(format!(
+            "invalid store URL {url:?}: want http://… or https://…"
+        ))),
+        None => Ok(default_url(listen)),
     }
-    let host = match host {
-        "0.0.0.0" => "127.0.0.1",
-        "[::]" => "[::1]",
-        h => h,
-    };
-    Ok(format!("http://{host}:{port}"))
+}
+
+/// The URL of a store listening on `listen` on this machine: `http://` + `listen`, the
+/// loopback address standing in for an unspecified one.
+pub fn default_url(listen: SocketAddr) -> String {
+    let mut addr = listen;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        });
+    }
+    format!("http://{addr}")
 }
 
 /// Refuses a directory that already holds a store (its configuration or its database).
-fn refuse_existing_store(dir: &Path) -> Result<(), Error> {
+/// [`init`] checks it first; a caller about to spend seconds on a key may check sooner.
+pub fn refuse_existing_store(dir: &Path) -> Result<(), Error> {
     for name in [CONFIG_FILE, DATABASE_FILE] {
         let path = dir.join(name);
         if path.symlink_metadata().is_ok() {
@@ -507,39 +515,6 @@ fn decode_all(path: &Path) -> Result<Vec<Assertion>, Error> {
     Ok(all)
 }
 
-/// The configuration file `init` writes (the keys of [`crate::config`]).
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct ConfigFile {
-    database: String,
-    snaps_dir: String,
-    store: StoreSection,
-    authority: AuthoritySection,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    brand: Vec<BrandEntry>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct StoreSection {
-    id: String,
-    base_url: String,
-    listen: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-struct AuthoritySection {
-    key_file: String,
-    assertions: String,
-}
-
-#[derive(Serialize)]
-struct BrandEntry {
-    id: String,
-    assertions: String,
-}
-
 /// What init has written so far, removed again unless [`Written::keep`] is called.
 struct Written {
     root: PathBuf,
@@ -639,23 +614,21 @@ mod tests {
 
     #[test]
     fn urls_follow_the_listen_address() {
+        let at = |a: &str| a.parse::<SocketAddr>().unwrap();
         assert_eq!(
-            store_url("127.0.0.1:8480", None).unwrap(),
+            store_url(at("127.0.0.1:8480"), None).unwrap(),
             "http://127.0.0.1:8480"
         );
         assert_eq!(
-            store_url("0.0.0.0:80", None).unwrap(),
+            store_url(at("0.0.0.0:80"), None).unwrap(),
             "http://127.0.0.1:80"
         );
-        assert_eq!(store_url("[::]:80", None).unwrap(), "http://[::1]:80");
+        assert_eq!(store_url(at("[::]:80"), None).unwrap(), "http://[::1]:80");
         assert_eq!(
-            store_url("0.0.0.0:80", Some("https://store.example/")).unwrap(),
+            store_url(at("0.0.0.0:80"), Some("https://store.example/")).unwrap(),
             "https://store.example"
         );
-        for bad in ["8480", ":8480", "host:port", "host:70000"] {
-            assert!(store_url(bad, None).is_err(), "{bad}");
-        }
-        assert!(store_url("h:1", Some("ftp://x")).is_err());
+        assert!(store_url(at("127.0.0.1:1"), Some("ftp://x")).is_err());
     }
 
     #[test]
