@@ -158,23 +158,37 @@ pub struct StoreSection {
     #[serde(default = "default_listen")]
     pub listen: SocketAddr,
     /// The database URL (or SQLite path).
-    #[serde(default = "default_database")]
+    #[serde(default = "StoreSection::default_database")]
     pub database: String,
     /// The snap files' directory.
-    #[serde(default = "default_snaps_dir")]
+    #[serde(default = "StoreSection::default_snaps_dir")]
     pub snaps_dir: PathBuf,
 }
 
+impl StoreSection {
+    fn default_database() -> String {
+        Self::DEFAULT_DATABASE.to_string()
+    }
+
+    fn default_snaps_dir() -> PathBuf {
+        PathBuf::from(Self::DEFAULT_SNAPS_DIR)
+    }
+}
+
+impl StoreSection {
+    /// `listen` when not given: loopback, port 8480.
+    pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::V4(std::net::SocketAddrV4::new(
+        std::net::Ipv4Addr::LOCALHOST,
+        8480,
+    ));
+    /// `database` when not given: a SQLite file next to the configuration.
+    pub const DEFAULT_DATABASE: &str = "store.db";
+    /// `snaps-dir` when not given.
+    pub const DEFAULT_SNAPS_DIR: &str = "snaps";
+}
+
 fn default_listen() -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], 8480))
-}
-
-fn default_database() -> String {
-    "store.db".into()
-}
-
-fn default_snaps_dir() -> PathBuf {
-    "snaps".into()
+    StoreSection::DEFAULT_LISTEN
 }
 
 /// `[authority]`: the store's signing account and its key.
@@ -427,22 +441,16 @@ fn database_relative_to(url: &str, dir: &Path) -> String {
 mod tests {
     use super::*;
 
+    /// The TOML block of the module documentation.
     fn documented_example() -> String {
-        let doc = include_str!("config.rs");
-        let start = doc
-            .find("//! ```toml\n")
-            .map(|i| i + 12)
-            .unwrap_or_default();
-        let end = start + doc[start..].find("//! ```\n").unwrap_or_default();
-        doc[start..end]
+        include_str!("config.rs")
             .lines()
-            .map(|l| {
-                l.strip_prefix("//! ")
-                    .or_else(|| l.strip_prefix("//!"))
-                    .unwrap_or(l)
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+            .filter_map(|l| l.strip_prefix("//!"))
+            .skip_while(|l| l.trim() != "```toml")
+            .skip(1)
+            .take_while(|l| l.trim() != "```")
+            .map(|l| l.strip_prefix(' ').unwrap_or(l).to_string() + "\n")
+            .collect()
     }
 
     #[test]

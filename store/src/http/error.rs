@@ -165,6 +165,17 @@ pub async fn no_route(request: Request) -> Response {
     .into_response()
 }
 
+/// What a panic said: its `&str` or `String` payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    if let Some(text) = payload.downcast_ref::<&'static str>() {
+        text
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text
+    } else {
+        "(a panic without a message)"
+    }
+}
+
 /// Wraps `router` so that a panic while handling a request becomes a 500 with the error
 /// body ([`Error::RequestPanicked`]), a log line and a count in the metrics, instead of a
 /// dropped connection; the process and its other requests carry on.
@@ -172,12 +183,7 @@ pub fn catch_panics(router: Router, store: &Store) -> Router {
     let store = store.clone();
     router.layer(CatchPanicLayer::custom(
         move |panic: Box<dyn std::any::Any + Send + 'static>| {
-            let what = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("(no message)");
-            tracing::error!(panic = what, "request handler panicked");
+            tracing::error!(panic = panic_message(&*panic), "request handler panicked");
             store.metrics.panic();
             Error::RequestPanicked.into_response()
         },

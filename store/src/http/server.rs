@@ -213,19 +213,33 @@ async fn accept_loop(
     tracing::info!("store stopped");
 }
 
+/// Resolves on SIGINT or SIGTERM (or never, if neither can be watched).
 async fn wait_for_signal() {
     use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-        }
+    let watch = |kind: SignalKind| match signal(kind) {
+        Ok(stream) => Some(stream),
         Err(e) => {
-            tracing::warn!(error = %e, "cannot watch SIGTERM; only SIGINT stops the store");
-            let _ = tokio::signal::ctrl_c().await;
+            tracing::warn!(error = %e, signal = ?kind, "cannot watch a signal");
+            None
         }
+    };
+    let (mut int, mut term) = (
+        watch(SignalKind::interrupt()),
+        watch(SignalKind::terminate()),
+    );
+    tokio::select! {
+        () = next_or_never(int.as_mut()) => {}
+        () = next_or_never(term.as_mut()) => {}
+    }
+}
+
+/// The next signal of a watched kind; never, for a kind that is not watched.
+async fn next_or_never(signals: Option<&mut tokio::signal::unix::Signal>) {
+    match signals {
+        Some(signals) => {
+            let _ = signals.recv().await;
+        }
+        None => std::future::pending().await,
     }
 }
 
