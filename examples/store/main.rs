@@ -44,12 +44,19 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Write a new store in DIR: its configuration (store.toml), an SQLite database, the
-    /// snaps directory and an admin publishing credential (credential.json). Without
-    /// --authority-key, generates the store's authority (an RSA-4096 key with a
-    /// self-signed account and account-key: devices must then trust authority.assert).
+    /// Write a new store in DIR, ready to serve.
+    ///
+    /// Writes its configuration (store.toml), an SQLite database (store.db), the snaps
+    /// directory and an admin publishing credential (credential.json, which the publishing
+    /// commands read with --dir). Without --authority-key, generates the store's authority:
+    /// an RSA-4096 key (authority.pem) with a self-signed account and account-key
+    /// (authority.assert), which devices and snap tools must then trust. Brands'
+    /// assertions must be signed by the authority or by Canonical's root.
     Init(InitArgs),
-    /// Run a store: from DIR/store.toml (--dir) or a configuration file (--config).
+    /// Run a store until SIGINT or SIGTERM.
+    ///
+    /// Reads DIR/store.toml (--dir) or a configuration file (--config), prints the URL,
+    /// and logs to stderr at INFO (RUST_LOG chooses otherwise, e.g. RUST_LOG=debug).
     Serve {
         /// The store directory `init` wrote.
         #[arg(
@@ -79,7 +86,11 @@ enum Command {
         #[command(flatten)]
         remote: Remote,
     },
-    /// Upload a .snap as a new revision (streamed, with a progress bar), and release it.
+    /// Upload a .snap as a new revision, and release it.
+    ///
+    /// The file is streamed (with a progress bar on a terminal); the store reads it, checks
+    /// that its name is registered to a publisher the credential acts for, and signs its
+    /// snap-revision. The same file twice is refused.
     Push {
         /// The .snap file.
         snap: PathBuf,
@@ -101,7 +112,9 @@ enum Command {
         #[command(flatten)]
         remote: Remote,
     },
-    /// Close a channel: devices following it move to the next more stable one.
+    /// Close a channel.
+    ///
+    /// Devices following a closed channel get the next more stable open one.
     Close {
         /// The snap name.
         name: String,
@@ -294,7 +307,7 @@ fn init(args: InitArgs) -> Result<(), Failure> {
             ucore::store::init::refuse_existing_store(&args.dir)?;
             AuthoritySource::SelfSigned {
                 account_id,
-                key: generate_key()?,
+                key: Box::new(generate_key()?),
             }
         }
     };
@@ -357,7 +370,11 @@ fn serve(
 ) -> Result<(), Failure> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
     let path = match (dir, config) {
         (_, Some(c)) => c,
         (Some(d), None) => d.join(CONFIG_FILE),
