@@ -462,3 +462,38 @@ fn the_assertions_endpoint_serves_and_says_not_found_like_snapd() {
     assert_eq!(x.error_list.len(), 1);
     assert_eq!(x.error_list[0].primary_key, ["nobody"]);
 }
+
+#[test]
+fn a_publisher_credential_sees_its_own_snaps_and_the_public_ones() {
+    use ucore_store::credential::new_credential;
+    use ucore_store::db::CredentialScope;
+    let f = Fixture::new();
+    let header = |scope: CredentialScope| {
+        let (rec, file) = new_credential(scope, &f.url);
+        f.rt.block_on(f.store.db.add_credential(&rec)).unwrap();
+        format!(
+            "Macaroon root=\"{}\", discharge=\"{}\"",
+            file.macaroon, file.discharges[0]
+        )
+    };
+    let acme = header(CredentialScope::Publisher("acme".into()));
+    let admin = header(CredentialScope::Admin);
+    for (auth, sees) in [(&acme, [true, true, false]), (&admin, [true, true, true])] {
+        for (name, visible) in ["core-base", "acme-app", "other-app"].into_iter().zip(sees) {
+            let t = f.snap(name);
+            let a = get(
+                &format!("{}/api/v1/snaps/download/{}_1.snap", f.url, t.snap_id),
+                &[("Authorization", auth)],
+            );
+            assert_eq!(a.status, if visible { 200 } else { 404 }, "{name} {auth}");
+        }
+    }
+    // A wrong secret is refused, not treated as anonymous.
+    let (id, _) = acme.split_once(", ").unwrap();
+    let wrong = format!("{id}, discharge=\"not-the-secret\"");
+    let a = get(
+        &format!("{}/v2/snaps/info/core-base", f.url),
+        &[("Authorization", &wrong)],
+    );
+    assert_eq!(a.status, 401, "{}", a.text());
+}
