@@ -34,7 +34,8 @@
 //!
 //! Each brand ([`BrandSource`]) is an account id and a file with its `account` and
 //! `account-key`s. Their signatures must check against the store's authority or
-//! Canonical's root, as `Store::open` checks them again on every start.
+//! Canonical's root: init opens the store it wrote as `store serve` will
+//! ([`Store::open`]), so a configuration that would not serve is refused, and removed.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
