@@ -76,6 +76,8 @@
 //! * [`publish`]: the publishing flow (names, uploads, releases, status).
 //! * [`publisher_api`]: the publishing API's bodies.
 //! * [`http`]: the HTTP API and the server.
+//! * [`init`]: `store init`, a new store directory.
+//! * [`publisher_client`]: a blocking client for the publishing API.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -88,10 +90,12 @@ pub mod credential;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod init;
 pub mod metrics;
 pub mod open;
 pub mod publish;
 pub mod publisher_api;
+pub mod publisher_client;
 pub mod session;
 pub mod state;
 pub mod visibility;
