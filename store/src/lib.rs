@@ -19,6 +19,8 @@
 //! * [`state`]: [`Store`], what handlers share.
 //! * [`publisher_api`]: the publishing API's bodies.
 //! * [`http`]: the HTTP API and the server.
+//! * [`init`]: `store init`, a new store directory.
+//! * [`publisher_client`]: a blocking client for the publishing API.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -30,8 +32,10 @@ pub mod credential;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod init;
 pub mod metrics;
 pub mod publisher_api;
+pub mod publisher_client;
 pub mod session;
 pub mod state;
 
