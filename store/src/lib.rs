@@ -16,6 +16,8 @@
 //! * [`authority`]: [`Authority`], the store's signing account.
 //! * [`credential`]: publishing credentials.
 //! * [`session`]: device sessions.
+//! * [`visibility`]: who is asking, and what they may see.
+//! * [`action`]: snap action, info, find and fetching assertions, free of HTTP.
 //! * [`state`]: [`Store`], what handlers share.
 //! * [`publisher_api`]: the publishing API's bodies.
 //! * [`http`]: the HTTP API and the server.
@@ -24,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod action;
 pub mod authority;
 pub mod blobs;
 pub mod channel;
@@ -38,6 +41,7 @@ pub mod publisher_api;
 pub mod publisher_client;
 pub mod session;
 pub mod state;
+pub mod visibility;
 
 pub use authority::Authority;
 pub use blobs::Blobs;
