@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod compare;
+pub mod fakestore;
 pub mod fixtures;
 pub mod golden;
 pub mod run;
