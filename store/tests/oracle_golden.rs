@@ -6,10 +6,11 @@
 
 mod common;
 
-use common::compare::{essentials, verify_chain};
+use common::compare::{Keys, verify_chain};
 use common::fixtures::{self, sha3_hex};
 use common::golden::{self, Golden, Tool};
 use serde_json::Value;
+use ucore_assertions::AssertionAccess;
 
 /// The goldens whose command fails against the fakestore too, on purpose.
 const EXPECTED_FAILURES: &[&str] = &["refresh-up-to-date", "assertion-not-found"];
@@ -173,9 +174,9 @@ fn store_client_goldens_agree_with_the_fixtures() {
             "store-assertion" if g.exit == 0 => {
                 let text = g.output.as_str().expect("assertion text");
                 verify(&g.name, text);
-                let a = essentials(text);
+                let a = fixtures::decode_stream(text.as_bytes());
                 assert_eq!(a.len(), 1, "{}", g.name);
-                assert_eq!(a[0]["type"], g.args[5].as_str(), "{}", g.name);
+                assert_eq!(a[0].assertion_type().name(), g.args[5], "{}", g.name);
             }
             "store-assertion" => {
                 assert_eq!(g.output["not_found"], true, "{}", g.name);
@@ -248,7 +249,6 @@ fn fixture_models_and_serials_verify_under_the_test_root() {
     let store_id = fixtures::store_id();
     for f in ["uc16-store.model", "uc20-store.model"] {
         let m = fixtures::assertion(f);
-        use ucore_assertions::AssertionAccess;
         assert_eq!(m.header_str("store"), Some(store_id.as_str()), "{f}");
         assert_eq!(m.header_str("brand-id"), Some(fixtures::BRAND), "{f}");
     }
@@ -315,6 +315,26 @@ fn comparison_takes_the_fakestore_as_reference() {
     assert!(common::compare::compare(&a, &json_output(&restamped)).is_empty());
     let other_pub = text.replace("publisher-id: developer1", "publisher-id: testrootorg");
     assert!(!common::compare::compare(&a, &json_output(&other_pub)).is_empty());
+
+    // Another store signs with its own key: that key, and only it, stands in.
+    let fake_key = Keys::fakestore();
+    let root_key = fixtures::decode_stream(&fixtures::read("tk/testrootorg-trusted.stream"))
+        .into_iter()
+        .find_map(|a| a.header_str("public-key-sha3-384").map(str::to_string))
+        .expect("root account-key");
+    let resigned = text.replace(&fake_key, &root_key);
+    assert_ne!(resigned, text);
+    let keys = Keys {
+        golden: fake_key.clone(),
+        observed: root_key.clone(),
+    };
+    assert!(common::compare::compare_with(&a, &json_output(&resigned), &keys).is_empty());
+    assert!(!common::compare::compare(&a, &json_output(&resigned)).is_empty());
+    let wrong = Keys {
+        golden: fake_key,
+        observed: "another-key".into(),
+    };
+    assert!(!common::compare::compare_with(&a, &json_output(&resigned), &wrong).is_empty());
 }
 
 fn json_output(text: &str) -> Value {

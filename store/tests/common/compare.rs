@@ -6,9 +6,12 @@
 //!   `prepare-image` write) are compared by content: every header but `timestamp` (each
 //!   store signs its own snap-declaration and snap-revision when it publishes), the body,
 //!   and the set of assertions (a stream's order is snapd's fetch order); a signature is
-//!   checked by snapd itself (`seed-check`, `snap download`) and by
-//!   [`super::compare::verify_chain`]. `provenance: global-upload`, the default, counts as
-//!   absent.
+//!   checked by snapd itself (`seed-check`, `snap download`) and by [`verify_chain`].
+//!   `provenance: global-upload`, the default, counts as absent.
+//! * each store signs snap-declarations and snap-revisions with its own key ([`Keys`]):
+//!   their `sign-key-sha3-384` must be that store's key, and the account-key of that key
+//!   (an assertion, or a seed's file named after it) belongs to the store's chain, so it is
+//!   left out on its own side.
 //! * a download URL only has to be on the same store (`{STORE}/…`): each store names its
 //!   own files.
 //! * `channel`, `summary` and `redirect-channel` of a snap in a result: the fakestore does
@@ -28,16 +31,50 @@ use super::fixtures;
 /// The summary of every test snap (`fakestore-setup.sh`).
 const SUMMARY: &str = "snapd-oracle test snap";
 
+/// The keys the two stores sign snap-declarations and snap-revisions with.
+#[derive(Clone, Debug)]
+pub struct Keys {
+    /// The golden store's (the fakestore's: snapd's test store key).
+    pub golden: String,
+    /// The other store's.
+    pub observed: String,
+}
+
+impl Keys {
+    /// The fakestore's key: snapd's test store key (`tk/teststore-account-key.assert`).
+    pub fn fakestore() -> String {
+        fixtures::assertion("tk/teststore-account-key.assert")
+            .header_str("public-key-sha3-384")
+            .expect("public-key-sha3-384")
+            .to_string()
+    }
+
+    /// Both stores sign with the fakestore's key.
+    pub fn same() -> Keys {
+        let k = Keys::fakestore();
+        Keys {
+            golden: k.clone(),
+            observed: k,
+        }
+    }
+}
+
+/// [`compare_with`] for two stores that sign with the fakestore's key.
+pub fn compare(golden: &Value, observed: &Value) -> Vec<String> {
+    compare_with(golden, observed, &Keys::same())
+}
+
 /// The differences between `golden` and `observed` (both `{"exit", "output", …}`), each a
 /// line naming where; empty when they agree.
-pub fn compare(golden: &Value, observed: &Value) -> Vec<String> {
+pub fn compare_with(golden: &Value, observed: &Value, keys: &Keys) -> Vec<String> {
+    let cx = Cx { keys };
     let mut diffs = Vec::new();
     let g = golden.as_object().cloned().unwrap_or_default();
     let o = observed.as_object().cloned().unwrap_or_default();
     for key in ["exit", "output", "files", "seed_check"] {
         match (g.get(key), o.get(key)) {
             (None, None) => {}
-            (Some(gv), Some(ov)) => walk(key, gv, ov, &mut diffs),
+            (Some(gv), Some(ov)) => cx.walk(key, gv, ov, &mut diffs),
             (gv, ov) => diffs.push(format!("{key}: golden {gv:?}, got {ov:?}")),
         }
     }
@@ -53,88 +90,109 @@ fn last(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-fn walk(path: &str, g: &Value, o: &Value, diffs: &mut Vec<String>) {
-    let key = last(path);
-    // Fields the fakestore does not send.
-    if g.as_str() == Some("") && matches!(key, "channel" | "summary" | "redirect-channel") {
-        let ok = match (key, o.as_str()) {
-            ("channel", Some(c)) => c.is_empty() || c.ends_with("stable"),
-            ("summary", Some(s)) => s.is_empty() || s == SUMMARY,
-            ("redirect-channel", Some(r)) => r.is_empty(),
-            _ => false,
-        };
-        if !ok {
-            diffs.push(format!(
-                "{path}: not sent by the fakestore, got implausible {o}"
-            ));
-        }
-        return;
-    }
-    if key == "url" && path.ends_with("download/url") {
-        let same_store = |v: &Value| v.as_str().is_some_and(|s| s.starts_with("{STORE}/"));
-        if !(same_store(g) && same_store(o)) {
-            diffs.push(format!("{path}: golden {g}, got {o}: not on the store"));
-        }
-        return;
-    }
-    if let (Some(gs), Some(os)) = (g.as_str(), o.as_str())
-        && key == "text"
-        && path.ends_with("grubenv/text")
-    {
-        if grubenv(gs) != grubenv(os) {
-            diffs.push(format!("{path}: golden {g}, got {o}"));
-        }
-        return;
-    }
-    if let (Some(gs), Some(os)) = (g.as_str(), o.as_str())
-        && (key == "assertions" || (key == "output" && gs.starts_with("type: ")))
-    {
-        let (ga, oa) = (essentials(gs), essentials(os));
-        if ga != oa {
-            diffs.push(format!(
-                "{path}: assertions differ\n  golden: {}\n  got:    {}",
-                serde_json::to_string(&ga).unwrap_or_default(),
-                serde_json::to_string(&oa).unwrap_or_default()
-            ));
-        }
-        return;
-    }
-    match (g, o) {
-        (Value::Object(gm), Value::Object(om)) => {
-            for (k, gv) in gm {
-                match om.get(k) {
-                    Some(ov) => walk(&format!("{path}/{k}"), gv, ov, diffs),
-                    None => diffs.push(format!("{path}/{k}: missing (golden {gv})")),
-                }
-            }
-            for (k, ov) in om {
-                if !gm.contains_key(k) {
-                    diffs.push(format!("{path}/{k}: not in the golden (got {ov})"));
-                }
-            }
-        }
-        (Value::Array(ga), Value::Array(oa)) => {
-            let (ga, oa) = if key == "results" {
-                (by_name(ga), by_name(oa))
-            } else {
-                (ga.clone(), oa.clone())
+struct Cx<'a> {
+    keys: &'a Keys,
+}
+
+impl Cx<'_> {
+    fn walk(&self, path: &str, g: &Value, o: &Value, diffs: &mut Vec<String>) {
+        let key = last(path);
+        // Fields the fakestore does not send.
+        if g.as_str() == Some("") && matches!(key, "channel" | "summary" | "redirect-channel") {
+            let ok = match (key, o.as_str()) {
+                ("channel", Some(c)) => c.is_empty() || c.ends_with("stable"),
+                ("summary", Some(s)) => s.is_empty() || s == SUMMARY,
+                ("redirect-channel", Some(r)) => r.is_empty(),
+                _ => false,
             };
-            if ga.len() != oa.len() {
+            if !ok {
                 diffs.push(format!(
-                    "{path}: {} elements in the golden, {} got\n  golden: {}\n  got:    {}",
-                    ga.len(),
-                    oa.len(),
-                    Value::Array(ga.clone()),
-                    Value::Array(oa.clone())
+                    "{path}: not sent by the fakestore, got implausible {o}"
                 ));
-                return;
             }
-            for (i, (gv, ov)) in ga.iter().zip(&oa).enumerate() {
-                walk(&format!("{path}/{i}"), gv, ov, diffs);
-            }
+            return;
         }
-        _ if g == o => {}
-        _ => diffs.push(format!("{path}: golden {g}, got {o}")),
+        if key == "url" && path.ends_with("download/url") {
+            let same_store = |v: &Value| v.as_str().is_some_and(|s| s.starts_with("{STORE}/"));
+            if !(same_store(g) && same_store(o)) {
+                diffs.push(format!("{path}: golden {g}, got {o}: not on the store"));
+            }
+            return;
+        }
+        if let (Some(gs), Some(os)) = (g.as_str(), o.as_str())
+            && key == "text"
+            && path.ends_with("grubenv/text")
+        {
+            if grubenv(gs) != grubenv(os) {
+                diffs.push(format!("{path}: golden {g}, got {o}"));
+            }
+            return;
+        }
+        if let (Some(gs), Some(os)) = (g.as_str(), o.as_str())
+            && (key == "assertions" || (key == "output" && gs.starts_with("type: ")))
+        {
+            let (ga, oa) = (
+                essentials_signed_by(gs, &self.keys.golden),
+                essentials_signed_by(os, &self.keys.observed),
+            );
+            if ga != oa {
+                diffs.push(format!(
+                    "{path}: assertions differ\n  golden: {}\n  got:    {}",
+                    serde_json::to_string(&ga).unwrap_or_default(),
+                    serde_json::to_string(&oa).unwrap_or_default()
+                ));
+            }
+            return;
+        }
+        match (g, o) {
+            (Value::Object(gm), Value::Object(om)) => {
+                // a seed's file holding a store's own account-key
+                let own = |k: &str, key: &str| k.ends_with(&format!("/{key}.account-key"));
+                let gm: serde_json::Map<String, Value> = gm
+                    .iter()
+                    .filter(|(k, _)| !own(k, &self.keys.golden))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                let om: serde_json::Map<String, Value> = om
+                    .iter()
+                    .filter(|(k, _)| !own(k, &self.keys.observed))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                for (k, gv) in &gm {
+                    match om.get(k) {
+                        Some(ov) => self.walk(&format!("{path}/{k}"), gv, ov, diffs),
+                        None => diffs.push(format!("{path}/{k}: missing (golden {gv})")),
+                    }
+                }
+                for (k, ov) in &om {
+                    if !gm.contains_key(k) {
+                        diffs.push(format!("{path}/{k}: not in the golden (got {ov})"));
+                    }
+                }
+            }
+            (Value::Array(ga), Value::Array(oa)) => {
+                let (ga, oa) = if key == "results" {
+                    (by_name(ga), by_name(oa))
+                } else {
+                    (ga.clone(), oa.clone())
+                };
+                if ga.len() != oa.len() {
+                    diffs.push(format!(
+                        "{path}: {} elements in the golden, {} got\n  golden: {}\n  got:    {}",
+                        ga.len(),
+                        oa.len(),
+                        Value::Array(ga.clone()),
+                        Value::Array(oa.clone())
+                    ));
+                    return;
+                }
+                for (i, (gv, ov)) in ga.iter().zip(&oa).enumerate() {
+                    self.walk(&format!("{path}/{i}"), gv, ov, diffs);
+                }
+            }
+            _ if g == o => {}
+            _ => diffs.push(format!("{path}: golden {g}, got {o}")),
+        }
     }
 }
 
@@ -162,14 +220,32 @@ fn by_name(v: &[Value]) -> Vec<Value> {
 /// What two stores' assertions must share: per assertion its type, headers without
 /// `timestamp` (and a default `provenance`), and body; sorted.
 pub fn essentials(text: &str) -> Vec<Value> {
+    essentials_signed_by(text, &Keys::fakestore())
+}
+
+/// [`essentials`] of a store that signs with `store_key`: the account-key of that key is
+/// left out, and the `sign-key-sha3-384` of a snap-declaration or snap-revision is
+/// `"{STORE-KEY}"` when it is `store_key` (any other key stays, and differs).
+pub fn essentials_signed_by(text: &str, store_key: &str) -> Vec<Value> {
     let mut out: Vec<Value> = fixtures::decode_stream(text.as_bytes())
         .iter()
+        .filter(|a| {
+            !(a.assertion_type().name() == "account-key"
+                && a.header_str("public-key-sha3-384") == Some(store_key))
+        })
         .map(|a| {
             let mut h = serde_json::to_value(a.headers()).unwrap_or_default();
             if let Some(m) = h.as_object_mut() {
                 m.remove("timestamp");
                 if m.get("provenance").and_then(Value::as_str) == Some("global-upload") {
                     m.remove("provenance");
+                }
+                let store_signed = matches!(
+                    a.assertion_type().name(),
+                    "snap-declaration" | "snap-revision"
+                );
+                if store_signed && a.sign_key_sha3_384() == Some(store_key) {
+                    m.insert("sign-key-sha3-384".into(), "{STORE-KEY}".into());
                 }
             }
             json!({"type": a.assertion_type().name(), "headers": h, "body": a.body()})
