@@ -49,6 +49,13 @@ async fn backends() -> Vec<Backend> {
 /// A PostgreSQL database in a fresh schema, when a server is given.
 #[cfg(feature = "postgres")]
 async fn postgres() -> Option<Db> {
+    let url = postgres_url().await?;
+    Some(Db::open(&url).await.unwrap())
+}
+
+/// The URL of a fresh schema on the server under test.
+#[cfg(feature = "postgres")]
+async fn postgres_url() -> Option<String> {
     let Ok(url) = std::env::var("UCORE_STORE_PG_URL") else {
         return skip_postgres();
     };
@@ -62,8 +69,7 @@ async fn postgres() -> Option<Db> {
         .await
         .unwrap();
     let sep = if url.contains('?') { '&' } else { '?' };
-    let url = format!("{url}{sep}options=-csearch_path%3D{schema}");
-    Some(Db::open(&url).await.unwrap())
+    Some(format!("{url}{sep}options=-csearch_path%3D{schema}"))
 }
 
 #[cfg(not(feature = "postgres"))]
@@ -71,7 +77,12 @@ async fn postgres() -> Option<Db> {
     skip_postgres()
 }
 
-fn skip_postgres() -> Option<Db> {
+#[cfg(not(feature = "postgres"))]
+async fn postgres_url() -> Option<String> {
+    skip_postgres()
+}
+
+fn skip_postgres<T>() -> Option<T> {
     assert!(
         std::env::var("UCORE_REQUIRE_TOOLS").as_deref() != Ok("1") || !cfg!(feature = "postgres"),
         "UCORE_REQUIRE_TOOLS=1 but UCORE_STORE_PG_URL is not set"
@@ -262,6 +273,36 @@ async fn concurrent_revisions_get_every_number_once() {
             b.name
         );
         assert!(db.revisions_by_keys(&[]).await.unwrap().is_empty());
+    }
+}
+
+/// Two handles on one database (two store replicas) share the revision numbers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_share_revision_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut urls = vec![dir.path().join("store.db").to_str().unwrap().to_string()];
+    urls.extend(postgres_url().await);
+    for url in urls {
+        let a = Db::open(&url).await.unwrap();
+        let b = Db::open(&url).await.unwrap();
+        a.register_name(&snap("id-a", "a")).await.unwrap();
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let db = if i % 2 == 0 { a.clone() } else { b.clone() };
+                tokio::spawn(async move {
+                    db.add_revision(&new_revision("id-a", &format!("{i:096x}")))
+                        .await
+                        .map(|r| r.revision)
+                })
+            })
+            .collect();
+        let mut numbers = Vec::new();
+        for t in tasks {
+            numbers.push(t.await.unwrap().unwrap());
+        }
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=40).collect::<Vec<u32>>(), "{}", a.kind());
+        assert_eq!(b.revisions("id-a").await.unwrap().len(), 40);
     }
 }
 
@@ -591,4 +632,23 @@ async fn bad_urls_are_refused() {
     ));
     let e = Db::open("/nonexistent/dir/store.db").await.unwrap_err();
     assert!(matches!(e, Error::Io { .. }), "{e:?}");
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn an_unreachable_postgres_is_a_transient_error() {
+    let e = Db::open("postgres://postgres@127.0.0.1:1/none?connect_timeout=2")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Database {
+                transient: true,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(e.http_status(), 503);
 }

@@ -190,15 +190,15 @@ impl PostgresDb {
 
     pub(super) async fn setting(&self, key: &str) -> Result<Option<String>, Error> {
         let c = self.client().await?;
-        query_opt(&**c, s::SETTING, &[&key], |r| r.text(0)).await
+        query_opt(&c, s::SETTING, &[&key], |r| r.text(0)).await
     }
 
     pub(super) async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, Error> {
         let c = self.client().await?;
-        execute(&**c, s::INSERT_SETTING, &[&key, &value])
+        execute(&c, s::INSERT_SETTING, &[&key, &value])
             .await
             .map_err(pg_err("cannot store a setting"))?;
-        query_opt(&**c, s::SETTING, &[&key], |r| r.text(0))
+        query_opt(&c, s::SETTING, &[&key], |r| r.text(0))
             .await?
             .ok_or_else(|| s::corrupt(format!("setting {key} vanished")))
     }
@@ -207,7 +207,7 @@ impl PostgresDb {
         let c = self.client().await?;
         let key = s::key_text(&rec.primary_key);
         let n = execute(
-            &**c,
+            &c,
             s::PUT_ASSERTION,
             &[
                 &rec.assertion_type,
@@ -229,7 +229,7 @@ impl PostgresDb {
     ) -> Result<Option<AssertionRecord>, Error> {
         let c = self.client().await?;
         query_opt(
-            &**c,
+            &c,
             s::ASSERTION,
             &[&assertion_type, &primary_key],
             s::assertion_row,
@@ -243,7 +243,7 @@ impl PostgresDb {
     ) -> Result<Vec<AssertionRecord>, Error> {
         let c = self.client().await?;
         query(
-            &**c,
+            &c,
             s::ASSERTIONS_OF_TYPE,
             &[&assertion_type],
             s::assertion_row,
@@ -256,7 +256,7 @@ impl PostgresDb {
         let c = self.client().await?;
         let at = s::ts_text(rec.registered_at);
         match execute(
-            &**c,
+            &c,
             s::REGISTER_NAME,
             &[&rec.snap_id, &rec.name, &rec.publisher_id, &at],
         )
@@ -264,7 +264,7 @@ impl PostgresDb {
         {
             Ok(_) => Ok(()),
             Err(e) if is_unique_violation(&e) => {
-                let name_taken = query_opt(&**c, s::SNAP_BY_NAME, &[&rec.name], s::snap_row)
+                let name_taken = query_opt(&c, s::SNAP_BY_NAME, &[&rec.name], s::snap_row)
                     .await?
                     .is_some();
                 Err(s::name_conflict(rec, name_taken))
@@ -284,7 +284,7 @@ impl PostgresDb {
             s::SNAP_BY_ID
         };
         let c = self.client().await?;
-        query_opt(&**c, sql, &[&key], s::snap_row).await
+        query_opt(&c, sql, &[&key], s::snap_row).await
     }
 
     pub(super) async fn snaps_by(
@@ -299,7 +299,7 @@ impl PostgresDb {
         };
         let sql = format!("{head}{IN_ARRAY} ORDER BY name");
         let c = self.client().await?;
-        query(&**c, &sql, &[&keys], s::snap_row).await
+        query(&c, &sql, &[&keys], s::snap_row).await
     }
 
     pub(super) async fn search_snaps(
@@ -312,7 +312,7 @@ impl PostgresDb {
             s::SEARCH_SNAPS_SELECT
         );
         let c = self.client().await?;
-        query(&**c, &sql, &[&needle, &i64::from(limit)], s::snap_row).await
+        query(&c, &sql, &[&needle, &i64::from(limit)], s::snap_row).await
     }
 
     pub(super) async fn add_revision(&self, rev: &NewRevision) -> Result<RevisionRecord, Error> {
@@ -387,7 +387,7 @@ impl PostgresDb {
     ) -> Result<Option<RevisionRecord>, Error> {
         let c = self.client().await?;
         query_opt(
-            &**c,
+            &c,
             s::REVISION,
             &[&snap_id, &i64::from(revision)],
             s::revision_row,
@@ -397,7 +397,7 @@ impl PostgresDb {
 
     pub(super) async fn revisions(&self, snap_id: &str) -> Result<Vec<RevisionRecord>, Error> {
         let c = self.client().await?;
-        query(&**c, s::REVISIONS, &[&snap_id], s::revision_row).await
+        query(&c, s::REVISIONS, &[&snap_id], s::revision_row).await
     }
 
     pub(super) async fn revisions_by_keys(
@@ -412,7 +412,7 @@ impl PostgresDb {
             s::REVISIONS_BY_KEYS
         );
         let c = self.client().await?;
-        query(&**c, &sql, &[&ids, &revisions], s::revision_row).await
+        query(&c, &sql, &[&ids, &revisions], s::revision_row).await
     }
 
     pub(super) async fn revision_by_digest(
@@ -420,7 +420,7 @@ impl PostgresDb {
         sha3_384: &str,
     ) -> Result<Option<RevisionRecord>, Error> {
         let c = self.client().await?;
-        query_opt(&**c, s::REVISION_BY_DIGEST, &[&sha3_384], s::revision_row).await
+        query_opt(&c, s::REVISION_BY_DIGEST, &[&sha3_384], s::revision_row).await
     }
 
     pub(super) async fn release(
@@ -432,7 +432,7 @@ impl PostgresDb {
         let [snap_id, arch, track, risk, branch] = key;
         let c = self.client().await?;
         let n = execute(
-            &**c,
+            &c,
             s::RELEASE,
             &[
                 snap_id,
@@ -455,7 +455,7 @@ impl PostgresDb {
     pub(super) async fn close(&self, key: &[String; 4], at: &str) -> Result<(), Error> {
         let [snap_id, track, risk, branch] = key;
         let c = self.client().await?;
-        execute(&**c, s::CLOSE, &[snap_id, track, risk, branch, &at])
+        execute(&c, s::CLOSE, &[snap_id, track, risk, branch, &at])
             .await
             .map_err(pg_err("cannot close a channel"))?;
         Ok(())
@@ -464,12 +464,12 @@ impl PostgresDb {
     pub(super) async fn releases(&self, snap_ids: &[String]) -> Result<Vec<ReleaseRecord>, Error> {
         let sql = format!("{}{IN_ARRAY}{}", s::RELEASES, s::RELEASES_ORDER);
         let c = self.client().await?;
-        query(&**c, &sql, &[&snap_ids], s::release_row).await
+        query(&c, &sql, &[&snap_ids], s::release_row).await
     }
 
     pub(super) async fn issue_nonce(&self, nonce: &str, expires: i64) -> Result<(), Error> {
         let c = self.client().await?;
-        match execute(&**c, s::ISSUE_NONCE, &[&nonce, &expires]).await {
+        match execute(&c, s::ISSUE_NONCE, &[&nonce, &expires]).await {
             Ok(_) => Ok(()),
             Err(e) if is_unique_violation(&e) => Err(Error::Conflict("the nonce exists".into())),
             Err(e) => Err(pg_err("cannot store a nonce")(e)),
@@ -478,10 +478,10 @@ impl PostgresDb {
 
     pub(super) async fn consume_nonce(&self, nonce: &str, now: i64) -> Result<bool, Error> {
         let c = self.client().await?;
-        let live = query_opt(&**c, s::CONSUME_NONCE, &[&nonce, &now], |r| r.text(0))
+        let live = query_opt(&c, s::CONSUME_NONCE, &[&nonce, &now], |r| r.text(0))
             .await?
             .is_some();
-        execute(&**c, s::PURGE_NONCES, &[&now])
+        execute(&c, s::PURGE_NONCES, &[&now])
             .await
             .map_err(pg_err("cannot purge nonces"))?;
         Ok(live)
@@ -492,7 +492,7 @@ impl PostgresDb {
         let at = s::ts_text(rec.created_at);
         let c = self.client().await?;
         match execute(
-            &**c,
+            &c,
             s::ADD_CREDENTIAL,
             &[&rec.id, &rec.secret_sha3_384, &scope, &publisher, &at],
         )
@@ -508,6 +508,6 @@ impl PostgresDb {
 
     pub(super) async fn credential(&self, id: &str) -> Result<Option<CredentialRecord>, Error> {
         let c = self.client().await?;
-        query_opt(&**c, s::CREDENTIAL, &[&id], s::credential_row).await
+        query_opt(&c, s::CREDENTIAL, &[&id], s::credential_row).await
     }
 }
