@@ -19,6 +19,7 @@
 //! * [`visibility`]: who is asking, and what they may see.
 //! * [`action`]: snap action, info, find and fetching assertions, free of HTTP.
 //! * [`state`]: [`Store`], what handlers share.
+//! * [`publish`]: the publishing flow (names, uploads, releases, status).
 //! * [`publisher_api`]: the publishing API's bodies.
 //! * [`http`]: the HTTP API and the server.
 //! * [`init`]: `store init`, a new store directory.
@@ -37,6 +38,7 @@ pub mod error;
 pub mod http;
 pub mod init;
 pub mod metrics;
+pub mod publish;
 pub mod publisher_api;
 pub mod publisher_client;
 pub mod session;
