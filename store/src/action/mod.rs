@@ -126,6 +126,26 @@ fn action_error(
     }
 }
 
+/// Counts each action's outcome in the store's metrics.
+fn count(store: &Store, actions: &[SnapAction], slots: &[Option<ActionResult>]) {
+    use crate::metrics::{ActionKind, ActionResult as Outcome};
+    store.metrics.snap_action_request();
+    for (a, slot) in actions.iter().zip(slots) {
+        let kind = match a {
+            SnapAction::Refresh { .. } => ActionKind::Refresh,
+            SnapAction::Install { .. } => ActionKind::Install,
+            SnapAction::Download { .. } => ActionKind::Download,
+            SnapAction::FetchAssertions { .. } => ActionKind::FetchAssertions,
+        };
+        let outcome = match slot {
+            None => Outcome::Unchanged,
+            Some(r) if r.result == "error" || !r.error_list.is_empty() => Outcome::Error,
+            Some(_) => Outcome::Ok,
+        };
+        store.metrics.snap_action(kind, outcome);
+    }
+}
+
 /// Answers a snap action request for `viewer`, a device of `arch` (`None`: any
 /// architecture). Errors of single actions are results (`name-not-found`,
 /// `id-not-found`, `revision-not-found` with where the snap is released,
@@ -342,6 +362,7 @@ pub async fn snap_action(
         );
     }
 
+    count(store, &req.actions, &slots);
     Ok(SnapActionResponse {
         results: slots.into_iter().flatten().collect(),
         error_list: Vec::new(),

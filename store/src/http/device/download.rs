@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
@@ -121,7 +122,23 @@ pub async fn download(
             .map_err(|e| Error::io(format!("cannot seek in snap file {}", rev.data.sha3_384), e))?;
     }
     tracing::debug!(snap = %snap.name, revision, start, len, "download");
-    let stream = ReaderStream::with_capacity(f.take(len), CHUNK);
+    store.metrics.download_started();
+    if len == 0 {
+        store.metrics.download_completed();
+    }
+    let counting = store.clone();
+    let mut sent = 0u64;
+    let stream = ReaderStream::with_capacity(f.take(len), CHUNK).map(move |chunk| {
+        if let Ok(bytes) = &chunk {
+            let n = bytes.len() as u64;
+            counting.metrics.download_bytes(n);
+            sent += n;
+            if sent == len {
+                counting.metrics.download_completed();
+            }
+        }
+        chunk
+    });
     let mut resp = Response::new(Body::from_stream(stream));
     *resp.status_mut() = status;
     let h = resp.headers_mut();

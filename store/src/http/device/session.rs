@@ -12,6 +12,7 @@ use crate::state::Store;
 /// A fresh nonce.
 pub async fn nonce(State(store): State<Store>) -> Result<Json<NonceResponse>, Error> {
     let nonce = session::issue_nonce(&store).await?;
+    store.metrics.nonce_issued();
     Ok(Json(NonceResponse { nonce }))
 }
 
@@ -23,10 +24,12 @@ pub async fn open(
     match session::open_session(&store, &req).await {
         Ok(macaroon) => {
             tracing::debug!("device session opened");
+            store.metrics.session_opened();
             Ok(Json(SessionResponse { macaroon }))
         }
         Err(e) => {
             tracing::info!(error = %e, "device session refused");
+            store.metrics.session_refused();
             Err(e)
         }
     }
