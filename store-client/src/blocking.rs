@@ -40,6 +40,12 @@ impl StoreClient {
         &self.client
     }
 
+    /// Runs any call of the async client to completion, for what this facade does not
+    /// wrap: `client.block_on(client.inner().download_action("foo", None, None))`.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+
     /// See [`crate::StoreClient::ensure_session`].
     pub fn ensure_session(&self) -> Result<Option<String>, Error> {
         self.runtime.block_on(self.client.ensure_session())
@@ -64,17 +70,6 @@ impl StoreClient {
     ) -> Result<ActionResult, Error> {
         self.runtime
             .block_on(self.client.install(name, channel, revision))
-    }
-
-    /// See [`crate::StoreClient::download_action`].
-    pub fn download_action(
-        &self,
-        name: &str,
-        channel: Option<&str>,
-        revision: Option<u32>,
-    ) -> Result<ActionResult, Error> {
-        self.runtime
-            .block_on(self.client.download_action(name, channel, revision))
     }
 
     /// See [`crate::StoreClient::refresh`].
