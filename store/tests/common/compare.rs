@@ -71,11 +71,34 @@ pub fn compare_with(golden: &Value, observed: &Value, keys: &Keys) -> Vec<String
     let mut diffs = Vec::new();
     let g = golden.as_object().cloned().unwrap_or_default();
     let o = observed.as_object().cloned().unwrap_or_default();
-    for key in ["exit", "output", "files", "seed_check"] {
+    // A command that failed on one side only: its exit and output tell why; what it did
+    // not write is counted, not listed.
+    let keys: &[&str] = if g.get("exit") == o.get("exit") {
+        &["exit", "output", "files", "seed_check"]
+    } else {
+        let count = |m: &serde_json::Map<String, Value>| {
+            m.get("files")
+                .and_then(Value::as_object)
+                .map_or(0, serde_json::Map::len)
+        };
+        if g.contains_key("files") {
+            diffs.push(format!(
+                "files: {} in the golden, {} got",
+                count(&g),
+                count(&o)
+            ));
+        }
+        &["exit", "output"]
+    };
+    for &key in keys {
         match (g.get(key), o.get(key)) {
             (None, None) => {}
             (Some(gv), Some(ov)) => cx.walk(key, gv, ov, &mut diffs),
-            (gv, ov) => diffs.push(format!("{key}: golden {gv:?}, got {ov:?}")),
+            (gv, ov) => diffs.push(format!(
+                "{key}: golden {}, got {}",
+                gv.map(short).unwrap_or_default(),
+                ov.map(short).unwrap_or_default()
+            )),
         }
     }
     if !diffs.is_empty()
@@ -107,7 +130,8 @@ impl Cx<'_> {
             };
             if !ok {
                 diffs.push(format!(
-                    "{path}: not sent by the fakestore, got implausible {o}"
+                    "{path}: not sent by the fakestore, got implausible {}",
+                    short(o)
                 ));
             }
             return;
@@ -115,7 +139,11 @@ impl Cx<'_> {
         if key == "url" && path.ends_with("download/url") {
             let same_store = |v: &Value| v.as_str().is_some_and(|s| s.starts_with("{STORE}/"));
             if !(same_store(g) && same_store(o)) {
-                diffs.push(format!("{path}: golden {g}, got {o}: not on the store"));
+                diffs.push(format!(
+                    "{path}: golden {}, got {}: not on the store",
+                    short(g),
+                    short(o)
+                ));
             }
             return;
         }
@@ -124,7 +152,7 @@ impl Cx<'_> {
             && path.ends_with("grubenv/text")
         {
             if grubenv(gs) != grubenv(os) {
-                diffs.push(format!("{path}: golden {g}, got {o}"));
+                diffs.push(format!("{path}: golden {}, got {}", short(g), short(o)));
             }
             return;
         }
@@ -161,12 +189,12 @@ impl Cx<'_> {
                 for (k, gv) in &gm {
                     match om.get(k) {
                         Some(ov) => self.walk(&format!("{path}/{k}"), gv, ov, diffs),
-                        None => diffs.push(format!("{path}/{k}: missing (golden {gv})")),
+                        None => diffs.push(format!("{path}/{k}: missing (golden {})", short(gv))),
                     }
                 }
                 for (k, ov) in &om {
                     if !gm.contains_key(k) {
-                        diffs.push(format!("{path}/{k}: not in the golden (got {ov})"));
+                        diffs.push(format!("{path}/{k}: not in the golden (got {})", short(ov)));
                     }
                 }
             }
@@ -191,7 +219,7 @@ impl Cx<'_> {
                 }
             }
             _ if g == o => {}
-            _ => diffs.push(format!("{path}: golden {g}, got {o}")),
+            _ => diffs.push(format!("{path}: golden {}, got {}", short(g), short(o))),
         }
     }
 }
@@ -204,6 +232,15 @@ fn grubenv(text: &str) -> (Vec<&str>, usize) {
         .collect();
     vars.sort_unstable();
     (vars, text.len())
+}
+
+/// A value for a message: its JSON, cut after 300 characters.
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    match s.char_indices().nth(300) {
+        Some((i, _)) => format!("{}… ({} characters)", &s[..i], s.chars().count()),
+        None => s,
+    }
 }
 
 fn by_name(v: &[Value]) -> Vec<Value> {

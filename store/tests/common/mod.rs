@@ -8,3 +8,4 @@ pub mod fakestore;
 pub mod fixtures;
 pub mod golden;
 pub mod run;
+pub mod ucore;
