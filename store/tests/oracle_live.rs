@@ -155,29 +155,29 @@ fn with<'a>(cmd: &'a str, session: &[&'a str], rest: &[&'a str]) -> Vec<&'a str>
     v
 }
 
+/// `store-session` for the fixtures' `MODEL.model` with `SERIAL.assert` and the device key.
+fn session(tools: &Tools, store: &UcoreStore, model: &str, serial: &str) -> (i32, Value) {
+    let m = format!("{{FIXTURES}}/{model}.model");
+    let s = format!("{{FIXTURES}}/{serial}.assert");
+    let args = [
+        "--model",
+        &m,
+        "--serial",
+        &s,
+        "--device-key",
+        "{FIXTURES}/device.pem",
+    ];
+    oracle_json(tools, store, &with("store-session", &args, &[]))
+}
+
 #[test]
 fn device_sessions_open_for_the_stores_models_only() {
     let Some(tools) = tools() else { return };
     let store = UcoreStore::start();
     for (model, serial) in [("uc16-store", "serial16"), ("uc20-store", "serial20")] {
-        let (m, s) = (
-            format!("{{FIXTURES}}/{model}.model"),
-            format!("{{FIXTURES}}/{serial}.assert"),
-        );
-        let args = [
-            "--model",
-            &m,
-            "--serial",
-            &s,
-            "--device-key",
-            "{FIXTURES}/device.pem",
-        ];
-        let (code, out) = oracle_json(&tools, &store, &with("store-session", &args, &[]));
-        assert_eq!(
-            (code, &out["ok"]),
-            (0, &Value::Bool(true)),
-            "{model}: {out}"
-        );
+        let (code, out) = session(&tools, &store, model, serial);
+        assert_eq!(code, 0, "{model}: {out}");
+        assert_eq!(out["ok"], true, "{model}: {out}");
         assert!(
             out["session"].as_str().is_some_and(|s| !s.is_empty()),
             "{model}: {out}"
@@ -185,27 +185,13 @@ fn device_sessions_open_for_the_stores_models_only() {
     }
     // The same brand's models without `store` (fakestore-setup.sh's): refused, with the
     // error JSON snapd shows.
-    for (model, serial, why) in [
-        ("uc16", "serial16", "is not for store"),
-        ("uc20", "serial20", "is not for store"),
-    ] {
-        let (m, s) = (
-            format!("{{FIXTURES}}/{model}.model"),
-            format!("{{FIXTURES}}/{serial}.assert"),
-        );
-        let args = [
-            "--model",
-            &m,
-            "--serial",
-            &s,
-            "--device-key",
-            "{FIXTURES}/device.pem",
-        ];
-        let (code, out) = oracle_json(&tools, &store, &with("store-session", &args, &[]));
+    for (model, serial) in [("uc16", "serial16"), ("uc20", "serial20")] {
+        let (code, out) = session(&tools, &store, model, serial);
         let err = out["error"].as_str().unwrap_or_default();
         assert_eq!(code, 1, "{model} + {serial}: {out}");
         assert!(
-            err.contains("cannot get device session from store") && err.contains(why),
+            err.contains("cannot get device session from store")
+                && err.contains("is not for store"),
             "{model} + {serial}: {err}"
         );
     }
