@@ -72,8 +72,8 @@
 //! * [`action`]: snap action, info, find and fetching assertions, free of HTTP.
 //! * [`metrics`]: [`Metrics`], the counters of `/metrics`.
 //! * [`state`]: [`Store`], what handlers share.
-//! * [`publish`]: the publishing flow (names, uploads, releases, status).
 //! * [`open`]: [`Store::open`] from a configuration, [`Store::open_parts`] from parts.
+//! * [`publish`]: the publishing flow (names, uploads, releases, status).
 //! * [`publisher_api`]: the publishing API's bodies.
 //! * [`http`]: the HTTP API and the server.
 //! * [`init`]: `store init`, a new store directory.

@@ -6,28 +6,17 @@ mod server_support;
 
 use std::path::Path;
 
-use server_support::{AUTHORITY, BRAND, account, account_key, authority_chain, key};
+use server_support::{AUTHORITY, BRAND, account, account_key, key, write_assertion_files};
 use ucore_assertions::{Assertion, AssertionAccess};
 use ucore_signing::Signer;
 use ucore_store::{Error, Store, StoreConfig};
 use ucore_test_support::keys;
 
-fn write_stream(path: &Path, assertions: &[Assertion]) {
-    let mut text = Vec::new();
-    for a in assertions {
-        text.extend_from_slice(&a.encode());
-        text.extend_from_slice(b"\n");
-    }
-    std::fs::write(path, text).unwrap();
-}
-
 /// A store directory: the authority's key and assertions, and `brand` with
 /// `assertions`; returns the configuration file.
 fn store_dir(dir: &Path, brand_assertions: &[Assertion]) -> std::path::PathBuf {
-    let (_, acc, ak) = authority_chain();
     std::fs::write(dir.join("authority.pem"), keys::ROOT).unwrap();
-    write_stream(&dir.join("authority.assert"), &[acc, ak]);
-    write_stream(&dir.join("acme.assert"), brand_assertions);
+    write_assertion_files(dir, brand_assertions);
     std::fs::write(dir.join("metrics.token"), "s3cret\n").unwrap();
     let config = format!(
         r#"[store]

@@ -92,6 +92,24 @@ pub async fn store(settings: Settings, metrics: Metrics) -> (Store, tempfile::Te
     (store, dir)
 }
 
+/// Writes assertions to a file as a stream.
+pub fn write_stream(path: &std::path::Path, assertions: &[Assertion]) {
+    let mut text = Vec::new();
+    for a in assertions {
+        text.extend_from_slice(&ucore_assertions::AssertionAccess::encode(a));
+        text.extend_from_slice(b"\n");
+    }
+    std::fs::write(path, text).expect("write the assertions");
+}
+
+/// Writes `authority.assert` (the authority's chain) and `acme.assert` (`brand`) into
+/// `dir`, the files a test configuration names.
+pub fn write_assertion_files(dir: &std::path::Path, brand: &[Assertion]) {
+    let (_, acc, ak) = authority_chain();
+    write_stream(&dir.join("authority.assert"), &[acc, ak]);
+    write_stream(&dir.join("acme.assert"), brand);
+}
+
 /// Settings for a test server.
 pub fn settings() -> Settings {
     Settings::new("test-store", "http://127.0.0.1:1")
