@@ -340,3 +340,212 @@ fn comparison_takes_the_fakestore_as_reference() {
 fn json_output(text: &str) -> Value {
     serde_json::json!({"exit": 0, "output": text})
 }
+
+// ---- ucore's own client against ucore-store, compared with the goldens ------------------
+
+use std::sync::Arc;
+
+use common::compare::essentials_signed_by;
+use common::ucore::UcoreStore;
+use ucore_assertions::AssertionType;
+use ucore_store_client::protocol::{ActionResult, ContextSnap, Epoch};
+use ucore_store_client::{Config, DeviceIdentity, DownloadOptions, StoreClient};
+
+/// A client of `store` for the device of the fixtures' `MODEL.model` and `SERIAL.assert`.
+fn device_client(store: &UcoreStore, model: &str, serial: &str) -> StoreClient {
+    let key = ucore_signing::RsaPrivateKey::from_pem(&fixtures::read_string("device.pem"))
+        .expect("device key");
+    let identity = DeviceIdentity::new(
+        fixtures::assertion(&format!("{model}.model")),
+        fixtures::assertion(&format!("{serial}.assert")),
+        Arc::new(key),
+    )
+    .expect("device identity");
+    let config = Config::parse(&format!("{}/", store.url)).expect("store URL");
+    StoreClient::builder(config)
+        .device(identity)
+        .build()
+        .expect("client")
+}
+
+/// A result as the oracle prints it, on the fields the fakestore sends.
+fn as_oracle_result(r: &ActionResult) -> Value {
+    let s = r.snap.as_ref().expect("a result with a snap");
+    serde_json::json!({
+        "name": s.name, "snap-id": s.snap_id, "revision": s.revision.to_string(),
+        "version": s.version, "type": s.snap_type, "base": s.base,
+        "confinement": s.confinement, "publisher": {"id": s.publisher.id, "username": s.publisher.username},
+        "download": {"sha3-384": s.download.sha3_384, "size": s.download.size},
+    })
+}
+
+/// The golden's results on the same fields.
+fn golden_results(g: &Golden) -> Vec<Value> {
+    let mut v: Vec<Value> = g.output["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            let m = r.as_object_mut().expect("object");
+            for k in ["channel", "epoch", "redirect-channel", "summary"] {
+                m.remove(k);
+            }
+            if let Some(d) = m.get_mut("download").and_then(Value::as_object_mut) {
+                d.remove("url");
+            }
+            r
+        })
+        .collect();
+    v.sort_by_key(|r| r["name"].to_string());
+    v
+}
+
+/// `NAME[@CHANNEL]` of an `install:`/`download:` argument.
+fn action_target(arg: &str) -> Option<(&str, &str, Option<&str>)> {
+    let (kind, rest) = arg.split_once(':')?;
+    let (name, channel) = match rest.split_once('@') {
+        Some((n, c)) => (n, Some(c)),
+        None => (rest, None),
+    };
+    Some((kind, name, channel))
+}
+
+#[test]
+fn ucore_client_against_ucore_store_matches_the_goldens() {
+    let store = UcoreStore::start();
+    store.publish_fixtures();
+    let uc16 = device_client(&store, "uc16-store", "serial16");
+    let uc20 = device_client(&store, "uc20-store", "serial20");
+    let keys = Keys {
+        golden: Keys::fakestore(),
+        observed: store.signing_key(),
+    };
+    let work = tempfile::tempdir().expect("temporary directory");
+    let rt = &store.rt;
+    let mut failures: Vec<String> = Vec::new();
+    let mut check = |what: &str, ok: bool, detail: String| {
+        if !ok {
+            failures.push(format!("{what}: {detail}"));
+        }
+    };
+
+    // install and download actions, for each device
+    for name in [
+        "refresh-install",
+        "refresh-download",
+        "refresh-uc20-channels",
+    ] {
+        let g = golden::load(name);
+        let client = if g.args.iter().any(|a| a.contains("uc20")) {
+            &uc20
+        } else {
+            &uc16
+        };
+        let mut got = Vec::new();
+        for (kind, snap, channel) in g.args.iter().filter_map(|a| action_target(a)) {
+            let r = match kind {
+                "install" => rt.block_on(client.install(snap, channel, None)),
+                _ => rt.block_on(client.download_action(snap, channel, None)),
+            };
+            match r {
+                Ok(r) => got.push(as_oracle_result(&r)),
+                Err(e) => check(name, false, format!("{kind} {snap}: {e}")),
+            }
+        }
+        got.sort_by_key(|r| r["name"].to_string());
+        let want = golden_results(&g);
+        check(name, got == want, format!("golden {want:?}\n  got {got:?}"));
+    }
+
+    // a refresh to the revision the device has: snapd's "no updates"
+    let g = golden::load("refresh-up-to-date");
+    let s = fixtures::snap("hello-oracle");
+    let context = ContextSnap {
+        snap_id: s.snap_id.clone(),
+        instance_key: s.snap_id.clone(),
+        revision: 1,
+        tracking_channel: "stable".into(),
+        epoch: Epoch::default(),
+        ..Default::default()
+    };
+    match rt.block_on(uc16.refresh(vec![context], &Default::default())) {
+        Ok(outcome) => check(
+            "refresh-up-to-date",
+            outcome.results.is_empty() && outcome.errors.to_string() == g.output["error"],
+            format!(
+                "golden {}, got {:?} / {}",
+                g.output["error"], outcome.results, outcome.errors
+            ),
+        ),
+        Err(e) => check("refresh-up-to-date", false, e.to_string()),
+    }
+
+    // downloads, checked by sha3-384, equal to the fakestore's files
+    for s in fixtures::snaps() {
+        let g = golden::load(&format!("download-{}", s.name));
+        let want = &g.files.as_ref().expect("files")[&format!("{}_1.snap", s.name)];
+        let dest = work.path().join(format!("{}_1.snap", s.name));
+        let r = rt.block_on(async {
+            let r = uc16.download_action(&s.name, None, None).await?;
+            let snap = r.snap.expect("snap");
+            uc16.download(
+                &s.name,
+                &snap.download,
+                &dest,
+                &DownloadOptions::default(),
+                None,
+            )
+            .await
+        });
+        let got = std::fs::read(&dest)
+            .map(|b| sha3_hex(&b))
+            .unwrap_or_default();
+        check(
+            &g.name,
+            r.is_ok() && want["sha3-384"] == got.as_str(),
+            format!("{r:?}, sha3-384 {got}"),
+        );
+    }
+
+    // assertions, by content (each store signs with its own key)
+    for g in golden::all()
+        .iter()
+        .filter(|g| g.command() == "store-assertion")
+    {
+        let t = AssertionType::from_name(&g.args[5]).expect("assertion type");
+        let key: Vec<&str> = g.args[6..]
+            .iter()
+            .map(|k| {
+                if *k == keys.golden {
+                    keys.observed.as_str()
+                } else {
+                    k.as_str()
+                }
+            })
+            .collect();
+        match (rt.block_on(uc16.assertion(t, &key)), g.exit) {
+            (Ok(a), 0) => {
+                let text = String::from_utf8(a.encode()).expect("text");
+                let want = essentials_signed_by(g.output.as_str().expect("text"), &keys.golden);
+                let got = essentials_signed_by(&text, &keys.observed);
+                check(
+                    &g.name,
+                    want == got,
+                    format!("golden {want:?}\n  got {got:?}"),
+                );
+            }
+            (Err(e), 1) => check(
+                &g.name,
+                g.output["error"] == e.to_string().as_str(),
+                format!("golden {}, got {e}", g.output["error"]),
+            ),
+            (r, _) => check(
+                &g.name,
+                false,
+                format!("{:?}", r.map(|a| a.primary_key().join("/"))),
+            ),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

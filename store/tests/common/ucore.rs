@@ -86,7 +86,7 @@ impl UcoreStore {
             id: BRAND.into(),
             assertions: brand_file,
         }];
-        opts.listen = format!("127.0.0.1:{port}");
+        opts.listen = SocketAddr::from(([127, 0, 0, 1], port));
         let init = rt.block_on(init(&opts)).expect("store init");
         let config = StoreConfig::load(&init.config_file).expect("store.toml");
         let store = rt.block_on(Store::open(&config)).expect("Store::open");
