@@ -19,7 +19,8 @@
 #   output      the command's stdout: parsed JSON, or text for assertions and `snap`
 #   files       for cases that write files: every file under {OUT} by relative path, with
 #               {"size", "sha3-384"} (snaps, binary files), {"assertions": TEXT} (assertion
-#               files), {"text": TEXT} (other text files, e.g. grubenv) or {"symlink": TARGET};
+#               files), {"text": TEXT} (other text files; a grubenv's variables sorted, as
+#               snapd writes them in Go's map order) or {"symlink": TARGET};
 #               UC20 seed labels (today's date) become {LABEL}
 #   seed_check  for prepare-image: `snapd-oracle seed-check` on the seed written
 # Ports, temporary paths and seed labels are replaced by the placeholders; the fixtures'
@@ -182,6 +183,18 @@ def is_assertion(rel):
     return "assertions" in parts[:-1] or parts[-1] == "model" or rel.endswith(".assert")
 
 
+def grubenv(text):
+    """snapd writes a grubenv's variables in Go's map order: sorted here, so that the
+    goldens do not change from run to run (the tests compare them as a set)."""
+    lines = text.split("\n")
+    head = [l for l in lines if l.startswith("# GRUB")]
+    vars_ = sorted(l for l in lines if l and not l.startswith("#"))
+    pad = [l for l in lines if l.startswith("#") and not l.startswith("# GRUB")]
+    out = "\n".join(head + vars_ + pad)
+    assert len(out) == len(text), (text, out)
+    return out
+
+
 def walk(out, m):
     files = {}
     for root, dirs, names in os.walk(out):
@@ -197,7 +210,10 @@ def walk(out, m):
                 files[rel] = {"size": os.path.getsize(p), "sha3-384": digest(p)}
             else:
                 try:
-                    files[rel] = {"text": open(p, encoding="utf-8").read()}
+                    text = open(p, encoding="utf-8").read()
+                    if n == "grubenv":
+                        text = grubenv(text)
+                    files[rel] = {"text": text}
                 except UnicodeDecodeError:
                     files[rel] = {"size": os.path.getsize(p), "sha3-384": digest(p)}
     return unsubst(files, m)
