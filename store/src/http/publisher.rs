@@ -8,16 +8,14 @@
 //! when its `Content-Length` says it is larger. Errors are the store's error JSON.
 
 use axum::body::Body;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{
-    DefaultBodyLimit, FromRequest, FromRequestParts, Path, RawQuery, Request, State,
-};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, RawQuery, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use ucore_store_client::protocol::MacaroonAuthorization;
 
+use super::device::extract::JsonBody;
 use crate::db::CredentialScope;
 use crate::publisher_api::{
     Close, Closed, NameRegistered, Pushed, RegisterName, Release, Released, SnapStatus,
@@ -59,31 +57,6 @@ impl FromRequestParts<Store> for PublisherAuth {
         credential::authenticate(&store.db, &auth)
             .await
             .map(PublisherAuth)
-    }
-}
-
-/// A JSON request body; one that does not parse is [`Error::BadRequest`] with axum's text.
-#[derive(Debug, Clone)]
-pub struct JsonBody<T>(pub T);
-
-impl<T> FromRequest<Store> for JsonBody<T>
-where
-    Json<T>: FromRequest<Store, Rejection = JsonRejection>,
-{
-    type Rejection = Error;
-
-    async fn from_request(req: Request, store: &Store) -> Result<Self, Error> {
-        match Json::<T>::from_request(req, store).await {
-            Ok(Json(v)) => Ok(JsonBody(v)),
-            Err(JsonRejection::BytesRejection(e))
-                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
-            {
-                Err(Error::TooLarge {
-                    limit: store.settings.max_body_size,
-                })
-            }
-            Err(e) => Err(Error::BadRequest(e.body_text())),
-        }
     }
 }
 
