@@ -372,6 +372,16 @@ fn init_serve_and_publish() {
     let (status, code, message) = refusal(wrong.status("sample").unwrap_err());
     assert_eq!((status, code.as_str()), (401, "unauthorized"));
     assert_eq!(message, "invalid publisher credential");
+    // Also for an upload larger than the socket buffers, which the store refuses unread.
+    let big = tmp.path().join("big.snap");
+    std::fs::File::create(&big)
+        .and_then(|f| f.set_len(64 << 20))
+        .unwrap();
+    let (status, _, message) = refusal(wrong.push(&big, &[], &mut |_, _| {}).unwrap_err());
+    assert_eq!(
+        (status, message.as_str()),
+        (401, "invalid publisher credential")
+    );
 
     rt.block_on(running.shutdown());
     // A stopped store is a connection failure, not a refusal.
@@ -522,4 +532,34 @@ fn init_self_signs_a_new_authority() {
     let config = StoreConfig::load(&out.config_file).unwrap();
     let store = rt.block_on(ucore::store::Store::open(&config)).unwrap();
     assert_eq!(store.authority.account_id(), "my-store");
+}
+
+#[test]
+fn status_tables_show_closed_channels_and_empty_snaps() {
+    use ucore::store::publisher_api::{ChannelStatus, SnapStatus};
+    let mut st = SnapStatus {
+        name: "pc".into(),
+        snap_id: "id".into(),
+        publisher: "acme".into(),
+        revisions: Vec::new(),
+        channel_map: Vec::new(),
+    };
+    assert_eq!(
+        status::render(&st),
+        "name:      pc\nsnap-id:   id\npublisher: acme\n\nchannels:  none released\n\nrevisions: none uploaded\n"
+    );
+    st.channel_map = vec![ChannelStatus {
+        architecture: "arm64".into(),
+        channel: "22/stable/hotfix".into(),
+        revision: None,
+        state: "closed".into(),
+        follows: None,
+    }];
+    let table = status::render(&st);
+    assert!(
+        table.contains(
+            "Arch   Channel           Revision  State\narm64  22/stable/hotfix  -         closed\n"
+        ),
+        "{table}"
+    );
 }

@@ -1,64 +1,69 @@
 //! `store status NAME`: a snap's channel map and revisions as tables.
 
-use ucore::store::publisher_api::SnapStatus;
+use ucore::store::publisher_api::{ChannelStatus, SnapStatus};
 
 /// The status as text: the snap's name, id and publisher, then its channels (per
-/// architecture: the revision, or `closed`, or `↑` for a channel that follows a more stable
-/// one), then its revisions, newest first.
+/// architecture: the revision, `-` when closed, or `↑` for a channel that follows a more
+/// stable one), then its revisions, newest first.
 pub fn render(status: &SnapStatus) -> String {
     let mut out = format!(
         "name:      {}\nsnap-id:   {}\npublisher: {}\n",
         status.name, status.snap_id, status.publisher
     );
-    out.push('\n');
-    if status.channel_map.is_empty() {
-        out.push_str("channels:  none released\n");
-    } else {
-        let rows: Vec<Vec<String>> = status
-            .channel_map
-            .iter()
-            .map(|c| {
-                let (revision, state) = match (c.state.as_str(), c.revision) {
-                    ("closed", _) => ("-".to_string(), "closed".to_string()),
-                    ("tracking", r) => (
-                        r.map_or_else(|| "↑".to_string(), |r| format!("↑ {r}")),
-                        match &c.follows {
-                            Some(f) => format!("tracking {f}"),
-                            None => "tracking".to_string(),
-                        },
-                    ),
-                    (s, Some(r)) => (r.to_string(), s.to_string()),
-                    (s, None) => ("-".to_string(), s.to_string()),
-                };
-                vec![c.architecture.clone(), c.channel.clone(), revision, state]
-            })
-            .collect();
-        table(&mut out, &["Arch", "Channel", "Revision", "State"], &rows);
-    }
-    out.push('\n');
-    if status.revisions.is_empty() {
-        out.push_str("revisions: none uploaded\n");
-    } else {
-        let rows: Vec<Vec<String>> = status
-            .revisions
-            .iter()
-            .map(|r| {
-                vec![
-                    r.revision.to_string(),
-                    r.version.clone(),
-                    r.architectures.join(","),
-                    r.size.to_string(),
-                    r.created_at.clone(),
-                ]
-            })
-            .collect();
-        table(
-            &mut out,
-            &["Revision", "Version", "Arch", "Size", "Uploaded"],
-            &rows,
-        );
-    }
+    let channels: Vec<Vec<String>> = status.channel_map.iter().map(channel_row).collect();
+    section(
+        &mut out,
+        "channels:  none released",
+        &["Arch", "Channel", "Revision", "State"],
+        &channels,
+    );
+    let revisions: Vec<Vec<String>> = status
+        .revisions
+        .iter()
+        .map(|r| {
+            vec![
+                r.revision.to_string(),
+                r.version.clone(),
+                r.architectures.join(","),
+                r.size.to_string(),
+                r.created_at.clone(),
+            ]
+        })
+        .collect();
+    section(
+        &mut out,
+        "revisions: none uploaded",
+        &["Revision", "Version", "Arch", "Size", "Uploaded"],
+        &revisions,
+    );
     out
+}
+
+/// One channel: architecture, channel, revision, state.
+fn channel_row(c: &ChannelStatus) -> Vec<String> {
+    let (revision, state) = match (c.state.as_str(), c.revision) {
+        ("tracking", r) => (
+            r.map_or_else(|| "↑".to_string(), |r| format!("↑ {r}")),
+            match &c.follows {
+                Some(f) => format!("tracking {f}"),
+                None => "tracking".to_string(),
+            },
+        ),
+        ("closed", _) | (_, None) => ("-".to_string(), c.state.clone()),
+        (s, Some(r)) => (r.to_string(), s.to_string()),
+    };
+    vec![c.architecture.clone(), c.channel.clone(), revision, state]
+}
+
+/// Appends a blank line, then a table, or `empty` when there are no rows.
+fn section(out: &mut String, empty: &str, header: &[&str], rows: &[Vec<String>]) {
+    out.push('\n');
+    if rows.is_empty() {
+        out.push_str(empty);
+        out.push('\n');
+    } else {
+        table(out, header, rows);
+    }
 }
 
 /// Appends a table: columns padded to their widest cell, two spaces apart, no trailing

@@ -24,6 +24,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use ucore_store_client::protocol::{ErrorList, MacaroonAuthorization};
@@ -201,6 +202,10 @@ impl PublisherClient {
             .header("Accept", "application/json")
             .header("Content-Type", "application/octet-stream")
             .header("Content-Length", &size.to_string())
+            // The store refuses a bad credential or an oversized snap before reading the
+            // body: waiting for its `100 Continue` lets its answer, not a broken pipe, be
+            // what the upload ends with.
+            .header("Expect", "100-continue")
             .send(ureq::SendBody::from_reader(&mut body));
         read_answer(&url, answer)
     }
@@ -319,18 +324,16 @@ fn refusal(status: u16, body: &[u8]) -> ClientError {
     }
 }
 
-/// Percent-encodes everything but RFC 3986's unreserved characters, so that a name or a
+/// Everything but RFC 3986's unreserved characters is percent-encoded, so that a name or a
 /// channel is one path segment or one query value whatever it holds.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(s, NOT_UNRESERVED).to_string()
 }
 
 /// A reader that reports how much of the upload has been read.
