@@ -93,5 +93,40 @@ fn refresh_of_200_installed_snaps() {
     });
     let per = elapsed / rounds;
     println!("refresh of 200 installed snaps: {per:?} per request ({rounds} rounds)");
+    // Where the time goes: each query alone, and the answer's JSON.
+    let ids: Vec<String> = req.context.iter().map(|c| c.snap_id.clone()).collect();
+    let keys: Vec<(String, u32)> = ids.iter().map(|i| (i.clone(), 1)).collect();
+    let time = |what: &str, n: u32, t: Duration| println!("  {what}: {:?}", t / n);
+    f.rt.block_on(async {
+        let n = 100;
+        let t = Instant::now();
+        for _ in 0..n {
+            store.db.snaps_by_ids(&ids).await.unwrap();
+        }
+        time("snaps_by_ids", n, t.elapsed());
+        let t = Instant::now();
+        for _ in 0..n {
+            store.db.releases(&ids).await.unwrap();
+        }
+        time("releases", n, t.elapsed());
+        let t = Instant::now();
+        for _ in 0..n {
+            store.db.revisions_by_keys(&keys).await.unwrap();
+        }
+        time("revisions_by_keys", n, t.elapsed());
+        let t = Instant::now();
+        for _ in 0..n {
+            store.db.assertions_of_type("account").await.unwrap();
+        }
+        time("assertions_of_type(account)", n, t.elapsed());
+        let r = ucore_store::action::snap_action(&store, &viewer, Some("amd64"), &req)
+            .await
+            .unwrap();
+        let t = Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(serde_json::to_vec(&r).unwrap());
+        }
+        time("answer to JSON", n, t.elapsed());
+    });
     assert!(per < Duration::from_secs(1));
 }

@@ -4,8 +4,9 @@
 //! A snap action request is answered with a fixed number of database queries, however
 //! many snaps it names: the snaps by id and by name, their release rows, the chosen
 //! revisions, and the publishers' accounts, one query each ([`snap_action`]). A refresh
-//! result at the revision the device already has is left out (snapd reads a missing
-//! result and one at the installed revision the same way: no update).
+//! with nothing newer answers the revision the device already has, as snapd's stores do
+//! (snapd reads it as "no update"; a request whose results were all left out would read
+//! as "no results" instead).
 //!
 //! * [`resolve`]: which revision a channel gives an architecture (risk fallbacks, closed
 //!   channels, `all`).
@@ -127,10 +128,15 @@ fn action_error(
 }
 
 /// Counts each action's outcome in the store's metrics.
-fn count(store: &Store, actions: &[SnapAction], slots: &[Option<ActionResult>]) {
+fn count(
+    store: &Store,
+    actions: &[SnapAction],
+    slots: &[Option<ActionResult>],
+    unchanged: &[bool],
+) {
     use crate::metrics::{ActionKind, ActionResult as Outcome};
     store.metrics.snap_action_request();
-    for (a, slot) in actions.iter().zip(slots) {
+    for (i, (a, slot)) in actions.iter().zip(slots).enumerate() {
         let kind = match a {
             SnapAction::Refresh { .. } => ActionKind::Refresh,
             SnapAction::Install { .. } => ActionKind::Install,
@@ -138,6 +144,7 @@ fn count(store: &Store, actions: &[SnapAction], slots: &[Option<ActionResult>]) 
             SnapAction::FetchAssertions { .. } => ActionKind::FetchAssertions,
         };
         let outcome = match slot {
+            _ if unchanged.get(i).copied().unwrap_or(false) => Outcome::Unchanged,
             None => Outcome::Unchanged,
             Some(r) if r.result == "error" || !r.error_list.is_empty() => Outcome::Error,
             Some(_) => Outcome::Ok,
@@ -183,6 +190,7 @@ pub async fn snap_action(
     let mut slots: Vec<Option<ActionResult>> = vec![None; req.actions.len()];
     let mut pending = Vec::new();
     let mut fetches = Vec::new();
+    let mut unchanged = vec![false; req.actions.len()];
     for (index, a) in req.actions.iter().enumerate() {
         let (result, key, snap, want, installed) = match a {
             SnapAction::FetchAssertions { key, assertions } => {
@@ -300,7 +308,7 @@ pub async fn snap_action(
             },
         };
         if installed == Some(revision) {
-            continue; // up to date: no result
+            unchanged[index] = true;
         }
         pending.push(Pending {
             index,
@@ -362,7 +370,7 @@ pub async fn snap_action(
         );
     }
 
-    count(store, &req.actions, &slots);
+    count(store, &req.actions, &slots, &unchanged);
     Ok(SnapActionResponse {
         results: slots.into_iter().flatten().collect(),
         error_list: Vec::new(),
