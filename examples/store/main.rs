@@ -333,6 +333,10 @@ fn init(args: InitArgs) -> Result<(), Failure> {
         out.credential_file.display()
     );
     println!(
+        "  snap tools:    UBUNTU_STORE_AUTH_DATA_FILENAME={} (the same credential, for snap download and prepare-image)",
+        out.snap_auth_file.display()
+    );
+    println!(
         "  authority:     {} (key {})",
         out.authority_id, out.authority_key_id
     );

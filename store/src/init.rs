@@ -60,6 +60,10 @@ pub const DATABASE_FILE: &str = "store.db";
 pub const SNAPS_DIR: &str = "snaps";
 /// The admin credential's name in a store directory.
 pub const CREDENTIAL_FILE: &str = "credential.json";
+/// The admin credential in the form snapd's `snap download` and `snap prepare-image` read
+/// (`UBUNTU_STORE_AUTH_DATA_FILENAME=DIR/snap-auth`; see
+/// [`CredentialFile::tooling_auth`](crate::publisher_api::CredentialFile::tooling_auth)).
+pub const SNAP_AUTH_FILE: &str = "snap-auth";
 /// The authority's assertions in a store directory.
 pub const AUTHORITY_ASSERTIONS: &str = "authority.assert";
 /// The authority's key in a store directory, when init made or self-signed it.
@@ -145,6 +149,8 @@ pub struct InitOutcome {
     pub config_file: PathBuf,
     /// `DIR/credential.json`.
     pub credential_file: PathBuf,
+    /// `DIR/snap-auth`: the same credential for snapd's tooling store.
+    pub snap_auth_file: PathBuf,
     /// The store id.
     pub store_id: String,
     /// The store's URL.
@@ -286,15 +292,18 @@ pub async fn init(opts: &InitOptions) -> Result<InitOutcome, Error> {
     let store = Store::open(&StoreConfig::load(&config_file)?).await?;
     let (record, credential) = crate::credential::new_credential(CredentialScope::Admin, &url);
     store.db.add_credential(&record).await?;
+    let snap_auth = credential.tooling_auth();
     let credential = serde_json::to_vec_pretty(&credential)
         .map_err(|e| Error::Config(format!("cannot encode the credential: {e}")))?;
     written.file(CREDENTIAL_FILE, &credential, 0o600)?;
+    written.file(SNAP_AUTH_FILE, format!("{snap_auth}\n").as_bytes(), 0o600)?;
     written.keep();
 
     Ok(InitOutcome {
         dir: opts.dir.clone(),
         config_file,
         credential_file: opts.dir.join(CREDENTIAL_FILE),
+        snap_auth_file: opts.dir.join(SNAP_AUTH_FILE),
         store_id: opts.store_id.clone(),
         url,
         authority_id: store.authority.account_id().to_string(),

@@ -13,6 +13,10 @@
 //! * `GET /api/v1/publisher/snaps/{name}` → [`SnapStatus`].
 //!
 //! Errors are `{"error-list": [{"code", "message"}]}` like every other answer.
+//!
+//! `store init` writes the admin credential twice: `credential.json` ([`CredentialFile`], for
+//! the `store` command) and `snap-auth` ([`CredentialFile::tooling_auth`], for snapd's
+//! `snap download` and `snap prepare-image` through `UBUNTU_STORE_AUTH_DATA_FILENAME`).
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +31,27 @@ pub struct CredentialFile {
     /// The store's URL.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub store: String,
+}
+
+impl CredentialFile {
+    /// The same credential in the form snapd's tooling store (`snap download`, `snap
+    /// prepare-image`) reads from `UBUNTU_STORE_AUTH_DATA_FILENAME` or `UBUNTU_STORE_AUTH`
+    /// and sends verbatim: base64 of `{"t": "macaroon", "v": "root=\"ID\",
+    /// discharge=\"SECRET\""}` (snapcraft's exported-login shape). The JSON form of this
+    /// file is not usable there: snapd reads its `macaroon` and `discharges` as serialised
+    /// macaroons and drops them when they are not.
+    pub fn tooling_auth(&self) -> String {
+        use base64::Engine as _;
+        let value =
+            self.discharges
+                .iter()
+                .fold(format!("root=\"{}\"", self.macaroon), |mut v, d| {
+                    v.push_str(&format!(", discharge=\"{d}\""));
+                    v
+                });
+        let json = serde_json::json!({"t": "macaroon", "v": value});
+        base64::engine::general_purpose::STANDARD.encode(json.to_string())
+    }
 }
 
 /// Register a snap name for a publisher.
@@ -164,4 +189,30 @@ pub struct SnapStatus {
     /// The channel map.
     #[serde(rename = "channel-map")]
     pub channel_map: Vec<ChannelStatus>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+    use ucore_store_client::protocol::MacaroonAuthorization;
+
+    #[test]
+    fn the_tooling_form_is_the_header_snapd_sends() {
+        let c = CredentialFile {
+            macaroon: "id-1".into(),
+            discharges: vec!["s3cret".into()],
+            store: "http://127.0.0.1:1".into(),
+        };
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(c.tooling_auth())
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+        assert_eq!(v["t"], "macaroon");
+        // snapd sends `Authorization: Macaroon <v>`.
+        let header = format!("Macaroon {}", v["v"].as_str().unwrap());
+        let parsed = MacaroonAuthorization::parse(&header).unwrap();
+        assert_eq!(parsed.root, "id-1");
+        assert_eq!(parsed.discharges, ["s3cret"]);
+    }
 }

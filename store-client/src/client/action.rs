@@ -349,8 +349,8 @@ pub fn interpret(
                 let Some(cur) = context(&res.instance_key) else {
                     return Err(invalid("unexpected refresh"));
                 };
-                let revision = res.snap.as_ref().map(|s| s.revision);
-                if revision == Some(cur.revision) {
+                let revision = res.snap.as_ref().map(|s| i64::from(s.revision));
+                if revision == Some(i64::from(cur.revision)) {
                     errors
                         .refresh
                         .insert(snap_name(res, cur), SnapError::NoUpdateAvailable);

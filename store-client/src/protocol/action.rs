@@ -17,8 +17,9 @@ pub struct ContextSnap {
     /// The snap id, or for a parallel instance `snap-id:<hash>`.
     #[serde(rename = "instance-key")]
     pub instance_key: String,
-    /// The installed revision.
-    pub revision: u32,
+    /// The installed revision. snapd sends its signed revision: a local (unasserted) snap
+    /// has a negative one (`x1` is `-1`), which no store revision equals.
+    pub revision: i32,
     /// The channel the device tracks (`stable` when unset).
     #[serde(rename = "tracking-channel", default)]
     pub tracking_channel: String,

@@ -223,7 +223,13 @@ pub async fn snap_action(
                     (Some(r), _) => Ok(Want::Revision(*r)),
                     (None, c) => Channel::parse(c.unwrap_or("stable")).map(Want::Channel),
                 };
-                ("refresh", instance_key, snap, want, ctx.map(|c| c.revision))
+                (
+                    "refresh",
+                    instance_key,
+                    snap,
+                    want,
+                    ctx.and_then(|c| u32::try_from(c.revision).ok()),
+                )
             }
             SnapAction::Install {
                 instance_key,

@@ -110,7 +110,8 @@ fn code_for_status(status: StatusCode) -> &'static str {
     }
 }
 
-/// Middleware: rewrites every error answer (status ≥ 400) that is not already JSON into
+/// Middleware: rewrites every error answer (status ≥ 400) that is not already JSON
+/// (`application/json`, or the assertions endpoint's `application/problem+json`) into
 /// the `error-list` body, keeping its status and headers (`Allow` of a 405, …). axum's
 /// text (e.g. `Failed to parse the request body as JSON: …`) becomes the message.
 pub async fn json_errors(request: Request, next: Next) -> Response {
@@ -122,7 +123,9 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        .is_some_and(|v| {
+            v.starts_with("application/json") || v.starts_with("application/problem+json")
+        });
     if status.as_u16() < 400 || is_json {
         return response;
     }

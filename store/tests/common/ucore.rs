@@ -111,9 +111,9 @@ impl UcoreStore {
             .expect("credential file")
     }
 
-    /// The credential file (for `UBUNTU_STORE_AUTH_DATA_FILENAME`).
+    /// The credential in snapd's tooling form (for `UBUNTU_STORE_AUTH_DATA_FILENAME`).
     pub fn credential_file(&self) -> PathBuf {
-        self.init.credential_file.clone()
+        self.init.snap_auth_file.clone()
     }
 
     /// Registers every test snap under its fakestore snap-id for its publisher, pushes its
