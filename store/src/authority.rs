@@ -1,10 +1,61 @@
 //! The store's signing authority: the account whose key signs the snap-declaration and
 //! snap-revision of every snap the store publishes.
+//!
+//! [`Authority::new`] refuses a key that does not match its account-key, an account-key
+//! of another account, and an account-key that is not valid now ([`AuthorityError`]).
+//! The assertions it signs are the ones snapd's trust database accepts from a store it
+//! trusts directly (snapd's `asserts/snap_asserts.go` consistency checks):
+//! a `snap-declaration` (series `16`, the snap id, name and publisher) and a
+//! `snap-revision` (the file's SHA3-384 and size, the store revision and the developer).
 
 use std::sync::Arc;
 
-use ucore_assertions::Assertion;
+use thiserror::Error;
+use ucore_assertions::types::AccountKey;
+use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionType, Timestamp};
 use ucore_signing::Signer;
+use ucore_signing::signature::rfc3339_utc;
+
+/// The series the store publishes for (snapd's `release.Series`).
+pub const SERIES: &str = "16";
+
+/// Why the configured key, account and account-key cannot be the store's authority.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum AuthorityError {
+    /// The account assertion is not an `account`.
+    #[error("the authority's account assertion is a {0}, not an account")]
+    NotAnAccount(String),
+    /// The account-key assertion is not an `account-key`, or does not decode as one.
+    #[error("the authority's account-key assertion is not a valid account-key")]
+    NotAnAccountKey(#[source] ucore_assertions::Error),
+    /// The account-key belongs to another account.
+    #[error("account-key {key_id} belongs to account {key_account:?}, not to {account:?}")]
+    OtherAccount {
+        /// The account-key's id.
+        key_id: String,
+        /// Its `account-id`.
+        key_account: String,
+        /// The authority's `account-id`.
+        account: String,
+    },
+    /// The signing key is not the account-key's public key.
+    #[error("the signing key {signer_key} is not the account-key's key {account_key}")]
+    KeyMismatch {
+        /// The signer's key id.
+        signer_key: String,
+        /// The account-key's `public-key-sha3-384`.
+        account_key: String,
+    },
+    /// The account-key is not valid now (before its `since`, or from its `until`).
+    #[error("account-key {key_id} is not valid at {at}")]
+    KeyNotValid {
+        /// The account-key's id.
+        key_id: String,
+        /// When it was checked.
+        at: Timestamp,
+    },
+}
 
 /// The store's authority: its account, its account-key, and the key (a file or a PKCS#11
 /// token) that matches the account-key.
@@ -24,17 +75,42 @@ impl std::fmt::Debug for Authority {
     }
 }
 
+/// What a `snap-revision` states about one uploaded file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisionFacts<'a> {
+    /// SHA3-384 of the file.
+    pub sha3_384: &'a [u8; 48],
+    /// Its size in bytes.
+    pub size: u64,
+    /// The snap id.
+    pub snap_id: &'a str,
+    /// The store revision (≥ 1).
+    pub revision: u32,
+    /// The publisher's account id.
+    pub developer_id: &'a str,
+}
+
 impl Authority {
-    /// The authority: `signer`'s key must be the public key of `account_key`, which must
-    /// belong to `account`. (Checks: the publishing helper.)
+    /// The authority: `signer`'s key must be the public key of `account_key`
+    /// (`public-key-sha3-384`), which must belong to `account` and be valid now.
+    /// [`crate::Error::Assertion`] with an [`AuthorityError`] source otherwise.
     pub fn new(
         signer: Arc<dyn Signer>,
         account: Assertion,
         account_key: Assertion,
     ) -> Result<Self, crate::Error> {
-        let account_id = ucore_assertions::AssertionAccess::header_str(&account, "account-id")
-            .unwrap_or_default()
-            .to_string();
+        Self::new_at(signer, account, account_key, Timestamp::now())
+    }
+
+    /// [`Authority::new`] with the account-key's validity checked at `at`.
+    pub fn new_at(
+        signer: Arc<dyn Signer>,
+        account: Assertion,
+        account_key: Assertion,
+        at: Timestamp,
+    ) -> Result<Self, crate::Error> {
+        let account_id = check_chain(signer.as_ref(), &account, &account_key, at)
+            .map_err(|e| crate::Error::assertion("cannot use the store's authority", e))?;
         Ok(Authority {
             account_id,
             signer,
@@ -56,4 +132,95 @@ impl Authority {
     pub fn chain(&self) -> &[Assertion] {
         &self.chain
     }
+
+    /// Signs the `snap-declaration` of `snap_id` (series [`SERIES`]): `snap_name`
+    /// published by `publisher_id`, assertion revision `revision` (0 when first
+    /// registered), timestamp `at`.
+    pub fn sign_snap_declaration(
+        &self,
+        snap_id: &str,
+        snap_name: &str,
+        publisher_id: &str,
+        revision: u32,
+        at: Timestamp,
+    ) -> Result<Assertion, crate::Error> {
+        let mut builder = AssertionBuilder::new(AssertionType::SnapDeclaration)
+            .header("authority-id", self.account_id.clone())
+            .header("series", SERIES)
+            .header("snap-id", snap_id.to_string())
+            .header("snap-name", snap_name.to_string())
+            .header("publisher-id", publisher_id.to_string())
+            .header("timestamp", rfc3339_utc(at));
+        if revision > 0 {
+            builder = builder.header("revision", revision.to_string());
+        }
+        self.sign(&builder, "snap-declaration", at)
+    }
+
+    /// Signs the `snap-revision` of an uploaded file (provenance `global-upload`, the
+    /// default, so the header is left out), timestamp `at`.
+    pub fn sign_snap_revision(
+        &self,
+        facts: &RevisionFacts<'_>,
+        at: Timestamp,
+    ) -> Result<Assertion, crate::Error> {
+        let builder = AssertionBuilder::new(AssertionType::SnapRevision)
+            .header("authority-id", self.account_id.clone())
+            .header(
+                "snap-sha3-384",
+                ucore_snap::digest::encode_digest(facts.sha3_384),
+            )
+            .header("snap-size", facts.size.to_string())
+            .header("snap-id", facts.snap_id.to_string())
+            .header("snap-revision", facts.revision.to_string())
+            .header("developer-id", facts.developer_id.to_string())
+            .header("timestamp", rfc3339_utc(at));
+        self.sign(&builder, "snap-revision", at)
+    }
+
+    fn sign(
+        &self,
+        builder: &AssertionBuilder,
+        what: &str,
+        at: Timestamp,
+    ) -> Result<Assertion, crate::Error> {
+        ucore_signing::sign_assertion_at(builder, self.signer.as_ref(), at)
+            .map_err(|e| crate::Error::assertion(format!("cannot sign the {what}"), e))
+    }
+}
+
+/// The account id, once the key, the account and the account-key agree.
+fn check_chain(
+    signer: &dyn Signer,
+    account: &Assertion,
+    account_key: &Assertion,
+    at: Timestamp,
+) -> Result<String, AuthorityError> {
+    if account.assertion_type() != AssertionType::Account {
+        return Err(AuthorityError::NotAnAccount(
+            account.assertion_type().name().to_string(),
+        ));
+    }
+    let account_id = account.header_str("account-id").unwrap_or("").to_string();
+    let key = AccountKey::from_assertion(account_key).map_err(AuthorityError::NotAnAccountKey)?;
+    if key.account_id != account_id {
+        return Err(AuthorityError::OtherAccount {
+            key_id: key.public_key_sha3_384.to_string(),
+            key_account: key.account_id.to_string(),
+            account: account_id,
+        });
+    }
+    if key.public_key_sha3_384 != signer.key_id() {
+        return Err(AuthorityError::KeyMismatch {
+            signer_key: signer.key_id().to_string(),
+            account_key: key.public_key_sha3_384.to_string(),
+        });
+    }
+    if !key.is_valid_at(at) {
+        return Err(AuthorityError::KeyNotValid {
+            key_id: key.public_key_sha3_384.to_string(),
+            at,
+        });
+    }
+    Ok(account_id)
 }

@@ -55,6 +55,13 @@ pub enum Error {
     /// replayed, expired, another brand's, or not for this store.
     #[error("{0}")]
     InvalidSession(String),
+    /// A download's `Range` cannot be served for a file of `size` bytes (416,
+    /// `range-not-satisfiable`).
+    #[error("requested range not satisfiable (the file has {size} bytes)")]
+    RangeNotSatisfiable {
+        /// The file's size.
+        size: u64,
+    },
     /// Handling the request panicked (500).
     #[error("internal error while handling the request")]
     RequestPanicked,
@@ -144,6 +151,7 @@ impl Error {
             Error::TooLarge { .. } => "too-large",
             Error::InvalidSnap { .. } => "invalid-snap",
             Error::InvalidSession(_) => "invalid-credentials",
+            Error::RangeNotSatisfiable { .. } => "range-not-satisfiable",
             Error::Database {
                 transient: true, ..
             } => "service-unavailable",
@@ -164,6 +172,7 @@ impl Error {
             Error::NotFound(_) => 404,
             Error::Conflict(_) => 409,
             Error::TooLarge { .. } => 413,
+            Error::RangeNotSatisfiable { .. } => 416,
             Error::Database {
                 transient: true, ..
             } => 503,

@@ -16,12 +16,16 @@
 //! * [`authority`]: [`Authority`], the store's signing account.
 //! * [`credential`]: publishing credentials.
 //! * [`session`]: device sessions.
+//! * [`visibility`]: who is asking, and what they may see.
+//! * [`action`]: snap action, info, find and fetching assertions, free of HTTP.
 //! * [`state`]: [`Store`], what handlers share.
+//! * [`publish`]: the publishing flow (names, uploads, releases, status).
 //! * [`publisher_api`]: the publishing API's bodies.
 //! * [`http`]: the HTTP API and the server.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod action;
 pub mod authority;
 pub mod blobs;
 pub mod channel;
@@ -31,9 +35,11 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod metrics;
+pub mod publish;
 pub mod publisher_api;
 pub mod session;
 pub mod state;
+pub mod visibility;
 
 pub use authority::Authority;
 pub use blobs::Blobs;

@@ -1,0 +1,27 @@
+//! The publishing flow, free of HTTP: each function takes the [`Store`](crate::Store), the
+//! caller's [`CredentialScope`](crate::db::CredentialScope) and the request, and answers
+//! the body of [`crate::publisher_api`] or an [`Error`](crate::Error).
+//!
+//! * [`register_name`]: a snap name (and id) for a publisher, with its signed
+//!   `snap-declaration`;
+//! * [`push`]: an uploaded `.snap` becomes a new revision, with its signed
+//!   `snap-revision`, after the [`review`];
+//! * [`release`], [`close`]: the channels;
+//! * [`status`]: revisions and the channel map.
+//!
+//! Who may do what ([`scope`]): an admin credential acts for every publisher; a publisher
+//! credential only for its own account. The publishers are the store's authority and the
+//! brands whose `account` assertion the store's database holds.
+
+mod channels;
+mod register;
+mod release;
+pub mod review;
+pub mod scope;
+mod status;
+mod upload;
+
+pub use register::{generate_snap_id, register_name};
+pub use release::{close, release};
+pub use status::status;
+pub use upload::push;
