@@ -22,6 +22,8 @@
 //! * [`publish`]: the publishing flow (names, uploads, releases, status).
 //! * [`publisher_api`]: the publishing API's bodies.
 //! * [`http`]: the HTTP API and the server.
+//! * [`init`]: `store init`, a new store directory.
+//! * [`publisher_client`]: a blocking client for the publishing API.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -34,9 +36,11 @@ pub mod credential;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod init;
 pub mod metrics;
 pub mod publish;
 pub mod publisher_api;
+pub mod publisher_client;
 pub mod session;
 pub mod state;
 pub mod visibility;
