@@ -14,6 +14,7 @@
 //! | [`serial`] | `ucore-serial` | the device side of registration: prepare-device, serial requests, the client |
 //! | [`serial_vault`] | `ucore-serial-vault` | the Serial Vault server |
 //! | [`store_client`] | `ucore-store-client` | store protocol types and an HTTP client |
+//! | [`store`] | `ucore-store` | the branded store server, `store init` and the publishing client |
 //!
 //! Decode Canonical's `generic-classic` model and check it as snapd would, against the
 //! Canonical trust roots built into `ucore-signing`:
@@ -43,4 +44,5 @@ pub use ucore_serial as serial;
 pub use ucore_serial_vault as serial_vault;
 pub use ucore_signing as signing;
 pub use ucore_snap as snap;
+pub use ucore_store as store;
 pub use ucore_store_client as store_client;

@@ -1,86 +1,29 @@
 #!/usr/bin/env bash
-# CI for ucore-store. Installs PostgreSQL from Debian when it is missing (as root), starts
-# a throwaway cluster in a temporary directory (127.0.0.1, a free port, trust auth; as the
-# `postgres` user when run as root), exports UCORE_STORE_PG_URL, and runs the crate's
-# tests and clippy with every feature, so that the database suite runs against SQLite and
-# PostgreSQL. The cluster is stopped and removed on exit.
+# CI for ucore-store: its tests and clippy with every feature, with a throwaway PostgreSQL
+# cluster, so that the database suite (store/tests/db_behaviour.rs) runs against SQLite
+# and PostgreSQL. The cluster is serial-vault/ci.sh's (installed from Debian when missing,
+# 127.0.0.1 on a free port, trust auth, removed on exit); its URL is exported as
+# UCORE_STORE_PG_URL (each test case makes its own schema in that database).
 #
 #   bash store/ci.sh                  # tests + clippy, every feature, with PostgreSQL
 #   bash store/ci.sh --with-pg CMD…   # only run CMD with UCORE_STORE_PG_URL set, e.g.
 #                                     # `cargo test -p ucore-store --features postgres`
-#   bash store/ci.sh --pg-only        # start the cluster, print the URL, wait (Ctrl-C)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# ---- PostgreSQL ------------------------------------------------------------------------
-pg_bin() {
-    local d
-    for d in /usr/lib/postgresql/*/bin; do
-        [ -x "$d/initdb" ] && { echo "$d"; return 0; }
-    done
-    return 1
+# Runs "$@" in the cluster's environment, with the store's name for its URL.
+with_pg() {
+    bash serial-vault/ci.sh --with-pg \
+        bash -c 'export UCORE_STORE_PG_URL="$UCORE_POSTGRES_URL"; exec "$@"' store/ci.sh "$@"
 }
 
-if ! PGBIN=$(pg_bin); then
-    if [ "$(id -u)" != 0 ]; then
-        echo "store/ci.sh: PostgreSQL is not installed and this is not root" >&2
-        exit 1
-    fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
-    PGBIN=$(pg_bin)
+if [ "${1:-}" = --with-pg ]; then
+    shift
+    with_pg "$@"
+    exit $?
 fi
 
-# The server refuses to run as root: run it as `postgres` (created by the package), or as
-# the calling user when that is not root.
-if [ "$(id -u)" = 0 ]; then
-    as_pg() { runuser -u postgres -- "$@"; }
-else
-    as_pg() { "$@"; }
-fi
-
-PGTMP=$(mktemp -d "${TMPDIR:-/tmp}/ucore-store-pg.XXXXXX")
-chmod 755 "$PGTMP"
-if [ "$(id -u)" = 0 ]; then chown postgres: "$PGTMP"; fi
-stop_pg() {
-    as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -m immediate stop >/dev/null 2>&1 || true
-    rm -rf "$PGTMP"
-}
-trap stop_pg EXIT
-
-free_port() {
-    local p
-    for _ in $(seq 1 50); do
-        p=$(( 20000 + RANDOM % 30000 ))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
-}
-PGPORT=$(free_port)
-as_pg "$PGBIN/initdb" -D "$PGTMP/data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
-as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGTMP -c max_connections=200" start >/dev/null
-as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres ucore_store
-export UCORE_STORE_PG_URL="postgres://postgres@127.0.0.1:$PGPORT/ucore_store"
-echo "store/ci.sh: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') at $UCORE_STORE_PG_URL"
-
-case "${1:-}" in
-    --pg-only)
-        echo "store/ci.sh: Ctrl-C stops the cluster"
-        sleep infinity
-        ;;
-    --with-pg)
-        shift
-        "$@"
-        exit $?
-        ;;
-esac
-
-# ---- tests -----------------------------------------------------------------------------
 # PostgreSQL tests fail (instead of printing a notice) when the URL is missing.
 export UCORE_REQUIRE_TOOLS=1
-cargo test -p ucore-store --all-features
+with_pg cargo test -p ucore-store --all-features
 cargo clippy -p ucore-store --all-targets --all-features -- -D warnings

@@ -24,7 +24,7 @@ pub const SERIES: &str = "16";
 #[non_exhaustive]
 pub enum AuthorityError {
     /// The account assertion is not an `account`.
-    #[error("the authority's account assertion is a {0}, not an account")]
+    #[error("the authority's account assertion is of type {0}, not account")]
     NotAnAccount(String),
     /// The account-key assertion is not an `account-key`, or does not decode as one.
     #[error("the authority's account-key assertion is not a valid account-key")]

@@ -310,11 +310,8 @@ pub async fn open_session(store: &Store, req: &SessionRequest) -> Result<String,
     )
     .await?;
     let serial_authority = serial_a.authority_id().unwrap_or("");
-    let allowed = serial_authority == model.brand_id
-        || model
-            .serial_authority
-            .iter()
-            .any(|a| *a == serial_authority);
+    let allowed =
+        serial_authority == model.brand_id || model.serial_authority.contains(&serial_authority);
     if !allowed {
         return Err(refuse(format!(
             "serial assertion is signed by {serial_authority:?}, not by the brand or a serial authority of the model"

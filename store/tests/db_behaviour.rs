@@ -198,26 +198,34 @@ async fn names_conflict_on_name_and_snap_id() {
     }
 }
 
+/// Adds `n` revisions (files 0, 1, …) of snap `id-a` at once, spread over `dbs`; the
+/// numbers they got, sorted.
+async fn add_concurrently(dbs: &[Db], n: usize) -> Vec<u32> {
+    let tasks: Vec<_> = (0..n)
+        .zip(dbs.iter().cycle())
+        .map(|(i, db)| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.add_revision(&new_revision("id-a", &format!("{i:096x}")))
+                    .await
+                    .map(|r| r.revision)
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for t in tasks {
+        numbers.push(t.await.unwrap().unwrap());
+    }
+    numbers.sort_unstable();
+    numbers
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_revisions_get_every_number_once() {
     for b in backends().await {
         let db = b.db.clone();
         db.register_name(&snap("id-a", "a")).await.unwrap();
-        let tasks: Vec<_> = (0..50)
-            .map(|i| {
-                let db = db.clone();
-                tokio::spawn(async move {
-                    db.add_revision(&new_revision("id-a", &format!("{i:096x}")))
-                        .await
-                        .map(|r| r.revision)
-                })
-            })
-            .collect();
-        let mut numbers = Vec::new();
-        for t in tasks {
-            numbers.push(t.await.unwrap().unwrap());
-        }
-        numbers.sort_unstable();
+        let numbers = add_concurrently(std::slice::from_ref(&db), 50).await;
         assert_eq!(numbers, (1..=50).collect::<Vec<u32>>(), "{}", b.name);
 
         // The same file again is refused, and uses up no number.
@@ -286,21 +294,7 @@ async fn replicas_share_revision_numbers() {
         let a = Db::open(&url).await.unwrap();
         let b = Db::open(&url).await.unwrap();
         a.register_name(&snap("id-a", "a")).await.unwrap();
-        let tasks: Vec<_> = (0..40)
-            .map(|i| {
-                let db = if i % 2 == 0 { a.clone() } else { b.clone() };
-                tokio::spawn(async move {
-                    db.add_revision(&new_revision("id-a", &format!("{i:096x}")))
-                        .await
-                        .map(|r| r.revision)
-                })
-            })
-            .collect();
-        let mut numbers = Vec::new();
-        for t in tasks {
-            numbers.push(t.await.unwrap().unwrap());
-        }
-        numbers.sort_unstable();
+        let numbers = add_concurrently(&[a.clone(), b.clone()], 40).await;
         assert_eq!(numbers, (1..=40).collect::<Vec<u32>>(), "{}", a.kind());
         assert_eq!(b.revisions("id-a").await.unwrap().len(), 40);
     }
@@ -471,31 +465,19 @@ fn assertion(key: &[&str], revision: i64, text: &str) -> AssertionRecord {
 async fn assertions_are_replaced_only_by_higher_revisions() {
     for b in backends().await {
         let db = &b.db;
-        assert!(
-            db.put_assertion(&assertion(&["16", "id-a"], 1, "one"))
-                .await
-                .unwrap()
-        );
-        assert!(
-            !db.put_assertion(&assertion(&["16", "id-a"], 1, "other one"))
-                .await
-                .unwrap()
-        );
-        assert!(
-            !db.put_assertion(&assertion(&["16", "id-a"], 0, "zero"))
-                .await
-                .unwrap()
-        );
-        assert!(
-            db.put_assertion(&assertion(&["16", "id-a"], 3, "three"))
-                .await
-                .unwrap()
-        );
-        assert!(
-            !db.put_assertion(&assertion(&["16", "id-a"], 2, "two"))
-                .await
-                .unwrap()
-        );
+        let put = |key: &'static [&'static str], revision, text: &'static str| {
+            let db = db.clone();
+            async move {
+                db.put_assertion(&assertion(key, revision, text))
+                    .await
+                    .unwrap()
+            }
+        };
+        assert!(put(&["16", "id-a"], 1, "one").await);
+        assert!(!put(&["16", "id-a"], 1, "other one").await);
+        assert!(!put(&["16", "id-a"], 0, "zero").await);
+        assert!(put(&["16", "id-a"], 3, "three").await);
+        assert!(!put(&["16", "id-a"], 2, "two").await);
         let got = db
             .assertion("snap-declaration", &strings(&["16", "id-a"]))
             .await
@@ -509,21 +491,9 @@ async fn assertions_are_replaced_only_by_higher_revisions() {
         );
 
         // Keys whose components contain any separator stay apart.
-        assert!(
-            db.put_assertion(&assertion(&["16/id", "b"], 0, "x"))
-                .await
-                .unwrap()
-        );
-        assert!(
-            db.put_assertion(&assertion(&["16", "id/b"], 0, "y"))
-                .await
-                .unwrap()
-        );
-        assert!(
-            db.put_assertion(&assertion(&["16\",\"id", "b"], 0, "z"))
-                .await
-                .unwrap()
-        );
+        assert!(put(&["16/id", "b"], 0, "x").await);
+        assert!(put(&["16", "id/b"], 0, "y").await);
+        assert!(put(&["16\",\"id", "b"], 0, "z").await);
         assert_eq!(
             db.assertion("snap-declaration", &strings(&["16", "id/b"]))
                 .await
@@ -641,14 +611,7 @@ async fn an_unreachable_postgres_is_a_transient_error() {
         .await
         .unwrap_err();
     assert!(
-        matches!(
-            e,
-            Error::Database {
-                transient: true,
-                ..
-            }
-        ),
+        e.http_status() == 503 && e.code() == "service-unavailable",
         "{e:?}"
     );
-    assert_eq!(e.http_status(), 503);
 }

@@ -125,6 +125,16 @@ async fn an_upload_never_overwrites_a_revision() {
         .map(|r| (r.revision, r.version.as_str()))
         .collect();
     assert_eq!(revisions, [(2, "2.0"), (1, "1.0")]);
+    // Two accepted, one refused, in the metrics.
+    let metrics = f.store.metrics.render();
+    assert!(
+        metrics.contains("ucore_store_uploads_accepted_total 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("ucore_store_uploads_refused_total 1"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

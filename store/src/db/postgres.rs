@@ -278,11 +278,7 @@ impl PostgresDb {
         by_name: bool,
         key: &str,
     ) -> Result<Option<SnapRecord>, Error> {
-        let sql = if by_name {
-            s::SNAP_BY_NAME
-        } else {
-            s::SNAP_BY_ID
-        };
+        let sql = s::snap_by(by_name);
         let c = self.client().await?;
         query_opt(&c, sql, &[&key], s::snap_row).await
     }
@@ -292,12 +288,7 @@ impl PostgresDb {
         by_name: bool,
         keys: &[String],
     ) -> Result<Vec<SnapRecord>, Error> {
-        let head = if by_name {
-            s::SNAPS_BY_NAMES
-        } else {
-            s::SNAPS_BY_IDS
-        };
-        let sql = format!("{head}{IN_ARRAY} ORDER BY name");
+        let sql = s::snaps_by(by_name, IN_ARRAY);
         let c = self.client().await?;
         query(&c, &sql, &[&keys], s::snap_row).await
     }
@@ -316,59 +307,23 @@ impl PostgresDb {
     }
 
     pub(super) async fn add_revision(&self, rev: &NewRevision) -> Result<RevisionRecord, Error> {
-        let values = s::RevisionValues::new(rev)?;
+        s::size_int(rev.size)?;
         let err = pg_err("cannot add a revision");
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(&err)?;
         let n: i64 = query_opt(&tx, s::NEXT_REVISION, &[&rev.snap_id], |r| r.int(0))
             .await?
             .ok_or_else(|| s::no_snap(&rev.snap_id))?;
-        let revision = u32::try_from(n).map_err(|_| {
-            Error::Conflict(format!("snap {} has no revision numbers left", rev.snap_id))
-        })?;
-        let [
-            t0,
-            t1,
-            t2,
-            t3,
-            t4,
-            t5,
-            t6,
-            t7,
-            t8,
-            t9,
-            t10,
-            t11,
-            t12,
-            t13,
-            t14,
-        ] = &values.texts;
-        let r = execute(
-            &tx,
-            s::INSERT_REVISION,
-            &[
-                &n,
-                &rev.snap_id,
-                t0,
-                &values.size,
-                t1,
-                t2,
-                t3,
-                t4,
-                t5,
-                t6,
-                t7,
-                t8,
-                t9,
-                t10,
-                t11,
-                t12,
-                t13,
-                t14,
-            ],
-        )
-        .await;
-        match r {
+        let revision = s::allocated_revision(n, &rev.snap_id)?;
+        let values = s::revision_values(n, rev)?;
+        let params: Vec<&(dyn ToSql + Sync)> = values
+            .iter()
+            .map(|v| match v {
+                s::Value::Int(i) => i as &(dyn ToSql + Sync),
+                s::Value::Text(t) => t,
+            })
+            .collect();
+        match execute(&tx, s::INSERT_REVISION, &params).await {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => return Err(s::digest_conflict(rev)),
             Err(e) => return Err(err(e)),

@@ -163,12 +163,25 @@ pub(super) const SNAP_BY_NAME: &str =
     concat!("SELECT ", snap_cols!(), " FROM snaps WHERE name = $1");
 pub(super) const SNAP_BY_ID: &str =
     concat!("SELECT ", snap_cols!(), " FROM snaps WHERE snap_id = $1");
-/// Snaps by id; each backend adds the ids' collection (`$1`) in its form.
-pub(super) const SNAPS_BY_IDS: &str =
-    concat!("SELECT ", snap_cols!(), " FROM snaps WHERE snap_id IN ");
-/// Snaps by name; the names' collection follows.
-pub(super) const SNAPS_BY_NAMES: &str =
-    concat!("SELECT ", snap_cols!(), " FROM snaps WHERE name IN ");
+
+/// The snap by name or by id (`$1`).
+pub(super) fn snap_by(by_name: bool) -> &'static str {
+    if by_name { SNAP_BY_NAME } else { SNAP_BY_ID }
+}
+
+/// The snaps by names or by ids, by name, `list` being the backend's `IN` operand that
+/// holds the names or ids (bound to `$1`).
+pub(super) fn snaps_by(by_name: bool, list: &str) -> String {
+    let column = if by_name { "name" } else { "snap_id" };
+    format!(
+        concat!(
+            "SELECT ",
+            snap_cols!(),
+            " FROM snaps WHERE {} IN {} ORDER BY name"
+        ),
+        column, list
+    )
+}
 /// Every snap; each backend adds its substring test and the order.
 pub(super) const SEARCH_SNAPS_SELECT: &str = concat!("SELECT ", snap_cols!(), " FROM snaps");
 
@@ -388,38 +401,43 @@ pub(super) fn credential_row(r: &impl Row) -> Result<CredentialRecord, Error> {
     })
 }
 
-/// The values of a new revision row, in [`INSERT_REVISION`]'s order after the revision
-/// number and snap id (all text but the size, which is the third).
-pub(super) struct RevisionValues {
-    /// `size`.
-    pub size: i64,
-    /// The text columns from `sha3_384` on, `size` left out.
-    pub texts: [String; 15],
+/// A value bound to a statement, of either kind the schema uses.
+pub(super) enum Value {
+    /// `BIGINT`.
+    Int(i64),
+    /// `TEXT`.
+    Text(String),
 }
 
-impl RevisionValues {
-    pub(super) fn new(rev: &NewRevision) -> Result<Self, Error> {
-        Ok(RevisionValues {
-            size: size_int(rev.size)?,
-            texts: [
-                rev.sha3_384.clone(),
-                rev.version.clone(),
-                rev.snap_type.clone(),
-                list_text(&rev.architectures),
-                rev.base.clone(),
-                rev.confinement.clone(),
-                rev.grade.clone(),
-                rev.epoch.clone(),
-                rev.summary.clone(),
-                rev.description.clone(),
-                rev.title.clone(),
-                rev.license.clone(),
-                rev.snap_yaml.clone(),
-                rev.uploaded_by.clone(),
-                ts_text(rev.created_at),
-            ],
-        })
-    }
+/// The values of a new revision row, in [`INSERT_REVISION`]'s order.
+pub(super) fn revision_values(revision: i64, rev: &NewRevision) -> Result<Vec<Value>, Error> {
+    use Value::{Int, Text};
+    Ok(vec![
+        Int(revision),
+        Text(rev.snap_id.clone()),
+        Text(rev.sha3_384.clone()),
+        Int(size_int(rev.size)?),
+        Text(rev.version.clone()),
+        Text(rev.snap_type.clone()),
+        Text(list_text(&rev.architectures)),
+        Text(rev.base.clone()),
+        Text(rev.confinement.clone()),
+        Text(rev.grade.clone()),
+        Text(rev.epoch.clone()),
+        Text(rev.summary.clone()),
+        Text(rev.description.clone()),
+        Text(rev.title.clone()),
+        Text(rev.license.clone()),
+        Text(rev.snap_yaml.clone()),
+        Text(rev.uploaded_by.clone()),
+        Text(ts_text(rev.created_at)),
+    ])
+}
+
+/// A revision number the snaps table handed out, as a revision.
+pub(super) fn allocated_revision(n: i64, snap_id: &str) -> Result<u32, Error> {
+    u32::try_from(n)
+        .map_err(|_| Error::Conflict(format!("snap {snap_id} has no revision numbers left")))
 }
 
 /// Sorts assertions by primary key (component-wise, not by their stored JSON).

@@ -48,13 +48,18 @@ pub struct Health {
     pub store_id: String,
 }
 
-/// The whole HTTP API of `store`, with its layers.
+/// The whole HTTP API of `store`, with its layers: [`with_layers`] over [`routes`].
 pub fn router(store: Store) -> Router {
-    let routes = Router::new()
+    with_layers(routes(store.clone()), &store)
+}
+
+/// The store's routes without the layers: the device API, the publishing API, health and
+/// metrics.
+pub fn routes(store: Store) -> Router {
+    Router::new()
         .merge(device::router(store.clone()))
         .merge(publisher::router(store.clone()))
-        .merge(service_routes(store.clone()));
-    with_layers(routes, &store)
+        .merge(service_routes(store))
 }
 
 /// The store's own routes: health and metrics.

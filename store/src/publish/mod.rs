@@ -13,6 +13,7 @@
 //! credential only for its own account. The publishers are the store's authority and the
 //! brands whose `account` assertion the store's database holds.
 
+mod assertions;
 mod channels;
 mod register;
 mod release;

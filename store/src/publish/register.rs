@@ -1,13 +1,14 @@
 //! Registering a snap name: the name and id, and the `snap-declaration` (revision 0)
 //! the store's authority signs for it.
 
-use ucore_assertions::{AssertionAccess as _, Timestamp};
+use ucore_assertions::Timestamp;
 use ucore_snap::naming::{validate_snap_id, validate_snap_name};
 
+use super::assertions::store_assertion;
 use super::scope::{check_known_publisher, check_may_act_for};
 use crate::Error;
 use crate::Store;
-use crate::db::{AssertionRecord, CredentialScope, SnapRecord};
+use crate::db::{CredentialScope, SnapRecord};
 use crate::publisher_api::{NameRegistered, RegisterName};
 
 /// The characters of a generated snap id (snapd's `^[a-z0-9A-Z]{32}$`).
@@ -47,20 +48,7 @@ pub async fn register_name(
             registered_at: now,
         })
         .await?;
-    store
-        .db
-        .put_assertion(&AssertionRecord {
-            assertion_type: "snap-declaration".to_string(),
-            primary_key: declaration
-                .primary_key()
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
-            revision: declaration.revision(),
-            snap_id: snap_id.clone(),
-            text: String::from_utf8_lossy(&declaration.encode()).into_owned(),
-        })
-        .await?;
+    store_assertion(store, &declaration, &snap_id).await?;
     tracing::info!(name = %req.name, %snap_id, publisher = %req.publisher, "snap name registered");
     Ok(NameRegistered {
         name: req.name.clone(),

@@ -12,20 +12,21 @@ use std::path::Path;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt as _};
-use ucore_assertions::{AssertionAccess as _, Timestamp};
+use ucore_assertions::Timestamp;
 use ucore_snap::container::{self, ContainerError, META_FILE_LIMIT};
 use ucore_snap::parse::Sanitizer;
 use ucore_snap::read_info::{SnapInfo, read_info};
 
+use super::assertions::store_assertion;
 use super::channels::parse_channels;
 use super::release::release_revision;
 use super::review::review;
 use crate::Error;
 use crate::Store;
 use crate::authority::RevisionFacts;
-use crate::blobs::StagedBlob;
+use crate::blobs::Staged;
 use crate::channel::Channel;
-use crate::db::{AssertionRecord, CredentialScope, NewRevision};
+use crate::db::{CredentialScope, NewRevision};
 use crate::error::Cause;
 use crate::publisher_api::Pushed;
 
@@ -37,6 +38,8 @@ const UPLOAD_NAME: &str = "the uploaded snap";
 /// [`Error::TooLarge`] past `settings.max_snap_size`; [`Error::InvalidSnap`] when the
 /// file is not a valid snap or the review refuses it; [`Error::Conflict`] when the snap
 /// already has a revision with this file.
+///
+/// Counts the upload in the store's metrics, accepted (with its size) or refused.
 pub async fn push<S, E>(
     store: &Store,
     scope: &CredentialScope,
@@ -47,9 +50,28 @@ where
     S: Stream<Item = Result<Bytes, E>> + Send,
     E: Into<Cause>,
 {
-    let channels = parse_channels(release)?;
-    let staged = stage(store, body).await?;
-    let read = read_staged(staged.path()).await?;
+    let pushed = async {
+        let channels = parse_channels(release)?;
+        let staged = stage(store, body).await?;
+        add_revision(store, scope, staged, &channels).await
+    }
+    .await;
+    match &pushed {
+        Ok(p) => store.metrics.upload_accepted(p.size),
+        Err(_) => store.metrics.upload_refused(),
+    }
+    pushed
+}
+
+/// The staged upload, read and reviewed, becomes the next revision of its snap, released
+/// to `channels`.
+async fn add_revision(
+    store: &Store,
+    scope: &CredentialScope,
+    staged: Staged,
+    channels: &[Channel],
+) -> Result<Pushed, Error> {
+    let read = read_staged(staged.staged_path()).await?;
     let info = &read.info;
 
     let registered = store.db.snap_by_name(&info.name).await?;
@@ -87,7 +109,7 @@ where
         },
         created_at: now,
     };
-    store.blobs.commit(staged).await?;
+    staged.commit().await?;
     let revision = store.db.add_revision(&new).await?;
 
     let assertion = store.authority.sign_snap_revision(
@@ -100,20 +122,7 @@ where
         },
         now,
     )?;
-    store
-        .db
-        .put_assertion(&AssertionRecord {
-            assertion_type: "snap-revision".to_string(),
-            primary_key: assertion
-                .primary_key()
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
-            revision: assertion.revision(),
-            snap_id: snap.snap_id.clone(),
-            text: String::from_utf8_lossy(&assertion.encode()).into_owned(),
-        })
-        .await?;
+    store_assertion(store, &assertion, &snap.snap_id).await?;
     tracing::info!(
         name = %snap.name,
         snap_id = %snap.snap_id,
@@ -121,7 +130,7 @@ where
         size,
         "snap pushed"
     );
-    release_revision(store, &revision, &channels).await?;
+    release_revision(store, &revision, channels).await?;
     Ok(Pushed {
         name: snap.name,
         snap_id: snap.snap_id,
@@ -133,7 +142,7 @@ where
 }
 
 /// Streams `body` into a staging file of the blob store, hashing it as it goes.
-async fn stage<S, E>(store: &Store, body: S) -> Result<StagedBlob, Error>
+async fn stage<S, E>(store: &Store, body: S) -> Result<Staged, Error>
 where
     S: Stream<Item = Result<Bytes, E>> + Send,
     E: Into<Cause>,

@@ -137,11 +137,15 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Puts a file in the store's snap directory; its hex SHA3-384.
-fn put_blob(blobs: &Blobs, bytes: &[u8]) -> String {
-    let digest = hex(&Sha3_384::digest(bytes));
-    let dir = blobs.root().join(&digest[..2]);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(&digest), bytes).unwrap();
+async fn put_blob(blobs: &Blobs, bytes: &[u8]) -> String {
+    let mut stage = blobs.stage(u64::MAX).await.unwrap();
+    for chunk in bytes.chunks(10_000) {
+        stage.write(chunk).await.unwrap();
+    }
+    let staged = stage.finish().await.unwrap();
+    let digest = staged.sha3_384().to_string();
+    assert_eq!(digest, hex(&Sha3_384::digest(bytes)));
+    staged.commit().await.unwrap();
     digest
 }
 
@@ -223,6 +227,20 @@ impl Fixture {
         Fixture::with(|_| {})
     }
 
+    /// The device API's routes alone (without the server's layers) on another socket;
+    /// its URL.
+    pub fn serve_device_router_alone(&self) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = ucore_store::http::device::router(self.store.clone());
+        self.rt.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+        url
+    }
+
     pub fn snap(&self, name: &str) -> &TestSnap {
         self.snaps.iter().find(|s| s.name == name).unwrap()
     }
@@ -286,7 +304,7 @@ async fn add_snap(store: &Store, name: &'static str, publisher: &'static str) ->
     let file: Vec<u8> = (0..200_000u32)
         .map(|i| (i % 251) as u8 ^ name.len() as u8)
         .collect();
-    let digest = put_blob(&store.blobs, &file);
+    let digest = put_blob(&store.blobs, &file).await;
     let yaml = format!("name: {name}\nversion: 1.0\n");
     let rev = store
         .db
@@ -315,7 +333,7 @@ async fn add_snap(store: &Store, name: &'static str, publisher: &'static str) ->
     // A second revision, amd64 only, in beta.
     let mut second = rev.data.clone();
     let file2: Vec<u8> = file.iter().map(|b| b ^ 0x5a).collect();
-    second.sha3_384 = put_blob(&store.blobs, &file2);
+    second.sha3_384 = put_blob(&store.blobs, &file2).await;
     second.architectures = vec!["amd64".into()];
     second.version = "2.0".into();
     let rev2 = store.db.add_revision(&second).await.unwrap();

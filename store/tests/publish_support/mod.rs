@@ -388,3 +388,18 @@ pub async fn raw(url: &str, head: String, body: Vec<Vec<u8>>) -> Answer {
     .await
     .unwrap()
 }
+
+/// A GET's body as bytes (a download), asserting a 200.
+pub async fn call_bytes(url: &str) -> Vec<u8> {
+    let url = url.to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut r = ureq::get(&url).call().unwrap();
+        r.body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}

@@ -1,0 +1,30 @@
+//! Keeping what the authority signs in the database, where the assertions endpoint
+//! serves it from.
+
+use ucore_assertions::{Assertion, AssertionAccess as _};
+
+use crate::Error;
+use crate::Store;
+use crate::db::AssertionRecord;
+
+/// Stores `assertion` (a snap-declaration or snap-revision about `snap_id`) under its type
+/// and full primary key; a stored one with a higher revision stays.
+pub(crate) async fn store_assertion(
+    store: &Store,
+    assertion: &Assertion,
+    snap_id: &str,
+) -> Result<(), Error> {
+    let record = AssertionRecord {
+        assertion_type: assertion.assertion_type().name().to_string(),
+        primary_key: assertion
+            .primary_key()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        revision: assertion.revision(),
+        snap_id: snap_id.to_string(),
+        text: String::from_utf8_lossy(&assertion.encode()).into_owned(),
+    };
+    store.db.put_assertion(&record).await?;
+    Ok(())
+}
