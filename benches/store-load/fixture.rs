@@ -146,15 +146,15 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Registers `name` for the brand.
-async fn register(store: &Store, name: &str) -> String {
+/// Registers `name` for `publisher`.
+async fn register(store: &Store, name: &str, publisher: &str) -> String {
     let id = snap_id(name);
     store
         .db
         .register_name(&SnapRecord {
             snap_id: id.clone(),
             name: name.into(),
-            publisher_id: BRAND.into(),
+            publisher_id: publisher.into(),
             registered_at: T,
         })
         .await
@@ -193,7 +193,7 @@ pub async fn add_snaps(store: &Store, count: usize) -> Vec<String> {
     let mut ids = Vec::with_capacity(count);
     for n in 0..count {
         let name = format!("bench-app-{n}");
-        let id = register(store, &name).await;
+        let id = register(store, &name, BRAND).await;
         for (rev, risk) in [(1, "beta"), (2, "stable")] {
             let digest = hex(&Sha3_384::digest(format!("{name} revision {rev}")));
             let added = store
@@ -219,10 +219,11 @@ pub async fn add_snaps(store: &Store, count: usize) -> Vec<String> {
     ids
 }
 
-/// Adds the snap `name` with one revision in `stable`, a file of `size` pseudo-random
-/// bytes (written through the store's staging, hashed on the way); its SHA3-384.
+/// Adds the snap `name` of the store's authority (public: any device sees it) with one
+/// revision in `stable`, a file of `size` pseudo-random bytes (written through the
+/// store's staging, hashed on the way); its SHA3-384.
 pub async fn add_big_snap(store: &Store, name: &str, size: u64) -> String {
-    let id = register(store, name).await;
+    let id = register(store, name, AUTHORITY).await;
     let mut stage = store.blobs.stage(size).await.expect("a stage");
     let mut chunk = vec![0u8; 1 << 20];
     let mut state = 0x9e37_79b9_7f4a_7c15_u64;
