@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 SEEDS=fuzz/seeds
 MAX=65536
 
-targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs"
+targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests"
 for t in $targets; do
     rm -rf "${SEEDS:?}/$t"
     mkdir -p "$SEEDS/$t"
@@ -152,6 +152,35 @@ put(json.dumps({"brand_id": "acme", "model": "m", "key_id": "x" * 64, "api_key":
 put(json.dumps({"key_id": "x" * 64}))
 put("series: 16\nbrand-id: acme\nmodel: m\narchitecture: amd64\ngadget: pc\nkernel: pc-kernel\n"
     "timestamp: 2017-01-01T00:00:00Z\nauthority-id: acme\n")
+PY
+
+# The store's inputs: what snapd's store client sent and snapd's fakestore answered
+# (store/tests/data/snapd-requests/), the goldens of snapd's clients against it, and the
+# header values, channel names, download file names and ranges found there.
+mapfile -t store_data < <(find store/tests/data/snapd-requests store/tests/data/golden -type f | sort)
+add store_requests "${store_data[@]}"
+python3 - "$SEEDS/store_requests" store/tests/data/snapd-requests store/tests/data/golden <<'PY'
+import glob, hashlib, os, re, sys
+out = sys.argv[1]
+def put(s):
+    b = s.encode()
+    open(os.path.join(out, hashlib.sha1(b).hexdigest()), "wb").write(b)
+seen = set()
+for d in sys.argv[2:]:
+    for f in sorted(glob.glob(d + "/*")):
+        text = open(f, encoding="utf-8", errors="replace").read()
+        for m in re.finditer(r'"(?:channel|tracking-channel|effective-channel)":\s*"([^"]+)"', text):
+            seen.add(m.group(1))
+        for m in re.finditer(r'/download/([^"\s]+\.snap)', text):
+            seen.add(m.group(1))
+        for m in re.finditer(r'(?m)^([A-Za-z-]+): (.+)$', text):
+            seen.add(m.group(2))
+for s in sorted(seen):
+    put(s)
+for s in ['Macaroon root="a.b"', 'Macaroon root="r", discharge="d"',
+          "Macaroon refresh_device_session=1", "bytes=0-", "bytes=10-20", "bytes=-5",
+          "latest/stable", "2.0/beta/fix-1", "latest", "2", "[store]\nid = \"x\"\n"]:
+    put(s)
 PY
 
 # The findings of earlier runs (fuzz/README.md).
