@@ -115,7 +115,7 @@ impl Bench {
         req.body(Body::from(body)).unwrap()
     }
 
-    fn refresh_body(&self, revision: u32) -> Vec<u8> {
+    fn refresh_body(&self, revision: i32) -> Vec<u8> {
         serde_json::to_vec(&fixture::refresh_request(&self.snap_ids, revision)).unwrap()
     }
 
