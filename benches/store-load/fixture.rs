@@ -258,7 +258,7 @@ pub async fn add_big_snap(store: &Store, name: &str, size: u64) -> String {
 
 /// A device's refresh request with `snap_ids` installed at `revision`, tracking `stable`,
 /// each with a refresh action, and the fields snapd asks for.
-pub fn refresh_request(snap_ids: &[String], revision: u32) -> SnapActionRequest {
+pub fn refresh_request(snap_ids: &[String], revision: i32) -> SnapActionRequest {
     SnapActionRequest {
         context: snap_ids
             .iter()
