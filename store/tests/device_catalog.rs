@@ -493,3 +493,34 @@ fn a_publisher_credential_sees_its_own_snaps_and_the_public_ones() {
     );
     assert_eq!(a.status, 401, "{}", a.text());
 }
+
+#[test]
+fn a_bad_action_body_is_refused_with_the_path_to_the_bad_field() {
+    let f = Fixture::new();
+    // an action without its instance key, then one that is not an object
+    for (body, path) in [
+        (
+            r#"{"context":[],"actions":[{"action":"install","name":"x"}]}"#,
+            "actions[0]",
+        ),
+        (r#"{"context":[],"actions":[3]}"#, "actions[0]"),
+        (r#"{"context":7,"actions":[]}"#, "context"),
+    ] {
+        let (status, text) = post_json(&format!("{}/v2/snaps/refresh", f.url), &[], body);
+        assert_eq!(status, 400, "{text}");
+        let err: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let message = err["error-list"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.starts_with("Failed to deserialize the JSON body into the target type: ")
+                && message.contains(path),
+            "{message}"
+        );
+    }
+    // a body that is not JSON at all
+    let (status, text) = post_json(&format!("{}/v2/snaps/refresh", f.url), &[], "{");
+    assert_eq!(status, 400, "{text}");
+    assert!(
+        text.contains("Failed to parse the request body as JSON"),
+        "{text}"
+    );
+}

@@ -2,10 +2,12 @@
 //! publishing credential), the device's architecture, and JSON bodies with the store's
 //! refusals.
 
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
+use serde::de::DeserializeOwned;
 use ucore_assertions::Timestamp;
 use ucore_store_client::protocol::{ApiLevel, MacaroonAuthorization};
 
@@ -83,23 +85,54 @@ impl<S: Send + Sync> FromRequestParts<S> for Architecture {
 }
 
 /// A JSON body of type `T`; a body over the limit is [`Error::TooLarge`], one that does
-/// not parse is [`Error::BadRequest`] with serde's text.
+/// not parse is [`Error::BadRequest`] with serde's text (and the path to the bad field).
+///
+/// A body of `Content-Type: application/json` (what snapd sends) is decoded straight
+/// with serde_json; only when that fails is it decoded again the way `axum::Json` does
+/// (tracking the path, which costs on every value) for the error's text. Any other
+/// content type goes through `axum::Json` as is, which decides on it.
 #[derive(Clone, Debug)]
 pub struct JsonBody<T>(pub T);
 
+/// Whether the request's content type is plainly `application/json`.
+fn plain_json(headers: &HeaderMap) -> bool {
+    header_str(headers, header::CONTENT_TYPE.as_str())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn json_refusal(e: &JsonRejection, store: &Store) -> Error {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::TooLarge {
+            limit: store.settings.max_body_size,
+        }
+    } else {
+        Error::BadRequest(e.body_text())
+    }
+}
+
 impl<T> FromRequest<Store> for JsonBody<T>
 where
+    T: DeserializeOwned,
     axum::Json<T>: FromRequest<Store, Rejection = JsonRejection>,
 {
     type Rejection = Error;
 
     async fn from_request(req: Request, store: &Store) -> Result<Self, Error> {
-        match axum::Json::<T>::from_request(req, store).await {
+        if !plain_json(req.headers()) {
+            return match axum::Json::<T>::from_request(req, store).await {
+                Ok(axum::Json(v)) => Ok(JsonBody(v)),
+                Err(e) => Err(json_refusal(&e, store)),
+            };
+        }
+        let bytes = Bytes::from_request(req, store)
+            .await
+            .map_err(|e| json_refusal(&JsonRejection::from(e), store))?;
+        if let Ok(v) = serde_json::from_slice::<T>(&bytes) {
+            return Ok(JsonBody(v));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => Ok(JsonBody(v)),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(Error::TooLarge {
-                limit: store.settings.max_body_size,
-            }),
-            Err(e) => Err(Error::BadRequest(e.body_text())),
+            Err(e) => Err(json_refusal(&e, store)),
         }
     }
 }
