@@ -8,7 +8,7 @@
 //! (snapd reads it as "no update"; a request whose results were all left out would read
 //! as "no results" instead).
 //!
-//! * [`resolve`]: which revision a channel gives an architecture (risk fallbacks, closed
+//! * [`resolve`](mod@resolve): which revision a channel gives an architecture (risk fallbacks, closed
 //!   channels, `all`).
 //! * [`details`]: `storeSnap` from the records.
 //! * [`info`]: snap info (the channel map) and find.

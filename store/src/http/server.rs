@@ -5,7 +5,7 @@
 //!   `accept`; while none is free the loop does not accept, so extra clients wait in the
 //!   kernel's backlog (and get served, in order, as others leave). Reaching the cap is
 //!   logged (`warn`) and counted;
-//! * **header and idle timeouts**, per connection ([`connection`]): the request head must
+//! * **header and idle timeouts**, per connection (`server::connection`): the request head must
 //!   arrive within `header_read_timeout` of its first byte (or of the connection's
 //!   start), and a keep-alive connection may sit idle for `idle_timeout`; then it is
 //!   closed. A slowloris client that trickles its headers is cut off;
