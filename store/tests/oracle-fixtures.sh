@@ -27,9 +27,9 @@
 #                             the same models with `store: STORE_ID` (ucore-store serves only
 #                             models of its store; prepare-image sends the model's store id)
 #   store-id                  STORE_ID (default ucore-oracle-store)
-#   device.pem                a device key (RSA 4096, PKCS#1), test-only
+#   test-only-device.pem      a device key (RSA 4096, PKCS#1), test-only
 #   serial16.assert, serial20.assert
-#                             serials 7777 for device.pem and the models pc-oracle-16 /
+#                             serials 7777 for test-only-device.pem and the models pc-oracle-16 /
 #                             pc-oracle-20 of brand developer1, obtained by snapd's own
 #                             registration client (`snapd-oracle register`) from snapd's
 #                             fakedevicesvc, which signs them with developer1's key
@@ -79,7 +79,7 @@ EOF
 "$O" sign model "$fx/tk/developer1.pem" "$work/uc20-store.json" > "$out/uc20-store.model"
 
 # A device key and its serials, through snapd's registration client and fakedevicesvc.
-"$O" genkey 4096 > "$out/device.pem" 2> /dev/null
+"$O" genkey 4096 > "$out/test-only-device.pem" 2> /dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$SVC" "127.0.0.1:$port" > "$work/svc.log" 2>&1 &
 svc_pid=$!
@@ -89,7 +89,7 @@ for _ in $(seq 50); do
 done
 for v in 16 20; do
 	"$O" register --model "$out/uc$v-store.model" --url "http://127.0.0.1:$port/" \
-		--device-key "$out/device.pem" > "$work/reg$v.json"
+		--device-key "$out/test-only-device.pem" > "$work/reg$v.json"
 	python3 - "$work/reg$v.json" > "$out/serial$v.assert" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))

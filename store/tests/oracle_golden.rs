@@ -353,8 +353,9 @@ use ucore_store_client::{Config, DeviceIdentity, DownloadOptions, StoreClient};
 
 /// A client of `store` for the device of the fixtures' `MODEL.model` and `SERIAL.assert`.
 fn device_client(store: &UcoreStore, model: &str, serial: &str) -> StoreClient {
-    let key = ucore_signing::RsaPrivateKey::from_pem(&fixtures::read_string("device.pem"))
-        .expect("device key");
+    let key =
+        ucore_signing::RsaPrivateKey::from_pem(&fixtures::read_string("test-only-device.pem"))
+            .expect("device key");
     let identity = DeviceIdentity::new(
         fixtures::assertion(&format!("{model}.model")),
         fixtures::assertion(&format!("{serial}.assert")),

@@ -61,7 +61,12 @@ fn for_ucore(g: &Golden, keys: &Keys) -> Golden {
             Some("{FIXTURES}/uc20-store.model") => "{FIXTURES}/serial20.assert",
             other => panic!("{}: no serial for model {other:?}", g.name),
         };
-        let session = ["--serial", serial, "--device-key", "{FIXTURES}/device.pem"];
+        let session = [
+            "--serial",
+            serial,
+            "--device-key",
+            "{FIXTURES}/test-only-device.pem",
+        ];
         g.args
             .splice(i + 2..i + 2, session.iter().map(|s| s.to_string()));
     }
@@ -145,7 +150,7 @@ const UC16: [&str; 6] = [
     "--serial",
     "{FIXTURES}/serial16.assert",
     "--device-key",
-    "{FIXTURES}/device.pem",
+    "{FIXTURES}/test-only-device.pem",
 ];
 
 fn with<'a>(cmd: &'a str, session: &[&'a str], rest: &[&'a str]) -> Vec<&'a str> {
@@ -165,7 +170,7 @@ fn session(tools: &Tools, store: &UcoreStore, model: &str, serial: &str) -> (i32
         "--serial",
         &s,
         "--device-key",
-        "{FIXTURES}/device.pem",
+        "{FIXTURES}/test-only-device.pem",
     ];
     oracle_json(tools, store, &with("store-session", &args, &[]))
 }
