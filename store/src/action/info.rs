@@ -8,7 +8,7 @@ use ucore_store_client::protocol::{
 };
 
 use super::details::{load_revisions, store_snap};
-use super::resolve::{self, ARCH_ALL, channel_of, runs_on};
+use super::resolve::{self, ARCH_ALL, runs_on};
 use crate::channel::Channel;
 use crate::db::{RevisionRecord, SnapRecord};
 use crate::error::Error;
@@ -49,7 +49,7 @@ pub async fn info(
     if rows.is_empty() {
         return Err(not_found(name));
     }
-    rows.sort_by_key(|r| (r.architecture.clone(), channel_of(r), r.revision));
+    rows.sort_by_key(|r| (r.architecture.clone(), r.channel(), r.revision));
     let keys: Vec<(String, u32)> = rows
         .iter()
         .filter_map(|r| r.revision.map(|rev| (snap.snap_id.clone(), rev)))
@@ -68,7 +68,7 @@ pub async fn info(
         if newest.is_none_or(|n| rev.revision > n.revision) {
             newest = Some(rev);
         }
-        let c = channel_of(r);
+        let c = r.channel();
         channel_map.push(ChannelMapEntry {
             snap: store_snap(base, &snap, rev, &publishers),
             channel: ChannelInfo {

@@ -84,7 +84,7 @@ pub fn open_releases<'a>(
                 Some(a) if r.architecture == ARCH_ALL => a.to_string(),
                 _ => r.architecture.clone(),
             },
-            channel: channel_of(r).full(),
+            channel: r.channel().full(),
         })
         .collect();
     out.sort_by(|a, b| (&a.architecture, &a.channel).cmp(&(&b.architecture, &b.channel)));
@@ -92,31 +92,12 @@ pub fn open_releases<'a>(
     out
 }
 
-/// The channel of a release row.
-pub fn channel_of(r: &ReleaseRecord) -> Channel {
-    Channel {
-        track: r.track.clone(),
-        risk: r.risk.clone(),
-        branch: r.branch.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ucore_assertions::Timestamp;
 
     fn row(arch: &str, channel: &str, revision: Option<u32>) -> ReleaseRecord {
-        let c = Channel::parse(channel).unwrap();
-        ReleaseRecord {
-            snap_id: "id".into(),
-            architecture: arch.into(),
-            track: c.track,
-            risk: c.risk,
-            branch: c.branch,
-            revision,
-            released_at: Timestamp::UNIX_EPOCH,
-        }
+        ReleaseRecord::for_test(arch, channel, revision)
     }
 
     fn pick(rows: &[ReleaseRecord], channel: &str, arch: Option<&str>) -> Option<(u32, String)> {

@@ -85,6 +85,32 @@ pub struct ReleaseRecord {
     pub released_at: Timestamp,
 }
 
+impl ReleaseRecord {
+    /// The row's channel.
+    pub fn channel(&self) -> crate::channel::Channel {
+        crate::channel::Channel {
+            track: self.track.clone(),
+            risk: self.risk.clone(),
+            branch: self.branch.clone(),
+        }
+    }
+
+    /// A row of snap `id` at the Unix epoch, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn for_test(architecture: &str, channel: &str, revision: Option<u32>) -> Self {
+        let c = crate::channel::Channel::parse(channel).expect("a test channel parses");
+        ReleaseRecord {
+            snap_id: "id".into(),
+            architecture: architecture.into(),
+            track: c.track,
+            risk: c.risk,
+            branch: c.branch,
+            revision,
+            released_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+}
+
 /// An assertion the store serves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssertionRecord {

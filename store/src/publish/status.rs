@@ -126,19 +126,9 @@ fn status_entry(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ucore_assertions::Timestamp;
 
     fn row(arch: &str, channel: &str, revision: Option<u32>) -> ReleaseRecord {
-        let c = Channel::parse(channel).unwrap();
-        ReleaseRecord {
-            snap_id: "id".into(),
-            architecture: arch.into(),
-            track: c.track,
-            risk: c.risk,
-            branch: c.branch,
-            revision,
-            released_at: Timestamp::UNIX_EPOCH,
-        }
+        ReleaseRecord::for_test(arch, channel, revision)
     }
 
     fn show(map: &[ChannelStatus]) -> Vec<String> {
