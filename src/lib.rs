@@ -15,6 +15,7 @@
 //! | [`serial_vault`] | `ucore-serial-vault` | the Serial Vault server |
 //! | [`store_client`] | `ucore-store-client` | store protocol types and an HTTP client |
 //! | [`store`] | `ucore-store` | the branded store server, `store init` and the publishing client |
+//! | [`image`] | `ucore-image` | seeds and disk images from a signed model |
 //!
 //! Decode Canonical's `generic-classic` model and check it as snapd would, against the
 //! Canonical trust roots built into `ucore-signing`:
@@ -39,6 +40,7 @@
 
 pub use ucore_assertions as assertions;
 pub use ucore_gadget_yaml as gadget_yaml;
+pub use ucore_image as image;
 pub use ucore_model as model;
 pub use ucore_serial as serial;
 pub use ucore_serial_vault as serial_vault;
