@@ -84,7 +84,7 @@ pub struct Summary {
 /// run on the calling thread, through `tokio::task::block_in_place` on a multi-threaded
 /// runtime.
 pub async fn build(options: &ImageOptions, progress: &dyn Progress) -> Result<Summary, Error> {
-    let model = plan::read_model(&options.model)?;
+    let model = plan::read_model(&options.model, &options.model_file)?;
     let mut options = options.clone();
     let tree = prepared_tree(&model, &mut options)?;
     check_output_dir(&tree)?;
