@@ -3,7 +3,7 @@
 //! structure's size and copied to the structure's offset.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use ucore_gadget_yaml::{ImageOptions, LaidOutStructure, LaidOutVolume, image_size, write_image};
@@ -95,11 +95,30 @@ fn build_filesystem(
         .write(true)
         .open(out)
         .map_err(at("open", out))?;
-    to.seek(SeekFrom::Start(l.start_offset))
-        .map_err(at("seek in", out))?;
-    std::io::copy(&mut (&mut from).take(l.size), &mut to).map_err(at("write", out))?;
+    copy_sparse(&mut from, &mut to, l.start_offset, l.size).map_err(at("write", out))?;
     std::fs::remove_file(&part).map_err(at("remove", &part))?;
     Ok(())
+}
+
+/// Copies `len` bytes of `from` to `to` at `offset`, seeking over blocks of zeros (the
+/// image file is sparse and already zero there), so a mostly empty filesystem costs no
+/// disk space.
+fn copy_sparse(from: &mut File, to: &mut File, offset: u64, len: u64) -> std::io::Result<()> {
+    const BLOCK: usize = 64 << 10;
+    let mut buf = vec![0u8; BLOCK];
+    let mut done = 0u64;
+    let mut input = from.take(len);
+    loop {
+        let n = input.read(&mut buf)?;
+        let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+            return Ok(());
+        };
+        if chunk.iter().any(|b| *b != 0) {
+            to.seek(SeekFrom::Start(offset + done))?;
+            to.write_all(chunk)?;
+        }
+        done += n as u64;
+    }
 }
 
 /// The directory `mkfs.ext4 -d` copies: the filling's single root directory when it is one,
