@@ -80,7 +80,7 @@ pub enum BootError {
 pub fn make_bootable(contents: &SeedContents, tree: &PreparedTree) -> Result<(), BootError> {
     let gadget_dir = tree.gadget_dir();
     let bootloader =
-        Bootloader::for_gadget(&gadget_dir).ok_or_else(|| BootError::NoBootConfig(gadget_dir))?;
+        Bootloader::for_gadget(&gadget_dir).ok_or(BootError::NoBootConfig(gadget_dir))?;
     if !matches!(bootloader, Bootloader::Grub | Bootloader::Uboot) {
         return Err(BootError::Unsupported(bootloader.name()));
     }

@@ -124,9 +124,7 @@ fn write_entry(
     let name = src.file_name().map(PathBuf::from).unwrap_or_default();
     let copied = if src.is_dir() || content.source.ends_with('/') {
         if !src.is_dir() {
-            return Err(format!(
-                "cannot specify trailing / for a source which is not a directory"
-            ));
+            return Err("cannot specify trailing / for a source which is not a directory".into());
         }
         if !content.source.ends_with('/') {
             dst.push(name);

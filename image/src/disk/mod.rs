@@ -20,6 +20,7 @@
 pub mod content;
 pub mod ext4;
 pub mod vfat;
+mod vfat_dots;
 pub mod volume;
 
 use std::path::{Path, PathBuf};

@@ -114,7 +114,12 @@ pub fn make_vfat(
     for (source, dest) in entries {
         copy_in(&fs, source, dest)?;
     }
-    fs.unmount().map_err(VfatError::Format)
+    fs.unmount().map_err(VfatError::Format)?;
+    let mut file = open()?;
+    super::vfat_dots::fix_dot_entries(&mut file).map_err(|source| VfatError::Write {
+        path: "/".into(),
+        source,
+    })
 }
 
 fn write_err(path: &str) -> impl FnOnce(io::Error) -> VfatError + '_ {
