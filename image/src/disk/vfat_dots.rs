@@ -5,6 +5,9 @@
 //! GRUB find `.`/`..` by position). This pass walks the directory tree from the root and
 //! rewrites each directory's first four entries as `.`, `..` and two deleted slots.
 //!
+//! Both are fixed on rust-fatfs's main branch (pull requests #99 and #100; issue #117),
+//! not yet in a release: drop this pass when a release after 0.3.6 has them.
+//!
 //! Every number read from the image is checked: a cluster outside the data area ends a
 //! chain, a directory seen twice is skipped, and the work is bounded by the cluster count.
 
