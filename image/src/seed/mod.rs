@@ -3,6 +3,8 @@
 //! `snaps/`), as snapd's seed writer lays them out (spec `snap-image.md` §4, §5, §6.9);
 //! and reading one back as snapd's first boot does.
 
+pub mod read;
+
 use thiserror::Error;
 
 use crate::snaps::SeedContents;
