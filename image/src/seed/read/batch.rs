@@ -113,6 +113,10 @@ pub enum BatchError {
     /// Assertions that require each other.
     #[error("circular assertions are not expected: {0}")]
     Circular(Ref),
+    /// A chain of prerequisites longer than [`MAX_DEPTH`] (this reader's bound; snapd has
+    /// none).
+    #[error("cannot resolve prerequisite assertion: {0}: chain of prerequisites too long")]
+    TooDeep(Ref),
     /// A prerequisite neither in the batch nor in the database.
     #[error("cannot resolve prerequisite assertion: {missing}{}", .cause.as_ref().map(|c| format!(": {c}")).unwrap_or_default())]
     Unresolved {
@@ -217,7 +221,7 @@ enum Progress {
 }
 
 /// Deepest chain of prerequisites followed (snapd has no bound; real chains are < 10).
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 /// snapd's fetcher as `Batch.prereqSort` runs it: each assertion after its prerequisites
 /// and its signing key (and the authority's delegation, if another account signed it).
@@ -240,7 +244,7 @@ impl Sorter<'_> {
             None => {}
         }
         if depth > MAX_DEPTH {
-            return Err(BatchError::Circular(r.clone()));
+            return Err(BatchError::TooDeep(r.clone()));
         }
         let a = match self.batch.get(r) {
             Some(a) => a.clone(),
