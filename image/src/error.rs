@@ -53,6 +53,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The model assertion does not decode as a model.
+    #[error("{0}")]
+    Model(String),
     /// The output directory already holds a seed or a booted system (snapd's texts).
     #[error("{0}")]
     NotEmpty(String),

@@ -44,6 +44,7 @@ pub mod seed;
 
 pub mod boot;
 pub mod disk;
+pub mod fsio;
 pub mod unpack;
 
 mod build;

@@ -119,6 +119,8 @@ pub enum ValidationMode {
 pub struct ImageOptions {
     /// The model assertion's bytes (one assertion).
     pub model: Vec<u8>,
+    /// The model file's name, for messages (`cannot decode model assertion "F": …`).
+    pub model_file: String,
     /// Where snaps and their assertions come from.
     pub source: SnapSource,
     /// `--snap` overrides and extra snaps, in order.
@@ -150,6 +152,7 @@ impl ImageOptions {
     pub fn new(model: Vec<u8>, source: SnapSource, out: impl Into<PathBuf>) -> ImageOptions {
         ImageOptions {
             model,
+            model_file: "model".to_string(),
             source,
             snaps: Vec::new(),
             channel: None,
