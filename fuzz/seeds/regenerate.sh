@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 SEEDS=fuzz/seeds
 MAX=65536
 
-targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests"
+targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml"
 for t in $targets; do
     rm -rf "${SEEDS:?}/$t"
     mkdir -p "$SEEDS/$t"
@@ -181,6 +181,23 @@ for s in ['Macaroon root="a.b"', 'Macaroon root="r", discharge="d"',
           "Macaroon refresh_device_session=1", "bytes=0-", "bytes=10-20", "bytes=-5",
           "latest/stable", "2.0/beta/fix-1", "latest", "2", "[store]\nid = \"x\"\n"]:
     put(s)
+PY
+
+# Seed metadata: every seed.yaml and options.yaml snapd's prepare-image wrote for the image
+# goldens, and the texts the broken-seed goldens wrote in their place.
+mapfile -t seed_meta < <(find image/tests/data/golden/prepare-image -type f \( -name seed.yaml -o -name options.yaml \) | sort)
+add seed_yaml "${seed_meta[@]}"
+python3 - "$SEEDS/seed_yaml" image/tests/data/golden/seed-check <<'PY'
+import glob, hashlib, json, os, sys
+out = sys.argv[1]
+def put(s):
+    b = s.encode()
+    if b:
+        open(os.path.join(out, hashlib.sha1(b).hexdigest()), "wb").write(b)
+for f in sorted(glob.glob(sys.argv[2] + "/*.json")):
+    for op in json.load(open(f))["ops"]:
+        if op["op"] == "write" and op["path"].endswith(".yaml"):
+            put(op["text"])
 PY
 
 # The findings of earlier runs (fuzz/README.md).

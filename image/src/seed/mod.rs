@@ -4,6 +4,7 @@
 //! and reading one back as snapd's first boot does.
 
 mod files;
+pub mod read;
 mod tree16;
 mod tree20;
 mod yaml;
