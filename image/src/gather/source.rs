@@ -24,6 +24,9 @@ pub enum SourceError {
     /// The store failed (transport, status, its own error text).
     #[error(transparent)]
     Store(Box<ucore_store_client::Error>),
+    /// The store credential is in none of the forms snapd's tooling reads.
+    #[error("invalid auth credentials: not a recognizable format")]
+    Credential,
     /// The store refused the snap (not found, no such revision or channel); snapd's
     /// `cannot download snap "NAME": …`.
     #[error("cannot download snap {name:?}: {source}")]

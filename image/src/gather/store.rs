@@ -55,12 +55,7 @@ impl StoreSource {
         };
         let mut builder = StoreClient::builder(config);
         if let Some(auth) = auth {
-            let user = MacaroonAuthorization::parse(auth.trim()).ok_or_else(|| {
-                SourceError::from(ucore_store_client::Error::Identity(
-                    "invalid store credential: want Macaroon root=\"…\"".into(),
-                ))
-            })?;
-            builder = builder.user(user);
+            builder = builder.user(parse_credential(auth).ok_or(SourceError::Credential)?);
         }
         Ok(StoreSource {
             client: builder.build()?,
@@ -115,6 +110,53 @@ impl StoreSource {
             fields: ucore_store_client::client::action::default_fields(),
             ..SnapActionRequest::default()
         }
+    }
+}
+
+/// A store credential in the forms snapd's tooling store reads (`store/tooling/auth.go`):
+/// the `Macaroon root="…", discharge="…"` header value itself, base64 of JSON
+/// (`{"t": "macaroon", "v": "root=…, discharge=…"}`, `{"r": …, "d": …}`,
+/// `{"t": "u1-macaroon", "v": {"r": …, "d": …}}`), or JSON `{"macaroon", "discharges"}`.
+pub fn parse_credential(text: &str) -> Option<MacaroonAuthorization> {
+    use base64::Engine as _;
+    let text = text.trim();
+    if text.starts_with("Macaroon ") {
+        return MacaroonAuthorization::parse(text);
+    }
+    let str_of = |v: &serde_json::Value, k: &str| {
+        v.get(k)
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let root_and_discharge = |v: &serde_json::Value| {
+        Some(MacaroonAuthorization {
+            root: str_of(v, "r")?,
+            discharges: vec![str_of(v, "d")?],
+        })
+    };
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
+        let discharges: Vec<String> = json
+            .get("discharges")?
+            .as_array()?
+            .iter()
+            .filter_map(|d| d.as_str().map(str::to_string))
+            .collect();
+        return Some(MacaroonAuthorization {
+            root: str_of(&json, "macaroon")?,
+            discharges: Some(discharges).filter(|d| !d.is_empty())?,
+        });
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .ok()?;
+    let json: serde_json::Value = serde_json::from_slice(&decoded).ok()?;
+    match json.get("t").and_then(serde_json::Value::as_str) {
+        Some("macaroon") => {
+            MacaroonAuthorization::parse(&format!("Macaroon {}", str_of(&json, "v")?))
+        }
+        Some("u1-macaroon") => root_and_discharge(json.get("v")?),
+        _ => root_and_discharge(&json),
     }
 }
 
@@ -271,5 +313,39 @@ impl Source for StoreSource {
 
     fn is_remote(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_read_in_every_form_snapd_tooling_reads() {
+        use base64::Engine as _;
+        let b64 =
+            |j: serde_json::Value| base64::engine::general_purpose::STANDARD.encode(j.to_string());
+        let want = MacaroonAuthorization {
+            root: "R".into(),
+            discharges: vec!["D".into()],
+        };
+        for text in [
+            r#"Macaroon root="R", discharge="D""#.to_string(),
+            b64(serde_json::json!({"t": "macaroon", "v": "root=\"R\", discharge=\"D\""})),
+            b64(serde_json::json!({"r": "R", "d": "D"})),
+            b64(serde_json::json!({"t": "u1-macaroon", "v": {"r": "R", "d": "D"}})),
+            r#"{"macaroon": "R", "discharges": ["D"]}"#.to_string(),
+            format!("{}\n", b64(serde_json::json!({"r": "R", "d": "D"}))),
+        ] {
+            assert_eq!(parse_credential(&text).as_ref(), Some(&want), "{text}");
+        }
+        for text in [
+            "",
+            "nonsense",
+            r#"{"macaroon": "R"}"#,
+            &b64(serde_json::json!({"r": "R"})),
+        ] {
+            assert_eq!(parse_credential(text), None, "{text}");
+        }
     }
 }
