@@ -235,3 +235,27 @@ fn without_the_test_root_trusted_nothing_checks() {
         "{text}"
     );
 }
+
+#[test]
+fn an_untrusted_self_signed_root_is_circular() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::gather::snaps_dir(tmp.path());
+    // the test root's account and key, as any other assertions of the directory
+    std::fs::copy(
+        fixtures::path("tk/testrootorg-trusted.stream"),
+        tmp.path().join("root.assert"),
+    )
+    .unwrap();
+    let source = DirectorySource::open(tmp.path(), &tmp.path().join("scratch")).unwrap();
+    let (db, skip) = trust_database(&[]).unwrap();
+    let mut fetcher = Fetcher::new(&db, skip);
+    let model = ucore_assertions::Assertion::decode(&fixtures::read("uc16.model")).unwrap();
+    let err = run(model_refs(&model, &source, &mut fetcher)).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(
+            "cannot fetch and check prerequisites for the model assertion: circular assertions are not expected: account-key ("
+        ),
+        "{text}"
+    );
+}
