@@ -14,7 +14,6 @@ use common::store::{StoreProbe as _, UcoreStore};
 use serde_json::json;
 use ucore_assertions::{Assertion, AssertionAccess as _, AssertionType};
 use ucore_image::gather::cache::Cache;
-use ucore_image::gather::crosscheck::cross_check;
 use ucore_image::gather::download::{FetchFileError, FetchRound, StagedFile};
 use ucore_image::gather::fetcher::{Fetcher, Ref};
 use ucore_image::gather::source::{Source as _, SourceError};

@@ -283,3 +283,82 @@ impl ValidationSets {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ucore_assertions::Assertion;
+
+    const KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+    /// A validation set (its signature is not checked here) with `snaps` lines.
+    fn set(name: &str, snaps: &str) -> Assertion {
+        let text = format!(
+            "type: validation-set\nauthority-id: acme\nseries: 16\naccount-id: acme\nname: {name}\nsequence: 1\nsnaps:\n{snaps}timestamp: 2026-01-01T00:00:00Z\nsign-key-sha3-384: {KEY}\n\nAXNpZw=="
+        );
+        Assertion::decode(text.as_bytes()).unwrap()
+    }
+
+    fn entry(name: &str, extra: &str) -> String {
+        format!("  -\n    name: {name}\n    id: {name:x<32}\n{extra}")
+    }
+
+    fn sets(list: &[(&str, String)]) -> Result<ValidationSets, ValidationError> {
+        let mut out = ValidationSets::none();
+        for (name, snaps) in list {
+            let a = set(name, snaps);
+            let vs = ValidationSet::try_from(&a).unwrap();
+            out.add(&format!("acme/{name}"), &vs)?;
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn sets_that_contradict_each_other_are_refused() {
+        let pin = |r: &str| entry("hello", &format!("    revision: {r}\n"));
+        let err = sets(&[("a", pin("1")), ("b", pin("2"))]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"validation sets acme/a and acme/b conflict about snap "hello": revision 1 and revision 2"#
+        );
+        sets(&[("a", pin("1")), ("b", pin("1"))]).unwrap();
+        let err = sets(&[
+            ("a", entry("hello", "    presence: required\n")),
+            ("b", entry("hello", "    presence: invalid\n")),
+        ])
+        .unwrap_err();
+        assert!(matches!(err, ValidationError::Conflict { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_pin_is_planned_and_an_invalid_snap_refused() {
+        let s = sets(&[(
+            "a",
+            entry("hello", "    revision: 3\n") + &entry("bad", "    presence: invalid\n"),
+        )])
+        .unwrap();
+        let mut p = PlannedSnap {
+            name: "hello".into(),
+            snap_id: None,
+            model_type: None,
+            essential: false,
+            required: false,
+            modes: vec!["run".into()],
+            channel: "stable".into(),
+            pinned_revision: None,
+            local: None,
+            origin: crate::snaps::SnapOrigin::Extra,
+        };
+        s.plan(&mut p).unwrap();
+        assert_eq!(p.pinned_revision, Some(3));
+        p.name = "bad".into();
+        assert_eq!(
+            s.plan(&mut p).unwrap_err().to_string(),
+            r#"cannot use snap "bad": it is invalid according to validation set acme/a"#
+        );
+        p.name = "other".into();
+        p.pinned_revision = None;
+        s.plan(&mut p).unwrap();
+        assert_eq!(p.pinned_revision, None);
+    }
+}
