@@ -514,3 +514,18 @@ async fn local_snaps(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gathering_can_run_on_any_runtime_thread() {
+        fn send<T: Send>(_: &T) {}
+        let options = ImageOptions::new(Vec::new(), SnapSource::Directory("d".into()), "out");
+        let tree = PreparedTree::core16("out");
+        // built, not run: the future is Send
+        let future = gather(&options, &tree, &crate::progress::NoProgress);
+        send(&future);
+    }
+}
