@@ -155,7 +155,7 @@ pub async fn gather(
     tree: &PreparedTree,
     progress: &dyn Progress,
 ) -> Result<SeedContents, GatherError> {
-    let model = crate::plan::read_model(&options.model)?;
+    let model = crate::plan::read_model(&options.model, &options.model_file)?;
     let staging = tree.staging_dir();
     tokio::fs::create_dir_all(&staging)
         .await
