@@ -263,7 +263,6 @@ fn an_untrusted_self_signed_root_is_circular() {
 }
 
 #[test]
-#[ignore = "the whole loop needs the seed plan of h17-plan (SeedPlan); run with --ignored once it is merged"]
 fn the_uc16_model_is_gathered_from_a_directory_with_a_local_snap() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("snaps");
@@ -295,7 +294,6 @@ fn the_uc16_model_is_gathered_from_a_directory_with_a_local_snap() {
 }
 
 #[test]
-#[ignore = "the whole loop needs the seed plan of h17-plan (SeedPlan); run with --ignored once it is merged"]
 fn the_uc20_model_is_gathered_from_a_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("snaps");

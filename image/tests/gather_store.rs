@@ -360,7 +360,6 @@ fn store_source(store: &UcoreStore) -> SnapSource {
 }
 
 #[test]
-#[ignore = "the whole loop needs the seed plan of h17-plan (SeedPlan); run with --ignored once it is merged"]
 fn the_uc16_model_is_gathered_from_the_store() {
     let store = common::store::start();
     let tmp = tempfile::tempdir().unwrap();
@@ -395,7 +394,6 @@ fn the_uc16_model_is_gathered_from_the_store() {
 }
 
 #[test]
-#[ignore = "the whole loop needs the seed plan of h17-plan (SeedPlan); run with --ignored once it is merged"]
 fn the_uc20_model_is_gathered_from_the_store() {
     let store = common::store::start();
     let tmp = tempfile::tempdir().unwrap();
@@ -430,7 +428,6 @@ fn the_uc20_model_is_gathered_from_the_store() {
 }
 
 #[test]
-#[ignore = "the whole loop needs the seed plan of h17-plan (SeedPlan); run with --ignored once it is merged"]
 fn a_model_snap_the_store_does_not_have_fails_the_gathering() {
     let store = common::store::start();
     let tmp = tempfile::tempdir().unwrap();
