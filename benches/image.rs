@@ -62,7 +62,10 @@ impl Bench {
             .and_then(|v| v.parse().ok())
             .unwrap_or(16);
         let total = fixtures::prepare(&work.path().join("fixtures"), mib);
-        eprintln!("image bench: the UC20 seed's snaps hold {:.1} MiB", total as f64 / 1048576.0);
+        eprintln!(
+            "image bench: the UC20 seed's snaps hold {:.1} MiB",
+            total as f64 / 1048576.0
+        );
         let store = ucore::UcoreStore::start();
         store.publish_fixtures();
         let snap_cli = ucore_test_support::oracle().and_then(|o| {
@@ -109,10 +112,16 @@ impl Bench {
 
     fn prepare_image(&self, cli: &Path, out: &Path) {
         let status = Command::new(cli)
-            .args(["prepare-image", &fixtures::path("uc20.model").display().to_string()])
+            .args([
+                "prepare-image",
+                &fixtures::path("uc20.model").display().to_string(),
+            ])
             .arg(out)
             .env("UBUNTU_STORE_URL", &self.store.url)
-            .env("UBUNTU_STORE_AUTH_DATA_FILENAME", self.store.credential_file())
+            .env(
+                "UBUNTU_STORE_AUTH_DATA_FILENAME",
+                self.store.credential_file(),
+            )
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .status()

@@ -23,7 +23,11 @@ pub fn dir() -> PathBuf {
 /// A fixture file's path.
 pub fn path(rel: &str) -> PathBuf {
     let own = dir().join(rel);
-    if own.exists() { own } else { source_dir().join(rel) }
+    if own.exists() {
+        own
+    } else {
+        source_dir().join(rel)
+    }
 }
 
 /// A fixture file's bytes.
@@ -130,8 +134,11 @@ pub fn prepare(work: &Path, mib: u64) -> u64 {
         ucore_image::unpack::unpack(&source_dir().join("snaps").join(&s.file), &unpacked)
             .unwrap_or_else(|e| panic!("unpack {name}: {e}"));
         let len = (units * mib * 1024 * 1024).max(64 * 1024);
-        std::fs::write(unpacked.join("payload"), noise(len, len ^ name.len() as u64))
-            .expect("payload");
+        std::fs::write(
+            unpacked.join("payload"),
+            noise(len, len ^ name.len() as u64),
+        )
+        .expect("payload");
         let file = format!("{name}_1.0_all.snap");
         let packed = ucore::snap::pack::pack_snap(
             &unpacked,
@@ -145,10 +152,16 @@ pub fn prepare(work: &Path, mib: u64) -> u64 {
         )
         .unwrap_or_else(|e| panic!("pack {name}: {e}"));
         total += std::fs::metadata(&packed).map(|m| m.len()).unwrap_or(0);
-        tsv.push_str(&format!("{}\t{}\t{}\t{file}\n", s.name, s.snap_id, s.publisher));
+        tsv.push_str(&format!(
+            "{}\t{}\t{}\t{file}\n",
+            s.name, s.snap_id, s.publisher
+        ));
     }
     std::fs::write(work.join("snaps.tsv"), tsv).expect("snaps.tsv");
     // From here `path` prefers the bench's own files.
-    assert!(DIR.set(work.to_path_buf()).is_ok(), "fixtures::prepare runs once");
+    assert!(
+        DIR.set(work.to_path_buf()).is_ok(),
+        "fixtures::prepare runs once"
+    );
     total
 }

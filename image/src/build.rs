@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use ucore_assertions::Assertion;
 use ucore_assertions::types::{Model, SnapType};
+use ucore_model::{ModelKind, ModelMeaning};
 
 use crate::disk::{self, VolumeImage};
 use crate::error::Error;
@@ -128,8 +129,16 @@ pub async fn build(options: &ImageOptions, progress: &dyn Progress) -> Result<Su
 /// back into `options` for the gather step.
 fn prepared_tree(model: &Assertion, options: &mut ImageOptions) -> Result<PreparedTree, Error> {
     let view = Model::try_from(model).map_err(|e| Error::Model(e.to_string()))?;
-    if !view.extended {
-        return Ok(PreparedTree::core16(&options.out));
+    match view.kind() {
+        ModelKind::Core20Plus => {}
+        ModelKind::Core16Or18 => return Ok(PreparedTree::core16(&options.out)),
+        // `plan::read_model` refused these already (no `--classic` here).
+        ModelKind::Classic | ModelKind::ClassicWithModes => {
+            return Err(Error::Model(format!(
+                "cannot build an image of a {} model",
+                view.kind().describe()
+            )));
+        }
     }
     let label = options
         .label

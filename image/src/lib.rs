@@ -35,6 +35,8 @@ pub mod progress;
 pub mod snaps;
 pub mod tree;
 
+pub mod assertion_ref;
+
 pub mod channel;
 pub mod plan;
 

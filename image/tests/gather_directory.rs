@@ -15,9 +15,11 @@ use ucore_image::gather::directory::DirectorySource;
 use ucore_image::gather::download::{FetchRound, FileDigest};
 use ucore_image::gather::fetcher::{FetchError, Fetcher, Ref};
 use ucore_image::gather::source::{Source as _, SourceError};
-use ucore_image::gather::{model_refs, trust_database};
+use ucore_image::gather::{gather, model_refs, trust_database};
+use ucore_image::options::{OptionSnap, SnapSource};
 use ucore_image::progress::NoProgress;
 use ucore_image::snaps::PlannedSnap;
+use ucore_image::tree::PreparedTree;
 
 fn run<T>(f: impl std::future::Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread()
@@ -257,5 +259,57 @@ fn an_untrusted_self_signed_root_is_circular() {
             "cannot fetch and check prerequisites for the model assertion: circular assertions are not expected: account-key ("
         ),
         "{text}"
+    );
+}
+
+#[test]
+fn the_uc16_model_is_gathered_from_a_directory_with_a_local_snap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("snaps");
+    common::gather::snaps_dir(&dir);
+    let out = tmp.path().join("out");
+    let mut options =
+        common::gather::options("uc16.model", SnapSource::Directory(dir.clone()), &out);
+    let local = fixtures::path("local/local16_2.0_all.snap");
+    options.snaps.push(OptionSnap::Path {
+        path: local.clone(),
+        channel: None,
+    });
+    let contents = run(gather(&options, &PreparedTree::core16(&out), &NoProgress)).unwrap();
+    common::gather::check_seed(
+        &contents,
+        &out,
+        &["core", "pc-kernel", "pc", "hello-oracle"],
+    );
+    assert_eq!(contents.extra_snaps.len(), 1);
+    let extra = &contents.extra_snaps[0];
+    assert!(!extra.is_asserted());
+    assert_eq!(extra.revision.to_string(), "x1");
+    assert_eq!(
+        std::fs::read(&extra.file).unwrap(),
+        std::fs::read(&local).unwrap()
+    );
+    // the candidates copied while resolving are gone
+    assert!(!out.join(".staging/.candidates").exists());
+}
+
+#[test]
+fn the_uc20_model_is_gathered_from_a_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("snaps");
+    common::gather::snaps_dir(&dir);
+    let out = tmp.path().join("out");
+    let mut options = common::gather::options("uc20.model", SnapSource::Directory(dir), &out);
+    options.label = Some("20261205".into());
+    let contents = run(gather(
+        &options,
+        &PreparedTree::core20(&out, "20261205"),
+        &NoProgress,
+    ))
+    .unwrap();
+    common::gather::check_seed(
+        &contents,
+        &out,
+        &["snapd", "pc-kernel", "core20", "pc20", "hello20"],
     );
 }

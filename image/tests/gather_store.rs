@@ -19,10 +19,11 @@ use ucore_image::gather::fetcher::{Fetcher, Ref};
 use ucore_image::gather::source::{Source as _, SourceError};
 use ucore_image::gather::store::{StoreIdentity, StoreSource};
 use ucore_image::gather::validation::{ValidationError, ValidationSets};
-use ucore_image::gather::{model_refs, trust_database};
-use ucore_image::options::ValidationMode;
+use ucore_image::gather::{gather, model_refs, trust_database};
+use ucore_image::options::{ImageOptions, SnapSource, ValidationMode};
 use ucore_image::progress::{NoProgress, Progress};
 use ucore_image::snaps::{PlannedSnap, SeedContents};
+use ucore_image::tree::PreparedTree;
 
 fn source(store: &UcoreStore) -> StoreSource {
     let credential = std::fs::read_to_string(&store.init.snap_auth_file).unwrap();
@@ -341,5 +342,121 @@ fn validation_sets_pin_refuse_and_require() {
     assert_eq!(
         err.to_string(),
         "cannot find validation set developer1/nope at sequence 3"
+    );
+}
+
+fn gathered(store: &UcoreStore, options: &ImageOptions, tree: &PreparedTree) -> SeedContents {
+    store
+        .rt
+        .block_on(gather(options, tree, &NoProgress))
+        .unwrap()
+}
+
+fn store_source(store: &UcoreStore) -> SnapSource {
+    SnapSource::Store {
+        url: store.url.clone(),
+        auth: Some(std::fs::read_to_string(&store.init.snap_auth_file).unwrap()),
+    }
+}
+
+#[test]
+fn the_uc16_model_is_gathered_from_the_store() {
+    let store = common::store::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut options = common::gather::options("uc16-store.model", store_source(&store), &out);
+    options.cache = Some(tmp.path().join("cache"));
+    let contents = gathered(&store, &options, &PreparedTree::core16(&out));
+    common::gather::check_seed(
+        &contents,
+        &out,
+        &["core", "pc-kernel", "pc", "hello-oracle"],
+    );
+    assert_eq!(contents.label, None);
+    assert_eq!(
+        contents.model_refs[..2]
+            .iter()
+            .map(|a| a.assertion_type())
+            .collect::<Vec<_>>(),
+        [AssertionType::Account, AssertionType::AccountKey]
+    );
+    assert_eq!(store.downloads(), 4);
+
+    // again, from the cache
+    let out2 = tmp.path().join("out2");
+    let mut options2 = common::gather::options("uc16-store.model", store_source(&store), &out2);
+    options2.cache = options.cache.clone();
+    store
+        .rt
+        .block_on(gather(&options2, &PreparedTree::core16(&out2), &NoProgress))
+        .unwrap();
+    assert_eq!(store.downloads(), 4, "no download the second time");
+}
+
+#[test]
+fn the_uc20_model_is_gathered_from_the_store() {
+    let store = common::store::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut options = common::gather::options("uc20-store.model", store_source(&store), tmp.path());
+    options.label = Some("20261205".into());
+    let contents = gathered(
+        &store,
+        &options,
+        &PreparedTree::core20(tmp.path(), "20261205"),
+    );
+    common::gather::check_seed(
+        &contents,
+        tmp.path(),
+        &["snapd", "pc-kernel", "core20", "pc20", "hello20"],
+    );
+    assert_eq!(contents.label.as_deref(), Some("20261205"));
+    let channels: Vec<&str> = contents
+        .model_snaps
+        .iter()
+        .map(|s| s.planned.channel.as_str())
+        .collect();
+    assert_eq!(
+        channels,
+        [
+            "latest/stable",
+            "20/stable",
+            "latest/stable",
+            "20/stable",
+            "latest/stable"
+        ]
+    );
+}
+
+#[test]
+fn a_model_snap_the_store_does_not_have_fails_the_gathering() {
+    let store = common::store::start();
+    let tmp = tempfile::tempdir().unwrap();
+    // the UC16 model's required snap is not in a store that only knows the others
+    let model = common::gather::sign_as_developer1(json!({
+        "type": "model",
+        "authority-id": "developer1",
+        "series": "16",
+        "brand-id": "developer1",
+        "model": "pc-oracle-16-missing",
+        "architecture": "amd64",
+        "gadget": "pc",
+        "kernel": "pc-kernel",
+        "required-snaps": ["hello-oracle", "no-such-snap"],
+        "store": fixtures::store_id(),
+        "timestamp": "2026-01-01T00:00:00Z",
+    }));
+    let mut options = common::gather::options("uc16-store.model", store_source(&store), tmp.path());
+    options.model = model.encode();
+    let err = store
+        .rt
+        .block_on(gather(
+            &options,
+            &PreparedTree::core16(tmp.path()),
+            &NoProgress,
+        ))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"cannot download snap "no-such-snap": snap not found"#
     );
 }

@@ -100,25 +100,53 @@ fn build_filesystem(
     Ok(())
 }
 
-/// Copies `len` bytes of `from` to `to` at `offset`, seeking over blocks of zeros (the
-/// image file is sparse and already zero there), so a mostly empty filesystem costs no
-/// disk space.
+/// Copies `len` bytes of `from` to `to` at `offset`, visiting only the data regions of
+/// `from` (`SEEK_DATA`/`SEEK_HOLE`: a fresh filesystem is mostly holes) and seeking over
+/// blocks of zeros in them (the image file is sparse and already zero there), so a mostly
+/// empty filesystem costs neither reads nor disk space.
 fn copy_sparse(from: &mut File, to: &mut File, offset: u64, len: u64) -> std::io::Result<()> {
     const BLOCK: usize = 64 << 10;
     let mut buf = vec![0u8; BLOCK];
-    let mut done = 0u64;
-    let mut input = from.take(len);
-    loop {
-        let n = input.read(&mut buf)?;
-        let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+    let mut pos = 0u64;
+    while pos < len {
+        let Some((data, hole)) = data_region(from, pos, len)? else {
             return Ok(());
         };
-        if chunk.iter().any(|b| *b != 0) {
-            to.seek(SeekFrom::Start(offset + done))?;
-            to.write_all(chunk)?;
+        from.seek(SeekFrom::Start(data))?;
+        let mut input = (&mut *from).take(hole - data);
+        let mut done = data;
+        loop {
+            let n = input.read(&mut buf)?;
+            let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+                break;
+            };
+            if chunk.iter().any(|b| *b != 0) {
+                to.seek(SeekFrom::Start(offset + done))?;
+                to.write_all(chunk)?;
+            }
+            done += n as u64;
         }
-        done += n as u64;
+        pos = hole;
     }
+    Ok(())
+}
+
+/// The next data region of `file` at or after `pos`, cut at `len`: `(start, end)`, or
+/// `None` when only holes remain. A file system without `SEEK_DATA` gives the whole rest.
+fn data_region(file: &File, pos: u64, len: u64) -> std::io::Result<Option<(u64, u64)>> {
+    use rustix::fs::{SeekFrom as Whence, seek};
+    use rustix::io::Errno;
+    let data = match seek(file, Whence::Data(pos)) {
+        Ok(d) => d,
+        Err(Errno::NXIO) => return Ok(None),
+        Err(Errno::INVAL | Errno::OPNOTSUPP) => return Ok(Some((pos, len))),
+        Err(e) => return Err(e.into()),
+    };
+    if data >= len {
+        return Ok(None);
+    }
+    let hole = seek(file, Whence::Hole(data)).map_err(std::io::Error::from)?;
+    Ok(Some((data, hole.min(len))))
 }
 
 /// The directory `mkfs.ext4 -d` copies: the filling's single root directory when it is one,

@@ -12,82 +12,13 @@ use thiserror::Error;
 use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
 use ucore_signing::Database;
 
+pub use crate::assertion_ref::Ref;
+
 use super::source::{Source, SourceError};
 
 /// The longest chain of prerequisites followed before the fetcher gives up (a source can
 /// serve an endless chain of keys and accounts; real chains are four deep at most).
 pub const MAX_DEPTH: usize = 32;
-
-/// A reference to an assertion: its type and full primary key (optional keys at their
-/// defaults included), snapd's `asserts.Ref`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Ref {
-    /// The type.
-    pub assertion_type: AssertionType,
-    /// The primary key, in the type's order.
-    pub primary_key: Vec<String>,
-}
-
-impl Ref {
-    /// A reference of type `t` with the given primary key; missing optional keys take
-    /// their defaults.
-    pub fn new(t: AssertionType, key: &[&str]) -> Ref {
-        let primary_key = t
-            .primary_key()
-            .iter()
-            .enumerate()
-            .map(|(i, k)| {
-                key.get(i)
-                    .copied()
-                    .or(k.default)
-                    .unwrap_or_default()
-                    .to_string()
-            })
-            .collect();
-        Ref {
-            assertion_type: t,
-            primary_key,
-        }
-    }
-
-    /// The reference of `a`.
-    pub fn of(a: &(impl AssertionAccess + ?Sized)) -> Ref {
-        Ref::new(a.assertion_type(), &a.primary_key())
-    }
-
-    /// The primary key as string slices.
-    pub fn key(&self) -> Vec<&str> {
-        self.primary_key.iter().map(String::as_str).collect()
-    }
-}
-
-impl fmt::Display for Ref {
-    /// snapd's `Ref.String`: `account-key (KEY)`, `snap-declaration (ID; series:16)`;
-    /// optional keys are shown only when they differ from their default.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let keys = self.assertion_type.primary_key();
-        let mandatory = keys.iter().take_while(|k| k.default.is_none()).count();
-        let Some(last) = mandatory
-            .checked_sub(1)
-            .and_then(|i| self.primary_key.get(i))
-        else {
-            return write!(f, "{} (-)", self.assertion_type.name());
-        };
-        let mut parts = vec![format!("{last};")];
-        if keys.len() == 1 {
-            parts = vec![last.clone()];
-        }
-        for (k, v) in keys.iter().zip(&self.primary_key).take(mandatory - 1) {
-            parts.push(format!("{}:{v}", k.name));
-        }
-        for (k, v) in keys.iter().zip(&self.primary_key).skip(mandatory) {
-            if k.default != Some(v.as_str()) {
-                parts.push(format!("{}:{v}", k.name));
-            }
-        }
-        write!(f, "{} ({})", self.assertion_type.name(), parts.join(" "))
-    }
-}
 
 /// Why an assertion and its prerequisites could not be fetched; snapd's texts.
 #[derive(Debug, Error)]
@@ -162,26 +93,7 @@ struct Frame {
 
 /// The prerequisites of `a` in snapd's order, then the account-key that signed it.
 pub fn prerequisites(a: &Assertion) -> Vec<Ref> {
-    let one = |t, key: Option<&str>| key.map(|k| Ref::new(t, &[k]));
-    let mut out: Vec<Ref> = match a.assertion_type() {
-        AssertionType::AccountKey => one(AssertionType::Account, a.header_str("account-id"))
-            .into_iter()
-            .collect(),
-        AssertionType::SnapDeclaration => one(AssertionType::Account, a.header_str("publisher-id"))
-            .into_iter()
-            .collect(),
-        AssertionType::SnapRevision => {
-            let decl = a
-                .header_str("snap-id")
-                .map(|id| Ref::new(AssertionType::SnapDeclaration, &["16", id]));
-            let dev = one(AssertionType::Account, a.header_str("developer-id"));
-            decl.into_iter().chain(dev).collect()
-        }
-        AssertionType::Store => one(AssertionType::Account, a.header_str("operator-id"))
-            .into_iter()
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut out = crate::assertion_ref::prerequisites(a);
     if let Some(key) = a.sign_key_sha3_384() {
         out.push(Ref::new(AssertionType::AccountKey, &[key]));
     }

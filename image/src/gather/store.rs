@@ -101,6 +101,7 @@ impl StoreSource {
                 revision: p.pinned_revision.and_then(|r| u32::try_from(r).ok()),
                 cohort_key: None,
                 epoch: None,
+                ignore_validation: Some(self.validation == ValidationMode::Ignore),
                 validation_sets: Vec::new(),
             })
             .collect();

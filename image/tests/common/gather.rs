@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use ucore_assertions::{Assertion, AssertionType};
+use ucore_assertions::{Assertion, AssertionAccess as _, AssertionType};
 use ucore_image::gather::crosscheck::{Checked, cross_check};
 use ucore_image::gather::download::StagedFile;
 use ucore_image::gather::fetcher::{Fetcher, Ref};
@@ -11,7 +11,7 @@ use ucore_image::gather::source::Source;
 use ucore_image::snaps::{PlannedSnap, SnapOrigin};
 use ucore_signing::{RsaPrivateKey, builder_from_json, sign_assertion_at};
 
-use super::fixtures::{BRAND, SnapFixture, path, read, read_string, snaps};
+use super::fixtures::{self, BRAND, SnapFixture, path, read, read_string, snaps};
 
 /// The `snap-sha3-384` of a test snap.
 pub fn sha3_384(snap: &SnapFixture) -> String {
@@ -132,4 +132,58 @@ pub async fn check_staged(
     )
     .unwrap_or_else(|e| panic!("{}: {e}", staged.resolved.name));
     (recorded, checked)
+}
+
+/// Options for a build from `source` of the fixture model `model`, trusting the test
+/// root, into `out`.
+pub fn options(
+    model: &str,
+    source: ucore_image::options::SnapSource,
+    out: &Path,
+) -> ucore_image::options::ImageOptions {
+    let mut o = ucore_image::options::ImageOptions::new(read(model), source, out);
+    o.trusted = trusted();
+    o
+}
+
+/// The checks every gathered seed passes: the snaps in writer order, each staged under
+/// `out/.staging` and equal to its fixture, its assertions ending with its declaration and
+/// revision, every assertion of the seed once, and nothing written outside staging.
+pub fn check_seed(contents: &ucore_image::snaps::SeedContents, out: &Path, model_snaps: &[&str]) {
+    let names: Vec<&str> = contents
+        .model_snaps
+        .iter()
+        .map(|s| s.info.name.as_str())
+        .collect();
+    assert_eq!(names, model_snaps);
+    let mut seen = std::collections::HashSet::new();
+    for a in &contents.model_refs {
+        assert!(seen.insert(Ref::of(a)), "{} twice", Ref::of(a));
+    }
+    for s in contents.model_snaps.iter().chain(&contents.extra_snaps) {
+        assert!(s.file.starts_with(out.join(".staging")), "{:?}", s.file);
+        if !s.is_asserted() {
+            continue;
+        }
+        let want = fixtures::snap(&s.info.name);
+        assert_eq!(std::fs::read(&s.file).unwrap(), want.bytes());
+        assert_eq!(s.sha3_384, sha3_384(&want));
+        assert_eq!(s.snap_id.as_deref(), Some(want.snap_id.as_str()));
+        assert_eq!(s.revision.0, 1);
+        assert_eq!(s.info.snap_id, want.snap_id);
+        let kinds: Vec<AssertionType> = s.assertions.iter().map(|a| a.assertion_type()).collect();
+        assert!(
+            kinds.ends_with(&[AssertionType::SnapDeclaration, AssertionType::SnapRevision]),
+            "{}: {kinds:?}",
+            s.info.name
+        );
+        for a in &s.assertions {
+            assert!(seen.insert(Ref::of(a)), "{} twice", Ref::of(a));
+        }
+    }
+    let top: Vec<String> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(top, [".staging"], "only staging is written");
 }

@@ -152,6 +152,7 @@ impl StoreClient {
             revision,
             cohort_key: None,
             epoch: None,
+            ignore_validation: None,
             validation_sets: Vec::new(),
         };
         self.one(action).await
@@ -450,6 +451,7 @@ mod tests {
                     revision: None,
                     cohort_key: None,
                     epoch: None,
+                    ignore_validation: None,
                     validation_sets: vec![],
                 },
             ],

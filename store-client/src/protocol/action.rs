@@ -203,6 +203,14 @@ pub enum SnapAction {
         /// `null` unless amending.
         #[serde(default)]
         epoch: Option<Epoch>,
+        /// Ignore validation sets (`snap prepare-image` sends it: `true` unless
+        /// `--validation=enforce`).
+        #[serde(
+            rename = "ignore-validation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        ignore_validation: Option<bool>,
         /// Validation sets to honour for this action.
         #[serde(
             rename = "validation-sets",
