@@ -3,8 +3,8 @@
 //! images, its refusals with their exit codes, and the seed's assertions verified by the
 //! assertions example against the test root.
 //!
-//! The examples are built with `cargo build --example` (a no-op when they are up to date)
-//! and run as processes.
+//! The examples are built with `cargo build --example` (a no-op when they are up to date;
+//! `cargo test --test image_cli` alone does not build them) and run as processes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -28,7 +28,29 @@ fn examples() -> &'static (PathBuf, PathBuf) {
     static BUILT: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
     BUILT.get_or_init(|| {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let out = Command::new(cargo)
+        let mut cmd = Command::new(cargo);
+        // What cargo sets for this test's process (its package, its OUT_DIR…) is not the
+        // user's environment: build scripts that watch those variables (ring's) would
+        // rerun, and every crate above them be rebuilt, here and again in the next build.
+        for (key, _) in std::env::vars_os() {
+            let k = key.to_string_lossy();
+            if ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CFG_"]
+                .iter()
+                .any(|p| k.starts_with(p))
+                || [
+                    "OUT_DIR",
+                    "CARGO_CRATE_NAME",
+                    "CARGO_BIN_NAME",
+                    "CARGO_TARGET_TMPDIR",
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_RUSTC_CURRENT_DIR",
+                ]
+                .contains(&k.as_ref())
+            {
+                cmd.env_remove(&key);
+            }
+        }
+        let out = cmd
             .current_dir(repo())
             .args([
                 "build",
