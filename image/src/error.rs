@@ -21,9 +21,10 @@ pub enum Error {
     /// The model, the options or a snap do not make a valid seed.
     #[error(transparent)]
     Plan(#[from] PlanError),
-    /// Snaps or assertions could not be gathered or checked.
+    /// Snaps or assertions could not be gathered or checked (boxed: the gather errors are
+    /// the largest, and every step's `Result` carries this type).
     #[error(transparent)]
-    Gather(#[from] GatherError),
+    Gather(Box<GatherError>),
     /// The seed could not be written.
     #[error(transparent)]
     Seed(#[from] SeedError),
@@ -59,4 +60,10 @@ pub enum Error {
     /// The output directory already holds a seed or a booted system (snapd's texts).
     #[error("{0}")]
     NotEmpty(String),
+}
+
+impl From<GatherError> for Error {
+    fn from(e: GatherError) -> Error {
+        Error::Gather(Box::new(e))
+    }
 }
