@@ -146,9 +146,9 @@ pub enum FetchFileError {
     Source {
         /// The snap.
         name: String,
-        /// Why.
+        /// Why (boxed: a store error is large, and this error travels in every `Result`).
         #[source]
-        source: SourceError,
+        source: Box<SourceError>,
     },
     /// The cache failed.
     #[error("cannot fetch snap {name:?}: {source}")]
@@ -250,7 +250,7 @@ impl FetchRound<'_> {
                     .await
                     .map_err(|source| FetchFileError::Source {
                         name: name.clone(),
-                        source,
+                        source: Box::new(source),
                     })?;
                 if let Some(c) = cache
                     && d.sha3_384 == resolved.sha3_384
