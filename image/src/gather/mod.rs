@@ -1,5 +1,5 @@
 //! Gathering a seed's snaps and assertions from a store or a directory: the rounds of
-//! the [`SeedPlan`](crate::plan::SeedPlan), downloads in parallel with their digest taken
+//! the [`SeedPlan`], downloads in parallel with their digest taken
 //! on the way, the assertion fetcher (prerequisites first, each assertion once), the
 //! model's validation sets, and every assertion checked in a trust database before
 //! anything is written to the seed (spec `snap-image.md` §6.3–§6.10, §7.3 steps 2–9).
