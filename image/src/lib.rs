@@ -42,6 +42,8 @@
 //! The layers, from the bottom:
 //! - [`options`], [`snaps`], [`tree`], [`progress`]: what is asked, what a seed holds,
 //!   where files go, how progress is reported;
+//! - [`assertion_ref`], [`fsio`]: references to assertions and their prerequisites, typed
+//!   file errors;
 //! - [`channel`], [`plan`]: the snap set and its rules (snapd's seed writer, no I/O);
 //! - [`gather`]: snaps and assertions from the source, checked;
 //! - [`seed`]: the seed written (and read back);
