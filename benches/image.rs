@@ -132,12 +132,13 @@ impl Bench {
 
 /// Empties the page cache (root only); whether it could.
 fn drop_caches() -> bool {
-    // SAFETY of the figures: dirty pages first, or they would stay cached.
+    // Dirty pages are written first: dropping the cache leaves them cached otherwise.
     let _ = Command::new("sync").status();
     std::fs::write("/proc/sys/vm/drop_caches", "3\n").is_ok()
 }
 
-/// Runs `f` `iters` times on a fresh output dir, after `before`, timing `f` alone.
+/// Runs `f` `iters` times, each on a fresh output dir (after dropping the page cache when
+/// `cold`), timing `f` alone.
 fn timed(iters: u64, bench: &Bench, cold: bool, f: &dyn Fn(&Path)) -> Duration {
     let mut total = Duration::ZERO;
     for _ in 0..iters {
