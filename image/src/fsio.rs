@@ -19,6 +19,17 @@ pub struct IoError {
     pub source: std::io::Error,
 }
 
+impl IoError {
+    /// The error of `op` on `path`, from an I/O error (for `map_err`).
+    pub fn at(
+        op: &'static str,
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(std::io::Error) -> IoError {
+        let path = path.into();
+        move |source| IoError { op, path, source }
+    }
+}
+
 /// Wraps an `std::io::Error` of `op` on `path`.
 pub(crate) fn at<'a>(
     op: &'static str,

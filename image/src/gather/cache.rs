@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use super::download::{
-    FileDigest, FileError, base64url_to_hex, copy_with_digest, remove_if_present,
-};
+use super::download::{FileDigest, base64url_to_hex, copy_with_digest, remove_if_present};
+use crate::fsio::IoError;
 use crate::progress::Progress;
 
 /// Why the cache could not be used.
@@ -18,7 +17,7 @@ pub enum CacheError {
     /// A copy in or out failed, or a cache file or directory could not be made or
     /// removed.
     #[error(transparent)]
-    File(#[from] FileError),
+    File(#[from] IoError),
 }
 
 /// A directory of snap files named by digest.
@@ -55,7 +54,7 @@ impl Cache {
             Ok(m) if m.is_file() => {}
             Ok(_) => return Ok(None),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(FileError::at("stat", entry)(e).into()),
+            Err(e) => return Err(IoError::at("stat", entry)(e).into()),
         }
         let digest = copy_with_digest(&entry, dest, progress, what).await?;
         if digest.sha3_384 == sha3_384 {
@@ -74,7 +73,7 @@ impl Cache {
         };
         tokio::fs::create_dir_all(&self.dir)
             .await
-            .map_err(FileError::at("create", self.dir.clone()))?;
+            .map_err(IoError::at("create", self.dir.clone()))?;
         match tokio::fs::hard_link(file, &entry).await {
             Ok(()) => return Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
@@ -86,10 +85,10 @@ impl Cache {
         remove_if_present(&partial).await?;
         tokio::fs::copy(file, &partial)
             .await
-            .map_err(FileError::at("copy into", partial.clone()))?;
+            .map_err(IoError::at("copy into", partial.clone()))?;
         tokio::fs::rename(&partial, &entry)
             .await
-            .map_err(FileError::at("rename", partial))?;
+            .map_err(IoError::at("rename", partial))?;
         Ok(())
     }
 }

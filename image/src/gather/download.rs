@@ -11,6 +11,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 use super::cache::{Cache, CacheError};
 use super::source::{Resolved, Source, SourceError};
+use crate::fsio::IoError;
 use crate::progress::Progress;
 
 /// Bytes copied at a time.
@@ -66,34 +67,10 @@ pub fn hex_to_base64url(hex: &str) -> Option<String> {
     Some(ucore_snap::digest::encode_digest(&bytes))
 }
 
-/// A file operation failed.
-#[derive(Debug, Error)]
-#[error("cannot {op} {path:?}: {source}")]
-pub struct FileError {
-    /// What was being done: `open`, `read`, `create`, `write`, `remove`, …
-    pub op: &'static str,
-    /// The file.
-    pub path: PathBuf,
-    /// Why.
-    #[source]
-    pub source: std::io::Error,
-}
-
-impl FileError {
-    /// The error of `op` on `path`, from an I/O error.
-    pub fn at(
-        op: &'static str,
-        path: impl Into<PathBuf>,
-    ) -> impl FnOnce(std::io::Error) -> FileError {
-        let path = path.into();
-        move |source| FileError { op, path, source }
-    }
-}
-
 /// Removes `path` if it is there.
-pub async fn remove_if_present(path: &Path) -> Result<(), FileError> {
+pub async fn remove_if_present(path: &Path) -> Result<(), IoError> {
     match tokio::fs::remove_file(path).await {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(FileError::at("remove", path)(e)),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(IoError::at("remove", path)(e)),
         _ => Ok(()),
     }
 }
@@ -105,16 +82,16 @@ pub async fn copy_with_digest(
     dest: &Path,
     progress: &dyn Progress,
     what: &str,
-) -> Result<FileDigest, FileError> {
+) -> Result<FileDigest, IoError> {
     let mut input = tokio::fs::File::open(src)
         .await
-        .map_err(FileError::at("open", src))?;
+        .map_err(IoError::at("open", src))?;
     let mut output = tokio::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(dest)
         .await
-        .map_err(FileError::at("create", dest))?;
+        .map_err(IoError::at("create", dest))?;
     let mut hasher = Sha3_384::new();
     let mut buf = vec![0u8; CHUNK];
     let mut size = 0u64;
@@ -122,7 +99,7 @@ pub async fn copy_with_digest(
         let n = input
             .read(&mut buf)
             .await
-            .map_err(FileError::at("read", src))?;
+            .map_err(IoError::at("read", src))?;
         let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
             break;
         };
@@ -130,11 +107,11 @@ pub async fn copy_with_digest(
         output
             .write_all(chunk)
             .await
-            .map_err(FileError::at("write", dest))?;
+            .map_err(IoError::at("write", dest))?;
         size += n as u64;
         progress.advance(what, n as u64);
     }
-    output.flush().await.map_err(FileError::at("write", dest))?;
+    output.flush().await.map_err(IoError::at("write", dest))?;
     Ok(FileDigest::from_hasher(hasher, size))
 }
 
@@ -315,6 +292,6 @@ mod tests {
         assert_eq!(std::fs::read(&dest).unwrap(), bytes);
         // the destination must be new
         let again = copy_with_digest(&src, &dest, &NoProgress, "a").await;
-        assert!(matches!(again, Err(FileError { op: "create", .. })));
+        assert!(matches!(again, Err(IoError { op: "create", .. })));
     }
 }

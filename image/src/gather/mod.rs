@@ -41,10 +41,11 @@ use crate::progress::{Phase, Progress};
 use crate::snaps::{PlannedSnap, Revision, SeedContents, SeedSnap, SnapOrigin};
 use crate::tree::PreparedTree;
 
+use crate::fsio::IoError;
 use cache::Cache;
 use crosscheck::{Checked, CrossCheckError, check_provenance, cross_check};
 use directory::DirectorySource;
-use download::{FetchFileError, FetchRound, FileDigest, FileError, StagedFile, copy_with_digest};
+use download::{FetchFileError, FetchRound, FileDigest, StagedFile, copy_with_digest};
 use fetcher::{FetchError, Fetcher, Ref};
 use source::{Source, SourceError};
 use store::{StoreIdentity, StoreSource};
@@ -136,10 +137,10 @@ pub enum GatherError {
     },
     /// A local snap could not be copied into staging.
     #[error("cannot copy local snap: {0}")]
-    LocalCopy(#[source] FileError),
+    LocalCopy(#[source] IoError),
     /// The staging directory could not be prepared.
     #[error(transparent)]
-    Io(#[from] FileError),
+    Io(#[from] IoError),
 }
 
 impl From<FetchFileError> for GatherError {
@@ -159,7 +160,7 @@ pub async fn gather(
     let staging = tree.staging_dir();
     tokio::fs::create_dir_all(&staging)
         .await
-        .map_err(FileError::at("create", &staging))?;
+        .map_err(IoError::at("create", &staging))?;
     match &options.source {
         SnapSource::Store { url, auth } => {
             let view = Model::try_from(&model).map_err(GatherError::Model)?;
@@ -453,7 +454,7 @@ async fn local_snaps(
         if out.is_empty() {
             tokio::fs::create_dir_all(&dir)
                 .await
-                .map_err(FileError::at("create", &dir))?;
+                .map_err(IoError::at("create", &dir))?;
         }
         let base = path
             .file_name()

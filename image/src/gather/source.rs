@@ -13,8 +13,9 @@ use thiserror::Error;
 use ucore_assertions::{Assertion, AssertionType};
 use ucore_store_client::protocol::Download;
 
-use super::download::{FileDigest, FileError};
+use super::download::FileDigest;
 use super::fetcher::Ref;
+use crate::fsio::IoError;
 use crate::progress::Progress;
 use crate::snaps::{PlannedSnap, SeedSnap};
 
@@ -96,7 +97,7 @@ pub enum SourceError {
     },
     /// A file could not be read, written or listed.
     #[error(transparent)]
-    Io(#[from] FileError),
+    Io(#[from] IoError),
 }
 
 impl From<ucore_store_client::Error> for SourceError {
@@ -108,7 +109,7 @@ impl From<ucore_store_client::Error> for SourceError {
 impl SourceError {
     /// An I/O error on `path`.
     pub fn io(op: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {
-        let at = FileError::at(op, path);
+        let at = IoError::at(op, path);
         move |source| SourceError::Io(at(source))
     }
 }

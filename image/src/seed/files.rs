@@ -89,19 +89,6 @@ pub(super) fn assertion_file_name(a: &impl AssertionAccess) -> String {
         return "model".to_string();
     }
     let key = a.primary_key();
-    // snapd's ReducePrimaryKey: trailing keys equal to their default are left out.
-    let defaults = t.primary_key();
-    let mut keep = key.len();
-    while keep > 0 {
-        let default = defaults.get(keep - 1).and_then(|k| k.default);
-        match (default, key.get(keep - 1)) {
-            (Some(d), Some(v)) if d == *v => keep -= 1,
-            _ => break,
-        }
-    }
-    format!(
-        "{}.{}",
-        key.get(..keep).unwrap_or_default().join(","),
-        t.name()
-    )
+    let reduced = ucore_store_client::client::reduce_primary_key(t, &key);
+    format!("{}.{}", reduced.join(","), t.name())
 }

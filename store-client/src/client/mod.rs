@@ -36,6 +36,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, USER_AGENT
 use reqwest::{Method, StatusCode, Url};
 
 pub use action::{ActionOptions, AssertionBatch, RefreshOutcome};
+pub use assertions::reduce_primary_key;
 pub use catalog::FindQuery;
 pub use config::Config;
 pub use download::{DownloadOptions, Progress};
