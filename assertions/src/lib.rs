@@ -29,6 +29,8 @@
 //!   type's own.
 //! * [`types`] — type-specific checks (snapd's per-type `assemble…`, run by every
 //!   decode) and a typed view per assertion type ([`types::Model`], [`types::AccountKey`], …).
+//! * [`validation_sets`] — validation sets combined as snapd's `snapasserts` combines them:
+//!   conflicts, presence queries, checking a device's installed snaps.
 //! * [`assertion`] — [`AssertionRef`] (borrowed), [`Assertion`] (owned) and the
 //!   shared accessors [`AssertionAccess`] (typed header readers included, such as
 //!   [`AssertionAccess::header_date`]).
@@ -72,6 +74,7 @@ pub mod rfc3339;
 pub mod stream;
 pub mod time;
 pub mod types;
+pub mod validation_sets;
 
 pub use assertion::{Assertion, AssertionAccess, AssertionRef};
 pub use assertion_type::{AssertionType, BodyRule, PrimaryKey};
