@@ -21,6 +21,8 @@
 //!
 //! The modules form layers: each uses only the ones listed below it.
 //!
+//! * [`validation_sets`] — validation sets combined as snapd's `snapasserts` combines them:
+//!   conflicts, presence queries, checking a device's installed snaps.
 //! * [`stream`] — [`Decoder`] (over a reader), [`SliceDecoder`] (zero-copy, over
 //!   bytes in memory; [`decode_slice`]) and [`Encoder`] for assertion streams.
 //! * [`builder`] — [`AssertionBuilder`]: canonical content to sign.
@@ -29,8 +31,6 @@
 //!   type's own.
 //! * [`types`] — type-specific checks (snapd's per-type `assemble…`, run by every
 //!   decode) and a typed view per assertion type ([`types::Model`], [`types::AccountKey`], …).
-//! * [`validation_sets`] — validation sets combined as snapd's `snapasserts` combines them:
-//!   conflicts, presence queries, checking a device's installed snaps.
 //! * [`assertion`] — [`AssertionRef`] (borrowed), [`Assertion`] (owned) and the
 //!   shared accessors [`AssertionAccess`] (typed header readers included, such as
 //!   [`AssertionAccess::header_date`]).
