@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 SEEDS=fuzz/seeds
 MAX=65536
 
-targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml"
+targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml validation_sets"
 for t in $targets; do
     rm -rf "${SEEDS:?}/$t"
     mkdir -p "$SEEDS/$t"
@@ -199,6 +199,26 @@ for f in sorted(glob.glob(sys.argv[2] + "/*.json")):
         if op["op"] == "write" and op["path"].endswith(".yaml"):
             put(op["text"])
 PY
+
+# Validation sets: the oracle's test sets (signed by snapd's code), alone and combined, with
+# the oracle's installed lists after the `--installed--` line.
+vs=assertions/tests/data/validation-set
+for combo in "base" "base extra" "base clash" "base extra clash" "extra clash"; do
+    for list in "" installed-ok installed-wrong; do
+        {
+            first=1
+            for n in $combo; do
+                [ $first = 1 ] || echo
+                first=0
+                cat "$vs-$n.assert"
+            done
+            if [ -n "$list" ]; then
+                printf -- '--installed--\n'
+                cat "assertions/tests/data/validation-set-$list.json"
+            fi
+        } | add_text validation_sets
+    done
+done
 
 # The findings of earlier runs (fuzz/README.md).
 for t in $targets; do
