@@ -286,7 +286,8 @@ impl Ctx<'_> {
             None
         }
         .or_else(|| {
-            holds::snap_hold(self.state, snap).map(|u| (u, HoldBy::User, "a hold of this snap"))
+            holds::snap_hold(self.state, snap)
+                .map(|u| (u, HoldBy::User, "a user hold of this snap"))
         });
         let offered = self.result(snap).and_then(|r| r.snap.as_ref());
         if let Some((until, by, what)) = hold {
@@ -445,7 +446,11 @@ pub fn evaluate(
         if let Some(e) = &installed {
             let mut m = e.to_string();
             if !e.missing.is_empty() {
-                m.push_str("\n(no refresh installs missing snaps; snapd 2.57 has no `snap validate --enforce --refresh`: install them by hand)");
+                m.push_str(if today {
+                    "\n(auto-refresh installs no missing snap: snap install them, or snap validate --enforce --refresh)"
+                } else {
+                    "\n(no refresh installs missing snaps; snapd 2.57 has no `snap validate --enforce --refresh`: install them by hand)"
+                });
             }
             if !e.wrong_revision.is_empty() {
                 m.push_str("\n(this refresh moves snaps at wrong revisions to the required ones)");
