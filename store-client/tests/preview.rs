@@ -26,7 +26,7 @@ fn findings(p: &Preview, kind: FindingKind) -> Vec<String> {
         .collect()
 }
 
-fn refresh(from: i32, to: i32) -> Decision {
+fn refresh(from: i64, to: i64) -> Decision {
     use ucore_store_client::preview::vs::SnapRevision;
     Decision::Refresh {
         from: SnapRevision(from),

@@ -158,6 +158,7 @@ pub struct Prepared {
 impl Prepared {
     /// Reads `state`: its sets and the request its snapd would send.
     pub fn new(state: &DeviceState) -> Result<Self, InputError> {
+        state.check()?;
         let sets = sets::enforced_sets(state)?;
         let classic = state.is_classic()?;
         let request = request::refresh_request(state, &sets.sets);
@@ -291,7 +292,7 @@ impl Ctx<'_> {
         });
         let offered = self.result(snap).and_then(|r| r.snap.as_ref());
         if let Some((until, by, what)) = hold {
-            let target = offered.map(|s| SnapRevision(i32::try_from(s.revision).unwrap_or(0)));
+            let target = offered.map(|s| SnapRevision(i64::from(s.revision)));
             let why = join_why(&[
                 &format!("held by {what} until {until}"),
                 &required_words,
@@ -300,7 +301,7 @@ impl Ctx<'_> {
             return (Decision::Held { until, by }, target.or(required_rev), why);
         }
         if let Some(s) = offered {
-            let to = SnapRevision(i32::try_from(s.revision).unwrap_or(0));
+            let to = SnapRevision(i64::from(s.revision));
             let result = self.result(snap);
             let channel = result
                 .map(|r| r.effective_channel.as_str())

@@ -260,6 +260,15 @@ pub enum InputError {
         /// The assertion's.
         found: i64,
     },
+    /// A store snap's revision is beyond what a store revision can be (snapd's are
+    /// 32-bit).
+    #[error("snap {} has revision {revision}, beyond any store revision", ucore_go_text::quote(.snap))]
+    Revision {
+        /// The snap.
+        snap: String,
+        /// Its revision.
+        revision: SnapRevision,
+    },
     /// The same set is tracked twice.
     #[error("cannot add a second validation-set under {}", ucore_go_text::quote(.0))]
     Duplicate(String),
@@ -282,6 +291,21 @@ impl DeviceState {
         let a = AssertionRef::decode(text.as_bytes()).map_err(InputError::Model)?;
         let model = Model::from_assertion(&a).map_err(InputError::Model)?;
         Ok(model.classic)
+    }
+
+    /// Checks what serde cannot: every revision fits a store revision.
+    pub fn check(&self) -> Result<(), InputError> {
+        match self
+            .snaps
+            .iter()
+            .find(|s| i32::try_from(s.revision.0).is_err())
+        {
+            Some(s) => Err(InputError::Revision {
+                snap: s.name.clone(),
+                revision: s.revision,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// The installed snaps as the validation-set checks see them.
@@ -324,6 +348,13 @@ mod tests {
         assert!(!s.is_classic().unwrap());
         let e = DeviceState::from_json(r#"{"now":"2024-01-01T00:00:00Z","snapd":1}"#);
         assert!(matches!(e, Err(InputError::Json(_))));
+        let mut big = s.clone();
+        big.snaps[1].revision = SnapRevision(1 << 40);
+        assert_eq!(
+            big.check().unwrap_err().to_string(),
+            r#"snap "hello" has revision 1099511627776, beyond any store revision"#
+        );
+        assert!(s.check().is_ok());
         let v: DeviceState =
             serde_json::from_str(r#"{"now":"2024-01-01T00:00:00Z","snapd-behaviour":"2.57"}"#)
                 .unwrap();

@@ -29,12 +29,9 @@ pub mod offline;
 pub mod report;
 pub mod request;
 pub mod sets;
-#[doc(hidden)]
-pub mod vs_shim;
 
-/// The validation-set logic the preview uses (temporarily a local stand-in).
-#[doc(hidden)]
-pub use vs_shim as vs;
+/// The validation-set logic the preview uses.
+pub use ucore_assertions::validation_sets as vs;
 
 pub use evaluate::{Decision, Finding, FindingKind, HoldBy, Prepared, SnapPreview, evaluate};
 pub use holds::SystemHold;

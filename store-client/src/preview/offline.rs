@@ -44,9 +44,7 @@ pub fn answer(
         };
         let offers = available.get(&name);
         let chosen = match revision {
-            Some(r) => {
-                offers.and_then(|o| o.iter().copied().find(|o| i64::from(o.0) == i64::from(*r)))
-            }
+            Some(r) => offers.and_then(|o| o.iter().copied().find(|o| o.0 == i64::from(*r))),
             None => offers.and_then(|o| o.iter().next_back().copied()),
         };
         out.results

@@ -68,7 +68,7 @@ pub fn refresh_request(
         out.request.context.push(ContextSnap {
             snap_id: snap.snap_id.clone(),
             instance_key: key.clone(),
-            revision: snap.revision.0,
+            revision: i32::try_from(snap.revision.0).unwrap_or_default(),
             tracking_channel: snap.tracking_channel().to_string(),
             ignore_validation: snap.ignore_validation,
             ..ContextSnap::default()
