@@ -8,7 +8,7 @@
 //! * [`holds`] — the system hold (2.57's 95-day cap, today's `forever`) and per-snap holds;
 //! * [`request`] — the snap action request of an auto-refresh of everything;
 //! * [`offline`] — a store's answer computed from the revisions it offers;
-//! * [`evaluate`] — per snap a [`Decision`], and the device-level findings (pure);
+//! * [`evaluate`](mod@evaluate) — per snap a [`Decision`], and the device-level findings (pure);
 //! * [`report`] — [`Preview`] (JSON) and its table.
 //!
 //! ```

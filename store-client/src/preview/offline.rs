@@ -78,3 +78,34 @@ pub fn answer(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::preview::request::refresh_request;
+    use crate::preview::vs::ValidationSets;
+
+    #[test]
+    fn the_newest_or_the_asked_revision_or_not_found() {
+        let state = DeviceState::from_json(
+            r#"{"now":"2024-01-01T00:00:00Z","snaps":[
+                {"name":"a","snap-id":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","revision":1},
+                {"name":"b","snap-id":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","revision":1}]}"#,
+        )
+        .unwrap();
+        let mut req = refresh_request(&state, &ValidationSets::new())
+            .unwrap()
+            .request;
+        if let Some(SnapAction::Refresh { revision, .. }) = req.actions.get_mut(1) {
+            *revision = Some(9);
+        }
+        let available: StoreRevisions = serde_json::from_str(r#"{"a":[1,4,2],"b":[3]}"#).unwrap();
+        let answer = answer(&state, &req, &available);
+        assert_eq!(answer.results[0].snap.as_ref().map(|s| s.revision), Some(4));
+        assert_eq!(answer.results[1].result, "error");
+        assert_eq!(
+            answer.results[1].error.as_ref().map(|e| e.code.as_str()),
+            Some("revision-not-found")
+        );
+    }
+}

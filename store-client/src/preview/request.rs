@@ -105,3 +105,70 @@ pub fn refresh_request(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::preview::input::TrackedSet;
+    use crate::preview::sets::enforced_sets;
+
+    const BASE: &str = include_str!("../../../assertions/tests/data/validation-set-base.assert");
+
+    fn state(snaps: &str) -> DeviceState {
+        let mut s = DeviceState::from_json(&format!(
+            r#"{{"now":"2024-01-01T00:00:00Z","snaps":{snaps}}}"#
+        ))
+        .unwrap();
+        s.validation_sets.push(TrackedSet {
+            assertion: BASE.into(),
+            mode: crate::preview::TrackingMode::Enforce,
+            pinned_at: None,
+            current: Some(1),
+        });
+        s
+    }
+
+    #[test]
+    fn actions_carry_the_sets_and_the_pinned_revision() {
+        let s = state(
+            r#"[{"name":"hello","snap-id":"helloidaaaaaaaaaaaaaaaaaaaaaaaaa","revision":4},
+                {"name":"world","snap-id":"worldidbbbbbbbbbbbbbbbbbbbbbbbbb","revision":1,"channel":"2/edge"},
+                {"name":"mine","revision":"x1"}]"#,
+        );
+        let sets = enforced_sets(&s).unwrap();
+        let r = refresh_request(&s, &sets.sets).unwrap();
+        assert_eq!(r.request.context.len(), 2, "local snaps are no context");
+        assert_eq!(r.request.context[1].tracking_channel, "2/edge");
+        let body = serde_json::to_value(&r.request.actions).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!([
+                {"action":"refresh","instance-key":"helloidaaaaaaaaaaaaaaaaaaaaaaaaa",
+                 "snap-id":"helloidaaaaaaaaaaaaaaaaaaaaaaaaa","revision":5,
+                 "validation-sets":[["16","acme","base","1"]]},
+                {"action":"refresh","instance-key":"worldidbbbbbbbbbbbbbbbbbbbbbbbbb",
+                 "snap-id":"worldidbbbbbbbbbbbbbbbbbbbbbbbbb",
+                 "validation-sets":[["16","acme","base","1"]]},
+            ])
+        );
+        assert_eq!(r.required["world"].revision.0, 0);
+    }
+
+    #[test]
+    fn an_installed_invalid_snap_aborts_unless_sticky() {
+        let snaps =
+            r#"[{"name":"badsnap","snap-id":"badsnapidccccccccccccccccccccccc","revision":2}]"#;
+        let s = state(snaps);
+        let sets = enforced_sets(&s).unwrap();
+        let e = refresh_request(&s, &sets.sets).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"unexpected presence "invalid" for snap "badsnap""#
+        );
+        let mut sticky = s.clone();
+        sticky.snaps[0].ignore_validation = true;
+        let r = refresh_request(&sticky, &sets.sets).unwrap();
+        assert!(r.request.context[0].ignore_validation);
+        assert_eq!(r.request.actions.len(), 1);
+    }
+}
