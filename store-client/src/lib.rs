@@ -61,6 +61,8 @@
 //!   [`client::retry`] (snapd's strategies), [`client::action`] (snap action and its
 //!   conveniences), [`client::download`] (resumable, digest-checked downloads); device
 //!   sessions, TLS (rustls over ring), info/find and assertions inside.
+//! * [`preview`] — an auto-refresh previewed for a device: its enforced validation sets,
+//!   holds and the store's answers, per snap a decision and why.
 //! * [`blocking`] — the same calls on a private current-thread runtime, for scripts.
 //! * [`error`] — [`Error`] and its parts, with snapd's texts.
 #![forbid(unsafe_code)]
@@ -69,6 +71,7 @@
 pub mod blocking;
 pub mod client;
 pub mod error;
+pub mod preview;
 pub mod protocol;
 
 pub use client::{
