@@ -3,7 +3,8 @@
 //! download file names and `Range` headers, assertion sequence parameters, session tokens
 //! (with a fixed secret) and the store's TOML configuration. Nothing may panic; a channel
 //! that parses prints back to a name that parses to the same channel; a `Range` that parses
-//! lies inside the file.
+//! lies inside the file. A device state (the refresh preview's input) that reads is previewed
+//! against a store with nothing in it.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -13,6 +14,7 @@ use ucore_store::channel::Channel;
 use ucore_store::http::device::download::{parse_file_name, parse_range};
 use ucore_store::publisher_api::{Close, RegisterName, Release};
 use ucore_store::session::SessionKeys;
+use ucore_store_client::preview::{DeviceState, Preview, StoreRevisions};
 use ucore_store_client::protocol::{
     MacaroonAuthorization, SessionRequest, SnapActionRequest, SnapActionResponse, WwwAuthenticate,
 };
@@ -50,4 +52,9 @@ fuzz_target!(|data: &[u8]| {
         ucore_assertions::Timestamp::from_openpgp_time(0),
     );
     let _ = StoreConfig::from_toml(text);
+    if let Ok(state) = DeviceState::from_json(text) {
+        if let Ok(preview) = Preview::offline(&state, &StoreRevisions::new()) {
+            let _ = preview.to_string();
+        }
+    }
 });

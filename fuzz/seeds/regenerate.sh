@@ -155,9 +155,9 @@ put("series: 16\nbrand-id: acme\nmodel: m\narchitecture: amd64\ngadget: pc\nkern
 PY
 
 # The store's inputs: what snapd's store client sent and snapd's fakestore answered
-# (store/tests/data/snapd-requests/), the goldens of snapd's clients against it, and the
-# header values, channel names, download file names and ranges found there.
-mapfile -t store_data < <(find store/tests/data/snapd-requests store/tests/data/golden -type f | sort)
+# (store/tests/data/snapd-requests/), the goldens of snapd's clients against it, the refresh
+# preview's device states (store-client/tests/data/preview/), and the header values, channel names, download file names and ranges found there.
+mapfile -t store_data < <(find store/tests/data/snapd-requests store/tests/data/golden store-client/tests/data/preview -type f | sort)
 add store_requests "${store_data[@]}"
 python3 - "$SEEDS/store_requests" store/tests/data/snapd-requests store/tests/data/golden <<'PY'
 import glob, hashlib, os, re, sys
