@@ -65,7 +65,7 @@ pub enum Error {
     /// A validation set pushed to the publishing API is refused (its own code and status,
     /// see [`ValidationSetError`](crate::publish::ValidationSetError)).
     #[error(transparent)]
-    ValidationSet(#[from] crate::publish::ValidationSetError),
+    ValidationSet(Box<crate::publish::ValidationSetError>),
     /// Handling the request panicked (500).
     #[error("internal error while handling the request")]
     RequestPanicked,
@@ -104,6 +104,12 @@ pub enum Error {
         #[source]
         source: Cause,
     },
+}
+
+impl From<crate::publish::ValidationSetError> for Error {
+    fn from(e: crate::publish::ValidationSetError) -> Self {
+        Error::ValidationSet(Box::new(e))
+    }
 }
 
 impl Error {

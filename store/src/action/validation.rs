@@ -363,7 +363,7 @@ mod tests {
             v(&["16", "a/b", "set"]),
             v(&["16", "acme", "set", "1", "2"]),
         ] {
-            let e = parse_keys(&[bad.clone()]).unwrap_err();
+            let e = parse_keys(std::slice::from_ref(&bad)).unwrap_err();
             assert_eq!(e.code, "validation-set-key", "{bad:?}");
         }
         let many = vec![v(&["16", "acme", "set"]); MAX_SETS + 1];

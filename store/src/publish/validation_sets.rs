@@ -73,17 +73,17 @@ pub async fn push_validation_set(
 }
 
 /// The one assertion of `body`.
-fn decode_one(body: &[u8]) -> Result<Assertion, ValidationSetError> {
+fn decode_one(body: &[u8]) -> Result<Assertion, Error> {
     let mut all = Vec::new();
     for a in decode_slice(body) {
         all.push(a.map_err(ValidationSetError::Decode)?);
         if all.len() > 1 {
-            return Err(ValidationSetError::Count(2));
+            return Err(ValidationSetError::Count(2).into());
         }
     }
     match all.pop() {
         Some(a) if all.is_empty() => Ok(a.into_owned()),
-        _ => Err(ValidationSetError::Count(0)),
+        _ => Err(ValidationSetError::Count(0).into()),
     }
 }
 
