@@ -159,7 +159,8 @@ fn count(
 /// Answers a snap action request for `viewer`, a device of `arch` (`None`: any
 /// architecture). Errors of single actions are results (`name-not-found`,
 /// `id-not-found`, `revision-not-found` with where the snap is released,
-/// `invalid-channel`); only a failing database fails the whole request.
+/// `invalid-channel`, and the `validation-set-*` refusals of [`validation`]); only a
+/// failing database fails the whole request.
 pub async fn snap_action(
     store: &Store,
     viewer: &Viewer,

@@ -8,7 +8,7 @@
 //!   `snap-revision`, after the [`review`];
 //! * [`release`], [`close`]: the channels;
 //! * [`status`]: revisions and the channel map;
-//! * [`push_validation_set`], [`validation_sets`]: a brand's validation sets
+//! * [`push_validation_set`], [`validation_sets()`]: a brand's validation sets
 //!   ([`validation_sets`](mod@validation_sets)), refused with a [`ValidationSetError`].
 //!
 //! Who may do what ([`scope`]): an admin credential acts for every publisher; a publisher
