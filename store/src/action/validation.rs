@@ -171,8 +171,9 @@ impl<'a> Wanted<'a> {
 /// The validation sets of one snap-action request, read from the assertions table.
 pub struct Enforcement<'a> {
     wanted: Wanted<'a>,
-    /// Sequence key → every stored member: (sequence, assertion).
-    members: HashMap<Vec<String>, Vec<(u32, Assertion)>>,
+    /// Sequence key → every stored member: (sequence, encoded assertion), decoded only
+    /// when an action names it.
+    members: HashMap<Vec<String>, Vec<(u32, String)>>,
     /// The combination of each distinct key list met so far.
     combined: HashMap<&'a [Vec<String>], Result<ValidationSets, Refusal>>,
 }
@@ -193,7 +194,7 @@ impl<'a> Enforcement<'a> {
                 sequence_keys.extend(refs.into_iter().map(|(k, _)| k));
             }
         }
-        let mut members: HashMap<Vec<String>, Vec<(u32, Assertion)>> = HashMap::new();
+        let mut members: HashMap<Vec<String>, Vec<(u32, String)>> = HashMap::new();
         if !sequence_keys.is_empty() {
             let keys: Vec<Vec<String>> = sequence_keys.into_iter().collect();
             let t = AssertionType::ValidationSet.name();
@@ -204,12 +205,10 @@ impl<'a> Enforcement<'a> {
                 let Ok(sequence) = last.parse::<u32>() else {
                     continue;
                 };
-                let assertion = Assertion::decode(rec.text.as_bytes())
-                    .map_err(|e| Error::assertion("cannot decode a stored validation set", e))?;
                 members
                     .entry(head.to_vec())
                     .or_default()
-                    .push((sequence, assertion));
+                    .push((sequence, rec.text));
             }
         }
         Ok(Enforcement {
@@ -219,13 +218,14 @@ impl<'a> Enforcement<'a> {
         })
     }
 
-    /// The stored set `set` names.
-    fn find(&self, set: &SetRef) -> Option<&Assertion> {
+    /// The stored set `set` names, encoded.
+    fn find(&self, set: &SetRef) -> Option<&str> {
         let members = self.members.get(&set.0)?;
         match set.1 {
-            Sequence::Number(n) => members.iter().find(|(s, _)| *s == n).map(|(_, a)| a),
-            Sequence::Latest => members.iter().max_by_key(|(s, _)| *s).map(|(_, a)| a),
+            Sequence::Number(n) => members.iter().find(|(s, _)| *s == n),
+            Sequence::Latest => members.iter().max_by_key(|(s, _)| *s),
         }
+        .map(|(_, text)| text.as_str())
     }
 
     /// The combination of the sets `keys` name: unknown sets, malformed keys and
@@ -233,18 +233,20 @@ impl<'a> Enforcement<'a> {
     fn combine(&self, keys: &[Vec<String>]) -> Result<ValidationSets, Refusal> {
         let mut sets = ValidationSets::new();
         for set in parse_keys(keys)? {
-            let Some(assertion) = self.find(&set) else {
+            let Some(text) = self.find(&set) else {
                 return Err(Refusal::new(
                     "validation-set-not-found",
                     format!("validation set {} not found", describe(&set)),
                 ));
             };
-            let typed = ValidationSet::from_assertion(assertion).map_err(|e| {
+            let unreadable = |e: ucore_assertions::Error| {
                 Refusal::new(
                     "validation-set-not-found",
                     format!("validation set {} cannot be read: {e}", describe(&set)),
                 )
-            })?;
+            };
+            let assertion = Assertion::decode(text.as_bytes()).map_err(unreadable)?;
+            let typed = ValidationSet::from_assertion(&assertion).map_err(unreadable)?;
             sets.add(&typed)
                 .map_err(|e| Refusal::new("validation-set-key", e.to_string()))?;
         }
