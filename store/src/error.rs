@@ -62,6 +62,10 @@ pub enum Error {
         /// The file's size.
         size: u64,
     },
+    /// A validation set pushed to the publishing API is refused (its own code and status,
+    /// see [`ValidationSetError`](crate::publish::ValidationSetError)).
+    #[error(transparent)]
+    ValidationSet(Box<crate::publish::ValidationSetError>),
     /// Handling the request panicked (500).
     #[error("internal error while handling the request")]
     RequestPanicked,
@@ -100,6 +104,12 @@ pub enum Error {
         #[source]
         source: Cause,
     },
+}
+
+impl From<crate::publish::ValidationSetError> for Error {
+    fn from(e: crate::publish::ValidationSetError) -> Self {
+        Error::ValidationSet(Box::new(e))
+    }
 }
 
 impl Error {
@@ -152,6 +162,7 @@ impl Error {
             Error::InvalidSnap { .. } => "invalid-snap",
             Error::InvalidSession(_) => "invalid-credentials",
             Error::RangeNotSatisfiable { .. } => "range-not-satisfiable",
+            Error::ValidationSet(e) => e.code(),
             Error::Database {
                 transient: true, ..
             } => "service-unavailable",
@@ -173,6 +184,7 @@ impl Error {
             Error::Conflict(_) => 409,
             Error::TooLarge { .. } => 413,
             Error::RangeNotSatisfiable { .. } => 416,
+            Error::ValidationSet(e) => e.http_status(),
             Error::Database {
                 transient: true, ..
             } => 503,

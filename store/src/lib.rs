@@ -69,11 +69,13 @@
 //! * [`credential`]: publishing credentials.
 //! * [`session`]: device sessions.
 //! * [`visibility`]: who is asking, and what they may see.
-//! * [`action`]: snap action, info, find and fetching assertions, free of HTTP.
+//! * [`action`]: snap action (honouring the validation sets an action carries), info,
+//!   find and fetching assertions, free of HTTP.
 //! * [`metrics`]: [`Metrics`], the counters of `/metrics`.
 //! * [`state`]: [`Store`], what handlers share.
 //! * [`open`]: [`Store::open`] from a configuration, [`Store::open_parts`] from parts.
-//! * [`publish`]: the publishing flow (names, uploads, releases, status).
+//! * [`publish`]: the publishing flow (names, uploads, releases, status, validation
+//!   sets).
 //! * [`publisher_api`]: the publishing API's bodies.
 //! * [`http`]: the HTTP API and the server.
 //! * [`init`]: `store init`, a new store directory.

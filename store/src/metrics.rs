@@ -12,6 +12,8 @@
 //! * snap action: requests, and actions by kind ([`ActionKind`]) and result;
 //! * downloads: started, completed, bytes sent;
 //! * uploads: accepted, refused, bytes accepted;
+//! * validation sets: published (new or a higher revision), refused, and snap-action
+//!   actions refused by the validation sets they carry;
 //! * connections: accepted, open, refused by the cap (waits), header timeouts, accept
 //!   errors; handler panics.
 //!
@@ -181,7 +183,7 @@ impl ActionResult {
 
 /// The store error codes counted by `ucore_store_errors_total` (see
 /// [`crate::Error::code`]); any other code counts as `other`.
-const ERROR_CODES: [&str; 11] = [
+const ERROR_CODES: [&str; 14] = [
     "invalid-request",
     "unauthorized",
     "forbidden",
@@ -192,6 +194,9 @@ const ERROR_CODES: [&str; 11] = [
     "invalid-credentials",
     "service-unavailable",
     "internal-error",
+    "invalid-assertion",
+    "unknown-snap",
+    "revision-not-found",
     "other",
 ];
 
@@ -246,6 +251,9 @@ pub struct Metrics {
     uploads_accepted: AtomicU64,
     uploads_refused: AtomicU64,
     upload_bytes: AtomicU64,
+    validation_sets_published: AtomicU64,
+    validation_sets_refused: AtomicU64,
+    validation_refusals: AtomicU64,
     connections_accepted: AtomicU64,
     connections_open: AtomicU64,
     connections_waited: AtomicU64,
@@ -403,6 +411,22 @@ impl Metrics {
         inc(&self.uploads_refused);
     }
 
+    /// A validation set was published (a new sequence member, or a higher revision).
+    pub fn validation_set_published(&self) {
+        inc(&self.validation_sets_published);
+    }
+
+    /// A validation set was refused (not the publisher's, bad signature, unknown snap, …).
+    pub fn validation_set_refused(&self) {
+        inc(&self.validation_sets_refused);
+    }
+
+    /// A snap-action action was answered with an error because of the validation sets it
+    /// carries (unknown set, conflict, invalid snap, another revision required).
+    pub fn validation_refusal(&self) {
+        inc(&self.validation_refusals);
+    }
+
     // ---- connections (the server calls these) -------------------------------------------
 
     /// A connection was accepted.
@@ -554,7 +578,7 @@ impl Metrics {
             }
         }
 
-        let simple: [(&str, &str, &str, &AtomicU64); 17] = [
+        let simple: [(&str, &str, &str, &AtomicU64); 20] = [
             (
                 "ucore_store_nonces_issued_total",
                 "counter",
@@ -614,6 +638,24 @@ impl Metrics {
                 "counter",
                 "Bytes of accepted uploads.",
                 &self.upload_bytes,
+            ),
+            (
+                "ucore_store_validation_sets_published_total",
+                "counter",
+                "Validation sets published (new, or a higher revision).",
+                &self.validation_sets_published,
+            ),
+            (
+                "ucore_store_validation_sets_refused_total",
+                "counter",
+                "Validation sets refused.",
+                &self.validation_sets_refused,
+            ),
+            (
+                "ucore_store_validation_refusals_total",
+                "counter",
+                "Snap-action actions refused by the validation sets they carry.",
+                &self.validation_refusals,
             ),
             (
                 "ucore_store_connections_accepted_total",

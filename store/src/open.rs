@@ -218,17 +218,19 @@ fn record(a: &Assertion) -> AssertionRecord {
 
 /// Checks the brands' assertions (see the module documentation) and returns them in the
 /// order they were added: accounts before account-keys.
-fn check_brands(
-    authority: &Authority,
-    brands: &[BrandAssertions],
-) -> Result<Vec<Assertion>, Error> {
+/// Whether two assertions have the same type and primary key.
+pub(crate) fn same_assertion(a: &Assertion, b: &Assertion) -> bool {
+    a.assertion_type() == b.assertion_type() && a.primary_key() == b.primary_key()
+}
+
+/// The store's trust database: Canonical's roots and the store's authority (its account
+/// and account-key) trusted, Canonical's other predefined assertions; and the trusted
+/// assertions.
+pub(crate) fn trust_database(authority: &Authority) -> Result<(Database, Vec<Assertion>), Error> {
     let mut trusted = ucore_signing::roots::trusted()
         .map_err(|e| Error::assertion("cannot load Canonical's roots", e))?;
-    let same = |a: &Assertion, b: &Assertion| {
-        a.assertion_type() == b.assertion_type() && a.primary_key() == b.primary_key()
-    };
     for a in authority.chain() {
-        if !trusted.iter().any(|t| same(t, a)) {
+        if !trusted.iter().any(|t| same_assertion(t, a)) {
             trusted.push(a.clone());
         }
     }
@@ -239,6 +241,15 @@ fn check_brands(
         ..Default::default()
     })
     .map_err(|e| Error::assertion("cannot set up the trust database", e))?;
+    Ok((trust, trusted))
+}
+
+fn check_brands(
+    authority: &Authority,
+    brands: &[BrandAssertions],
+) -> Result<Vec<Assertion>, Error> {
+    let (trust, trusted) = trust_database(authority)?;
+    let same = same_assertion;
     let mut checked = Vec::new();
     for brand in brands {
         let mut ordered: Vec<&Assertion> = brand.assertions.iter().collect();

@@ -10,7 +10,11 @@
 //!   (`Content-Type: application/octet-stream`) → [`Pushed`];
 //! * `POST /api/v1/publisher/releases` — [`Release`] → [`Released`];
 //! * `POST /api/v1/publisher/close` — [`Close`] → [`Closed`];
-//! * `GET /api/v1/publisher/snaps/{name}` → [`SnapStatus`].
+//! * `GET /api/v1/publisher/snaps/{name}` → [`SnapStatus`];
+//! * `POST /api/v1/publisher/validation-sets` — a signed `validation-set` assertion as the
+//!   body (`Content-Type: application/x.ubuntu.assertion`) → [`ValidationSetPushed`];
+//! * `GET /api/v1/publisher/validation-sets[?name=NAME]` → [`ValidationSetList`]: the
+//!   latest sequence of each set of the caller's account (every account's for an admin).
 //!
 //! Errors are `{"error-list": [{"code", "message"}]}` like every other answer.
 //!
@@ -189,6 +193,45 @@ pub struct SnapStatus {
     /// The channel map.
     #[serde(rename = "channel-map")]
     pub channel_map: Vec<ChannelStatus>,
+}
+
+/// A validation set as the store keeps it: the latest stored revision of one sequence
+/// member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationSetSummary {
+    /// The signing (and owning) account.
+    #[serde(rename = "account-id")]
+    pub account_id: String,
+    /// The set's name.
+    pub name: String,
+    /// The sequence.
+    pub sequence: u32,
+    /// The assertion revision.
+    pub revision: i64,
+    /// The set's `timestamp`.
+    pub timestamp: String,
+    /// How many snaps it constrains.
+    pub snaps: usize,
+}
+
+/// A pushed validation set's outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationSetPushed {
+    /// The set as stored.
+    #[serde(flatten)]
+    pub set: ValidationSetSummary,
+    /// True when this very assertion was stored already (a resubmission: nothing
+    /// changed).
+    pub unchanged: bool,
+}
+
+/// `GET /api/v1/publisher/validation-sets`: the latest sequence of each set, by account
+/// and name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationSetList {
+    /// The sets.
+    #[serde(rename = "validation-sets")]
+    pub validation_sets: Vec<ValidationSetSummary>,
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ use ucore_store_client::protocol::{ErrorList, MacaroonAuthorization};
 
 use crate::publisher_api::{
     Close, Closed, CredentialFile, NameRegistered, Pushed, RegisterName, Release, Released,
-    SnapStatus,
+    SnapStatus, ValidationSetList, ValidationSetPushed,
 };
 
 /// The publishing API's path prefix.
@@ -223,6 +223,41 @@ impl PublisherClient {
     /// `GET /api/v1/publisher/snaps/{name}`: a snap's revisions and channel map.
     pub fn status(&self, name: &str) -> Result<SnapStatus, ClientError> {
         let url = format!("{}{API}/snaps/{}", self.base, percent_encode(name));
+        let answer = self
+            .agent
+            .get(&url)
+            .header("Authorization", &self.authorization)
+            .header("Accept", "application/json")
+            .call();
+        read_answer(&url, answer)
+    }
+
+    /// `POST /api/v1/publisher/validation-sets`: publishes a signed `validation-set`
+    /// assertion (its encoded bytes).
+    pub fn push_validation_set(
+        &self,
+        assertion: &[u8],
+    ) -> Result<ValidationSetPushed, ClientError> {
+        let url = format!("{}{API}/validation-sets", self.base);
+        let answer = self
+            .agent
+            .post(&url)
+            .header("Authorization", &self.authorization)
+            .header("Accept", "application/json")
+            .content_type("application/x.ubuntu.assertion")
+            .send(assertion);
+        read_answer(&url, answer)
+    }
+
+    /// `GET /api/v1/publisher/validation-sets[?name=NAME]`: the latest sequence of each of
+    /// the credential's validation sets (every account's for an admin), only those named
+    /// `name` when given.
+    pub fn validation_sets(&self, name: Option<&str>) -> Result<ValidationSetList, ClientError> {
+        let mut url = format!("{}{API}/validation-sets", self.base);
+        if let Some(name) = name {
+            url.push_str("?name=");
+            url.push_str(&percent_encode(name));
+        }
         let answer = self
             .agent
             .get(&url)

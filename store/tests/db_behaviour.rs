@@ -530,6 +530,64 @@ async fn assertions_are_replaced_only_by_higher_revisions() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sequence_members_are_found_by_their_sequence_key_only() {
+    for b in backends().await {
+        let db = &b.db;
+        for key in [
+            ["16", "acme", "set", "1"],
+            ["16", "acme", "set", "12"],
+            ["16", "acme", "set-2", "1"],
+            ["16", "acme", "se", "1"],
+            ["16", "acmeX", "set", "1"],
+            ["17", "acme", "set", "1"],
+            ["16", "ac%me", "s_t", "3"],
+        ] {
+            let mut rec = assertion(&key, 0, "t");
+            rec.assertion_type = "validation-set".into();
+            rec.snap_id = String::new();
+            assert!(db.put_assertion(&rec).await.unwrap(), "{}", b.name);
+        }
+        let mut other = assertion(&["16", "acme", "set", "2"], 0, "t");
+        other.assertion_type = "snap-declaration".into();
+        db.put_assertion(&other).await.unwrap();
+
+        let found = |keys: Vec<Vec<String>>| async move {
+            db.assertions_in_sequences("validation-set", &keys)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|a| a.primary_key.join("/"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found(vec![strings(&["16", "acme", "set"])]).await,
+            ["16/acme/set/1", "16/acme/set/12"],
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            found(vec![
+                strings(&["16", "acme", "se"]),
+                strings(&["17", "acme", "set"]),
+                strings(&["16", "ac%me", "s_t"]),
+                strings(&["16", "nobody", "set"]),
+            ])
+            .await,
+            ["16/ac%me/s_t/3", "16/acme/se/1", "17/acme/set/1"],
+            "{}",
+            b.name
+        );
+        // LIKE's wildcards are plain characters here.
+        assert!(
+            found(vec![strings(&["16", "ac_me", "s%t"])])
+                .await
+                .is_empty()
+        );
+        assert!(found(Vec::new()).await.is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn settings_keep_the_first_value() {
     for b in backends().await {
         let db = b.db.clone();

@@ -134,7 +134,11 @@ async fn find_in_sequence(
         return store.db.assertion(t.name(), &key).await;
     }
     let mut best: Option<(u32, AssertionRecord)> = None;
-    for rec in store.db.assertions_of_type(t.name()).await? {
+    let members = store
+        .db
+        .assertions_in_sequences(t.name(), &[prefix.to_vec()])
+        .await?;
+    for rec in members {
         let Some((last, head)) = rec.primary_key.split_last() else {
             continue;
         };

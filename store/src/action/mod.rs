@@ -14,11 +14,14 @@
 //! * [`info`]: snap info (the channel map) and find.
 //! * [`assertions`]: the assertions endpoint's lookup and `fetch-assertions`, with the
 //!   visibility of snap-declarations and snap-revisions.
+//! * [`validation`]: the validation sets an action carries (pinned revisions, invalid
+//!   snaps, conflicts), read for the whole request in one more query.
 
 pub mod assertions;
 pub mod details;
 pub mod info;
 pub mod resolve;
+pub mod validation;
 
 use std::collections::HashMap;
 
@@ -156,7 +159,8 @@ fn count(
 /// Answers a snap action request for `viewer`, a device of `arch` (`None`: any
 /// architecture). Errors of single actions are results (`name-not-found`,
 /// `id-not-found`, `revision-not-found` with where the snap is released,
-/// `invalid-channel`); only a failing database fails the whole request.
+/// `invalid-channel`, and the `validation-set-*` refusals of [`validation`]); only a
+/// failing database fails the whole request.
 pub async fn snap_action(
     store: &Store,
     viewer: &Viewer,
@@ -185,6 +189,7 @@ pub async fn snap_action(
         }
     }
     let visible = Visible::load(store, viewer, ids, names).await?;
+    let mut enforcement = validation::Enforcement::load(store, &req.actions, &context).await?;
 
     // Decide every action up to its revision number.
     let mut slots: Vec<Option<ActionResult>> = vec![None; req.actions.len()];
@@ -272,6 +277,30 @@ pub async fn snap_action(
                     }
                 };
                 (result, instance_key, snap, want, None)
+            }
+        };
+        let requested = match a {
+            SnapAction::Refresh { revision, .. }
+            | SnapAction::Install { revision, .. }
+            | SnapAction::Download { revision, .. } => *revision,
+            SnapAction::FetchAssertions { .. } => None,
+        };
+        let want = match enforcement.decide(index, result, snap, requested) {
+            validation::Decision::Free => want,
+            validation::Decision::Pinned(r) => Ok(Want::Revision(r)),
+            validation::Decision::Refuse(refusal) => {
+                store.metrics.validation_refusal();
+                tracing::debug!(snap = %snap.name, code = refusal.code, message = %refusal.message,
+                    "action refused by validation sets");
+                slots[index] = Some(action_error(
+                    key,
+                    &snap.snap_id,
+                    &snap.name,
+                    refusal.code,
+                    refusal.message,
+                    ResultErrorExtra::default(),
+                ));
+                continue;
             }
         };
         let releases = visible.releases(&snap.snap_id);

@@ -139,6 +139,26 @@ impl Db {
             p => p.assertions_of_type(assertion_type).await)
     }
 
+    /// Every stored member of these sequences (each a primary key without its last value,
+    /// the sequence: `["16", "acme", "set"]` for validation sets), of type
+    /// `assertion_type`, in one query, in primary-key order.
+    pub async fn assertions_in_sequences(
+        &self,
+        assertion_type: &str,
+        sequence_keys: &[Vec<String>],
+    ) -> Result<Vec<AssertionRecord>, Error> {
+        if sequence_keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let prefixes: Vec<String> = sequence_keys
+            .iter()
+            .map(|k| schema::sequence_prefix(k))
+            .collect();
+        dispatch!(self,
+            s => s.assertions_in_sequences(assertion_type.to_string(), prefixes).await,
+            p => p.assertions_in_sequences(assertion_type, &prefixes).await)
+    }
+
     // ---- snap names --------------------------------------------------------------------
 
     /// Registers a name. [`Error::Conflict`] if the name or the snap id is taken.

@@ -252,6 +252,22 @@ impl PostgresDb {
         .map(s::sort_by_key)
     }
 
+    pub(super) async fn assertions_in_sequences(
+        &self,
+        assertion_type: &str,
+        prefixes: &[String],
+    ) -> Result<Vec<AssertionRecord>, Error> {
+        let sql = format!(
+            "{}(SELECT unnest(CAST($2 AS TEXT[])) AS p) AS prefixes{}",
+            s::ASSERTIONS_IN_SEQUENCES,
+            s::IN_SEQUENCE
+        );
+        let c = self.client().await?;
+        query(&c, &sql, &[&assertion_type, &prefixes], s::assertion_row)
+            .await
+            .map(s::sort_by_key)
+    }
+
     pub(super) async fn register_name(&self, rec: &SnapRecord) -> Result<(), Error> {
         let c = self.client().await?;
         let at = s::ts_text(rec.registered_at);

@@ -153,6 +153,16 @@ pub(super) const ASSERTIONS_OF_TYPE: &str = concat!(
     assertion_cols!(),
     " FROM assertions WHERE assertion_type = $1"
 );
+/// The members of sequences: assertions of type `$1` whose stored primary key starts with
+/// one of the prefixes (see [`sequence_prefix`]) of the list the backend binds after
+/// this text (a JSON array in SQLite, a text array in PostgreSQL).
+pub(super) const ASSERTIONS_IN_SEQUENCES: &str = concat!(
+    "SELECT ",
+    assertion_cols!(),
+    " FROM assertions WHERE assertion_type = $1 AND EXISTS (SELECT 1 FROM "
+);
+/// The condition closing [`ASSERTIONS_IN_SEQUENCES`], on the prefix column `p`.
+pub(super) const IN_SEQUENCE: &str = " WHERE substr(primary_key, 1, length(p)) = p)";
 
 pub(super) const REGISTER_NAME: &str = concat!(
     "INSERT INTO snaps (",
@@ -290,6 +300,18 @@ pub(super) fn ts_micros(t: Timestamp) -> i64 {
 /// An assertion's primary key as stored (a JSON array: unambiguous whatever the values).
 pub(super) fn key_text(primary_key: &[String]) -> String {
     serde_json::Value::from(primary_key).to_string()
+}
+
+/// What the stored primary key of every member of the sequence `sequence_key` (the
+/// primary key without its last value, the sequence) starts with: its JSON array text
+/// open after the last value and a comma (`["16","acme","set",`).
+pub(super) fn sequence_prefix(sequence_key: &[String]) -> String {
+    let mut text = key_text(sequence_key);
+    text.pop(); // the closing `]`
+    if !sequence_key.is_empty() {
+        text.push(',');
+    }
+    text
 }
 
 /// A list of strings as stored.

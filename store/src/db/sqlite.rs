@@ -323,6 +323,22 @@ impl SqliteDb {
         .map(s::sort_by_key)
     }
 
+    pub(super) async fn assertions_in_sequences(
+        &self,
+        assertion_type: String,
+        prefixes: Vec<String>,
+    ) -> Result<Vec<AssertionRecord>, Error> {
+        let sql = format!(
+            "{}(SELECT value AS p FROM json_each(?2)){}",
+            s::ASSERTIONS_IN_SEQUENCES,
+            s::IN_SEQUENCE
+        );
+        let prefixes = json_list(&prefixes);
+        self.with(move |c| query(c, &sql, [assertion_type, prefixes], |r| s::assertion_row(r)))
+            .await
+            .map(s::sort_by_key)
+    }
+
     pub(super) async fn register_name(&self, rec: SnapRecord) -> Result<(), Error> {
         self.write(move |tx| {
             let at = s::ts_text(rec.registered_at);

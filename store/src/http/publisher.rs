@@ -1,6 +1,9 @@
 //! The publishing API on HTTP (`/api/v1/publisher/…`, see [`crate::publisher_api`]): thin
 //! handlers over [`crate::publish`].
 //!
+//! A validation set is pushed as its assertion (`application/x.ubuntu.assertion`), capped
+//! at `settings.max_body_size` like the JSON bodies.
+//!
 //! Every route authenticates first, from the `Authorization: Macaroon root="<id>",
 //! discharge="<secret>"` header ([`PublisherAuth`]), before any body is read. JSON bodies
 //! are capped at `settings.max_body_size`; an upload is streamed to the blob store as it
@@ -17,8 +20,10 @@ use ucore_store_client::protocol::MacaroonAuthorization;
 
 use super::device::extract::JsonBody;
 use crate::db::CredentialScope;
+use crate::publish::ValidationSetError;
 use crate::publisher_api::{
     Close, Closed, NameRegistered, Pushed, RegisterName, Release, Released, SnapStatus,
+    ValidationSetList, ValidationSetPushed,
 };
 use crate::{Error, Store, credential, publish};
 
@@ -30,6 +35,10 @@ pub fn router(store: Store) -> Router {
         .route("/api/v1/publisher/releases", post(release))
         .route("/api/v1/publisher/close", post(close))
         .route("/api/v1/publisher/snaps/{name}", get(status))
+        .route(
+            "/api/v1/publisher/validation-sets",
+            post(push_validation_set).get(validation_sets),
+        )
         .layer(DefaultBodyLimit::max(json_limit));
     let upload = Router::new()
         .route("/api/v1/publisher/snaps", post(push))
@@ -114,12 +123,53 @@ async fn status(
     publish::status(&store, &scope, &name).await.map(Json)
 }
 
+/// The media type of an assertion body.
+const ASSERTION_MEDIA_TYPE: &str = "application/x.ubuntu.assertion";
+
+async fn push_validation_set(
+    State(store): State<Store>,
+    PublisherAuth(scope): PublisherAuth,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<ValidationSetPushed>, Error> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let media_type = content_type.split(';').next().unwrap_or("").trim();
+    if !media_type.eq_ignore_ascii_case(ASSERTION_MEDIA_TYPE) {
+        store.metrics.validation_set_refused();
+        return Err(ValidationSetError::MediaType(content_type.to_string()).into());
+    }
+    publish::push_validation_set(&store, &scope, &body)
+        .await
+        .map(Json)
+}
+
+async fn validation_sets(
+    State(store): State<Store>,
+    PublisherAuth(scope): PublisherAuth,
+    RawQuery(query): RawQuery,
+) -> Result<Json<ValidationSetList>, Error> {
+    let name = query_values(query.as_deref().unwrap_or(""), "name")?
+        .into_iter()
+        .next_back();
+    publish::validation_sets(&store, &scope, name.as_deref())
+        .await
+        .map(Json)
+}
+
 /// The `release` parameters of an upload's query string, percent-decoded, in order.
 fn release_channels(query: &str) -> Result<Vec<String>, Error> {
+    query_values(query, "release")
+}
+
+/// The values of the parameter `name` in a query string, percent-decoded, in order.
+fn query_values(query: &str, name: &str) -> Result<Vec<String>, Error> {
     query
         .split('&')
         .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
-        .filter(|(key, _)| *key == "release")
+        .filter(|(key, _)| *key == name)
         .map(|(_, value)| percent_decode(value))
         .collect()
 }

@@ -7,7 +7,9 @@
 //! * [`push`]: an uploaded `.snap` becomes a new revision, with its signed
 //!   `snap-revision`, after the [`review`];
 //! * [`release`], [`close`]: the channels;
-//! * [`status`]: revisions and the channel map.
+//! * [`status`]: revisions and the channel map;
+//! * [`push_validation_set`], [`validation_sets()`]: a brand's validation sets
+//!   ([`validation_sets`](mod@validation_sets)), refused with a [`ValidationSetError`].
 //!
 //! Who may do what ([`scope`]): an admin credential acts for every publisher; a publisher
 //! credential only for its own account. The publishers are the store's authority and the
@@ -21,8 +23,12 @@ pub mod review;
 pub mod scope;
 mod status;
 mod upload;
+mod validation_set_error;
+pub mod validation_sets;
 
 pub use register::{generate_snap_id, register_name};
 pub use release::{close, release};
 pub use status::status;
 pub use upload::push;
+pub use validation_set_error::ValidationSetError;
+pub use validation_sets::{push_validation_set, validation_sets};
