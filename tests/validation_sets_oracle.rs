@@ -8,8 +8,8 @@ mod validation_sets;
 
 use std::path::PathBuf;
 
-use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestRng, TestRunner};
 use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestRng, TestRunner};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -90,7 +90,10 @@ fn generated_cases_against_the_oracle() {
     let mut runner = TestRunner::new(config);
     let result = runner.run(&case_strategy(), |case| {
         let stream = stream(&case.sets);
-        let diffs = compare::differences(&run_ours(&case, &stream), &run_oracle(&oracle, &case, &stream));
+        let diffs = compare::differences(
+            &run_ours(&case, &stream),
+            &run_oracle(&oracle, &case, &stream),
+        );
         proptest::prop_assert!(diffs.is_empty(), "{}", report(&case, &stream, &diffs));
         Ok(())
     });
@@ -108,7 +111,10 @@ fn golden_cases() -> Vec<(String, Case)> {
     );
     let strategy = case_strategy();
     for i in 0..GOLDEN_GENERATED {
-        let case = strategy.new_tree(&mut runner).expect("a generated case").current();
+        let case = strategy
+            .new_tree(&mut runner)
+            .expect("a generated case")
+            .current();
         all.push((format!("generated-{i:03}"), case));
     }
     all
@@ -120,7 +126,10 @@ fn regenerate_goldens() {
     let oracle = ucore_test_support::oracle().expect("UCORE_ORACLE names the oracle");
     let dir = golden_dir();
     std::fs::create_dir_all(&dir).expect("the golden directory");
-    for old in std::fs::read_dir(&dir).expect("the golden directory").flatten() {
+    for old in std::fs::read_dir(&dir)
+        .expect("the golden directory")
+        .flatten()
+    {
         if old.path().extension().is_some_and(|e| e == "json") {
             std::fs::remove_file(old.path()).expect("removing an old golden file");
         }
@@ -149,20 +158,31 @@ fn goldens_match() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    assert!(files.len() >= GOLDEN_GENERATED, "only {} golden files", files.len());
+    assert!(
+        files.len() >= GOLDEN_GENERATED,
+        "only {} golden files",
+        files.len()
+    );
     let mut failures = Vec::new();
     for path in &files {
-        let golden: Golden =
-            serde_json::from_slice(&std::fs::read(path).expect("a golden file")).expect("golden JSON");
+        let golden: Golden = serde_json::from_slice(&std::fs::read(path).expect("a golden file"))
+            .expect("golden JSON");
         let case = Case {
             sets: Vec::new(),
             installed: golden.installed,
             ignore: golden.ignore,
         };
-        let diffs = compare::differences(&run_ours(&case, golden.stream.as_bytes()), &golden.oracle);
+        let diffs =
+            compare::differences(&run_ours(&case, golden.stream.as_bytes()), &golden.oracle);
         if !diffs.is_empty() {
             failures.push(format!("{}:\n{}", path.display(), diffs.join("\n")));
         }
     }
-    assert!(failures.is_empty(), "{} of {} golden files differ:\n{}", failures.len(), files.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} golden files differ:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n\n")
+    );
 }

@@ -152,8 +152,11 @@ fn installed_strategy() -> impl Strategy<Value = Vec<Installed>> {
             .iter()
             .zip(states)
             .filter_map(|(name, state)| {
-                let ids: Vec<&String> =
-                    pool.iter().filter(|(n, _)| n == name).map(|(_, id)| id).collect();
+                let ids: Vec<&String> = pool
+                    .iter()
+                    .filter(|(n, _)| n == name)
+                    .map(|(_, id)| id)
+                    .collect();
                 let (snap_id, revision) = match state {
                     InstalledState::Absent => return None,
                     InstalledState::Store(i, r, text) => {

@@ -2,8 +2,8 @@
 //! answer ([`oracle`]), ours ([`ours`]), the comparison ([`compare`]) and the named golden
 //! cases ([`vectors`]).
 
-pub mod compare;
 pub mod cases;
+pub mod compare;
 pub mod oracle;
 pub mod ours;
 pub mod vectors;

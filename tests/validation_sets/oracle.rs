@@ -26,7 +26,8 @@ pub fn run(oracle: &Path, stream: &[u8], installed: Option<&str>, ignore: &[Stri
     let dir = tempfile::tempdir().expect("a temporary directory");
     std::fs::write(dir.path().join("stream.assert"), stream).expect("writing the stream");
     if let Some(json) = installed {
-        std::fs::write(dir.path().join("installed.json"), json).expect("writing the installed list");
+        std::fs::write(dir.path().join("installed.json"), json)
+            .expect("writing the installed list");
     }
     let out = Command::new(oracle)
         .args(args(installed.is_some(), ignore))

@@ -2,37 +2,31 @@
 //! oracle's README): the same calls in the same order, on `ucore_assertions::validation_sets`.
 
 use std::collections::BTreeSet;
-use std::fmt::Display;
 
 use serde_json::{Map, Value, json};
 use ucore_assertions::types::ValidationSet;
-use ucore_assertions::validation_sets::{InstalledSnap, ValidationSets};
+use ucore_assertions::validation_sets::{InstalledSnap, RevisionSets, ValidationSets};
 use ucore_assertions::{AssertionAccess, AssertionRef, decode_slice};
 
 /// `null` for an empty map, else the object.
 fn object_or_null(m: Map<String, Value>) -> Value {
-    if m.is_empty() { Value::Null } else { Value::Object(m) }
-}
-
-fn strings<S: Display>(list: impl IntoIterator<Item = S>) -> Value {
-    json!(list.into_iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    if m.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(m)
+    }
 }
 
 /// `{NAME: {REVISION: [KEY]}}` with revisions in snapd's text, `null` when empty.
-fn by_revision<N, R, V, K, S>(m: impl IntoIterator<Item = (N, R)>) -> Value
-where
-    N: Display,
-    R: IntoIterator<Item = (V, K)>,
-    V: Display,
-    K: IntoIterator<Item = S>,
-    S: Display,
-{
+fn by_revision(m: &RevisionSets) -> Value {
     object_or_null(
-        m.into_iter()
+        m.iter()
             .map(|(name, revs)| {
-                let revs: Map<String, Value> =
-                    revs.into_iter().map(|(r, keys)| (r.to_string(), strings(keys))).collect();
-                (name.to_string(), Value::Object(revs))
+                let revs: Map<String, Value> = revs
+                    .iter()
+                    .map(|(r, keys)| (r.to_string(), json!(keys)))
+                    .collect();
+                (name.clone(), Value::Object(revs))
             })
             .collect(),
     )
@@ -103,16 +97,17 @@ pub fn run(stream: &[u8], installed: Option<&str>, ignore: &[String]) -> Value {
     if let Err(e) = sets.conflict() {
         ok = false;
         out["conflict"] = json!(e.to_string());
-        let per: Map<String, Value> =
-            e.snaps.iter().map(|(id, c)| (id.to_string(), json!(c.to_string()))).collect();
+        let per: Map<String, Value> = e
+            .snaps
+            .iter()
+            .map(|(id, c)| (id.to_string(), json!(c.to_string())))
+            .collect();
         out["conflict_snaps"] = Value::Object(per);
-        let keys: BTreeSet<String> = e.sets.iter().map(|k| k.to_string()).collect();
-        out["conflict_sets"] = json!(keys);
+        out["conflict_sets"] = json!(e.sets);
     }
 
     if let Some(json) = installed {
-        let installed: Vec<InstalledSnap> =
-            serde_json::from_str(json).expect("the installed list");
+        let installed: Vec<InstalledSnap> = serde_json::from_str(json).expect("the installed list");
         let ignore: BTreeSet<String> = ignore.iter().cloned().collect();
         let mut res = json!({"error": null, "missing": null, "invalid": null,
                              "wrong_revision": null, "sets": null});
@@ -122,10 +117,12 @@ pub fn run(stream: &[u8], installed: Option<&str>, ignore: &[String]) -> Value {
             res["missing"] = by_revision(&e.missing);
             res["wrong_revision"] = by_revision(&e.wrong_revision);
             res["invalid"] = object_or_null(
-                (&e.invalid).into_iter().map(|(n, k)| (n.to_string(), strings(k))).collect(),
+                e.invalid
+                    .iter()
+                    .map(|(n, k)| (n.clone(), json!(k)))
+                    .collect(),
             );
-            let keys: BTreeSet<String> = e.sets.iter().map(|k| k.to_string()).collect();
-            res["sets"] = json!(keys);
+            res["sets"] = json!(e.sets);
         }
         out["installed_check"] = res;
     }
@@ -136,15 +133,29 @@ pub fn run(stream: &[u8], installed: Option<&str>, ignore: &[String]) -> Value {
             Ok(r) => json!({"sets": r.sets, "revision": r.revision.to_string(), "error": null}),
             Err(e) => json!({"sets": [], "revision": "unset", "error": e.to_string()}),
         };
-        let invalid = match sets.check_presence_invalid(name, id) {
-            Ok(keys) => json!({"sets": keys, "error": null}),
-            Err(e) => json!({"sets": [], "error": e.to_string()}),
+        // the oracle's presence: "invalid" when CheckPresenceInvalid passes (an unknown
+        // snap too: one only in a set that was not added), else the presence its error
+        // names; `presence()` must agree with it, or the difference shows
+        let (invalid, derived) = match sets.check_presence_invalid(name, id) {
+            Ok(keys) => (json!({"sets": keys, "error": null}), "invalid".to_string()),
+            Err(e) => (
+                json!({"sets": [], "error": e.to_string()}),
+                e.presence.to_string(),
+            ),
         };
-        let presence = sets.presence(name, id).map(|p| p.to_string());
+        let presence = match sets.presence(name, id) {
+            Some(p) if p.to_string() == derived => derived,
+            None if derived == "invalid" => derived,
+            other => format!("presence() is {other:?}, the queries say {derived}"),
+        };
         let entry = json!({"snap-id": id, "presence": presence, "required": required,
                            "invalid": invalid});
         // the oracle's key: the name, or "name (id)" for a second id under a name
-        let key = if snaps.contains_key(name) { format!("{name} ({id})") } else { name.clone() };
+        let key = if snaps.contains_key(name) {
+            format!("{name} ({id})")
+        } else {
+            name.clone()
+        };
         snaps.insert(key, entry);
     }
     out["snaps"] = Value::Object(snaps);
