@@ -128,12 +128,12 @@ impl<'a> Installed<'a> {
 
 fn add(map: &mut RevisionSets, e: &SetEntry, rev: SnapRevision) {
     let sets = map
-        .entry(e.name.clone())
+        .entry(e.name.to_string())
         .or_default()
         .entry(rev)
         .or_default();
-    if !sets.contains(&e.set) {
-        sets.push(e.set.clone());
+    if !sets.iter().any(|s| **s == *e.set) {
+        sets.push(e.set.to_string());
     }
 }
 
@@ -152,7 +152,7 @@ impl ValidationSets {
         for c in self.all() {
             for e in &c.entries {
                 let found = lookup.lookup(&e.name, &e.snap_id);
-                if found.is_some() && ignore_validation.contains(&e.name) {
+                if found.is_some() && ignore_validation.contains(&*e.name) {
                     continue;
                 }
                 let bucket = e.bucket();
@@ -161,9 +161,9 @@ impl ValidationSets {
                         continue;
                     }
                     Some(_) if c.presence == Presence::Invalid => {
-                        let sets = err.invalid.entry(e.name.clone()).or_default();
-                        if !sets.contains(&e.set) {
-                            sets.push(e.set.clone());
+                        let sets = err.invalid.entry(e.name.to_string()).or_default();
+                        if !sets.iter().any(|s| **s == *e.set) {
+                            sets.push(e.set.to_string());
                         }
                     }
                     Some(snap) => {
@@ -174,7 +174,9 @@ impl ValidationSets {
                     }
                     None => add(&mut err.missing, e, bucket),
                 }
-                err.sets.insert(e.set.clone());
+                if !err.sets.contains(&*e.set) {
+                    err.sets.insert(e.set.to_string());
+                }
             }
         }
         if err.is_empty() {

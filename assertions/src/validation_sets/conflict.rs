@@ -39,15 +39,15 @@ impl SnapConflict {
                 _ => true,
             };
             if listed {
-                revisions.entry(bucket).or_default().push(e.set.clone());
+                revisions.entry(bucket).or_default().push(e.set.to_string());
             }
         }
         for sets in revisions.values_mut() {
             sets.sort();
         }
         Some(SnapConflict {
-            name: c.name.clone(),
-            snap_id: c.snap_id.clone(),
+            name: c.name.to_string(),
+            snap_id: c.snap_id.to_string(),
             revisions,
         })
     }
@@ -135,7 +135,7 @@ impl ValidationSets {
                 for s in conflict.revisions.values().flatten() {
                     sets.insert(s.clone());
                 }
-                snaps.insert(c.snap_id.clone(), conflict);
+                snaps.insert(c.snap_id.to_string(), conflict);
             }
         }
         if snaps.is_empty() {

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -53,18 +54,19 @@ impl fmt::Display for Presence {
     }
 }
 
-/// What one set says about one snap.
+/// What one set says about one snap. The strings are shared between the entries of one
+/// set (and of one snap): a combination of many sets allocates little.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SetEntry {
     /// The set, `ACCOUNT/NAME` (the form of snapd's conflict and installed-check texts).
-    pub set: String,
+    pub set: Arc<str>,
     /// The set's primary key, `SERIES/ACCOUNT/NAME/SEQUENCE` (the form of snapd's presence
     /// queries and of the `validation-sets` of store requests).
-    pub key: String,
+    pub key: Arc<str>,
     /// The snap's name in that set.
-    pub name: String,
+    pub name: Arc<str>,
     /// The snap-id in that set.
-    pub snap_id: String,
+    pub snap_id: Arc<str>,
     /// The presence the set states.
     pub presence: ValidationSetPresence,
     /// The revision it pins, if any.
@@ -87,24 +89,29 @@ impl SetEntry {
 #[derive(Debug, Clone)]
 pub(crate) struct SnapConstraints {
     /// The name in the first set that named the snap-id.
-    pub(crate) name: String,
-    pub(crate) snap_id: String,
+    pub(crate) name: Arc<str>,
+    pub(crate) snap_id: Arc<str>,
     pub(crate) presence: Presence,
     /// In the order the sets were added.
     pub(crate) entries: Vec<SetEntry>,
+    /// The distinct revisions pinned (or `-1` for invalid), unset not counted.
+    revisions: Vec<SnapRevision>,
 }
 
 impl SnapConstraints {
-    /// The number of distinct revisions pinned (or `invalid`), unset not counted.
-    fn distinct_revisions(&self) -> usize {
-        let mut seen: Vec<SnapRevision> = Vec::new();
-        for e in &self.entries {
-            let b = e.bucket();
-            if !b.is_unset() && !seen.contains(&b) {
-                seen.push(b);
-            }
+    fn new(entry: SetEntry) -> SnapConstraints {
+        let bucket = entry.bucket();
+        SnapConstraints {
+            name: entry.name.clone(),
+            snap_id: entry.snap_id.clone(),
+            presence: Presence::from(entry.presence),
+            revisions: if bucket.is_unset() {
+                Vec::new()
+            } else {
+                vec![bucket]
+            },
+            entries: vec![entry],
         }
-        seen.len()
     }
 
     /// Folds one more entry into the combined presence, as snapd does: the same presence
@@ -113,6 +120,10 @@ impl SnapConstraints {
     /// required against invalid is a conflict.
     fn fold(&mut self, entry: SetEntry) {
         let presence = Presence::from(entry.presence);
+        let bucket = entry.bucket();
+        if !bucket.is_unset() && !self.revisions.contains(&bucket) {
+            self.revisions.push(bucket);
+        }
         self.entries.push(entry);
         if self.presence == Presence::Conflict {
             return;
@@ -121,7 +132,7 @@ impl SnapConstraints {
             self.presence = presence;
         }
         if self.presence == presence || presence == Presence::Optional {
-            if self.distinct_revisions() > 1 {
+            if self.revisions.len() > 1 {
                 self.presence = if self.presence == Presence::Required {
                     Presence::Conflict
                 } else {
@@ -165,11 +176,11 @@ pub struct RequiredBy {
 #[derive(Debug, Clone, Default)]
 pub struct ValidationSets {
     /// `ACCOUNT/NAME` → the set's primary key joined with `/`.
-    sets: BTreeMap<String, String>,
+    sets: BTreeMap<Arc<str>, Arc<str>>,
     /// In the order snap-ids were first seen.
     snaps: Vec<SnapConstraints>,
     /// snap-id → index in `snaps`.
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<Arc<str>, usize>,
 }
 
 impl ValidationSets {
@@ -182,37 +193,46 @@ impl ValidationSets {
     /// cannot be combined: snapd's `cannot add a second validation-set under "ACCOUNT/NAME"`.
     pub fn add(&mut self, set: &ValidationSet<'_>) -> Result<(), AddError> {
         let set_key = format!("{}/{}", set.account_id, set.name);
-        if self.sets.contains_key(&set_key) {
+        if self.sets.contains_key(set_key.as_str()) {
             return Err(AddError { set: set_key });
         }
-        let key = format!(
+        let set_key: Arc<str> = set_key.into();
+        let key: Arc<str> = format!(
             "{}/{}/{}/{}",
             set.series, set.account_id, set.name, set.sequence
-        );
+        )
+        .into();
+        self.snaps.reserve(set.snaps.len());
         for snap in &set.snaps {
+            let known = self
+                .by_id
+                .get(snap.snap_id)
+                .copied()
+                .and_then(|i| Some((i, self.snaps.get_mut(i)?)));
+            let (snap_id, name) = match &known {
+                Some((_, c)) => (
+                    c.snap_id.clone(),
+                    if &*c.name == snap.name {
+                        c.name.clone()
+                    } else {
+                        snap.name.into()
+                    },
+                ),
+                None => (snap.snap_id.into(), snap.name.into()),
+            };
             let entry = SetEntry {
                 set: set_key.clone(),
                 key: key.clone(),
-                name: snap.name.to_string(),
-                snap_id: snap.snap_id.to_string(),
+                name,
+                snap_id,
                 presence: snap.presence,
                 revision: snap.revision,
             };
-            match self.by_id.get(snap.snap_id) {
-                Some(&i) => {
-                    if let Some(c) = self.snaps.get_mut(i) {
-                        c.fold(entry);
-                    }
-                }
+            match known {
+                Some((_, c)) => c.fold(entry),
                 None => {
-                    self.by_id
-                        .insert(snap.snap_id.to_string(), self.snaps.len());
-                    self.snaps.push(SnapConstraints {
-                        name: snap.name.to_string(),
-                        snap_id: snap.snap_id.to_string(),
-                        presence: Presence::from(snap.presence),
-                        entries: vec![entry],
-                    });
+                    self.by_id.insert(entry.snap_id.clone(), self.snaps.len());
+                    self.snaps.push(SnapConstraints::new(entry));
                 }
             }
         }
@@ -233,7 +253,7 @@ impl ValidationSets {
     /// The primary keys (`SERIES/ACCOUNT/NAME/SEQUENCE`) of the sets added, sorted by
     /// `ACCOUNT/NAME`.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.sets.values().map(String::as_str)
+        self.sets.values().map(|k| &**k)
     }
 
     /// Whether a set `ACCOUNT/NAME` was added.
@@ -252,7 +272,7 @@ impl ValidationSets {
         if !snap_id.is_empty() {
             return self.by_id.get(snap_id).and_then(|&i| self.snaps.get(i));
         }
-        self.snaps.iter().find(|c| c.name == name)
+        self.snaps.iter().find(|c| &*c.name == name)
     }
 
     /// The combined presence of a snap (found by snap-id if given, else by name); `None`
@@ -284,7 +304,7 @@ impl ValidationSets {
                 presence: c.presence,
             }),
             Presence::Required => {
-                let mut sets: Vec<String> = c.entries.iter().map(|e| e.key.clone()).collect();
+                let mut sets: Vec<String> = c.entries.iter().map(|e| e.key.to_string()).collect();
                 sets.sort();
                 let revision = c
                     .entries
@@ -319,7 +339,7 @@ impl ValidationSets {
             .entries
             .iter()
             .filter(|e| e.presence == ValidationSetPresence::Invalid)
-            .map(|e| e.key.clone())
+            .map(|e| e.key.to_string())
             .collect();
         sets.sort();
         Ok(sets)
@@ -336,7 +356,7 @@ impl ValidationSets {
                 continue;
             }
             if let Some(r) = c.entries.iter().map(SetEntry::bucket).find(|r| r.0 > 0) {
-                out.insert(c.name.clone(), r);
+                out.insert(c.name.to_string(), r);
             }
         }
         Ok(out)
