@@ -58,7 +58,8 @@ const SIGNER_HEADERS: &[&str] = &["sign-key-sha3-384", "body-length"];
 
 /// The key id used to check a statement before a key is chosen (any well-formed
 /// SHA3-384 id: 64 base64url characters).
-const CHECK_KEY_ID: &str = "statementcheckAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+pub(crate) const CHECK_KEY_ID: &str =
+    "statementcheckAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 /// How often one anchor of a YAML statement may be used.
 const YAML_ALIAS_USES: usize = 16;
@@ -79,6 +80,43 @@ fn yaml_options(len: usize) -> serde_saphyr::Options {
     }
 }
 
+/// Why a statement text could not be read: the format tried (`JSON` or `YAML`) and the
+/// parser's error.
+pub(crate) type ReadError = (&'static str, SyntaxError);
+
+fn syntax((format, source): ReadError) -> Error {
+    Error::StatementSyntax { format, source }
+}
+
+/// The headers of a statement in JSON: an object.
+pub(crate) fn read_json(text: &str) -> Result<Map<String, Value>, ReadError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| ("JSON", e.into()))?;
+    mapping(value, "JSON")
+}
+
+/// The headers of a statement in YAML: a mapping, its aliases bounded ([`yaml_options`]).
+pub(crate) fn read_yaml(text: &str) -> Result<Map<String, Value>, ReadError> {
+    let value: Value = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
+        .map_err(|e| ("YAML", SyntaxError::Yaml(Box::new(e))))?;
+    mapping(value, "YAML")
+}
+
+/// JSON if the text starts (after blanks) with `{`, YAML otherwise.
+pub(crate) fn read_headers(text: &str) -> Result<Map<String, Value>, ReadError> {
+    if text.trim_start().starts_with('{') {
+        read_json(text)
+    } else {
+        read_yaml(text)
+    }
+}
+
+fn mapping(value: Value, format: &'static str) -> Result<Map<String, Value>, ReadError> {
+    match value {
+        Value::Object(headers) => Ok(headers),
+        _ => Err((format, SyntaxError::NotAMapping)),
+    }
+}
+
 /// A model statement: the headers of a model assertion to be signed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -89,11 +127,7 @@ pub struct Statement {
 impl Statement {
     /// A statement from a JSON object (the form `snap sign` reads).
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        let value: Value = serde_json::from_str(text).map_err(|e| Error::StatementSyntax {
-            format: "JSON",
-            source: e.into(),
-        })?;
-        Self::from_value(value, "JSON")
+        read_json(text).map(Self::from_headers).map_err(syntax)
     }
 
     /// A statement from a YAML mapping with the same keys and values as the JSON form.
@@ -104,34 +138,12 @@ impl Statement {
     /// proportion to the text: an anchor may be used at most 16 times, and what anchors
     /// record may not outgrow the text (so no "billion laughs").
     pub fn from_yaml(text: &str) -> Result<Self, Error> {
-        let value: Value = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
-            .map_err(|e| Error::StatementSyntax {
-                format: "YAML",
-                source: SyntaxError::Yaml(Box::new(e)),
-            })?;
-        Self::from_value(value, "YAML")
+        read_yaml(text).map(Self::from_headers).map_err(syntax)
     }
 
     /// JSON if the text starts (after blanks) with `{`, YAML otherwise.
     pub fn parse(text: &str) -> Result<Self, Error> {
-        if text.trim_start().starts_with('{') {
-            Self::from_json(text)
-        } else {
-            Self::from_yaml(text)
-        }
-    }
-
-    fn from_value(value: Value, format: &'static str) -> Result<Self, Error> {
-        match value {
-            Value::Object(headers) => Ok(Self {
-                headers,
-                allow_unknown: false,
-            }),
-            _ => Err(Error::StatementSyntax {
-                format,
-                source: SyntaxError::NotAMapping,
-            }),
-        }
+        read_headers(text).map(Self::from_headers).map_err(syntax)
     }
 
     /// A statement with exactly these headers.
@@ -260,10 +272,22 @@ impl CheckedStatement {
 
 /// snapd's text for an assertion-layer refusal at signing time, and the field it is about.
 fn rejected(e: ucore_assertions::Error) -> Error {
+    Error::Rejected {
+        field: field_of(&e),
+        message: rejection_message(&e, &["series", "brand-id", "model"]),
+        source: Box::new(RejectionCause::Assertion(e)),
+    }
+}
+
+/// What snapd's `Database.Sign` prints for an assertion-layer refusal of headers whose
+/// type has the primary key headers `primary_key`.
+pub(crate) fn rejection_message(e: &ucore_assertions::Error, primary_key: &[&str]) -> String {
     use ucore_assertions::Error as A;
-    let message = match &e {
+    match e {
         // snapd's Sign checks the primary key before assembling: no prefix.
-        A::Type { source, .. } | A::Assemble { source, .. } if is_primary_key_error(source) => {
+        A::Type { source, .. } | A::Assemble { source, .. }
+            if is_primary_key_error(source, primary_key) =>
+        {
             source.to_string()
         }
         A::Assemble { .. } => e.to_string(),
@@ -273,41 +297,64 @@ fn rejected(e: ucore_assertions::Error) -> Error {
         } => format!("cannot assemble assertion {assertion_type}: {source}"),
         A::Assertion(inner) => inner.to_string(),
         other => other.to_string(),
-    };
-    Error::Rejected {
-        field: field_of(&e),
-        message,
-        source: Box::new(RejectionCause::Assertion(e)),
     }
 }
 
-/// A missing, empty, non-string or `/`-holding primary key header (series, brand-id, model).
-fn is_primary_key_error(e: &ucore_assertions::Error) -> bool {
+/// A missing, empty, non-string or `/`-holding primary key header (of `primary_key`).
+fn is_primary_key_error(e: &ucore_assertions::Error, primary_key: &[&str]) -> bool {
     use ucore_assertions::Error as A;
-    const PRIMARY_KEY: [&str; 3] = ["series", "brand-id", "model"];
     match e {
         A::Mandatory { name, context }
         | A::EmptyValue { name, context }
         | A::NotString { name, context } => {
-            context == "header" && PRIMARY_KEY.contains(&name.as_str())
+            context == "header" && primary_key.contains(&name.as_str())
         }
-        A::PrimaryKeySlash { name } => PRIMARY_KEY.contains(&name.as_str()),
+        A::PrimaryKeySlash { name } => primary_key.contains(&name.as_str()),
         _ => false,
     }
 }
 
 fn rejected_signing(e: ucore_signing::Error) -> Error {
+    match refusal(e, &["series", "brand-id", "model"]) {
+        Ok(r) => Error::Rejected {
+            field: r.field,
+            message: r.message,
+            source: Box::new(r.cause),
+        },
+        Err(other) => Error::Signing(other),
+    }
+}
+
+/// A statement's refusal by the signing or assertion layer: the field, snapd's text, the
+/// cause.
+pub(crate) struct Refusal {
+    pub(crate) field: String,
+    pub(crate) message: String,
+    pub(crate) cause: RejectionCause,
+}
+
+/// The refusal a signing-layer error is, for a type with primary key `primary_key`: a
+/// header value that cannot be written or headers that do not assemble are the
+/// statement's fault; any other error (the key's, the signer's) is given back.
+pub(crate) fn refusal(
+    e: ucore_signing::Error,
+    primary_key: &[&str],
+) -> Result<Refusal, ucore_signing::Error> {
     match e {
         ucore_signing::Error::Headers(ucore_signing::HeadersError::ValueType {
             ref header,
             ..
-        }) => Error::Rejected {
+        }) => Ok(Refusal {
             field: header.clone(),
             message: e.to_string(),
-            source: Box::new(RejectionCause::Signing(e)),
-        },
-        ucore_signing::Error::Assertion(a) => rejected(a),
-        other => Error::Signing(other),
+            cause: RejectionCause::Signing(e),
+        }),
+        ucore_signing::Error::Assertion(a) => Ok(Refusal {
+            field: field_of(&a),
+            message: rejection_message(&a, primary_key),
+            cause: RejectionCause::Assertion(a),
+        }),
+        other => Err(other),
     }
 }
 
