@@ -21,6 +21,8 @@
 //!
 //! The modules form layers: each uses only the ones listed below it.
 //!
+//! * [`validation_sets`] — validation sets combined as snapd's `snapasserts` combines them:
+//!   conflicts, presence queries, checking a device's installed snaps.
 //! * [`stream`] — [`Decoder`] (over a reader), [`SliceDecoder`] (zero-copy, over
 //!   bytes in memory; [`decode_slice`]) and [`Encoder`] for assertion streams.
 //! * [`builder`] — [`AssertionBuilder`]: canonical content to sign.
@@ -72,6 +74,7 @@ pub mod rfc3339;
 pub mod stream;
 pub mod time;
 pub mod types;
+pub mod validation_sets;
 
 pub use assertion::{Assertion, AssertionAccess, AssertionRef};
 pub use assertion_type::{AssertionType, BodyRule, PrimaryKey};

@@ -320,14 +320,15 @@ fn validation_sets_pin_refuse_and_require() {
     let err = sets.plan(&mut planned("pc", "stable")).unwrap_err();
     assert_eq!(
         err.to_string(),
-        r#"cannot use snap "pc": it is invalid according to validation set developer1/set1"#
+        r#"snap "pc" is invalid in validation sets: 16/developer1/set1/2"#
     );
     let without = contents(model.clone(), &["core", "pc-kernel"], &store);
     let err = sets.check_complete(&without).unwrap_err();
-    assert!(matches!(err, ValidationError::Missing { .. }));
+    assert!(matches!(err, ValidationError::NotMet(_)));
     assert_eq!(
         err.to_string(),
-        r#"snap "hello-oracle" required by validation set developer1/set1 is not in the seed"#
+        "validation sets assertions are not met:\n- missing required snaps:\n  \
+         - hello-oracle (required at any revision by sets developer1/set1)"
     );
     let with = contents(model, &["core", "pc-kernel", "hello-oracle"], &store);
     sets.check_complete(&with).unwrap();

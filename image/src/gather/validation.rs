@@ -1,14 +1,19 @@
 //! The model's validation sets, enforced while gathering (`ValidationMode::Enforce`):
 //! each set fetched (at its pinned sequence, else the latest) and checked in the trust
-//! database, then its constraints applied: a pinned revision is the one taken, an
-//! `invalid` snap is refused before it is fetched, a `required` snap must end up in the
-//! seed. Sets that contradict each other are refused.
-
-use std::collections::BTreeMap;
+//! database, then combined as snapd combines them
+//! ([`ucore_assertions::validation_sets`]): sets in conflict are refused, a pinned revision
+//! is the one taken, an `invalid` snap is refused before it is fetched, and the finished
+//! seed must meet every set, as upstream snapd's seed writer checks it
+//! (`CheckValidationSets`: the sets' installed-snaps check over the seed's snaps).
 
 use thiserror::Error;
 use ucore_assertions::AssertionType;
-use ucore_assertions::types::{Model, ValidationSet, ValidationSetPresence};
+use ucore_assertions::types::{Model, ValidationSet};
+use ucore_assertions::validation_sets::{
+    self as combined, AddError, ConflictError, InstalledError, InstalledSnap, Presence,
+    PresenceConstraintError, SnapRevision,
+};
+use ucore_go_text::quote;
 
 use super::fetcher::{FetchError, Fetcher};
 use super::source::{Source, SourceError};
@@ -51,64 +56,54 @@ pub enum ValidationError {
         /// What came.
         got: String,
     },
-    /// A snap the seed would hold is `invalid` in a set.
-    #[error("cannot use snap {name:?}: it is invalid according to validation set {set}")]
+    /// A snap the seed would hold is `invalid` in the sets (upstream snapd's text).
+    #[error("snap {} is invalid in validation sets: {}", quote(.name), .sets.join(","))]
     Invalid {
         /// The snap.
         name: String,
-        /// `ACCOUNT/NAME`.
-        set: String,
+        /// The sets that say so, `SERIES/ACCOUNT/NAME/SEQUENCE`.
+        sets: Vec<String>,
     },
-    /// A snap `required` by a set is not in the seed.
-    #[error("snap {name:?} required by validation set {set} is not in the seed")]
-    Missing {
+    /// The snap's presence is not what the query expects (invalid through two optional
+    /// revisions, say).
+    #[error(transparent)]
+    Presence(#[from] PresenceConstraintError),
+    /// A revision a set pins is beyond what a store revision can be.
+    #[error("snap {} is pinned at revision {revision}, beyond any store revision", quote(.name))]
+    RevisionRange {
         /// The snap.
         name: String,
-        /// `ACCOUNT/NAME`.
-        set: String,
+        /// The revision.
+        revision: SnapRevision,
     },
-    /// A snap of the seed is not at the revision a set pins.
-    #[error("snap {name:?} is at revision {got}, validation set {set} requires revision {want}")]
+    /// A snap of the seed is not at the revision the sets pin.
+    #[error("snap {} is at revision {got}, validation sets {} require revision {want}", quote(.name), .sets.join(","))]
     WrongRevision {
         /// The snap.
         name: String,
         /// Its revision.
         got: String,
         /// The pinned one.
-        want: i32,
-        /// `ACCOUNT/NAME`.
-        set: String,
+        want: SnapRevision,
+        /// The sets, `SERIES/ACCOUNT/NAME/SEQUENCE`.
+        sets: Vec<String>,
     },
-    /// Two sets say contradicting things about a snap.
-    #[error("validation sets {first} and {second} conflict about snap {name:?}: {detail}")]
-    Conflict {
-        /// The snap.
-        name: String,
-        /// One set.
-        first: String,
-        /// The other.
-        second: String,
-        /// What they disagree on.
-        detail: String,
-    },
+    /// Two sets of one account and name.
+    #[error(transparent)]
+    Add(#[from] AddError),
+    /// The sets contradict each other (snapd's text).
+    #[error(transparent)]
+    Conflict(#[from] ConflictError),
+    /// The seed's snaps do not meet the sets (snapd's text).
+    #[error(transparent)]
+    NotMet(#[from] InstalledError),
 }
 
-/// What the sets say about one snap.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Constraint {
-    /// A set that makes it invalid.
-    invalid: Option<String>,
-    /// A set that requires it.
-    required: Option<String>,
-    /// The revision pinned, and by which set.
-    pinned: Option<(i32, String)>,
-}
-
-/// The model's validation sets, fetched, and what they say about each snap (by name).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The model's validation sets, fetched and combined.
+#[derive(Debug, Clone, Default)]
 pub struct ValidationSets {
     sets: Vec<String>,
-    snaps: BTreeMap<String, Constraint>,
+    combined: combined::ValidationSets,
 }
 
 impl ValidationSets {
@@ -174,45 +169,9 @@ impl ValidationSets {
     }
 
     fn add(&mut self, set: &str, vs: &ValidationSet<'_>) -> Result<(), ValidationError> {
+        self.combined.add(vs)?;
+        self.combined.conflict()?;
         self.sets.push(set.to_string());
-        for snap in &vs.snaps {
-            let c = self.snaps.entry(snap.name.to_string()).or_default();
-            let conflict = |first: &str, detail: String| ValidationError::Conflict {
-                name: snap.name.to_string(),
-                first: first.to_string(),
-                second: set.to_string(),
-                detail,
-            };
-            match snap.presence {
-                ValidationSetPresence::Invalid => {
-                    if let Some(other) = &c.required {
-                        return Err(conflict(other, "required and invalid".into()));
-                    }
-                    c.invalid.get_or_insert_with(|| set.to_string());
-                }
-                ValidationSetPresence::Required => {
-                    if let Some(other) = &c.invalid {
-                        return Err(conflict(other, "invalid and required".into()));
-                    }
-                    c.required.get_or_insert_with(|| set.to_string());
-                }
-                _ => {}
-            }
-            if let Some(rev) = snap.revision {
-                let rev = i32::try_from(rev)
-                    .map_err(|_| conflict(set, format!("revision {rev} is out of range")))?;
-                match &c.pinned {
-                    Some((other_rev, other)) if *other_rev != rev => {
-                        return Err(conflict(
-                            other,
-                            format!("revision {other_rev} and revision {rev}"),
-                        ));
-                    }
-                    Some(_) => {}
-                    None => c.pinned = Some((rev, set.to_string())),
-                }
-            }
-        }
         Ok(())
     }
 
@@ -221,19 +180,31 @@ impl ValidationSets {
         &self.sets
     }
 
-    /// Before a snap is fetched: refuses an invalid one, pins its revision.
-    pub fn plan(&self, planned: &mut PlannedSnap) -> Result<(), ValidationError> {
-        let Some(c) = self.snaps.get(&planned.name) else {
-            return Ok(());
-        };
-        if let Some(set) = &c.invalid {
+    /// The combined sets.
+    pub fn combined(&self) -> &combined::ValidationSets {
+        &self.combined
+    }
+
+    /// Refuses a snap the sets make invalid; else the revision they pin, if any.
+    fn pinned(&self, name: &str) -> Result<Option<(SnapRevision, Vec<String>)>, ValidationError> {
+        if self.combined.presence(name, "") == Some(Presence::Invalid) {
             return Err(ValidationError::Invalid {
-                name: planned.name.clone(),
-                set: set.clone(),
+                name: name.to_string(),
+                sets: self.combined.check_presence_invalid(name, "")?,
             });
         }
-        if let Some((rev, _)) = &c.pinned {
-            planned.pinned_revision = Some(*rev);
+        let required = self.combined.check_presence_required(name, "")?;
+        Ok((!required.revision.is_unset()).then_some((required.revision, required.sets)))
+    }
+
+    /// Before a snap is fetched: refuses an invalid one, pins its revision.
+    pub fn plan(&self, planned: &mut PlannedSnap) -> Result<(), ValidationError> {
+        if let Some((revision, _)) = self.pinned(&planned.name)? {
+            let pinned = i32::try_from(revision.0).map_err(|_| ValidationError::RevisionRange {
+                name: planned.name.clone(),
+                revision,
+            })?;
+            planned.pinned_revision = Some(pinned);
         }
         Ok(())
     }
@@ -241,46 +212,36 @@ impl ValidationSets {
     /// Once a snap is fetched (or read from a local file): not invalid, at the pinned
     /// revision.
     pub fn check(&self, snap: &SeedSnap) -> Result<(), ValidationError> {
-        let Some(c) = self.snaps.get(&snap.info.name) else {
-            return Ok(());
-        };
-        if let Some(set) = &c.invalid {
-            return Err(ValidationError::Invalid {
-                name: snap.info.name.clone(),
-                set: set.clone(),
-            });
-        }
-        match &c.pinned {
-            Some((want, set)) if snap.revision.0 != *want => Err(ValidationError::WrongRevision {
-                name: snap.info.name.clone(),
-                got: snap.revision.to_string(),
-                want: *want,
-                set: set.clone(),
-            }),
+        match self.pinned(&snap.info.name)? {
+            Some((want, sets)) if i64::from(snap.revision.0) != want.0 => {
+                Err(ValidationError::WrongRevision {
+                    name: snap.info.name.clone(),
+                    got: snap.revision.to_string(),
+                    want,
+                    sets,
+                })
+            }
             _ => Ok(()),
         }
     }
 
-    /// The whole seed: every required snap is in it.
+    /// The whole seed meets the sets: snapd's installed-snaps check over the seed's snaps.
     pub fn check_complete(&self, contents: &SeedContents) -> Result<(), ValidationError> {
-        let present = |name: &str| {
-            contents
-                .model_snaps
-                .iter()
-                .chain(&contents.extra_snaps)
-                .any(|s| s.info.name == name)
-        };
-        for (name, c) in &self.snaps {
-            if let Some(set) = &c.required
-                && !present(name)
-            {
-                return Err(ValidationError::Missing {
-                    name: name.clone(),
-                    set: set.clone(),
-                });
-            }
-        }
-        Ok(())
+        let seeded: Vec<InstalledSnap> = contents
+            .model_snaps
+            .iter()
+            .chain(&contents.extra_snaps)
+            .map(|s| {
+                InstalledSnap::new(
+                    s.info.name.clone(),
+                    s.snap_id.clone().unwrap_or_default(),
+                    SnapRevision(i64::from(s.revision.0)),
+                )
+            })
+            .collect();
+        self.combined
+            .check_installed(&seeded, &Default::default())
+            .map_err(ValidationError::from)
     }
 }
 
@@ -319,7 +280,7 @@ mod tests {
         let err = sets(&[("a", pin("1")), ("b", pin("2"))]).unwrap_err();
         assert_eq!(
             err.to_string(),
-            r#"validation sets acme/a and acme/b conflict about snap "hello": revision 1 and revision 2"#
+            "validation sets are in conflict:\n- cannot constrain snap \"hello\" at different revisions 1 (acme/a), 2 (acme/b)"
         );
         sets(&[("a", pin("1")), ("b", pin("1"))]).unwrap();
         let err = sets(&[
@@ -354,7 +315,7 @@ mod tests {
         p.name = "bad".into();
         assert_eq!(
             s.plan(&mut p).unwrap_err().to_string(),
-            r#"cannot use snap "bad": it is invalid according to validation set acme/a"#
+            r#"snap "bad" is invalid in validation sets: 16/acme/a/1"#
         );
         p.name = "other".into();
         p.pinned_revision = None;
