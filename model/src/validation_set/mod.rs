@@ -30,14 +30,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-// pub mod conflicts;
+pub mod conflicts;
 pub mod diff;
 pub mod error;
 pub mod plan;
 pub mod sequence;
 pub mod statement;
 
-// pub use conflicts::ConflictReport;
+pub use conflicts::{ConflictReport, ModelSetUse};
 pub use diff::SetDiff;
 pub use error::{Error, StatementProblem, SyntaxError};
 pub use plan::{SignOptions, SignPlan};

@@ -1,0 +1,100 @@
+//! Reading the commands' inputs: assertion streams, files, keys.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::Args;
+use ucore_assertions::{Assertion, Decoder};
+use ucore_signing::{FsKeypairManager, KeypairManager, Pkcs11Token, RsaPrivateKey, Signer};
+
+/// A usage or I/O error (exit code 2).
+pub type Failure = Box<dyn std::error::Error>;
+
+/// The whole of a file.
+pub fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
+}
+
+/// Every assertion of a file (one assertion or a stream).
+pub fn assertions(path: &Path) -> Result<Vec<Assertion>, Failure> {
+    let bytes = read(path)?;
+    let mut d = Decoder::new(&bytes[..]);
+    let mut out = Vec::new();
+    while let Some(a) = d.decode().map_err(|e| format!("{}: {e}", path.display()))? {
+        out.push(a);
+    }
+    Ok(out)
+}
+
+/// Every assertion of several files.
+pub fn all_assertions(paths: &[PathBuf]) -> Result<Vec<Assertion>, Failure> {
+    let mut out = Vec::new();
+    for p in paths {
+        out.extend(assertions(p)?);
+    }
+    Ok(out)
+}
+
+/// Where the signing key is: a keypair store (snapd's layout) or a PKCS#11 token, as the
+/// `model` and `keys` examples take it.
+#[derive(Args)]
+pub struct KeyArgs {
+    /// The key: a key name or id in the keypair store (or a label on the token), or the
+    /// path of a PEM private key (`*.pem`, for tests).
+    #[arg(long, value_name = "NAME")]
+    key: String,
+    /// The keypair store directory (snapd's layout); default `$UCORE_KEYSTORE`, then
+    /// `~/.local/share/ucore/keystore`.
+    #[arg(long, value_name = "DIR")]
+    keystore: Option<PathBuf>,
+    /// Sign with a key of a PKCS#11 token through this module (a `.so`) instead.
+    #[arg(long, value_name = "MODULE")]
+    pkcs11: Option<PathBuf>,
+    /// The token's label (with `--pkcs11`).
+    #[arg(long, value_name = "LABEL", requires = "pkcs11")]
+    token: Option<String>,
+    /// The environment variable that holds the token PIN.
+    #[arg(long, value_name = "VAR", default_value = "UCORE_PKCS11_PIN")]
+    pin_env: String,
+}
+
+impl KeyArgs {
+    /// The signer the options name.
+    pub fn signer(&self) -> Result<Arc<dyn Signer>, Failure> {
+        let key = self.key.as_str();
+        if let Some(module) = &self.pkcs11 {
+            let token = self
+                .token
+                .as_deref()
+                .ok_or("--pkcs11 needs --token LABEL")?;
+            let pin = std::env::var(&self.pin_env)
+                .map_err(|_| format!("set the token PIN in ${}", self.pin_env))?;
+            let token = Pkcs11Token::open(module, token, &pin)?;
+            return Ok(Arc::new(
+                token
+                    .signer(key)
+                    .map_err(|e| format!("key {key:?} on the token: {e}"))?,
+            ));
+        }
+        if key.ends_with(".pem") && Path::new(key).exists() {
+            let pem = String::from_utf8(read(Path::new(key))?)?;
+            return Ok(Arc::new(RsaPrivateKey::from_pem(&pem)?));
+        }
+        let dir = match &self.keystore {
+            Some(d) => d.clone(),
+            None => match std::env::var("UCORE_KEYSTORE") {
+                Ok(d) if !d.is_empty() => PathBuf::from(d),
+                _ => PathBuf::from(format!(
+                    "{}/.local/share/ucore/keystore",
+                    std::env::var("HOME").unwrap_or_default()
+                )),
+            },
+        };
+        let store = FsKeypairManager::open(&dir)?;
+        let id = store
+            .key_id_for_name(key)
+            .or_else(|_| store.get(key).map(|_| key.to_owned()))
+            .map_err(|e| format!("key {key:?} in {}: {e}", dir.display()))?;
+        Ok(store.get(&id)?)
+    }
+}
