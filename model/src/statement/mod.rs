@@ -401,6 +401,10 @@ pub(crate) fn field_of(e: &ucore_assertions::Error) -> String {
         | A::NotMap { name, context }
         | A::NotList { name, context }
         | A::InvalidCharacters { name, context, .. }
+        | A::NotInteger { name, context, .. }
+        | A::NotUnsignedInteger { name, context, .. }
+        | A::OutOfRange { name, context, .. }
+        | A::PrefixZeros { name, context, .. }
         | A::Uppercase { name, context } => in_context(name, context),
         A::NotBool { name } => name.clone(),
         A::NotStringList { what } | A::InvalidListElement { what, .. } => {

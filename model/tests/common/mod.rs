@@ -36,6 +36,26 @@ pub fn acme() -> &'static RsaPrivateKey {
     K.get_or_init(|| RsaPrivateKey::from_pem(ucore_test_support::keys::ACME).unwrap())
 }
 
+/// A UC22 amd64 model of acme named `model` with the pc gadget and kernel (core22 base).
+pub fn uc22(model: &str) -> ucore_model::ModelBuilder {
+    use ucore_model::{ModelBuilder, SnapEntry, SnapType};
+    ModelBuilder::new("acme", model)
+        .architecture("amd64")
+        .base("core22")
+        .snap(
+            SnapEntry::new("pc")
+                .id("UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH")
+                .snap_type(SnapType::Gadget)
+                .default_channel("22/stable"),
+        )
+        .snap(
+            SnapEntry::new("pc-kernel")
+                .id("pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza")
+                .snap_type(SnapType::Kernel)
+                .default_channel("22/stable"),
+        )
+}
+
 /// Every assertion of a stream file.
 pub fn stream(name: &str) -> Vec<Assertion> {
     let bytes = std::fs::read(data(name)).unwrap();
