@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use clap::Args;
 use ucore_assertions::{Assertion, Decoder};
-use ucore_signing::{FsKeypairManager, KeypairManager, Pkcs11Token, RsaPrivateKey, Signer};
+use ucore_signing::{Pkcs11Token, Signer};
 
 /// A usage or I/O error (exit code 2).
 pub type Failure = Box<dyn std::error::Error>;
@@ -76,25 +76,6 @@ impl KeyArgs {
                     .map_err(|e| format!("key {key:?} on the token: {e}"))?,
             ));
         }
-        if key.ends_with(".pem") && Path::new(key).exists() {
-            let pem = String::from_utf8(read(Path::new(key))?)?;
-            return Ok(Arc::new(RsaPrivateKey::from_pem(&pem)?));
-        }
-        let dir = match &self.keystore {
-            Some(d) => d.clone(),
-            None => match std::env::var("UCORE_KEYSTORE") {
-                Ok(d) if !d.is_empty() => PathBuf::from(d),
-                _ => PathBuf::from(format!(
-                    "{}/.local/share/ucore/keystore",
-                    std::env::var("HOME").unwrap_or_default()
-                )),
-            },
-        };
-        let store = FsKeypairManager::open(&dir)?;
-        let id = store
-            .key_id_for_name(key)
-            .or_else(|_| store.get(key).map(|_| key.to_owned()))
-            .map_err(|e| format!("key {key:?} in {}: {e}", dir.display()))?;
-        Ok(store.get(&id)?)
+        super::common::keystore_signer(key, self.keystore.as_deref())
     }
 }

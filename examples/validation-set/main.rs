@@ -22,6 +22,8 @@
 //! snap name.
 
 mod check;
+#[path = "../common/mod.rs"]
+mod common;
 mod files;
 mod sign;
 

@@ -5,6 +5,8 @@
 //! and take time that grows no faster than the input (`ucore_test_support::hostile`), so a
 //! huge or deep statement is refused (or read) cheaply.
 
+mod common;
+
 use ucore_assertions::Timestamp;
 use ucore_model::validation_set::{SetHistory, SignOptions, SignPlan, ValidationSetStatement};
 use ucore_test_support::hostile::{Check, Limits, yaml_laughs};
@@ -70,28 +72,7 @@ fn statement_readers_stay_linear() {
         )
         .into_bytes()
     });
-    check.growth("YAML billion laughs", 10, |n| {
-        let mut s = yaml_laughs(n.min(9));
-        s.push_str(&"# padding\n".repeat(n));
-        s.into_bytes()
-    });
-    check.growth("YAML aliases of a long scalar", 100, |n| {
-        format!(
-            "account-id: acme\nname: &m \"{}\"\nsnaps: [{}]\n",
-            "m".repeat(40 * n),
-            vec!["{name: *m, id: x}"; n].join(", ")
-        )
-        .into_bytes()
-    });
-    check.growth("YAML nesting", 50, |n| {
-        format!("snaps: {}{}\n", "[".repeat(n), "]".repeat(n)).into_bytes()
-    });
-    check.growth("YAML block nesting", 20, |n| {
-        (0..n)
-            .map(|d| format!("{}a:\n", " ".repeat(d)))
-            .collect::<String>()
-            .into_bytes()
-    });
+    common::yaml_growths(&check, "snaps");
     check.growth("YAML many snaps", 100, |n| {
         let snaps: String = (0..n)
             .map(|i| {

@@ -56,6 +56,35 @@ pub fn uc22(model: &str) -> ucore_model::ModelBuilder {
         )
 }
 
+/// The YAML inputs every statement reader must take cheaply, at 1×, 8× and 64×: "billion
+/// laughs", flow nesting and block nesting (under `key`), and aliases of a long scalar
+/// used more often than an anchor may be (`name: &m …` then `key: [*m, …]`).
+pub fn yaml_growths(check: &ucore_test_support::hostile::Check, key: &str) {
+    use ucore_test_support::hostile::yaml_laughs;
+    check.growth("YAML billion laughs", 10, |n| {
+        let mut s = yaml_laughs(n.min(9));
+        s.push_str(&"# padding\n".repeat(n));
+        s.into_bytes()
+    });
+    check.growth("YAML nesting", 50, |n| {
+        format!("{key}: {}{}\n", "[".repeat(n), "]".repeat(n)).into_bytes()
+    });
+    check.growth("YAML block nesting", 20, |n| {
+        (0..n)
+            .map(|d| format!("{}a:\n", " ".repeat(d)))
+            .collect::<String>()
+            .into_bytes()
+    });
+    check.growth("YAML aliases of a long scalar", 100, |n| {
+        format!(
+            "model: &m \"{}\"\n{key}: [{}]\n",
+            "m".repeat(40 * n),
+            vec!["*m"; n].join(", ")
+        )
+        .into_bytes()
+    });
+}
+
 /// Every assertion of a stream file.
 pub fn stream(name: &str) -> Vec<Assertion> {
     let bytes = std::fs::read(data(name)).unwrap();
