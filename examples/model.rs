@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use ucore_assertions::{Assertion, AssertionAccess, AssertionType, Decoder};
+use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
 use ucore_model::consistency::check_consistency;
 use ucore_model::remodel::RemodelReport;
 use ucore_model::{Model, ModelSummary, Statement};
@@ -90,20 +90,7 @@ enum Command {
     },
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
-}
-
-/// Every assertion of a file (one assertion or a stream).
-fn assertions(path: &Path) -> Result<Vec<Assertion>, Failure> {
-    let bytes = read(path)?;
-    let mut d = Decoder::new(&bytes[..]);
-    let mut out = Vec::new();
-    while let Some(a) = d.decode().map_err(|e| format!("{}: {e}", path.display()))? {
-        out.push(a);
-    }
-    Ok(out)
-}
+use common::{assertions_in as assertions, read_file as read};
 
 fn model_file(path: &Path) -> Result<Assertion, Failure> {
     let all = assertions(path)?;

@@ -265,7 +265,7 @@ pub fn keystore_signer(
     keystore: Option<&Path>,
 ) -> Result<Arc<dyn Signer>, Box<dyn std::error::Error>> {
     if key.ends_with(".pem") && Path::new(key).exists() {
-        let pem = std::fs::read_to_string(key).map_err(|e| format!("cannot read {key}: {e}"))?;
+        let pem = String::from_utf8(read_file(Path::new(key))?)?;
         return Ok(Arc::new(RsaPrivateKey::from_pem(&pem)?));
     }
     let dir = match keystore {
@@ -284,4 +284,22 @@ pub fn keystore_signer(
         .or_else(|_| store.get(key).map(|_| key.to_owned()))
         .map_err(|e| format!("key {key:?} in {}: {e}", dir.display()))?;
     Ok(store.get(&id)?)
+}
+
+/// The whole of the file at `path` (the error names it).
+pub fn read_file(path: &Path) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
+}
+
+/// Every assertion of the file at `path` (one assertion or a stream).
+pub fn assertions_in(
+    path: &Path,
+) -> Result<Vec<ucore_assertions::Assertion>, Box<dyn std::error::Error>> {
+    let bytes = read_file(path)?;
+    let mut d = ucore_assertions::Decoder::new(&bytes[..]);
+    let mut out = Vec::new();
+    while let Some(a) = d.decode().map_err(|e| format!("{}: {e}", path.display()))? {
+        out.push(a);
+    }
+    Ok(out)
 }

@@ -1,30 +1,16 @@
 //! Reading the commands' inputs: assertion streams, files, keys.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
-use ucore_assertions::{Assertion, Decoder};
+use ucore_assertions::Assertion;
 use ucore_signing::{Pkcs11Token, Signer};
 
 /// A usage or I/O error (exit code 2).
 pub type Failure = Box<dyn std::error::Error>;
 
-/// The whole of a file.
-pub fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
-}
-
-/// Every assertion of a file (one assertion or a stream).
-pub fn assertions(path: &Path) -> Result<Vec<Assertion>, Failure> {
-    let bytes = read(path)?;
-    let mut d = Decoder::new(&bytes[..]);
-    let mut out = Vec::new();
-    while let Some(a) = d.decode().map_err(|e| format!("{}: {e}", path.display()))? {
-        out.push(a);
-    }
-    Ok(out)
-}
+pub use super::common::{assertions_in as assertions, read_file as read};
 
 /// Every assertion of several files.
 pub fn all_assertions(paths: &[PathBuf]) -> Result<Vec<Assertion>, Failure> {

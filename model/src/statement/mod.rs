@@ -19,7 +19,7 @@ pub use builder::{ModelBuilder, SnapEntry, ValidationSetEntry};
 
 use serde_json::{Map, Value};
 use ucore_assertions::types::Model;
-use ucore_assertions::{Assertion, AssertionBuilder, AssertionRef, Timestamp};
+use ucore_assertions::{Assertion, AssertionBuilder, Timestamp};
 use ucore_signing::Signer;
 
 use crate::error::{Error, RejectionCause, StatementError, SyntaxError};
@@ -58,8 +58,7 @@ const SIGNER_HEADERS: &[&str] = &["sign-key-sha3-384", "body-length"];
 
 /// The key id used to check a statement before a key is chosen (any well-formed
 /// SHA3-384 id: 64 base64url characters).
-pub(crate) const CHECK_KEY_ID: &str =
-    "statementcheckAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+const CHECK_KEY_ID: &str = "statementcheckAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 /// How often one anchor of a YAML statement may be used.
 const YAML_ALIAS_USES: usize = 16;
@@ -117,6 +116,127 @@ fn mapping(value: Value, format: &'static str) -> Result<Map<String, Value>, Rea
     }
 }
 
+/// The readers and header accessors of a statement type: a struct with the fields
+/// `headers: Map<String, Value>` and `allow_unknown: bool`, whose errors come from a
+/// [`ReadError`] through `$syntax`; `$kind` names the assertion type in the docs.
+macro_rules! statement_headers {
+    ($error:ty, $syntax:expr, $kind:literal) => {
+        /// A statement from a JSON object (the form `snap sign` reads).
+        pub fn from_json(text: &str) -> Result<Self, $error> {
+            $crate::statement::read_json(text)
+                .map(Self::from_headers)
+                .map_err($syntax)
+        }
+
+        /// A statement from a YAML mapping with the same keys and values as the JSON
+        /// form. Numbers become their text (`series: 16`); booleans are refused as in
+        /// JSON, so write `"true"`.
+        ///
+        /// Anchors and aliases are allowed within bounds that keep the parsed statement
+        /// in proportion to the text: an anchor may be used at most 16 times, and what
+        /// anchors record may not outgrow the text (so no "billion laughs").
+        pub fn from_yaml(text: &str) -> Result<Self, $error> {
+            $crate::statement::read_yaml(text)
+                .map(Self::from_headers)
+                .map_err($syntax)
+        }
+
+        /// JSON if the text starts (after blanks) with `{`, YAML otherwise.
+        pub fn parse(text: &str) -> Result<Self, $error> {
+            $crate::statement::read_headers(text)
+                .map(Self::from_headers)
+                .map_err($syntax)
+        }
+
+        /// A statement with exactly these headers.
+        pub fn from_headers(headers: serde_json::Map<String, serde_json::Value>) -> Self {
+            Self {
+                headers,
+                allow_unknown: false,
+            }
+        }
+
+        /// The statement's headers as written (or as [`Self::set`] left them).
+        pub fn headers(&self) -> &serde_json::Map<String, serde_json::Value> {
+            &self.headers
+        }
+
+        /// Sets (or replaces) one header.
+        pub fn set(&mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) {
+            self.headers.insert(name.into(), value.into());
+        }
+
+        #[doc = concat!("Whether headers unknown to snapd's ", $kind, " may be signed (default: refused).")]
+        pub fn allow_unknown_headers(mut self, allow: bool) -> Self {
+            self.allow_unknown = allow;
+            self
+        }
+
+        /// The statement as JSON (what `snap sign` would be given).
+        pub fn to_json(&self) -> String {
+            serde_json::to_string_pretty(&serde_json::Value::Object(self.headers.clone()))
+                .unwrap_or_default()
+        }
+    };
+}
+pub(crate) use statement_headers;
+
+/// What [`gate_headers`] found wrong with a header.
+pub(crate) enum Gate {
+    /// `type` names another type (the value, as JSON).
+    WrongType(String),
+    /// A header the signer sets.
+    SetBySigner,
+    /// A header the type does not know.
+    Unknown,
+}
+
+/// The checks every statement passes before snapd's: `type` filled in as `type_name` (or
+/// refused when it names another), no header the signer sets, and (unless `allow_unknown`)
+/// only the headers `known`. The error names the header.
+pub(crate) fn gate_headers(
+    headers: &mut Map<String, Value>,
+    type_name: &str,
+    known: &[&str],
+    allow_unknown: bool,
+) -> Result<(), (String, Gate)> {
+    match headers.get("type") {
+        None => {
+            headers.insert("type".into(), Value::String(type_name.into()));
+        }
+        Some(Value::String(t)) if t == type_name => {}
+        Some(other) => return Err(("type".into(), Gate::WrongType(other.to_string()))),
+    }
+    for name in headers.keys() {
+        if SIGNER_HEADERS.contains(&name.as_str()) {
+            return Err((name.clone(), Gate::SetBySigner));
+        }
+        if !allow_unknown && !known.contains(&name.as_str()) {
+            return Err((name.clone(), Gate::Unknown));
+        }
+    }
+    Ok(())
+}
+
+/// The assertion `headers` make, with `timestamp` filled in as `now` (whole seconds, UTC)
+/// when absent, signed by a placeholder key with a placeholder signature: the builder to
+/// sign it with, and the unsigned assertion for the type's own checks. Every check of
+/// the assertion layer but the type's runs here.
+pub(crate) fn assemble_unsigned(
+    mut headers: Map<String, Value>,
+    now: impl Into<Timestamp>,
+) -> Result<(AssertionBuilder, Assertion), ucore_signing::Error> {
+    if !headers.contains_key("timestamp") {
+        let ts = now.into().trunc_to_second();
+        headers.insert("timestamp".into(), Value::String(ts.to_string()));
+    }
+    let json = Value::Object(headers).to_string();
+    let builder = ucore_signing::builder_from_json(&json, None)?;
+    let content = builder.content(CHECK_KEY_ID)?;
+    let unsigned = Assertion::from_parts(content, b"unsigned".to_vec())?;
+    Ok((builder, unsigned))
+}
+
 /// A model statement: the headers of a model assertion to be signed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -125,55 +245,7 @@ pub struct Statement {
 }
 
 impl Statement {
-    /// A statement from a JSON object (the form `snap sign` reads).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        read_json(text).map(Self::from_headers).map_err(syntax)
-    }
-
-    /// A statement from a YAML mapping with the same keys and values as the JSON form.
-    /// Numbers become their text (`series: 16`); booleans are refused as in JSON, so
-    /// write `classic: "true"`.
-    ///
-    /// Anchors and aliases are allowed within bounds that keep the parsed statement in
-    /// proportion to the text: an anchor may be used at most 16 times, and what anchors
-    /// record may not outgrow the text (so no "billion laughs").
-    pub fn from_yaml(text: &str) -> Result<Self, Error> {
-        read_yaml(text).map(Self::from_headers).map_err(syntax)
-    }
-
-    /// JSON if the text starts (after blanks) with `{`, YAML otherwise.
-    pub fn parse(text: &str) -> Result<Self, Error> {
-        read_headers(text).map(Self::from_headers).map_err(syntax)
-    }
-
-    /// A statement with exactly these headers.
-    pub fn from_headers(headers: Map<String, Value>) -> Self {
-        Self {
-            headers,
-            allow_unknown: false,
-        }
-    }
-
-    /// The statement's headers as written.
-    pub fn headers(&self) -> &Map<String, Value> {
-        &self.headers
-    }
-
-    /// Sets (or replaces) one header.
-    pub fn set(&mut self, name: impl Into<String>, value: impl Into<Value>) {
-        self.headers.insert(name.into(), value.into());
-    }
-
-    /// Whether headers unknown to snapd's model may be signed (default: refused).
-    pub fn allow_unknown_headers(mut self, allow: bool) -> Self {
-        self.allow_unknown = allow;
-        self
-    }
-
-    /// The statement as JSON (what `snap sign` would be given).
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&Value::Object(self.headers.clone())).unwrap_or_default()
-    }
+    statement_headers!(Error, syntax, "model");
 
     /// Checks the statement as of now (`timestamp`, when absent, is now).
     pub fn check(&self) -> Result<CheckedStatement, Error> {
@@ -183,45 +255,19 @@ impl Statement {
     /// Checks the statement; a missing `timestamp` becomes `now` (whole seconds, UTC).
     /// Every check of a model's decoding runs here, before anything is signed.
     pub fn check_at(&self, now: impl Into<Timestamp>) -> Result<CheckedStatement, Error> {
-        let now = now.into();
         let mut headers = self.headers.clone();
-        match headers.get("type") {
-            None => {
-                headers.insert("type".into(), Value::String("model".into()));
-            }
-            Some(Value::String(t)) if t == "model" => {}
-            Some(other) => {
-                return Err(Error::Statement {
-                    field: "type".into(),
-                    reason: StatementError::NotModelType {
-                        found: other.to_string(),
-                    },
-                });
-            }
-        }
-        for name in headers.keys() {
-            if SIGNER_HEADERS.contains(&name.as_str()) {
-                return Err(Error::Statement {
-                    field: name.clone(),
-                    reason: StatementError::SetBySigner,
-                });
-            }
-            if !self.allow_unknown && !MODEL_HEADERS.contains(&name.as_str()) {
-                return Err(Error::Statement {
-                    field: name.clone(),
-                    reason: StatementError::UnknownHeader,
-                });
-            }
-        }
-        if !headers.contains_key("timestamp") {
-            let ts = now.trunc_to_second();
-            headers.insert("timestamp".into(), Value::String(ts.to_string()));
-        }
-        let json = Value::Object(headers).to_string();
-        let builder = ucore_signing::builder_from_json(&json, None).map_err(rejected_signing)?;
-        let content = builder.content(CHECK_KEY_ID).map_err(rejected)?;
-        let assertion = AssertionRef::from_parts(&content, b"unsigned").map_err(rejected)?;
-        Model::try_from(&assertion).map_err(rejected)?;
+        gate_headers(&mut headers, "model", MODEL_HEADERS, self.allow_unknown).map_err(
+            |(field, problem)| Error::Statement {
+                field,
+                reason: match problem {
+                    Gate::WrongType(found) => StatementError::NotModelType { found },
+                    Gate::SetBySigner => StatementError::SetBySigner,
+                    Gate::Unknown => StatementError::UnknownHeader,
+                },
+            },
+        )?;
+        let (builder, unsigned) = assemble_unsigned(headers, now).map_err(rejected_signing)?;
+        Model::try_from(&unsigned).map_err(rejected)?;
         Ok(CheckedStatement { builder })
     }
 

@@ -8,7 +8,7 @@ use ucore_assertions::{Assertion, AssertionBuilder, Timestamp};
 use ucore_signing::Signer;
 
 use super::error::{Error, StatementProblem};
-use crate::statement::{CHECK_KEY_ID, ReadError, read_headers, read_json, read_yaml};
+use crate::statement::{Gate, ReadError, assemble_unsigned, gate_headers};
 
 fn syntax((format, source): ReadError) -> Error {
     Error::StatementSyntax { format, source }
@@ -28,9 +28,6 @@ pub const VALIDATION_SET_HEADERS: &[&str] = &[
     "snaps",
     "timestamp",
 ];
-
-/// Headers the signer sets; a statement must not carry them.
-const SIGNER_HEADERS: &[&str] = &["sign-key-sha3-384", "body-length"];
 
 /// The series written when a statement has none: snapd only ever looks validation sets
 /// up in series `16` (`release.Series`), so a set of another series would never be found
@@ -70,41 +67,7 @@ pub struct ValidationSetStatement {
 }
 
 impl ValidationSetStatement {
-    /// A statement from a JSON object.
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        read_json(text).map(Self::from_headers).map_err(syntax)
-    }
-
-    /// A statement from a YAML mapping with the same keys and values as the JSON form.
-    /// Anchors and aliases are bounded as in model statements
-    /// ([`crate::Statement::from_yaml`]): the parsed statement stays in proportion to the
-    /// text.
-    pub fn from_yaml(text: &str) -> Result<Self, Error> {
-        read_yaml(text).map(Self::from_headers).map_err(syntax)
-    }
-
-    /// JSON if the text starts (after blanks) with `{`, YAML otherwise.
-    pub fn parse(text: &str) -> Result<Self, Error> {
-        read_headers(text).map(Self::from_headers).map_err(syntax)
-    }
-
-    /// A statement with exactly these headers.
-    pub fn from_headers(headers: Map<String, Value>) -> Self {
-        Self {
-            headers,
-            allow_unknown: false,
-        }
-    }
-
-    /// The statement's headers as written (or as [`Self::set`] left them).
-    pub fn headers(&self) -> &Map<String, Value> {
-        &self.headers
-    }
-
-    /// Sets (or replaces) one header.
-    pub fn set(&mut self, name: impl Into<String>, value: impl Into<Value>) {
-        self.headers.insert(name.into(), value.into());
-    }
+    crate::statement::statement_headers!(Error, syntax, "validation-set");
 
     /// The same statement at `sequence`, revision `revision` (the headers become their
     /// decimal text).
@@ -112,17 +75,6 @@ impl ValidationSetStatement {
         self.set("sequence", sequence.to_string());
         self.set("revision", revision.to_string());
         self
-    }
-
-    /// Whether headers unknown to snapd's validation-set may be signed (default: refused).
-    pub fn allow_unknown_headers(mut self, allow: bool) -> Self {
-        self.allow_unknown = allow;
-        self
-    }
-
-    /// The statement as JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&Value::Object(self.headers.clone())).unwrap_or_default()
     }
 
     /// `account-id`, if it is a string.
@@ -182,34 +134,20 @@ impl ValidationSetStatement {
     /// runs here, in snapd's order, so the first error is snapd's.
     pub fn check_at(&self, now: impl Into<Timestamp>) -> Result<CheckedValidationSet, Error> {
         let mut headers = self.headers.clone();
-        match headers.get("type") {
-            None => {
-                headers.insert("type".into(), Value::String("validation-set".into()));
-            }
-            Some(Value::String(t)) if t == "validation-set" => {}
-            Some(other) => {
-                return Err(Error::Statement {
-                    field: "type".into(),
-                    reason: StatementProblem::NotValidationSetType {
-                        found: other.to_string(),
-                    },
-                });
-            }
-        }
-        for name in headers.keys() {
-            if SIGNER_HEADERS.contains(&name.as_str()) {
-                return Err(Error::Statement {
-                    field: name.clone(),
-                    reason: StatementProblem::SetBySigner,
-                });
-            }
-            if !self.allow_unknown && !VALIDATION_SET_HEADERS.contains(&name.as_str()) {
-                return Err(Error::Statement {
-                    field: name.clone(),
-                    reason: StatementProblem::UnknownHeader,
-                });
-            }
-        }
+        gate_headers(
+            &mut headers,
+            "validation-set",
+            VALIDATION_SET_HEADERS,
+            self.allow_unknown,
+        )
+        .map_err(|(field, problem)| Error::Statement {
+            field,
+            reason: match problem {
+                Gate::WrongType(found) => StatementProblem::NotValidationSetType { found },
+                Gate::SetBySigner => StatementProblem::SetBySigner,
+                Gate::Unknown => StatementProblem::UnknownHeader,
+            },
+        })?;
         if !headers.contains_key("series") {
             headers.insert("series".into(), Value::String(DEFAULT_SERIES.into()));
         }
@@ -221,15 +159,7 @@ impl ValidationSetStatement {
         if !headers.contains_key("sequence") {
             headers.insert("sequence".into(), Value::String(FIRST_SEQUENCE.to_string()));
         }
-        if !headers.contains_key("timestamp") {
-            let ts = now.into().trunc_to_second();
-            headers.insert("timestamp".into(), Value::String(ts.to_string()));
-        }
-        let json = Value::Object(headers).to_string();
-        let builder = ucore_signing::builder_from_json(&json, None).map_err(Error::from_signing)?;
-        let content = builder.content(CHECK_KEY_ID).map_err(Error::rejected)?;
-        let unsigned =
-            Assertion::from_parts(content, b"unsigned".to_vec()).map_err(Error::rejected)?;
+        let (builder, unsigned) = assemble_unsigned(headers, now).map_err(Error::from_signing)?;
         ValidationSet::from_assertion(&unsigned).map_err(Error::rejected)?;
         Ok(CheckedValidationSet { builder, unsigned })
     }
