@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let now: Timestamp = "2023-11-14T22:13:20Z".parse().unwrap();
-    for parse in [ValidationSetStatement::from_json, ValidationSetStatement::from_yaml] {
+    for parse in [
+        ValidationSetStatement::from_json,
+        ValidationSetStatement::from_yaml,
+    ] {
         let statement = match parse(text) {
             Ok(s) => s,
             Err(e) => {
