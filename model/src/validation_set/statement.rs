@@ -66,6 +66,13 @@ pub struct ValidationSetStatement {
     allow_unknown: bool,
 }
 
+/// Serializes as its headers (the JSON object [`ValidationSetStatement::from_json`] reads).
+impl serde::Serialize for ValidationSetStatement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.headers.serialize(serializer)
+    }
+}
+
 impl ValidationSetStatement {
     crate::statement::statement_headers!(Error, syntax, "validation-set");
 
@@ -322,6 +329,17 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(e.field(), Some("body-length"));
+    }
+
+    #[test]
+    fn serializes_as_its_headers() {
+        let s = ValidationSetStatement::parse("name: base\nsequence: 3\n").unwrap();
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json, serde_json::json!({"name": "base", "sequence": 3}));
+        assert_eq!(
+            ValidationSetStatement::from_json(&json.to_string()).unwrap(),
+            s
+        );
     }
 
     #[test]
