@@ -15,15 +15,16 @@
 //! `check` exits 1 when there are findings; every command exits 2 on usage or read errors
 //! (printed on stderr as `error: …`). Every command answers `--help`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use ucore_assertions::{Assertion, AssertionAccess, AssertionType, Decoder};
+use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
 use ucore_model::consistency::check_consistency;
 use ucore_model::remodel::RemodelReport;
 use ucore_model::{Model, ModelSummary, Statement};
-use ucore_signing::{FsKeypairManager, KeypairManager, RsaPrivateKey, Signer};
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -89,49 +90,13 @@ enum Command {
     },
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
-}
-
-/// Every assertion of a file (one assertion or a stream).
-fn assertions(path: &Path) -> Result<Vec<Assertion>, Failure> {
-    let bytes = read(path)?;
-    let mut d = Decoder::new(&bytes[..]);
-    let mut out = Vec::new();
-    while let Some(a) = d.decode().map_err(|e| format!("{}: {e}", path.display()))? {
-        out.push(a);
-    }
-    Ok(out)
-}
+use common::{assertions_in as assertions, read_file as read};
 
 fn model_file(path: &Path) -> Result<Assertion, Failure> {
     let all = assertions(path)?;
     all.into_iter()
         .find(|a| a.assertion_type() == AssertionType::Model)
         .ok_or_else(|| format!("{}: no model assertion", path.display()).into())
-}
-
-fn signer(key: &str, keystore: Option<&Path>) -> Result<Box<dyn Signer>, Failure> {
-    if key.ends_with(".pem") && Path::new(key).exists() {
-        let pem = String::from_utf8(read(Path::new(key))?)?;
-        return Ok(Box::new(RsaPrivateKey::from_pem(&pem)?));
-    }
-    let dir = match keystore {
-        Some(d) => d.to_path_buf(),
-        None => match std::env::var("UCORE_KEYSTORE") {
-            Ok(d) if !d.is_empty() => PathBuf::from(d),
-            _ => PathBuf::from(format!(
-                "{}/.local/share/ucore/keystore",
-                std::env::var("HOME").unwrap_or_default()
-            )),
-        },
-    };
-    let store = FsKeypairManager::open(&dir)?;
-    let id = store
-        .key_id_for_name(key)
-        .or_else(|_| store.get(key).map(|_| key.to_owned()))
-        .map_err(|e| format!("key {key:?} in {}: {e}", dir.display()))?;
-    Ok(Box::new(store.get(&id)?))
 }
 
 fn run(command: Command) -> Result<ExitCode, Failure> {
@@ -143,7 +108,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             now,
         } => {
             let text = String::from_utf8(read(&statement)?)?;
-            let signer = signer(&key, keystore.as_deref())?;
+            let signer = common::keystore_signer(&key, keystore.as_deref())?;
             let statement = Statement::parse(&text)?;
             let signed = match now {
                 Some(now) => statement.sign_at(&*signer, now)?,

@@ -6,6 +6,8 @@
 //! The examples are built with `cargo build --example` (a no-op when they are up to date;
 //! `cargo test --test image_cli` alone does not build them) and run as processes.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -27,65 +29,14 @@ fn trusted() -> PathBuf {
 fn examples() -> &'static (PathBuf, PathBuf) {
     static BUILT: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        // What cargo sets for this test's process (its package, its OUT_DIR…) is not the
-        // user's environment: build scripts that watch those variables (ring's) would
-        // rerun, and every crate above them be rebuilt, here and again in the next build.
-        for (key, _) in std::env::vars_os() {
-            let k = key.to_string_lossy();
-            if ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CFG_"]
-                .iter()
-                .any(|p| k.starts_with(p))
-                || [
-                    "OUT_DIR",
-                    "CARGO_CRATE_NAME",
-                    "CARGO_BIN_NAME",
-                    "CARGO_TARGET_TMPDIR",
-                    "CARGO_PRIMARY_PACKAGE",
-                    "CARGO_RUSTC_CURRENT_DIR",
-                ]
-                .contains(&k.as_ref())
-            {
-                cmd.env_remove(&key);
-            }
-        }
-        let out = cmd
-            .current_dir(repo())
-            .args([
-                "build",
-                "--example",
-                "image",
-                "--example",
-                "assertions",
-                "--message-format=json",
-            ])
-            .output()
-            .expect("run cargo");
-        assert!(
-            out.status.success(),
-            "cargo build --example: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let mut found = (None, None);
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
-            let Ok(msg) = serde_json::from_str::<Value>(line) else {
-                continue;
-            };
-            let (Some(name), Some(exe)) =
-                (msg["target"]["name"].as_str(), msg["executable"].as_str())
-            else {
-                continue;
-            };
-            match name {
-                "image" => found.0 = Some(PathBuf::from(exe)),
-                "assertions" => found.1 = Some(PathBuf::from(exe)),
-                _ => {}
-            }
-        }
+        let mut built = common::build_examples(&["image", "assertions"]);
         (
-            found.0.expect("the image example's executable"),
-            found.1.expect("the assertions example's executable"),
+            built
+                .remove("image")
+                .expect("the image example's executable"),
+            built
+                .remove("assertions")
+                .expect("the assertions example's executable"),
         )
     })
 }

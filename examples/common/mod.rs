@@ -7,11 +7,15 @@
 #![allow(dead_code)] // each includer uses a part
 
 use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
 use ucore_assertions::AssertionAccess;
-use ucore_signing::{CheckTime, Database, DatabaseError, RsaPrivateKey};
+use ucore_signing::{
+    CheckTime, Database, DatabaseError, FsKeypairManager, KeypairManager, RsaPrivateKey, Signer,
+};
 
 /// Where a verification database gets its roots of trust.
 #[derive(Debug, Clone, Copy)]
@@ -251,4 +255,51 @@ pub fn bench_verify(
         ns_per_assertion: ns / assertions.max(1) as f64,
         mb_per_s: input.len() as f64 / ns * 1e3,
     })
+}
+
+/// The signer `key` names, as the signing commands take it: the path of a PEM private key
+/// (`*.pem`, for tests), else a key name or key id in the keypair store `keystore` (snapd's
+/// layout; default `$UCORE_KEYSTORE`, then `~/.local/share/ucore/keystore`).
+pub fn keystore_signer(
+    key: &str,
+    keystore: Option<&Path>,
+) -> Result<Arc<dyn Signer>, Box<dyn std::error::Error>> {
+    if key.ends_with(".pem") && Path::new(key).exists() {
+        let pem = String::from_utf8(read_file(Path::new(key))?)?;
+        return Ok(Arc::new(RsaPrivateKey::from_pem(&pem)?));
+    }
+    let dir = match keystore {
+        Some(d) => d.to_path_buf(),
+        None => match std::env::var("UCORE_KEYSTORE") {
+            Ok(d) if !d.is_empty() => PathBuf::from(d),
+            _ => PathBuf::from(format!(
+                "{}/.local/share/ucore/keystore",
+                std::env::var("HOME").unwrap_or_default()
+            )),
+        },
+    };
+    let store = FsKeypairManager::open(&dir)?;
+    let id = store
+        .key_id_for_name(key)
+        .or_else(|_| store.get(key).map(|_| key.to_owned()))
+        .map_err(|e| format!("key {key:?} in {}: {e}", dir.display()))?;
+    Ok(store.get(&id)?)
+}
+
+/// The whole of the file at `path` (the error names it).
+pub fn read_file(path: &Path) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
+}
+
+/// Every assertion of the file at `path` (one assertion or a stream).
+pub fn assertions_in(
+    path: &Path,
+) -> Result<Vec<ucore_assertions::Assertion>, Box<dyn std::error::Error>> {
+    let bytes = read_file(path)?;
+    let mut d = ucore_assertions::Decoder::new(&bytes[..]);
+    let mut out = Vec::new();
+    while let Some(a) = d.decode().map_err(|e| format!("{}: {e}", path.display()))? {
+        out.push(a);
+    }
+    Ok(out)
 }

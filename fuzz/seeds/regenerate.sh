@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 SEEDS=fuzz/seeds
 MAX=65536
 
-targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml validation_sets"
+targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml validation_sets validation_set_statement"
 for t in $targets; do
     rm -rf "${SEEDS:?}/$t"
     mkdir -p "$SEEDS/$t"
@@ -219,6 +219,41 @@ for combo in "base" "base extra" "base clash" "base extra clash" "extra clash"; 
         } | add_text validation_sets
     done
 done
+# Validation-set statements: the oracle-shaped statements (JSON), the same in YAML with
+# numbers, and snapd's decoding vectors (spec §9.1) one fault each.
+mapfile -t vs_statements < <(find model/tests/data/validation-sets -type f -name '*.json' ! -name 'installed-*' | sort)
+add validation_set_statement "${vs_statements[@]}"
+python3 - "$SEEDS/validation_set_statement" <<'PY'
+import copy, hashlib, json, os, sys
+out = sys.argv[1]
+def put(s):
+    b = s.encode()
+    if b:
+        open(os.path.join(out, hashlib.sha1(b).hexdigest()), "wb").write(b)
+base = {"account-id": "brand-id1", "name": "baz-3000-good", "sequence": "2",
+        "snaps": [{"name": "baz-linux", "id": "bazlinuxidididididididididididid",
+                   "presence": "optional", "revision": "99"}]}
+put(json.dumps(base))
+faults = [("series", ""), ("account-id", "random"), ("name", "baz/3000/good"),
+          ("name", "baz+3000+good"), ("timestamp", "12:30"), ("sequence", "one"),
+          ("sequence", "0"), ("sequence", "010"), ("snaps", "snap"), ("revision", "-1"),
+          ("authority-id", "other"), ("snapz", "typo")]
+for k, v in faults:
+    d = copy.deepcopy(base); d[k] = v; put(json.dumps(d))
+for k, v in [("name", "linux_2"), ("id", "2"), ("presence", "no"), ("presence", ["a"]),
+             ("revision", "0"), ("revision", "03"), ("presence", "invalid")]:
+    d = copy.deepcopy(base); d["snaps"][0][k] = v; put(json.dumps(d))
+d = copy.deepcopy(base); d["snaps"].append(dict(base["snaps"][0])); put(json.dumps(d))
+d = copy.deepcopy(base); e = dict(base["snaps"][0]); e["name"] = "baz-linux2"; d["snaps"].append(e); put(json.dumps(d))
+put("account-id: acme\nname: base\nsequence: 3\nrevision: 1\nsnaps:\n"
+    "  - name: hello\n    id: helloidaaaaaaaaaaaaaaaaaaaaaaaaa\n    revision: 5\n"
+    "  - name: world\n    id: worldidbbbbbbbbbbbbbbbbbbbbbbbbb\n    presence: optional\n"
+    "  - name: badsnap\n    id: badsnapidccccccccccccccccccccccc\n    presence: invalid\n")
+put("account-id: &a acme\nauthority-id: *a\nname: base\nsnaps:\n"
+    "  - &s {name: hello, id: helloidaaaaaaaaaaaaaaaaaaaaaaaaa}\n  - *s\n")
+put("account-id: acme\nname: base\nsnaps:\n  - name: hello\n    id: helloidaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+    "    revision: 5\n    components:\n      comp: {presence: required, revision: 2}\n")
+PY
 
 # The findings of earlier runs (fuzz/README.md).
 for t in $targets; do

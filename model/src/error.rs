@@ -72,7 +72,7 @@ pub enum SyntaxError {
     #[error(transparent)]
     Yaml(Box<serde_saphyr::Error>),
     /// JSON or YAML, but not a mapping.
-    #[error("a model statement must be a mapping of header names to values")]
+    #[error("a statement must be a mapping of header names to values")]
     NotAMapping,
 }
 
@@ -125,13 +125,13 @@ mod tests {
         let e = crate::Statement::parse("[1]").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "cannot read the model statement as YAML: a model statement must be a mapping of \
-             header names to values"
+            "cannot read the model statement as YAML: a statement must be a mapping of header \
+             names to values"
         );
         let source = std::error::Error::source(&e).map(ToString::to_string);
         assert_eq!(
             source.as_deref(),
-            Some("a model statement must be a mapping of header names to values")
+            Some("a statement must be a mapping of header names to values")
         );
     }
 }

@@ -33,6 +33,10 @@
 //!   whether snapd allows it (with its reasons) and what must be done first.
 //! * [`consistency`] — an offline check of a model against the assertions around it
 //!   (brand account, account-keys, validation sets, authorities).
+//! * [`validation_set`] — validation sets as code:
+//!   [`ValidationSetStatement`](validation_set::ValidationSetStatement) (JSON / YAML,
+//!   checked with snapd's rules), sequence and revision management, the diff from the last
+//!   signed revision, conflicts with a model's sets, signing.
 //! * [`error`] — [`Error`], with typed causes ([`SyntaxError`], [`StatementError`],
 //!   [`RejectionCause`]).
 //!
@@ -46,6 +50,7 @@ pub mod error;
 pub mod meaning;
 pub mod remodel;
 pub mod statement;
+pub mod validation_set;
 
 pub use error::{Error, RejectionCause, StatementError, SyntaxError};
 pub use meaning::{

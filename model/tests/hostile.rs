@@ -5,6 +5,8 @@
 //! faster than the input (`ucore_test_support::hostile`). 64, not 16: a parsed JSON value
 //! takes about 80 bytes, and `[1,1,1]` spends two bytes of text on one.
 
+mod common;
+
 use ucore_model::Statement;
 use ucore_test_support::hostile::{Check, Limits, yaml_laughs};
 
@@ -54,28 +56,7 @@ fn statement_readers_stay_linear() {
     check.growth("JSON small numbers", 2_000, |n| {
         format!("[{}]", vec!["1"; n].join(",")).into_bytes()
     });
-    check.growth("YAML billion laughs", 10, |n| {
-        let mut s = yaml_laughs(n.min(9));
-        s.push_str(&"# padding\n".repeat(n));
-        s.into_bytes()
-    });
-    check.growth("YAML aliases of a long scalar", 100, |n| {
-        format!(
-            "model: &m \"{}\"\nrequired-snaps: [{}]\n",
-            "m".repeat(40 * n),
-            vec!["*m"; n].join(", ")
-        )
-        .into_bytes()
-    });
-    check.growth("YAML nesting", 50, |n| {
-        format!("x: {}{}\n", "[".repeat(n), "]".repeat(n)).into_bytes()
-    });
-    check.growth("YAML block nesting", 20, |n| {
-        (0..n)
-            .map(|d| format!("{}a:\n", " ".repeat(d)))
-            .collect::<String>()
-            .into_bytes()
-    });
+    common::yaml_growths(&check, "required-snaps");
     check.growth("YAML long list", 1_000, |n| {
         format!("required-snaps:\n{}", "  - a\n".repeat(n)).into_bytes()
     });

@@ -5,9 +5,7 @@ mod common;
 
 use ucore_assertions::Assertion;
 use ucore_model::remodel::{Precondition, Refusal, RemodelKind, RemodelReport};
-use ucore_model::{
-    Grade, ModelBuilder, SnapEntry, SnapType, ValidationSetEntry, ValidationSetMode,
-};
+use ucore_model::{Grade, ModelBuilder, SnapEntry, ValidationSetEntry, ValidationSetMode};
 
 const AT: i64 = 1_714_521_600; // 2024-05-01
 
@@ -27,22 +25,7 @@ fn uc16(model: &str) -> ModelBuilder {
 }
 
 fn uc20(model: &str, grade: Grade) -> ModelBuilder {
-    ModelBuilder::new("acme", model)
-        .architecture("amd64")
-        .base("core22")
-        .grade(grade)
-        .snap(
-            SnapEntry::new("pc")
-                .id("UqFziVZDHLSyO3TqSWgNBoAdHbLI4dAH")
-                .snap_type(SnapType::Gadget)
-                .default_channel("22/stable"),
-        )
-        .snap(
-            SnapEntry::new("pc-kernel")
-                .id("pYVQrBcKmBa0mZ4CCN7ExT6jH8rY1hza")
-                .snap_type(SnapType::Kernel)
-                .default_channel("22/stable"),
-        )
+    common::uc22(model).grade(grade)
 }
 
 fn report(a: ModelBuilder, b: ModelBuilder) -> RemodelReport {

@@ -316,7 +316,7 @@ fn our_own_statement_checks() {
     let e = Statement::from_json("[1]").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "cannot read the model statement as JSON: a model statement must be a mapping of header names to values"
+        "cannot read the model statement as JSON: a statement must be a mapping of header names to values"
     );
     let e = Statement::from_json("{\"a\":").unwrap_err();
     assert!(

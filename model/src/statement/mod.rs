@@ -19,7 +19,7 @@ pub use builder::{ModelBuilder, SnapEntry, ValidationSetEntry};
 
 use serde_json::{Map, Value};
 use ucore_assertions::types::Model;
-use ucore_assertions::{Assertion, AssertionBuilder, AssertionRef, Timestamp};
+use ucore_assertions::{Assertion, AssertionBuilder, Timestamp};
 use ucore_signing::Signer;
 
 use crate::error::{Error, RejectionCause, StatementError, SyntaxError};
@@ -79,6 +79,164 @@ fn yaml_options(len: usize) -> serde_saphyr::Options {
     }
 }
 
+/// Why a statement text could not be read: the format tried (`JSON` or `YAML`) and the
+/// parser's error.
+pub(crate) type ReadError = (&'static str, SyntaxError);
+
+fn syntax((format, source): ReadError) -> Error {
+    Error::StatementSyntax { format, source }
+}
+
+/// The headers of a statement in JSON: an object.
+pub(crate) fn read_json(text: &str) -> Result<Map<String, Value>, ReadError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| ("JSON", e.into()))?;
+    mapping(value, "JSON")
+}
+
+/// The headers of a statement in YAML: a mapping, its aliases bounded ([`yaml_options`]).
+pub(crate) fn read_yaml(text: &str) -> Result<Map<String, Value>, ReadError> {
+    let value: Value = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
+        .map_err(|e| ("YAML", SyntaxError::Yaml(Box::new(e))))?;
+    mapping(value, "YAML")
+}
+
+/// JSON if the text starts (after blanks) with `{`, YAML otherwise.
+pub(crate) fn read_headers(text: &str) -> Result<Map<String, Value>, ReadError> {
+    if text.trim_start().starts_with('{') {
+        read_json(text)
+    } else {
+        read_yaml(text)
+    }
+}
+
+fn mapping(value: Value, format: &'static str) -> Result<Map<String, Value>, ReadError> {
+    match value {
+        Value::Object(headers) => Ok(headers),
+        _ => Err((format, SyntaxError::NotAMapping)),
+    }
+}
+
+/// The readers and header accessors of a statement type: a struct with the fields
+/// `headers: Map<String, Value>` and `allow_unknown: bool`, whose errors come from a
+/// [`ReadError`] through `$syntax`; `$kind` names the assertion type in the docs.
+macro_rules! statement_headers {
+    ($error:ty, $syntax:expr, $kind:literal) => {
+        /// A statement from a JSON object (the form `snap sign` reads).
+        pub fn from_json(text: &str) -> Result<Self, $error> {
+            $crate::statement::read_json(text)
+                .map(Self::from_headers)
+                .map_err($syntax)
+        }
+
+        /// A statement from a YAML mapping with the same keys and values as the JSON
+        /// form. Numbers become their text (`series: 16`); booleans are refused as in
+        /// JSON, so write `"true"`.
+        ///
+        /// Anchors and aliases are allowed within bounds that keep the parsed statement
+        /// in proportion to the text: an anchor may be used at most 16 times, and what
+        /// anchors record may not outgrow the text (so no "billion laughs").
+        pub fn from_yaml(text: &str) -> Result<Self, $error> {
+            $crate::statement::read_yaml(text)
+                .map(Self::from_headers)
+                .map_err($syntax)
+        }
+
+        /// JSON if the text starts (after blanks) with `{`, YAML otherwise.
+        pub fn parse(text: &str) -> Result<Self, $error> {
+            $crate::statement::read_headers(text)
+                .map(Self::from_headers)
+                .map_err($syntax)
+        }
+
+        /// A statement with exactly these headers.
+        pub fn from_headers(headers: serde_json::Map<String, serde_json::Value>) -> Self {
+            Self {
+                headers,
+                allow_unknown: false,
+            }
+        }
+
+        /// The statement's headers as written (or as [`Self::set`] left them).
+        pub fn headers(&self) -> &serde_json::Map<String, serde_json::Value> {
+            &self.headers
+        }
+
+        /// Sets (or replaces) one header.
+        pub fn set(&mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) {
+            self.headers.insert(name.into(), value.into());
+        }
+
+        #[doc = concat!("Whether headers unknown to snapd's ", $kind, " may be signed (default: refused).")]
+        pub fn allow_unknown_headers(mut self, allow: bool) -> Self {
+            self.allow_unknown = allow;
+            self
+        }
+
+        /// The statement as JSON (what `snap sign` would be given).
+        pub fn to_json(&self) -> String {
+            serde_json::to_string_pretty(&serde_json::Value::Object(self.headers.clone()))
+                .unwrap_or_default()
+        }
+    };
+}
+pub(crate) use statement_headers;
+
+/// What [`gate_headers`] found wrong with a header.
+pub(crate) enum Gate {
+    /// `type` names another type (the value, as JSON).
+    WrongType(String),
+    /// A header the signer sets.
+    SetBySigner,
+    /// A header the type does not know.
+    Unknown,
+}
+
+/// The checks every statement passes before snapd's: `type` filled in as `type_name` (or
+/// refused when it names another), no header the signer sets, and (unless `allow_unknown`)
+/// only the headers `known`. The error names the header.
+pub(crate) fn gate_headers(
+    headers: &mut Map<String, Value>,
+    type_name: &str,
+    known: &[&str],
+    allow_unknown: bool,
+) -> Result<(), (String, Gate)> {
+    match headers.get("type") {
+        None => {
+            headers.insert("type".into(), Value::String(type_name.into()));
+        }
+        Some(Value::String(t)) if t == type_name => {}
+        Some(other) => return Err(("type".into(), Gate::WrongType(other.to_string()))),
+    }
+    for name in headers.keys() {
+        if SIGNER_HEADERS.contains(&name.as_str()) {
+            return Err((name.clone(), Gate::SetBySigner));
+        }
+        if !allow_unknown && !known.contains(&name.as_str()) {
+            return Err((name.clone(), Gate::Unknown));
+        }
+    }
+    Ok(())
+}
+
+/// The assertion `headers` make, with `timestamp` filled in as `now` (whole seconds, UTC)
+/// when absent, signed by a placeholder key with a placeholder signature: the builder to
+/// sign it with, and the unsigned assertion for the type's own checks. Every check of
+/// the assertion layer but the type's runs here.
+pub(crate) fn assemble_unsigned(
+    mut headers: Map<String, Value>,
+    now: impl Into<Timestamp>,
+) -> Result<(AssertionBuilder, Assertion), ucore_signing::Error> {
+    if !headers.contains_key("timestamp") {
+        let ts = now.into().trunc_to_second();
+        headers.insert("timestamp".into(), Value::String(ts.to_string()));
+    }
+    let json = Value::Object(headers).to_string();
+    let builder = ucore_signing::builder_from_json(&json, None)?;
+    let content = builder.content(CHECK_KEY_ID)?;
+    let unsigned = Assertion::from_parts(content, b"unsigned".to_vec())?;
+    Ok((builder, unsigned))
+}
+
 /// A model statement: the headers of a model assertion to be signed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -87,81 +245,7 @@ pub struct Statement {
 }
 
 impl Statement {
-    /// A statement from a JSON object (the form `snap sign` reads).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        let value: Value = serde_json::from_str(text).map_err(|e| Error::StatementSyntax {
-            format: "JSON",
-            source: e.into(),
-        })?;
-        Self::from_value(value, "JSON")
-    }
-
-    /// A statement from a YAML mapping with the same keys and values as the JSON form.
-    /// Numbers become their text (`series: 16`); booleans are refused as in JSON, so
-    /// write `classic: "true"`.
-    ///
-    /// Anchors and aliases are allowed within bounds that keep the parsed statement in
-    /// proportion to the text: an anchor may be used at most 16 times, and what anchors
-    /// record may not outgrow the text (so no "billion laughs").
-    pub fn from_yaml(text: &str) -> Result<Self, Error> {
-        let value: Value = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
-            .map_err(|e| Error::StatementSyntax {
-                format: "YAML",
-                source: SyntaxError::Yaml(Box::new(e)),
-            })?;
-        Self::from_value(value, "YAML")
-    }
-
-    /// JSON if the text starts (after blanks) with `{`, YAML otherwise.
-    pub fn parse(text: &str) -> Result<Self, Error> {
-        if text.trim_start().starts_with('{') {
-            Self::from_json(text)
-        } else {
-            Self::from_yaml(text)
-        }
-    }
-
-    fn from_value(value: Value, format: &'static str) -> Result<Self, Error> {
-        match value {
-            Value::Object(headers) => Ok(Self {
-                headers,
-                allow_unknown: false,
-            }),
-            _ => Err(Error::StatementSyntax {
-                format,
-                source: SyntaxError::NotAMapping,
-            }),
-        }
-    }
-
-    /// A statement with exactly these headers.
-    pub fn from_headers(headers: Map<String, Value>) -> Self {
-        Self {
-            headers,
-            allow_unknown: false,
-        }
-    }
-
-    /// The statement's headers as written.
-    pub fn headers(&self) -> &Map<String, Value> {
-        &self.headers
-    }
-
-    /// Sets (or replaces) one header.
-    pub fn set(&mut self, name: impl Into<String>, value: impl Into<Value>) {
-        self.headers.insert(name.into(), value.into());
-    }
-
-    /// Whether headers unknown to snapd's model may be signed (default: refused).
-    pub fn allow_unknown_headers(mut self, allow: bool) -> Self {
-        self.allow_unknown = allow;
-        self
-    }
-
-    /// The statement as JSON (what `snap sign` would be given).
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&Value::Object(self.headers.clone())).unwrap_or_default()
-    }
+    statement_headers!(Error, syntax, "model");
 
     /// Checks the statement as of now (`timestamp`, when absent, is now).
     pub fn check(&self) -> Result<CheckedStatement, Error> {
@@ -171,45 +255,19 @@ impl Statement {
     /// Checks the statement; a missing `timestamp` becomes `now` (whole seconds, UTC).
     /// Every check of a model's decoding runs here, before anything is signed.
     pub fn check_at(&self, now: impl Into<Timestamp>) -> Result<CheckedStatement, Error> {
-        let now = now.into();
         let mut headers = self.headers.clone();
-        match headers.get("type") {
-            None => {
-                headers.insert("type".into(), Value::String("model".into()));
-            }
-            Some(Value::String(t)) if t == "model" => {}
-            Some(other) => {
-                return Err(Error::Statement {
-                    field: "type".into(),
-                    reason: StatementError::NotModelType {
-                        found: other.to_string(),
-                    },
-                });
-            }
-        }
-        for name in headers.keys() {
-            if SIGNER_HEADERS.contains(&name.as_str()) {
-                return Err(Error::Statement {
-                    field: name.clone(),
-                    reason: StatementError::SetBySigner,
-                });
-            }
-            if !self.allow_unknown && !MODEL_HEADERS.contains(&name.as_str()) {
-                return Err(Error::Statement {
-                    field: name.clone(),
-                    reason: StatementError::UnknownHeader,
-                });
-            }
-        }
-        if !headers.contains_key("timestamp") {
-            let ts = now.trunc_to_second();
-            headers.insert("timestamp".into(), Value::String(ts.to_string()));
-        }
-        let json = Value::Object(headers).to_string();
-        let builder = ucore_signing::builder_from_json(&json, None).map_err(rejected_signing)?;
-        let content = builder.content(CHECK_KEY_ID).map_err(rejected)?;
-        let assertion = AssertionRef::from_parts(&content, b"unsigned").map_err(rejected)?;
-        Model::try_from(&assertion).map_err(rejected)?;
+        gate_headers(&mut headers, "model", MODEL_HEADERS, self.allow_unknown).map_err(
+            |(field, problem)| Error::Statement {
+                field,
+                reason: match problem {
+                    Gate::WrongType(found) => StatementError::NotModelType { found },
+                    Gate::SetBySigner => StatementError::SetBySigner,
+                    Gate::Unknown => StatementError::UnknownHeader,
+                },
+            },
+        )?;
+        let (builder, unsigned) = assemble_unsigned(headers, now).map_err(rejected_signing)?;
+        Model::try_from(&unsigned).map_err(rejected)?;
         Ok(CheckedStatement { builder })
     }
 
@@ -260,10 +318,22 @@ impl CheckedStatement {
 
 /// snapd's text for an assertion-layer refusal at signing time, and the field it is about.
 fn rejected(e: ucore_assertions::Error) -> Error {
+    Error::Rejected {
+        field: field_of(&e),
+        message: rejection_message(&e, &["series", "brand-id", "model"]),
+        source: Box::new(RejectionCause::Assertion(e)),
+    }
+}
+
+/// What snapd's `Database.Sign` prints for an assertion-layer refusal of headers whose
+/// type has the primary key headers `primary_key`.
+pub(crate) fn rejection_message(e: &ucore_assertions::Error, primary_key: &[&str]) -> String {
     use ucore_assertions::Error as A;
-    let message = match &e {
+    match e {
         // snapd's Sign checks the primary key before assembling: no prefix.
-        A::Type { source, .. } | A::Assemble { source, .. } if is_primary_key_error(source) => {
+        A::Type { source, .. } | A::Assemble { source, .. }
+            if is_primary_key_error(source, primary_key) =>
+        {
             source.to_string()
         }
         A::Assemble { .. } => e.to_string(),
@@ -273,41 +343,64 @@ fn rejected(e: ucore_assertions::Error) -> Error {
         } => format!("cannot assemble assertion {assertion_type}: {source}"),
         A::Assertion(inner) => inner.to_string(),
         other => other.to_string(),
-    };
-    Error::Rejected {
-        field: field_of(&e),
-        message,
-        source: Box::new(RejectionCause::Assertion(e)),
     }
 }
 
-/// A missing, empty, non-string or `/`-holding primary key header (series, brand-id, model).
-fn is_primary_key_error(e: &ucore_assertions::Error) -> bool {
+/// A missing, empty, non-string or `/`-holding primary key header (of `primary_key`).
+fn is_primary_key_error(e: &ucore_assertions::Error, primary_key: &[&str]) -> bool {
     use ucore_assertions::Error as A;
-    const PRIMARY_KEY: [&str; 3] = ["series", "brand-id", "model"];
     match e {
         A::Mandatory { name, context }
         | A::EmptyValue { name, context }
         | A::NotString { name, context } => {
-            context == "header" && PRIMARY_KEY.contains(&name.as_str())
+            context == "header" && primary_key.contains(&name.as_str())
         }
-        A::PrimaryKeySlash { name } => PRIMARY_KEY.contains(&name.as_str()),
+        A::PrimaryKeySlash { name } => primary_key.contains(&name.as_str()),
         _ => false,
     }
 }
 
 fn rejected_signing(e: ucore_signing::Error) -> Error {
+    match refusal(e, &["series", "brand-id", "model"]) {
+        Ok(r) => Error::Rejected {
+            field: r.field,
+            message: r.message,
+            source: Box::new(r.cause),
+        },
+        Err(other) => Error::Signing(other),
+    }
+}
+
+/// A statement's refusal by the signing or assertion layer: the field, snapd's text, the
+/// cause.
+pub(crate) struct Refusal {
+    pub(crate) field: String,
+    pub(crate) message: String,
+    pub(crate) cause: RejectionCause,
+}
+
+/// The refusal a signing-layer error is, for a type with primary key `primary_key`: a
+/// header value that cannot be written or headers that do not assemble are the
+/// statement's fault; any other error (the key's, the signer's) is given back.
+pub(crate) fn refusal(
+    e: ucore_signing::Error,
+    primary_key: &[&str],
+) -> Result<Refusal, ucore_signing::Error> {
     match e {
         ucore_signing::Error::Headers(ucore_signing::HeadersError::ValueType {
             ref header,
             ..
-        }) => Error::Rejected {
+        }) => Ok(Refusal {
             field: header.clone(),
             message: e.to_string(),
-            source: Box::new(RejectionCause::Signing(e)),
-        },
-        ucore_signing::Error::Assertion(a) => rejected(a),
-        other => Error::Signing(other),
+            cause: RejectionCause::Signing(e),
+        }),
+        ucore_signing::Error::Assertion(a) => Ok(Refusal {
+            field: field_of(&a),
+            message: rejection_message(&a, primary_key),
+            cause: RejectionCause::Assertion(a),
+        }),
+        other => Err(other),
     }
 }
 
@@ -354,6 +447,10 @@ pub(crate) fn field_of(e: &ucore_assertions::Error) -> String {
         | A::NotMap { name, context }
         | A::NotList { name, context }
         | A::InvalidCharacters { name, context, .. }
+        | A::NotInteger { name, context, .. }
+        | A::NotUnsignedInteger { name, context, .. }
+        | A::OutOfRange { name, context, .. }
+        | A::PrefixZeros { name, context, .. }
         | A::Uppercase { name, context } => in_context(name, context),
         A::NotBool { name } => name.clone(),
         A::NotStringList { what } | A::InvalidListElement { what, .. } => {
