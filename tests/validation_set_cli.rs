@@ -2,15 +2,21 @@
 //! signing the oracle-shaped statements, the next revision after `--previous`, a statement
 //! that changes nothing, a dry run with its diff and conflicts, refusals and their exit
 //! codes, and `check` with the oracle's `validation-sets` field names (compared live with
-//! the oracle when `UCORE_ORACLE` is set).
+//! the oracle when `UCORE_ORACLE` is set); `push` to a running store and `preview` of a
+//! device against it (and offline).
 
 mod common;
+#[path = "common/store_world.rs"]
+mod store_world;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};
+use ucore::store::config::StoreConfig;
+use ucore::store::publisher_api::RegisterName;
+use ucore::store::publisher_client::PublisherClient;
 use ucore_test_support::{keys, oracle, repo};
 
 const NOW: &str = "2020-01-02T00:00:00Z";
@@ -333,4 +339,139 @@ fn sign_places_diffs_and_refuses() {
         dir.path().to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
+#[test]
+fn push_to_a_store_then_preview_a_device_against_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = store_world::world(tmp.path());
+    let rt = store_world::runtime();
+    let init = rt
+        .block_on(ucore::store::init::init(&store_world::options(
+            &tmp.path().join("store"),
+            &w,
+        )))
+        .unwrap();
+    let config = StoreConfig::load(&init.config_file).unwrap();
+    let running = rt
+        .block_on(async {
+            let store = ucore::store::Store::open(&config).await?;
+            ucore::store::http::serve(store, "127.0.0.1:0".parse().unwrap(), false).await
+        })
+        .unwrap();
+    let url = running.url();
+    let credential = init.credential_file.to_string_lossy().into_owned();
+
+    // `sample` (public: published by the store's authority): revision 1 in stable, 2 not
+    // released.
+    let c = PublisherClient::from_credential_file(&init.credential_file, Some(&url)).unwrap();
+    let name = c
+        .register_name(&RegisterName {
+            name: "sample".into(),
+            publisher: "testroot".into(),
+            snap_id: None,
+        })
+        .unwrap();
+    let files = repo().join("snap/tests/data/files");
+    c.push(
+        &files.join("sample_1.0_amd64.snap"),
+        &["stable".into()],
+        &mut |_, _| {},
+    )
+    .unwrap();
+    c.push(&files.join("sample-xz-noI.snap"), &[], &mut |_, _| {})
+        .unwrap();
+
+    // acme's set pins sample at 2; signed, then pushed (twice: the second is a no-op).
+    let statement = tmp.path().join("fleet.json");
+    let entry = json!({"name": "sample", "id": name.snap_id, "revision": 2});
+    std::fs::write(
+        &statement,
+        json!({"account-id": "acme", "name": "fleet", "snaps": [entry]}).to_string(),
+    )
+    .unwrap();
+    let signed = sign(statement.to_str().unwrap(), &[]);
+    let assertion = tmp.path().join("fleet.assert");
+    std::fs::write(&assertion, &signed).unwrap();
+    let push = |file: &Path| {
+        run(&[
+            "push",
+            file.to_str().unwrap(),
+            "--store",
+            &url,
+            "--credential",
+            &credential,
+        ])
+    };
+    let out = push(&assertion);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "acme/fleet sequence 1 revision 0: published (1 snaps)\n"
+    );
+    let out = push(&assertion);
+    assert_eq!(
+        text(&out.stdout),
+        "acme/fleet sequence 1 revision 0: already published (1 snaps)\n"
+    );
+
+    // A set naming a snap the store does not have is refused (exit 1).
+    let bad = tmp.path().join("bad.json");
+    let unknown = json!({"name": "nothere", "id": "nothereidididididididididididid1"});
+    std::fs::write(
+        &bad,
+        json!({"account-id": "acme", "name": "bad", "snaps": [unknown]}).to_string(),
+    )
+    .unwrap();
+    let bad_assertion = tmp.path().join("bad.assert");
+    std::fs::write(&bad_assertion, sign(bad.to_str().unwrap(), &[])).unwrap();
+    let out = push(&bad_assertion);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("nothere"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A device enforcing the set, with sample at 1 from stable: the store answers the pin.
+    let state = tmp.path().join("device.json");
+    std::fs::write(
+        &state,
+        json!({"now": "2024-06-01T00:00:00Z", "last-refresh": "2024-05-01T00:00:00Z",
+            "validation-sets": [{"assertion": signed, "mode": "enforce", "pinned-at": 1}],
+            "snaps": [{"name": "sample", "snap-id": name.snap_id, "revision": 1,
+                       "channel": "latest/stable"}]})
+        .to_string(),
+    )
+    .unwrap();
+    let state = state.to_str().unwrap();
+    let out = run(&["preview", state, "--store", &url, "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = &v["snaps"][0];
+    assert_eq!(
+        (row["snap"].as_str(), row["decision"].as_str()),
+        (Some("sample"), Some("refresh")),
+        "{v}"
+    );
+    assert_eq!(
+        (row["from"].as_i64(), row["to"].as_i64()),
+        (Some(1), Some(2)),
+        "{v}"
+    );
+    // Offline, from the revisions a store offers: the same answer, as a table.
+    let available = tmp.path().join("available.json");
+    std::fs::write(&available, r#"{"sample": [1, 2]}"#).unwrap();
+    let out = run(&["preview", state, "--available", available.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("sample") && l.contains("refresh") && l.contains(" 2 ")),
+        "{table}"
+    );
+    // Neither a store nor a list: a usage error.
+    assert_eq!(run(&["preview", state]).status.code(), Some(2));
+    rt.block_on(running.shutdown());
 }

@@ -18,6 +18,8 @@
 //! chooses otherwise). Exit status: 0 ok, 1 the store refused (its message on stderr), 2
 //! usage, set-up or connection error.
 
+#[path = "../common/remote.rs"]
+mod remote;
 mod status;
 
 use std::net::SocketAddr;
@@ -26,10 +28,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use remote::{Remote, RemoteError};
 use ucore::store::config::StoreConfig;
 use ucore::store::init::{
-    AuthoritySource, BrandSource, CONFIG_FILE, CREDENTIAL_FILE, DEFAULT_PORT, DEFAULT_STORE_ID,
-    InitOptions,
+    AuthoritySource, BrandSource, CONFIG_FILE, DEFAULT_PORT, DEFAULT_STORE_ID, InitOptions,
 };
 use ucore::store::publisher_api::{Close, RegisterName, Release};
 use ucore::store::publisher_client::{ClientError, PublisherClient};
@@ -163,20 +165,6 @@ struct InitArgs {
     /// The URL devices and publishers reach the store at (default: http://ADDR).
     #[arg(long, value_name = "URL")]
     url: Option<String>,
-}
-
-/// Which store, and as whom: `--dir`, or `--store` and `--credential`.
-#[derive(Debug, Args)]
-struct Remote {
-    /// The store directory `init` wrote (its credential.json names the URL).
-    #[arg(long, value_name = "DIR")]
-    dir: Option<PathBuf>,
-    /// The store's URL (default: the one the credential file names).
-    #[arg(long = "store", value_name = "URL")]
-    store: Option<String>,
-    /// A publishing credential file.
-    #[arg(long, value_name = "FILE", conflicts_with = "dir")]
-    credential: Option<PathBuf>,
 }
 
 /// Why a command failed, and its exit status.
@@ -408,19 +396,10 @@ fn serve(
 
 /// The publishing client `remote` names.
 fn client(remote: &Remote) -> Result<PublisherClient, Failure> {
-    let credential = match (&remote.credential, &remote.dir) {
-        (Some(c), _) => c.clone(),
-        (None, Some(d)) => d.join(CREDENTIAL_FILE),
-        (None, None) => {
-            return Err(Failure::Setup(
-                "which store? give --dir DIR, or --store URL --credential FILE".into(),
-            ));
-        }
-    };
-    Ok(PublisherClient::from_credential_file(
-        &credential,
-        remote.store.as_deref(),
-    )?)
+    remote.client().map_err(|e| match e {
+        RemoteError::Client(e) => Failure::from(e),
+        which => Failure::Setup(which.to_string()),
+    })
 }
 
 fn push(c: &PublisherClient, snap: &Path, release: &[String]) -> Result<(), Failure> {

@@ -7,6 +7,10 @@
 //!     [--model FILE] [--with STREAM]... [--json] [--now RFC3339]
 //! cargo run --example validation-set -- check STREAM [--installed FILE]
 //!     [--ignore-validation NAME]... [--json]
+//! cargo run --example validation-set -- push FILE... (--dir DIR | --store URL --credential FILE)
+//!     [--json]
+//! cargo run --example validation-set -- preview STATE.json (--store URL [--model FILE
+//!     --serial FILE --device-key PEM] | --available FILE) [--json]
 //! ```
 //!
 //! `sign` checks a statement with snapd's rules, places it after the set's earlier
@@ -14,7 +18,9 @@
 //! new sequence), checks it against the model's sets and others (`--model`, `--with`) and
 //! prints the signed assertion; `--dry-run` prints what it would sign (the diff from the
 //! last revision, the conflicts) and signs nothing. `check` combines the sets of a stream
-//! as a device would and checks a device's installed snaps against them.
+//! as a device would and checks a device's installed snaps against them. `push` publishes
+//! signed sets to a ucore store. `preview` says what snapd would refresh or refuse on a
+//! device (its sets, holds and snaps, first boot included), asking a store or offline.
 //!
 //! Exit codes: 0 fine, 1 problems found (a refused statement, conflicts, unmet sets, a
 //! statement that changes nothing), 2 usage or I/O errors (`error: …` on stderr). Every
@@ -25,6 +31,10 @@ mod check;
 #[path = "../common/mod.rs"]
 mod common;
 mod files;
+mod preview;
+mod push;
+#[path = "../common/remote.rs"]
+mod remote;
 mod sign;
 
 use std::process::ExitCode;
@@ -32,7 +42,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// Validation sets as code: sign a validation-set statement after its earlier revisions,
-/// check sets (and a device's snaps) as snapd combines them.
+/// check sets (and a device's snaps) as snapd combines them, publish them, preview a
+/// device's refresh.
 #[derive(Parser)]
 #[command(name = "validation-set", version)]
 struct Cli {
@@ -48,6 +59,11 @@ enum Command {
     /// Combines the validation sets of a stream as snapd does, reports conflicts and, with
     /// `--installed`, whether a device's snaps meet them.
     Check(check::CheckArgs),
+    /// Publishes signed validation sets to a ucore store, which checks and serves them.
+    Push(push::PushArgs),
+    /// Says what snapd would refresh or refuse on a device, and why, asking a store (or
+    /// offline, from the revisions it offers).
+    Preview(preview::PreviewArgs),
 }
 
 /// How a command ended: an exit code (0 fine, 1 problems found).
@@ -58,6 +74,8 @@ fn main() -> ExitCode {
     let outcome: Outcome = match cli.command {
         Command::Sign(args) => sign::run(args),
         Command::Check(args) => check::run(args),
+        Command::Push(args) => push::run(args),
+        Command::Preview(args) => preview::run(args),
     };
     match outcome {
         Ok(code) => code,
