@@ -7,8 +7,9 @@
 //!   (`check_presence_required`, `check_presence_invalid`) — everything the oracle's
 //!   `validation-sets --installed` runs;
 //! * with `UCORE_ORACLE` set, that oracle command on the same files as a process, and on a
-//!   one-set one-snap stream as its start-up baseline; then the ratios, raw and with the
-//!   start-up subtracted.
+//!   one-set one-snap stream as its start-up baseline, and on a ×10 workload (200 sets,
+//!   5000 snaps); then the ratios: raw, start-up subtracted, and against the oracle's work
+//!   per workload amortised over the ×10 run, (T×10 − T×1) / 9 (the steadiest).
 //!
 //! `cargo bench --bench validation_sets`; `UCORE_ORACLE=/tmp/snapd-oracle cargo bench
 //! --bench validation_sets` for the ratio. Figures: `docs/perf/validation-sets.md`.
@@ -50,12 +51,17 @@ fn invalid(i: usize) -> bool {
 /// Set `s` names 25–50 consecutive snaps of the pool from `s * 25` (wrapping): neighbours
 /// overlap, and the 20 sets cover the pool.
 fn sets() -> Vec<Set> {
-    (0..SETS)
+    sets_of(SETS, POOL)
+}
+
+/// `count` sets over a pool of `pool` snaps, as [`sets`] (the ×10 workload: 200 sets, 5000).
+fn sets_of(count: usize, pool: usize) -> Vec<Set> {
+    (0..count)
         .map(|s| {
             let count = 25 + (s * 7) % 26;
             let snaps = (0..count)
                 .map(|k| {
-                    let i = (s * 25 + k) % POOL;
+                    let i = (s * 25 + k) % pool;
                     let presence = if invalid(i) {
                         Some("invalid")
                     } else if i.is_multiple_of(3) {
@@ -84,7 +90,12 @@ fn sets() -> Vec<Set> {
 /// All 500 snaps but the six invalid ones, at their pinned revision (else 1); five pinned snaps
 /// at another revision, so the check reports them as a device out of step would.
 fn installed() -> Vec<Installed> {
-    (0..POOL)
+    installed_of(POOL)
+}
+
+/// [`installed`] over a pool of `pool` snaps.
+fn installed_of(pool: usize) -> Vec<Installed> {
+    (0..pool)
         .filter(|&i| !invalid(i))
         .map(|i| {
             let wrong = i % 100 == 50;
@@ -156,6 +167,18 @@ fn files() -> Files {
     std::fs::write(dir.path().join("one.assert"), cases::stream(&[one])).expect("writing");
     let one_installed = cases::installed_json(&installed()[1..2]);
     std::fs::write(dir.path().join("one.json"), one_installed).expect("writing");
+    // ×10: 200 sets over 5000 snaps, to measure the oracle's work with its start-up
+    // amortised: (T×10 − T×1) / 9.
+    std::fs::write(
+        dir.path().join("sets10.assert"),
+        cases::stream(&sets_of(SETS * 10, POOL * 10)),
+    )
+    .expect("writing");
+    std::fs::write(
+        dir.path().join("installed10.json"),
+        cases::installed_json(&installed_of(POOL * 10)),
+    )
+    .expect("writing");
     let installed = serde_json::from_str(&installed_json).expect("installed snaps");
     Files {
         dir,
@@ -287,8 +310,14 @@ fn ratio() {
     let f = files();
     let runs = 41;
     // alternating, so that the machine's load drifts over both alike
-    let (mut full, mut start_up) = (Vec::new(), Vec::new());
+    let (mut full, mut start_up, mut tenfold) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
+        tenfold.push(oracle_run(
+            oracle,
+            f.dir.path(),
+            "installed10.json",
+            "sets10.assert",
+        ));
         full.push(oracle_run(
             oracle,
             f.dir.path(),
@@ -297,7 +326,8 @@ fn ratio() {
         ));
         start_up.push(oracle_run(oracle, f.dir.path(), "one.json", "one.assert"));
     }
-    let (full, start_up) = (median(full), median(start_up));
+    let (full, start_up, tenfold) = (median(full), median(start_up), median(tenfold));
+    let amortised = tenfold.saturating_sub(full) / 9;
     let go_decode = oracle_decode(oracle, f.dir.path(), "sets.assert", 300);
     let check = ours_median(&f, false, runs, 50);
     let queries = ours_median(&f, true, runs, 50);
@@ -318,6 +348,14 @@ fn ratio() {
         us(work)
     );
     println!(
+        "  oracle ×10 workload (200 sets, 5000 snaps):   {}",
+        us(tenfold)
+    );
+    println!(
+        "  oracle work per workload, (×10 − ×1) / 9:     {}",
+        us(amortised)
+    );
+    println!(
         "  ucore check:                                  {}",
         us(check)
     );
@@ -329,6 +367,10 @@ fn ratio() {
         "  ratio (oracle process / ucore check + queries): {:.0}x raw, {:.0}x start-up subtracted",
         x(full, queries),
         x(work, queries)
+    );
+    println!(
+        "  ratio (oracle work per workload (×10 − ×1) / 9 / ucore check + queries): {:.1}x",
+        x(amortised, queries)
     );
     println!(
         "  ratio (snapd decode in process / ucore check + queries): {:.1}x",

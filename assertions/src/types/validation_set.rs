@@ -107,19 +107,34 @@ fn snaps<'a>(value: &'a HeaderValue<'a>) -> Result<Vec<ValidationSetSnap<'a>>, E
     Ok(out)
 }
 
-fn presence_of(text: Option<&str>, what: &str, name: &str) -> Result<ValidationSetPresence, Error> {
+fn presence_of(
+    text: Option<&str>,
+    what: impl FnOnce() -> String,
+    name: &str,
+) -> Result<ValidationSetPresence, Error> {
     match text {
         None | Some("") => Ok(ValidationSetPresence::Required),
         Some(p) => ValidationSetPresence::from_name(p).ok_or_else(|| {
             invalid_snap(
                 name,
                 format!(
-                    "presence {what} must be one of {}",
+                    "presence {} must be one of {}",
+                    what(),
                     ValidationSetPresence::choices()
                 ),
             )
         }),
     }
+}
+
+/// Runs a check whose error names `what` (`of snap "NAME"`), making that text only when
+/// the check fails: checks are pure, so the second run gives the same error with it. A
+/// set of many snaps then decodes without a string per snap.
+fn lazily<T>(
+    check: impl Fn(&str) -> Result<T, Error>,
+    what: impl FnOnce() -> String,
+) -> Result<T, Error> {
+    check("").or_else(|_| check(&what()))
 }
 
 fn snap<'a>(m: &'a Map<'a>) -> Result<ValidationSetSnap<'a>, Error> {
@@ -130,15 +145,18 @@ fn snap<'a>(m: &'a Map<'a>) -> Result<ValidationSetSnap<'a>, Error> {
             format!("invalid snap name {}", quote(name)),
         ));
     }
-    let what = format!("of snap {}", quote(name));
-    let snap_id = checks::check_snap_id(m, "id", &what)?;
+    let what = || format!("of snap {}", quote(name));
+    let snap_id = lazily(|w| checks::check_snap_id(m, "id", w), what)?;
     let presence = presence_of(
-        checks::check_optional_string(m, "presence", &what)?,
-        &what,
+        lazily(|w| checks::check_optional_string(m, "presence", w), what)?,
+        what,
         name,
     )?;
     let revision = if m.contains_key("revision") {
-        Some(common::check_at_least_one(m, "revision", &what)?)
+        Some(lazily(
+            |w| common::check_at_least_one(m, "revision", w),
+            what,
+        )?)
     } else {
         None
     };
@@ -152,7 +170,8 @@ fn snap<'a>(m: &'a Map<'a>) -> Result<ValidationSetSnap<'a>, Error> {
         ));
     }
     let mut components = Vec::new();
-    if let Some(comps) = checks::check_map(m, "components", &what)? {
+    if let Some(comps) = lazily(|w| checks::check_map(m, "components", w), what)? {
+        let what = what();
         for (cname, value) in comps {
             let cname: &'a str = cname;
             if !checks::is_valid_snap_name(cname) {
@@ -180,7 +199,7 @@ fn snap<'a>(m: &'a Map<'a>) -> Result<ValidationSetSnap<'a>, Error> {
                     ));
                 }
             };
-            let cpresence = presence_of(presence_text, &cwhat, name)?;
+            let cpresence = presence_of(presence_text, || cwhat.clone(), name)?;
             if crev.is_some() && cpresence == ValidationSetPresence::Invalid {
                 return Err(invalid_snap(
                     name,
