@@ -415,6 +415,15 @@ fn push_to_a_store_then_preview_a_device_against_it() {
         "acme/fleet sequence 1 revision 0: already published (1 snaps)\n"
     );
 
+    let out = run(&["list", "--store", &url, "--credential", &credential]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.starts_with("Set"), "{table}");
+    assert!(
+        table.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()[..4] == ["acme/fleet", "1", "0", "1"]),
+        "{table}"
+    );
+
     // A set naming a snap the store does not have is refused (exit 1).
     let bad = tmp.path().join("bad.json");
     let unknown = json!({"name": "nothere", "id": "nothereidididididididididididid1"});

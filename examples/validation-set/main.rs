@@ -9,6 +9,8 @@
 //!     [--ignore-validation NAME]... [--json]
 //! cargo run --example validation-set -- push FILE... (--dir DIR | --store URL --credential FILE)
 //!     [--json]
+//! cargo run --example validation-set -- list [--name NAME] (--dir DIR | --store URL
+//!     --credential FILE) [--json]
 //! cargo run --example validation-set -- preview STATE.json (--store URL [--model FILE
 //!     --serial FILE --device-key PEM] | --available FILE) [--json]
 //! ```
@@ -19,8 +21,9 @@
 //! prints the signed assertion; `--dry-run` prints what it would sign (the diff from the
 //! last revision, the conflicts) and signs nothing. `check` combines the sets of a stream
 //! as a device would and checks a device's installed snaps against them. `push` publishes
-//! signed sets to a ucore store. `preview` says what snapd would refresh or refuse on a
-//! device (its sets, holds and snaps, first boot included), asking a store or offline.
+//! signed sets to a ucore store, `list` shows what it serves. `preview` says what snapd
+//! would refresh or refuse on a device (its sets, holds and snaps, first boot included),
+//! asking a store or offline.
 //!
 //! Exit codes: 0 fine, 1 problems found (a refused statement, conflicts, unmet sets, a
 //! statement that changes nothing), 2 usage or I/O errors (`error: …` on stderr). Every
@@ -31,6 +34,7 @@ mod check;
 #[path = "../common/mod.rs"]
 mod common;
 mod files;
+mod list;
 mod preview;
 mod push;
 #[path = "../common/remote.rs"]
@@ -61,6 +65,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Publishes signed validation sets to a ucore store, which checks and serves them.
     Push(push::PushArgs),
+    /// Lists the validation sets a ucore store serves for the brand (latest sequences).
+    List(list::ListArgs),
     /// Says what snapd would refresh or refuse on a device, and why, asking a store (or
     /// offline, from the revisions it offers).
     Preview(preview::PreviewArgs),
@@ -75,6 +81,7 @@ fn main() -> ExitCode {
         Command::Sign(args) => sign::run(args),
         Command::Check(args) => check::run(args),
         Command::Push(args) => push::run(args),
+        Command::List(args) => list::run(args),
         Command::Preview(args) => preview::run(args),
     };
     match outcome {
