@@ -25,7 +25,8 @@ impl AdminClient {
     }
 
     /// `method` `/admin/v1/<path>` with an optional JSON body; returns the response text,
-    /// or the API's error as [`Error::InvalidInput`] with its message.
+    /// or the API's error as [`Error::AdminApi`] with its status and message. `path` is sent
+    /// as given: build it with [`AdminClient::path`] when it holds names.
     pub fn call(
         &self,
         method: &str,
@@ -83,6 +84,73 @@ impl AdminClient {
     }
 }
 
+/// Every character of `s` but the unreserved ones of RFC 3986 (`A-Za-z0-9-._~`),
+/// percent-encoded as UTF-8 bytes: `/`, `?`, `#`, `%`, spaces and newlines stay inside one
+/// path segment; a segment of only `.` or `..` is encoded whole (`%2E%2E`), so that no
+/// client or proxy folds it away as a dot-segment.
+pub fn encode_segment(s: &str) -> String {
+    if s == "." || s == ".." {
+        return "%2E".repeat(s.len());
+    }
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+    s.bytes()
+        .fold(String::with_capacity(s.len()), |mut out, b| {
+            if unreserved(b) {
+                out.push(char::from(b));
+            } else {
+                use std::fmt::Write as _;
+                let _ = write!(out, "%{b:02X}");
+            }
+            out
+        })
+}
+
+/// Keys and models by name: each name is one percent-encoded path segment.
+impl AdminClient {
+    /// The admin path of `segments`, each percent-encoded ([`encode_segment`]): `["models",
+    /// "acme", "a/b"]` is `models/acme/a%2Fb`.
+    pub fn path(segments: &[&str]) -> String {
+        segments
+            .iter()
+            .map(|s| encode_segment(s))
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// `POST /admin/v1/keys/{key_id}/activate` or `…/deactivate`.
+    pub fn set_key_active(&self, key_id: &str, active: bool) -> Result<(), Error> {
+        let action = if active { "activate" } else { "deactivate" };
+        self.call("POST", &Self::path(&["keys", key_id, action]), None)
+            .map(|_| ())
+    }
+
+    /// `PUT /admin/v1/models/{brand}/{model}/key`: the model's serials are signed with
+    /// `key_id` from now on.
+    pub fn set_model_key(&self, brand_id: &str, model: &str, key_id: &str) -> Result<(), Error> {
+        let body = serde_json::json!({ "key_id": key_id });
+        self.call(
+            "PUT",
+            &Self::path(&["models", brand_id, model, "key"]),
+            Some(&body),
+        )
+        .map(|_| ())
+    }
+
+    /// `POST /admin/v1/models/{brand}/{model}/rotate-api-key`: the model's new API key.
+    pub fn rotate_api_key(&self, brand_id: &str, model: &str) -> Result<String, Error> {
+        #[derive(serde::Deserialize)]
+        struct Rotated {
+            api_key: String,
+        }
+        let text = self.call(
+            "POST",
+            &Self::path(&["models", brand_id, model, "rotate-api-key"]),
+            None,
+        )?;
+        Self::parse::<Rotated>(&text).map(|r| r.api_key)
+    }
+}
+
 /// Sub-store rows: which device may re-register (remodel) under which model name and store
 /// (the Serial Vault's `substore` table and its admin routes in `service/router.go`
 /// `AdminRouter`).
@@ -106,5 +174,26 @@ impl AdminClient {
     pub fn delete_substore(&self, id: i64) -> Result<(), Error> {
         self.call("DELETE", &format!("substores/{id}"), None)
             .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_percent_encoded() {
+        assert_eq!(encode_segment("acme-1.x_~"), "acme-1.x_~");
+        assert_eq!(
+            encode_segment("a/b c?d#e%f\n../"),
+            "a%2Fb%20c%3Fd%23e%25f%0A..%2F"
+        );
+        assert_eq!(encode_segment("é"), "%C3%A9");
+        assert_eq!(encode_segment(".."), "%2E%2E");
+        assert_eq!(encode_segment("."), "%2E");
+        assert_eq!(
+            AdminClient::path(&["models", "acme", "../keys", "key"]),
+            "models/acme/..%2Fkeys/key"
+        );
     }
 }

@@ -13,7 +13,7 @@
 //! # environment variable (exactly one of the two). Never stored in the database.
 //! master_secret_file = "/etc/ucore-vault/master.secret"
 //! # master_secret_env = "UCORE_VAULT_MASTER_SECRET"
-//! # The admin API's bearer token: a file or an environment variable.
+//! # The admin API's bearer token: a file or an environment variable; at least 16 bytes.
 //! admin_token_file = "/etc/ucore-vault/admin.token"
 //! # admin_token_env = "UCORE_VAULT_ADMIN_TOKEN"
 //! # Lifetime of a request-id in seconds (Serial Vault: 600).
@@ -105,8 +105,16 @@ impl VaultConfig {
         }
     }
 
-    /// The admin token, if configured.
+    /// The admin token, if configured: at least [`MIN_ADMIN_TOKEN_BYTES`] bytes.
     pub fn admin_token(&self) -> Result<Option<Zeroizing<String>>, Error> {
+        let token = self.read_admin_token()?;
+        if let Some(t) = &token {
+            check_admin_token(t)?;
+        }
+        Ok(token)
+    }
+
+    fn read_admin_token(&self) -> Result<Option<Zeroizing<String>>, Error> {
         match (&self.admin_token_file, &self.admin_token_env) {
             (Some(f), None) => {
                 let t = std::fs::read_to_string(f)
@@ -134,9 +142,42 @@ impl VaultConfig {
     }
 }
 
+/// The shortest admin token the vault starts with.
+pub const MIN_ADMIN_TOKEN_BYTES: usize = 16;
+
+/// Refuses an admin token shorter than [`MIN_ADMIN_TOKEN_BYTES`] (the token is not shown).
+pub fn check_admin_token(token: &str) -> Result<(), Error> {
+    if token.len() < MIN_ADMIN_TOKEN_BYTES {
+        return Err(Error::config(format!(
+            "the admin token has {} bytes: it must have at least {MIN_ADMIN_TOKEN_BYTES}",
+            token.len()
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_admin_token_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("admin.token");
+        std::fs::write(&file, "short-token\n").unwrap();
+        let mut c = VaultConfig::from_toml("").unwrap();
+        c.admin_token_file = Some(file.clone());
+        let e = c.admin_token().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "configuration: the admin token has 11 bytes: it must have at least 16"
+        );
+        std::fs::write(&file, "a-long-enough-admin-token\n").unwrap();
+        assert_eq!(
+            c.admin_token().unwrap().as_deref().map(String::as_str),
+            Some("a-long-enough-admin-token")
+        );
+    }
 
     #[test]
     fn documented_example_parses() {

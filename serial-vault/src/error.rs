@@ -125,6 +125,48 @@ pub enum Error {
     /// Admin API: bad input (`invalid-input`): what is wrong with it.
     #[error(transparent)]
     InvalidInput(Cause),
+    /// Admin API: a name refused by snapd's rules (`invalid-input`, see
+    /// [`crate::vault::names`]).
+    #[error(transparent)]
+    InvalidName(#[from] crate::vault::names::NameError),
+    /// Admin API: a model's signing key belongs to another account than the model's brand
+    /// (`invalid-input`): snapd would refuse every serial signed with it (`found public key
+    /// "…" from "<authority>" but expected it from: <brand>`).
+    #[error(
+        "key {key_id} belongs to account {key_authority}, not to the brand {brand_id} of model \
+         {brand_id}/{model}: devices would refuse the serials it signs"
+    )]
+    KeyNotOfBrand {
+        /// The model's brand-id.
+        brand_id: String,
+        /// The model.
+        model: String,
+        /// The key id.
+        key_id: String,
+        /// The account the key belongs to.
+        key_authority: String,
+    },
+    /// Admin API: an RSA key below 2048 bits (`invalid-input`).
+    #[error("key {key_id} has {bits} bits: signing keys must have at least 2048 bits")]
+    WeakKey {
+        /// The key id.
+        key_id: String,
+        /// Its size.
+        bits: usize,
+    },
+    /// A request refused before any handler ran: a body that is not the JSON asked for
+    /// (`error-decode-json`, the Serial Vault's code), a missing JSON content type (415), a
+    /// bad path or query parameter (`invalid-input`), an unknown path (`not-found`, 404) or
+    /// method (`method-not-allowed`, 405). `Display` is the message.
+    #[error("{message}")]
+    Rejected {
+        /// The HTTP status.
+        status: u16,
+        /// The error code.
+        code: &'static str,
+        /// What is wrong.
+        message: String,
+    },
     /// The admin client: the admin API refused a call (its HTTP status and message).
     #[error("{status}: {message}")]
     AdminApi {
@@ -298,8 +340,12 @@ impl Error {
             Error::DuplicateSerial { .. } => "duplicate-assertion",
             Error::BodyTooLarge { .. } => "too-large",
             Error::InvalidAdminToken => "invalid-admin-token",
-            Error::InvalidInput(_) => "invalid-input",
+            Error::InvalidInput(_)
+            | Error::InvalidName(_)
+            | Error::KeyNotOfBrand { .. }
+            | Error::WeakKey { .. } => "invalid-input",
             Error::NotFound { .. } => "not-found",
+            Error::Rejected { code, .. } => code,
             _ => "server-error",
         }
     }
@@ -311,6 +357,7 @@ impl Error {
             Error::BodyTooLarge { .. } => 413,
             Error::InvalidAdminToken => 401,
             Error::NotFound { .. } => 404,
+            Error::Rejected { status, .. } => *status,
             e if e.code() == "server-error" => 500,
             _ => 400,
         }

@@ -546,7 +546,11 @@ fn admin_api_adds_lists_and_deletes_substore_rows() {
                 ..new.clone()
             })
             .unwrap_err();
-        assert_eq!(e.to_string(), "400: store must not be empty");
+        assert_eq!(
+            e.to_string(),
+            "400: invalid store \"\": must match 1 to 64 of [a-zA-Z0-9._-], starting with a \
+             letter or digit"
+        );
         // Without the token: refused.
         let e = AdminClient::new(tv.admin_url.trim_end_matches("/admin/v1/"), "wrong")
             .substores()

@@ -1,7 +1,7 @@
 //! The admin API (`/admin/v1/…`, `Authorization: Bearer <admin token>`): keys, models and
 //! the signing log. JSON in and out; errors use the signing API's envelope.
 
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use super::admin_substore as substore;
 use super::error::catch_panics;
-use super::extract::{AdminAuth, JsonInput};
+use super::extract::{
+    ADMIN_MAX_BODY_BYTES, AdminAuth, JsonInput, PathInput as Path, QueryInput as Query,
+    method_not_allowed, not_found,
+};
 use crate::error::Error;
 use crate::store::LogFilter;
 use crate::vault::Vault;
@@ -235,7 +238,9 @@ pub fn admin_router(vault: Vault) -> Router {
             "/admin/v1/substores/{id}",
             axum::routing::delete(substore::delete),
         )
-        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(ADMIN_MAX_BODY_BYTES))
         .with_state(vault);
     catch_panics(router)
 }

@@ -2,10 +2,10 @@
 //! `DELETE /admin/v1/substores/{id}`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
-use super::extract::{AdminAuth, JsonInput};
+use super::extract::{AdminAuth, JsonInput, PathInput as Path};
 use crate::error::Error;
 use crate::store::NewSubstore;
 use crate::vault::Vault;

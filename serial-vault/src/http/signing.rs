@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::error::catch_panics;
-use super::extract::ApiKey;
+use super::extract::{ApiKey, method_not_allowed, not_found};
 use crate::error::Error;
 use crate::vault::Vault;
 
@@ -99,6 +99,8 @@ pub fn signing_router(vault: Vault) -> Router {
         .route("/v1/health", get(health))
         .route("/v1/request-id", post(request_id))
         .route("/v1/serial", post(serial))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))
         .with_state(vault);
     catch_panics(router)

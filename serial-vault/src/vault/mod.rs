@@ -3,7 +3,33 @@
 //!
 //! [`Vault`] holds the store, the key store and the settings; its methods are the
 //! operations, free of HTTP: [`crate::http`] puts them on the wire.
+//!
+//! ## What the admin operations refuse
+//!
+//! * Names snapd would refuse ([`names`]): brand and authority ids, model names, key
+//!   names, sub-store stores, serial numbers.
+//! * RSA keys below 2048 bits, imported, generated or registered ([`Error::WeakKey`]).
+//! * A model whose signing key belongs to another account than its brand
+//!   ([`Error::KeyNotOfBrand`]), when the model is added and when its key changes: the vault
+//!   signs serials with `authority-id` set to the brand, and snapd checks the signing key
+//!   against that authority (`found public key "…" from "…" but expected it from: …`), so
+//!   such a model could only produce serials devices refuse. (A model's `serial-authority`
+//!   lets snapd accept serials from other authorities, but their `authority-id` is then that
+//!   authority: the vault does not sign those.)
+//!
+//! ## Serial numbers
+//!
+//! A serial number is an exact, case-sensitive string, as in the Serial Vault (its
+//! `signinglog` and `substore` rows match `serial_number` exactly) and in snapd (the
+//! `serial` header is part of the assertion's primary key): the vault never trims nor
+//! case-folds it, so `A123` and `a123` are two devices. What the vault refuses, wherever it
+//! reads a serial (the serial-request's `serial` header or body in `/v1/serial`, the admin
+//! API's release and sub-store rows): an empty serial, one over 128 bytes, one with `/`
+//! (refused by snapd in a primary key), a control character (a newline, a tab) or leading or
+//! trailing whitespace ([`names::check_serial`]). A serial read from the serial-request's
+//! body is a YAML scalar: its quotes and surrounding blanks are YAML syntax, not part of it.
 
+pub mod names;
 mod remodel;
 pub mod request;
 pub mod serial;
@@ -117,13 +143,28 @@ impl Vault {
         }
     }
 
-    /// The same vault with admin token `token` (the admin API refuses everything without one).
+    /// The same vault with admin token `token` (the admin API refuses everything without one),
+    /// or [`Error::Config`] if it is shorter than [`crate::config::MIN_ADMIN_TOKEN_BYTES`].
+    pub fn try_with_admin_token(self, token: impl Into<String>) -> Result<Self, Error> {
+        let token = Zeroizing::new(token.into());
+        crate::config::check_admin_token(&token)?;
+        Ok(self.with_admin_token(token.as_str()))
+    }
+
+    /// The same vault with admin token `token` (the admin API refuses everything without
+    /// one). A token shorter than [`crate::config::MIN_ADMIN_TOKEN_BYTES`] is logged as an
+    /// error and matches no request: the admin API then refuses everything (prefer
+    /// [`Vault::try_with_admin_token`], which refuses it).
     pub fn with_admin_token(self, token: impl Into<String>) -> Self {
+        let token = Zeroizing::new(token.into());
+        if let Err(e) = crate::config::check_admin_token(&token) {
+            tracing::error!(error = %e, "admin API disabled");
+        }
         let inner = Inner {
             store: self.inner.store.clone(),
             keys: self.inner.keys.clone(),
             settings: self.inner.settings.clone(),
-            admin_token: Some(Zeroizing::new(token.into())),
+            admin_token: Some(token),
             keypairs: self.inner.keypairs.clone(),
         };
         Self {
@@ -143,6 +184,9 @@ impl Vault {
 
     pub(crate) fn check_admin_token(&self, given: Option<&str>) -> Result<(), Error> {
         match (&self.inner.admin_token, given) {
+            (Some(t), _) if t.len() < crate::config::MIN_ADMIN_TOKEN_BYTES => {
+                Err(Error::InvalidAdminToken)
+            }
             (Some(t), Some(g)) if bool::from(t.as_bytes().ct_eq(g.as_bytes())) => Ok(()),
             _ => Err(Error::InvalidAdminToken),
         }
@@ -289,6 +333,8 @@ impl Vault {
         // 9.–11. build, check duplicates, sign, log (retrying if a concurrent request
         // took the revision)
         let serial_number = serial::requested_serial(sr)?;
+        names::check_serial("serial", &serial_number)
+            .map_err(|e| Error::CreateAssertion(e.into()))?;
         let fingerprint = sr.sign_key_sha3_384().unwrap_or("").to_string();
         let mut last = Error::LoggingAssertion {
             source: "too much contention".into(),
@@ -368,11 +414,12 @@ impl Vault {
         name: &str,
         bits: usize,
     ) -> Result<KeypairRecord, Error> {
-        if !(2048..=8192).contains(&bits) {
+        if !(MIN_KEY_BITS..=8192).contains(&bits) {
             return Err(Error::invalid_input(format!(
-                "key size {bits} is not in 2048..=8192"
+                "key size {bits} is not in {MIN_KEY_BITS}..=8192"
             )));
         }
+        check_key_names(authority_id, name)?;
         let key = tokio::task::spawn_blocking(move || RsaPrivateKey::generate(bits))
             .await
             .map_err(blocking_failed)?
@@ -389,6 +436,8 @@ impl Vault {
         account: Option<String>,
         account_key: Option<String>,
     ) -> Result<KeypairRecord, Error> {
+        check_key_size(key.key_id(), key.public_key().bits())?;
+        check_key_names(authority_id, name)?;
         let sealed = self.inner.keys.seal(key)?;
         self.insert_keypair(
             authority_id,
@@ -410,6 +459,7 @@ impl Vault {
         signer: Arc<dyn ucore_signing::Signer>,
     ) -> Result<KeypairRecord, Error> {
         let key_id = signer.key_id().to_string();
+        check_key_size(&key_id, signer.public_key().bits())?;
         let marker = self.inner.keys.register_external(name, signer)?;
         self.insert_keypair(authority_id, name, &key_id, marker, None, None)
             .await
@@ -424,11 +474,7 @@ impl Vault {
         account: Option<String>,
         account_key: Option<String>,
     ) -> Result<KeypairRecord, Error> {
-        if authority_id.is_empty() || name.is_empty() {
-            return Err(Error::invalid_input(
-                "authority-id and name must not be empty",
-            ));
-        }
+        check_key_names(authority_id, name)?;
         let record = KeypairRecord {
             authority_id: authority_id.to_string(),
             key_id: key_id.to_string(),
@@ -468,9 +514,7 @@ impl Vault {
                 "the API key must be at least 10 characters",
             ));
         }
-        if brand_id.is_empty() || model.is_empty() {
-            return Err(Error::invalid_input("brand-id and model must not be empty"));
-        }
+        self.check_model_key(brand_id, model, key_id).await?;
         self.inner
             .store
             .add_model(brand_id, model, key_id, &api_key)
@@ -482,6 +526,35 @@ impl Vault {
             .ok_or_else(|| Error::NotFound {
                 what: format!("model {brand_id}/{model}"),
             })
+    }
+
+    /// Refuses a model name snapd refuses, and a signing key that is unknown or belongs
+    /// to another account than the brand (see the module doc).
+    async fn check_model_key(
+        &self,
+        brand_id: &str,
+        model: &str,
+        key_id: &str,
+    ) -> Result<(), Error> {
+        names::check_account_id("brand_id", brand_id)?;
+        names::check_model("model", model)?;
+        let key = self
+            .inner
+            .store
+            .keypair(key_id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("key {key_id}"),
+            })?;
+        if key.authority_id != brand_id {
+            return Err(Error::KeyNotOfBrand {
+                brand_id: brand_id.to_string(),
+                model: model.to_string(),
+                key_id: key_id.to_string(),
+                key_authority: key.authority_id.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// Every model.
@@ -496,6 +569,7 @@ impl Vault {
         model: &str,
         key_id: &str,
     ) -> Result<(), Error> {
+        self.check_model_key(brand_id, model, key_id).await?;
         self.inner
             .store
             .set_model_key(brand_id, model, key_id)
@@ -524,6 +598,9 @@ impl Vault {
         model: &str,
         serial: &str,
     ) -> Result<u64, Error> {
+        names::check_account_id("brand_id", brand_id)?;
+        names::check_model("model", model)?;
+        names::check_serial("serial", serial)?;
         let n = self
             .inner
             .store
@@ -536,6 +613,25 @@ impl Vault {
         }
         Ok(n)
     }
+}
+
+/// The smallest RSA key the vault stores (snapd's own keys have 4096 bits).
+pub const MIN_KEY_BITS: usize = 2048;
+
+fn check_key_size(key_id: &str, bits: usize) -> Result<(), Error> {
+    if bits < MIN_KEY_BITS {
+        return Err(Error::WeakKey {
+            key_id: key_id.to_string(),
+            bits,
+        });
+    }
+    Ok(())
+}
+
+fn check_key_names(authority_id: &str, name: &str) -> Result<(), Error> {
+    names::check_account_id("authority_id", authority_id)?;
+    names::check_key_name("name", name)?;
+    Ok(())
 }
 
 /// A blocking task (signing, key generation) that did not finish: a panic in it is logged

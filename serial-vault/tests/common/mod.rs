@@ -145,6 +145,13 @@ pub fn try_post(
     } else {
         r.content_type("application/x.ubuntu.assertion").send(body)
     }?;
+    answer(resp)
+}
+
+/// A response as (status, content-type, body).
+pub fn answer(
+    resp: axum::http::Response<ureq::Body>,
+) -> Result<(u16, String, Vec<u8>), ureq::Error> {
     let status = resp.status().as_u16();
     let ct = resp
         .headers()

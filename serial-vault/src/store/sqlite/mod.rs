@@ -181,6 +181,21 @@ fn check_duplicate(
     }
 }
 
+/// Creates the database file `path`, readable and writable by the vault's user only
+/// (0600), if it does not exist yet: SQLite then gives its `-wal` and `-shm` files the
+/// same mode. An existing file keeps its mode.
+fn create_private(path: &str) -> Result<(), Error> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::io(format!("cannot create {path}"), e)),
+    }
+}
+
 impl SqliteStore {
     /// Opens (creating and migrating) the database at `path`; `:memory:` for a private
     /// in-memory database.
@@ -196,6 +211,7 @@ impl SqliteStore {
         let mut conn = if path == ":memory:" || path == "sqlite::memory:" {
             Connection::open_in_memory()
         } else {
+            create_private(path)?;
             Connection::open(path)
         }
         .map_err(Error::db)?;
