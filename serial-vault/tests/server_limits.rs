@@ -247,7 +247,8 @@ fn shutdown_ends_within_its_timeout_while_a_header_is_half_sent() {
     let start = Instant::now();
     tv.rt.block_on(running.shutdown());
     let took = start.elapsed();
-    assert!(took < PATIENCE, "shutdown took {took:?}");
+    // The request waiting for its body holds shutdown up until the timeout drops it.
+    ran_out(took);
     closed_after(&mut s);
     closed_after(&mut t);
 }
