@@ -197,8 +197,14 @@ fn serve(path: &std::path::Path) -> Result<(), Error> {
         if let Some(t) = config.admin_token()? {
             v = v.with_admin_token(t.as_str());
         }
-        let running =
-            ucore_serial_vault::serve(v, config.listen, config.admin_listen, true).await?;
+        let running = ucore_serial_vault::serve_with(
+            v,
+            config.listen,
+            config.admin_listen,
+            true,
+            config.server.clone(),
+        )
+        .await?;
         eprintln!(
             "serial vault: signing API {} admin API {:?}",
             running.service_url(),

@@ -23,6 +23,22 @@
 //! # Append account and account-key after the serial for devices announcing
 //! # `Snap-Device-Capabilities: serial-stream`.
 //! stream_ancillary = true
+//!
+//! # The HTTP server's limits, for each listener (signing and admin) on its own
+//! # ([`ServerLimits`]). Durations as "10s", "500ms", "2m" (or ISO 8601, "PT10S").
+//! [server]
+//! # Time to send a request head (request line and headers): slowloris clients are cut off.
+//! header_timeout = "10s"
+//! # How long a keep-alive connection may sit idle between requests.
+//! idle_timeout = "60s"
+//! # Time to send a request body, from its head.
+//! body_timeout = "10s"
+//! # Time for a whole request, from its head until the response is sent.
+//! request_timeout = "30s"
+//! # Most connections served at once; more are closed as soon as they are accepted.
+//! max_connections = 1024
+//! # On SIGTERM/SIGINT, how long in-flight requests may take before they are dropped.
+//! shutdown_timeout = "30s"
 //! ```
 
 use std::net::SocketAddr;
@@ -32,6 +48,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
+use crate::http::ServerLimits;
 use crate::keystore::KeyStore;
 
 /// The vault configuration file.
@@ -63,6 +80,9 @@ pub struct VaultConfig {
     /// Stream account and account-key with the serial.
     #[serde(default = "default_true")]
     pub stream_ancillary: bool,
+    /// `[server]`: timeouts and the connection cap (each key defaults on its own).
+    #[serde(default)]
+    pub server: ServerLimits,
 }
 
 fn default_listen() -> SocketAddr {
@@ -131,7 +151,8 @@ impl VaultConfig {
         }
     }
 
-    /// The vault settings.
+    /// The vault settings. The server's limits are [`VaultConfig::server`], for
+    /// [`serve_with`](crate::serve_with).
     pub fn settings(&self) -> crate::vault::Settings {
         crate::vault::Settings {
             nonce_ttl: std::time::Duration::from_secs(self.nonce_ttl_secs),
@@ -196,8 +217,26 @@ mod tests {
         let c = VaultConfig::from_toml(&text).unwrap();
         assert_eq!(c.nonce_ttl_secs, 600);
         assert_eq!(c.admin_listen, Some("127.0.0.1:8081".parse().unwrap()));
+        assert_eq!(c.server, ServerLimits::default());
         assert!(VaultConfig::from_toml("bogus = 1").is_err());
         let d = VaultConfig::from_toml("").unwrap();
         assert_eq!(d.max_body_bytes, 65536);
+        assert_eq!(d.server, ServerLimits::default());
+    }
+
+    #[test]
+    fn server_keys_default_one_by_one() {
+        let c = VaultConfig::from_toml(
+            "listen = \"127.0.0.1:9000\"\n[server]\nidle_timeout = \"5s\"\nmax_connections = 8\n",
+        )
+        .unwrap();
+        assert_eq!(c.listen, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(c.server.idle_timeout, std::time::Duration::from_secs(5));
+        assert_eq!(c.server.max_connections, 8);
+        assert_eq!(
+            c.server.header_timeout,
+            ServerLimits::default().header_timeout
+        );
+        assert!(VaultConfig::from_toml("[server]\nread_timeout = \"1s\"\n").is_err());
     }
 }

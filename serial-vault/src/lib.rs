@@ -62,7 +62,7 @@ pub mod vault;
 pub use admin_client::AdminClient;
 pub use config::VaultConfig;
 pub use error::{DatabaseError, Error, RemodelRefusal};
-pub use http::{RunningVault, serve};
+pub use http::{RunningVault, ServerLimits, serve, serve_with};
 pub use keystore::KeyStore;
 pub use store::Store;
 pub use vault::{Settings, Vault};

@@ -4,16 +4,23 @@
 //! * [`extract`]: the `api-key`, the admin token and JSON bodies, as extractors;
 //! * [`signing`]: the signing API snapd devices call (`/v1/…`);
 //! * [`admin`]: the admin API operators call (`/admin/v1/…`);
-//! * [`server`]: both on their listeners ([`serve`]).
+//! * [`limits`]: [`ServerLimits`], the timeouts and the connection cap;
+//! * `listener` (accepting under the cap) and `connection` (one connection's timeouts):
+//!   hyper under [`ServerLimits`];
+//! * [`server`]: both APIs on their listeners ([`serve`], [`serve_with`]).
 
 pub mod admin;
 mod admin_substore;
+mod connection;
 pub mod error;
 pub mod extract;
+pub mod limits;
+mod listener;
 pub mod server;
 pub mod signing;
 
 pub use admin::admin_router;
 pub use error::{ErrorBody, ErrorItem};
-pub use server::{RunningVault, serve};
+pub use limits::ServerLimits;
+pub use server::{RunningVault, serve, serve_with};
 pub use signing::{ASSERTION_MEDIA_TYPE, RequestIdBody, signing_router};

@@ -1,9 +1,14 @@
-//! Running a vault: the signing API and the admin API on their own listeners, with
-//! graceful shutdown on request or on SIGINT/SIGTERM.
+//! Running a vault: the signing API and the admin API on their own listeners
+//! ([`super::listener`]), each under the [`ServerLimits`] (timeouts per connection, a
+//! connection cap), with graceful shutdown on request or on SIGINT/SIGTERM, bounded by
+//! `shutdown_timeout`.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use super::admin::admin_router;
+use super::limits::ServerLimits;
+use super::listener;
 use super::signing::signing_router;
 use crate::error::Error;
 use crate::vault::Vault;
@@ -31,7 +36,9 @@ impl RunningVault {
         self.admin_addr.map(|a| format!("http://{a}/admin/v1/"))
     }
 
-    /// Stops accepting, finishes in-flight requests, and waits.
+    /// Stops accepting, lets in-flight requests finish, drops the connections left after
+    /// the `shutdown_timeout` of its [`ServerLimits`], and waits until both listeners
+    /// have stopped.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(true);
@@ -49,59 +56,70 @@ impl RunningVault {
     }
 }
 
-/// Starts `vault` on `signing` (and the admin API on `admin`, if given). The servers shut
-/// down gracefully on [`RunningVault::shutdown`], or on SIGINT/SIGTERM when
-/// `handle_signals`.
+/// Starts `vault` on `signing` (and the admin API on `admin`, if given), with the default
+/// [`ServerLimits`]: [`serve_with`].
 pub async fn serve(
     vault: Vault,
     signing: SocketAddr,
     admin: Option<SocketAddr>,
     handle_signals: bool,
 ) -> Result<RunningVault, Error> {
+    serve_with(
+        vault,
+        signing,
+        admin,
+        handle_signals,
+        ServerLimits::default(),
+    )
+    .await
+}
+
+/// Starts `vault` on `signing` (and the admin API on `admin`, if given), each listener
+/// under `limits`: header, body, request and idle timeouts per connection, and at most
+/// `limits.max_connections` connections at once (more are closed as soon as they are
+/// accepted). The servers shut down gracefully on [`RunningVault::shutdown`], or on
+/// SIGINT/SIGTERM when `handle_signals`: they stop accepting, let in-flight requests
+/// finish, and drop what is left after `limits.shutdown_timeout`.
+pub async fn serve_with(
+    vault: Vault,
+    signing: SocketAddr,
+    admin: Option<SocketAddr>,
+    handle_signals: bool,
+    limits: ServerLimits,
+) -> Result<RunningVault, Error> {
+    let limits = Arc::new(limits);
     let (tx, rx) = tokio::sync::watch::channel(false);
-    let mut tasks = Vec::new();
     let bind = |addr: SocketAddr| async move {
-        tokio::net::TcpListener::bind(addr)
+        let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .map_err(|e| Error::io(format!("cannot listen on {addr}"), e))
+            .map_err(|e| Error::io(format!("cannot listen on {addr}"), e))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| Error::io("local address", e))?;
+        Ok::<_, Error>((listener, local))
     };
-    let listener = bind(signing).await?;
-    let signing_addr = listener
-        .local_addr()
-        .map_err(|e| Error::io("local address", e))?;
-    let mut rx1 = rx.clone();
-    let router = signing_router(vault.clone());
-    tasks.push(tokio::spawn(async move {
-        let r = axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = rx1.wait_for(|v| *v).await;
-            })
-            .await;
-        if let Err(e) = r {
-            tracing::error!(error = %e, "signing server failed");
-        }
-    }));
-    let mut admin_addr = None;
-    if let Some(addr) = admin {
-        let listener = bind(addr).await?;
-        admin_addr = Some(
-            listener
-                .local_addr()
-                .map_err(|e| Error::io("local address", e))?,
-        );
-        let mut rx2 = rx.clone();
-        let router = admin_router(vault.clone());
-        tasks.push(tokio::spawn(async move {
-            let r = axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = rx2.wait_for(|v| *v).await;
-                })
-                .await;
-            if let Err(e) = r {
-                tracing::error!(error = %e, "admin server failed");
-            }
-        }));
-    }
+    let (signing_listener, signing_addr) = bind(signing).await?;
+    let admin_listener = match admin {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
+    let mut tasks = vec![tokio::spawn(listener::run(
+        signing_listener,
+        signing_router(vault.clone()),
+        Arc::clone(&limits),
+        rx.clone(),
+        "signing",
+    ))];
+    let admin_addr = admin_listener.map(|(listener, addr)| {
+        tasks.push(tokio::spawn(listener::run(
+            listener,
+            admin_router(vault.clone()),
+            Arc::clone(&limits),
+            rx.clone(),
+            "admin",
+        )));
+        addr
+    });
     if handle_signals {
         let tx2 = tx.clone();
         tokio::spawn(async move {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ucore_assertions::{Assertion, AssertionAccess};
 use ucore_serial_vault::KeyStore;
 use ucore_serial_vault::store::Store;
-use ucore_serial_vault::{self as vault, RunningVault, Settings, Vault};
+use ucore_serial_vault::{self as vault, RunningVault, ServerLimits, Settings, Vault};
 use ucore_signing::RsaPrivateKey;
 
 /// The device side's test data (keys, the ACME model), shared with `ucore-serial`.
@@ -48,6 +48,11 @@ impl TestVault {
     }
 
     pub fn start(db: &str, settings: Settings) -> TestVault {
+        Self::start_with_limits(db, settings, ServerLimits::default())
+    }
+
+    /// [`TestVault::start`] with the server under `limits`.
+    pub fn start_with_limits(db: &str, settings: Settings, limits: ServerLimits) -> TestVault {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -83,11 +88,12 @@ impl TestVault {
                 Ok(m) => m.api_key,
                 Err(_) => "acme-api-key-0001".to_string(),
             };
-            let running = vault::serve(
+            let running = vault::serve_with(
                 v.clone(),
                 "127.0.0.1:0".parse().unwrap(),
                 Some("127.0.0.1:0".parse().unwrap()),
                 false,
+                limits,
             )
             .await
             .unwrap();
