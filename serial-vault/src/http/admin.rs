@@ -235,7 +235,8 @@ pub fn admin_router(vault: Vault) -> Router {
             "/admin/v1/substores/{id}",
             axum::routing::delete(substore::delete),
         )
+        .route("/metrics", get(super::metrics::metrics))
         .layer(DefaultBodyLimit::max(1024 * 1024))
         .with_state(vault);
-    catch_panics(router)
+    super::trace::observed(catch_panics(router))
 }

@@ -4,14 +4,18 @@
 //! * [`extract`]: the `api-key`, the admin token and JSON bodies, as extractors;
 //! * [`signing`]: the signing API snapd devices call (`/v1/…`);
 //! * [`admin`]: the admin API operators call (`/admin/v1/…`);
-//! * [`server`]: both on their listeners ([`serve`]).
+//! * [`server`]: both on their listeners ([`serve`]);
+//! * [`trace`]: around every request of both: request id, span, end line, metrics;
+//! * [`metrics`]: `GET /metrics` on the admin port (behind the admin token).
 
 pub mod admin;
 mod admin_substore;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod server;
 pub mod signing;
+pub mod trace;
 
 pub use admin::admin_router;
 pub use error::{ErrorBody, ErrorItem};

@@ -101,5 +101,5 @@ pub fn signing_router(vault: Vault) -> Router {
         .route("/v1/serial", post(serial))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(vault);
-    catch_panics(router)
+    super::trace::observed(catch_panics(router))
 }
