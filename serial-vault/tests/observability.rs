@@ -314,3 +314,45 @@ fn the_nonce_gauge_matches_the_store() {
     assert_eq!(in_store, 4);
     assert_eq!(value(&metrics(&tv), "ucore_vault_nonces"), 4.0);
 }
+
+#[test]
+fn database_errors_are_counted_and_a_500_is_logged_at_error() {
+    let _turn = serial();
+    capture_logs();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vault.db");
+    let tv = TestVault::start(
+        db.to_str().unwrap(),
+        ucore_serial_vault::Settings::default(),
+    );
+    let before = metrics(&tv);
+    // The database breaks under the vault: its tables go.
+    let outside = rusqlite::Connection::open(&db).unwrap();
+    outside
+        .execute_batch("DROP TABLE devicenonce; DROP TABLE model;")
+        .unwrap();
+
+    let r = agent()
+        .post(&format!("{}request-id", tv.url))
+        .header("api-key", &tv.api_key)
+        .header("x-request-id", "obs-db-1")
+        .send_empty()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 500);
+    let lines = lines_of("obs-db-1");
+    let error: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["level"] == "ERROR" && l["fields"]["message"] == "answered")
+        .collect();
+    assert_eq!(error.len(), 1, "{lines:#?}");
+    assert_eq!(error[0]["fields"]["code"], "server-error");
+    assert_eq!(error[0]["fields"]["status"], 500);
+
+    // The scrape cannot read the nonce table: no gauge, one more database error.
+    let after = metrics(&tv);
+    assert!(!after.contains("ucore_vault_nonces "), "{after}");
+    let errors = |t: &str| value(t, "ucore_vault_database_errors_total");
+    assert_eq!(errors(&after) - errors(&before), 2.0);
+    let series = "ucore_vault_requests_total{endpoint=\"request-id\",status=\"500\"}";
+    assert_eq!(value(&after, series) - value(&before, series), 1.0);
+}
