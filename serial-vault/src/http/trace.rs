@@ -6,8 +6,9 @@
 //!   one; it is sent back in `X-Request-Id`.
 //! * The span `request` carries `id`, `method` and `path`; every line logged while the
 //!   request is handled (the signing line included) is inside it.
-//! * The end line has `status` and `latency_ms`: at DEBUG for a success, at WARN with the
-//!   Serial Vault's `code` for a refusal (4xx), at ERROR for a server fault (5xx).
+//! * The end line has `status` and `latency_us` (microseconds): at DEBUG for a success,
+//!   at WARN with the Serial Vault's `code` for a refusal (4xx), at ERROR for a server
+//!   fault (5xx).
 //! * The metrics: requests by endpoint and status, and the signing latency of each
 //!   `/v1/serial` answered 200.
 //!
@@ -110,20 +111,20 @@ pub async fn observe(request: Request, next: Next) -> Response {
     if endpoint == Endpoint::Serial && status.is_success() {
         metrics.signed(elapsed);
     }
-    let latency_ms = elapsed.as_secs_f64() * 1e3;
+    let latency_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
     if status.is_client_error() || status.is_server_error() {
         let (r, code) = error_code(response).await;
         response = r;
         let code = code.as_deref().unwrap_or("");
         span.in_scope(|| {
             if status.is_server_error() {
-                tracing::error!(status = status.as_u16(), code, latency_ms, "answered");
+                tracing::error!(status = status.as_u16(), code, latency_us, "answered");
             } else {
-                tracing::warn!(status = status.as_u16(), code, latency_ms, "answered");
+                tracing::warn!(status = status.as_u16(), code, latency_us, "answered");
             }
         });
     } else {
-        span.in_scope(|| tracing::debug!(status = status.as_u16(), latency_ms, "answered"));
+        span.in_scope(|| tracing::debug!(status = status.as_u16(), latency_us, "answered"));
     }
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, v);
