@@ -7,8 +7,15 @@
 //! cargo run --example vault -- admin --help
 //! ```
 //! The configuration keys are documented in `ucore_serial_vault::config`. The admin token
-//! can also come from `UCORE_VAULT_ADMIN_TOKEN`. Logs: everything at INFO and above is
-//! printed.
+//! can also come from `UCORE_VAULT_ADMIN_TOKEN`.
+//!
+//! Logs go to stderr, at INFO and above unless `RUST_LOG` says otherwise (e.g.
+//! `RUST_LOG=debug`, or `RUST_LOG=ucore_serial_vault=debug`): human-readable lines, or one
+//! JSON object a line with `serve --log-format json`. Every request has an id (its span,
+//! and the `X-Request-Id` answer header); each signed serial is one INFO line (brand,
+//! model, serial, revision, key id), refusals are WARN with their error code, server
+//! faults ERROR. Prometheus metrics: `GET /metrics` on the admin port, with the admin
+//! token as `Authorization: Bearer`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +40,9 @@ enum Command {
         /// The TOML configuration (keys documented in `ucore_serial_vault::config`).
         #[arg(long, value_name = "FILE")]
         config: PathBuf,
+        /// How log lines look on stderr (level from RUST_LOG, INFO by default).
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        log_format: LogFormat,
     },
     /// Calls a running vault's admin API and prints its answer.
     Admin {
@@ -50,6 +60,15 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+/// The shape of `serve`'s log lines.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object a line (the span's fields, request id included, under `span`).
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -170,7 +189,10 @@ enum AdminCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.command {
-        Command::Serve { config } => serve(&config),
+        Command::Serve { config, log_format } => {
+            install_logs(log_format);
+            serve(&config)
+        }
         Command::Admin {
             url,
             token,
@@ -188,6 +210,21 @@ fn main() -> ExitCode {
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
+/// Logs to stderr: the level from `RUST_LOG` (INFO when unset or invalid), text or JSON.
+fn install_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        LogFormat::Json => builder.json().with_current_span(true).init(),
+    }
+}
+
 fn serve(path: &std::path::Path) -> Result<(), Error> {
     let config = VaultConfig::load(path)?;
     let rt = ucore_serial_vault::tokio::runtime::Runtime::new()?;
@@ -197,6 +234,8 @@ fn serve(path: &std::path::Path) -> Result<(), Error> {
         if let Some(t) = config.admin_token()? {
             v = v.with_admin_token(t.as_str());
         }
+        // The addresses are logged ("serial vault listening"): no plain line that would
+        // break the JSON lines of `--log-format json`.
         let running = ucore_serial_vault::serve_with(
             v,
             config.listen,
@@ -205,11 +244,6 @@ fn serve(path: &std::path::Path) -> Result<(), Error> {
             config.server.clone(),
         )
         .await?;
-        eprintln!(
-            "serial vault: signing API {} admin API {:?}",
-            running.service_url(),
-            running.admin_url()
-        );
         running.wait().await;
         Ok(())
     })

@@ -40,7 +40,9 @@
 //! * [`keystore`]: [`KeyStore`], brand keys sealed at rest, or held by a PKCS#11 token.
 //! * [`vault`]: [`Vault`], the operations (request-id, sign a serial, keys, models,
 //!   sub-stores, the signing log), free of HTTP.
-//! * [`http`]: the signing and admin APIs on axum, and [`serve`].
+//! * [`metrics`]: [`Metrics`], the counters `/metrics` renders in Prometheus' format.
+//! * [`http`]: the signing and admin APIs on axum, their request ids, logs and metrics,
+//!   and [`serve`].
 //! * [`config`]: [`VaultConfig`], the TOML file of `vault serve --config`.
 //! * [`admin_client`]: [`AdminClient`], the admin API from a program.
 //!
@@ -56,6 +58,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod keystore;
+pub mod metrics;
 pub mod store;
 pub mod vault;
 
@@ -64,6 +67,7 @@ pub use config::VaultConfig;
 pub use error::{DatabaseError, Error, RemodelRefusal};
 pub use http::{RunningVault, ServerLimits, serve, serve_with};
 pub use keystore::KeyStore;
+pub use metrics::Metrics;
 pub use store::Store;
 pub use vault::{Settings, Vault};
 

@@ -238,9 +238,10 @@ pub fn admin_router(vault: Vault) -> Router {
             "/admin/v1/substores/{id}",
             axum::routing::delete(substore::delete),
         )
+        .route("/metrics", get(super::metrics::metrics))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(ADMIN_MAX_BODY_BYTES))
         .with_state(vault);
-    catch_panics(router)
+    super::trace::observed(catch_panics(router))
 }

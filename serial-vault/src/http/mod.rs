@@ -4,6 +4,8 @@
 //! * [`extract`]: the `api-key`, the admin token and JSON bodies, as extractors;
 //! * [`signing`]: the signing API snapd devices call (`/v1/…`);
 //! * [`admin`]: the admin API operators call (`/admin/v1/…`);
+//! * [`trace`]: around every request of both: request id, span, end line, metrics;
+//! * [`metrics`]: `GET /metrics` on the admin port (behind the admin token);
 //! * [`limits`]: [`ServerLimits`], the timeouts and the connection cap;
 //! * `listener` (accepting under the cap) and `connection` (one connection's timeouts):
 //!   hyper under [`ServerLimits`];
@@ -16,8 +18,10 @@ pub mod error;
 pub mod extract;
 pub mod limits;
 mod listener;
+pub mod metrics;
 pub mod server;
 pub mod signing;
+pub mod trace;
 
 pub use admin::admin_router;
 pub use error::{ErrorBody, ErrorItem};

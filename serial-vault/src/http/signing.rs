@@ -103,5 +103,5 @@ pub fn signing_router(vault: Vault) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))
         .with_state(vault);
-    catch_panics(router)
+    super::trace::observed(catch_panics(router))
 }

@@ -42,13 +42,15 @@ pub enum Store {
 
 /// Calls the SQLite backend with owned arguments (they move to the blocking pool) and the
 /// PostgreSQL backend with borrowed ones.
+/// A database error on the way out is counted in the metrics
+/// ([`crate::metrics::Metrics::database_error`]).
 macro_rules! dispatch {
     ($self:ident, $s:ident => $e:expr, $p:ident => $pe:expr) => {
-        match $self {
+        crate::metrics::count_database_error(match $self {
             Store::Sqlite($s) => $e,
             #[cfg(feature = "postgres")]
             Store::Postgres($p) => $pe,
-        }
+        })
     };
 }
 
@@ -89,6 +91,12 @@ impl Store {
     ) -> Result<(), Error> {
         let (now, ttl) = nonce_clock(now.into(), ttl);
         dispatch!(self, s => s.create_nonce(nonce.to_string(), now, ttl).await, p => p.create_nonce(nonce, now, ttl).await)
+    }
+
+    /// How many nonces (request-ids) the table holds, expired ones not yet purged
+    /// included (the metrics' gauge; one `count(*)` over the nonce table's timestamp index).
+    pub async fn nonce_count(&self) -> Result<u64, Error> {
+        dispatch!(self, s => s.nonce_count().await, p => p.nonce_count().await)
     }
 
     /// Consumes `nonce`: true if it existed and was not expired (created at most `ttl`

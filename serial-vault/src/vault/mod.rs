@@ -365,7 +365,7 @@ impl Vault {
             };
             match self.inner.store.log_serial(row).await {
                 Ok(IssueOutcome::Logged) => {
-                    tracing::info!(brand = req.brand_id, model = req.model, serial = %serial_number, revision, "serial signed");
+                    tracing::info!(brand = req.brand_id, model = req.model, serial = %serial_number, revision, key_id = %model.key_id, "serial signed");
                     let mut out = text;
                     if stream && self.inner.settings.stream_ancillary {
                         for extra in [&keypair.account_assertion, &keypair.account_key_assertion]

@@ -251,6 +251,17 @@ impl PostgresStore {
         Ok(())
     }
 
+    pub(super) async fn nonce_count(&self) -> Result<u64, Error> {
+        let row = self
+            .client()
+            .await?
+            .query_one("SELECT count(*) FROM devicenonce", &[])
+            .await
+            .map_err(Error::db)?;
+        let n: i64 = col(&row, 0)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     pub(super) async fn create_nonce(&self, nonce: &str, now: i64, ttl: i64) -> Result<(), Error> {
         let c = self.client().await?;
         let purge = c

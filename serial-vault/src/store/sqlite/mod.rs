@@ -253,6 +253,17 @@ impl SqliteStore {
             .await
     }
 
+    pub(super) async fn nonce_count(&self) -> Result<u64, Error> {
+        self.with(|c| {
+            c.query_row("SELECT count(*) FROM devicenonce", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(Error::db)
+        })
+        .await
+        .map(|n| u64::try_from(n).unwrap_or(0))
+    }
+
     pub(super) async fn create_nonce(
         &self,
         nonce: String,
