@@ -1,5 +1,5 @@
-//! Running a vault: the signing API and the admin API on their own listeners
-//! ([`super::listener`]), each under the [`ServerLimits`] (timeouts per connection, a
+//! Running a vault: the signing API and the admin API on their own listeners (the private
+//! `listener` module), each under the [`ServerLimits`] (timeouts per connection, a
 //! connection cap), with graceful shutdown on request or on SIGINT/SIGTERM, bounded by
 //! `shutdown_timeout`.
 
