@@ -222,14 +222,11 @@ impl PublisherClient {
 
     /// `GET /api/v1/publisher/snaps/{name}`: a snap's revisions and channel map.
     pub fn status(&self, name: &str) -> Result<SnapStatus, ClientError> {
-        let url = format!("{}{API}/snaps/{}", self.base, percent_encode(name));
-        let answer = self
-            .agent
-            .get(&url)
-            .header("Authorization", &self.authorization)
-            .header("Accept", "application/json")
-            .call();
-        read_answer(&url, answer)
+        self.get_json(&format!(
+            "{}{API}/snaps/{}",
+            self.base,
+            percent_encode(name)
+        ))
     }
 
     /// `POST /api/v1/publisher/validation-sets`: publishes a signed `validation-set`
@@ -258,13 +255,18 @@ impl PublisherClient {
             url.push_str("?name=");
             url.push_str(&percent_encode(name));
         }
+        self.get_json(&url)
+    }
+
+    /// `GET url` with the credential, its JSON answer read.
+    fn get_json<T: DeserializeOwned>(&self, url: &str) -> Result<T, ClientError> {
         let answer = self
             .agent
-            .get(&url)
+            .get(url)
             .header("Authorization", &self.authorization)
             .header("Accept", "application/json")
             .call();
-        read_answer(&url, answer)
+        read_answer(url, answer)
     }
 
     fn post_json<T: DeserializeOwned>(
