@@ -18,6 +18,9 @@
 //! # admin_token_env = "UCORE_VAULT_ADMIN_TOKEN"
 //! # Lifetime of a request-id in seconds (Serial Vault: 600).
 //! nonce_ttl_secs = 600
+//! # Most request-ids waiting to be used; more are refused (503, Retry-After) until some
+//! # are used or expire. 0: no bound.
+//! max_nonces = 100000
 //! # Largest /v1/serial body in bytes (413 beyond).
 //! max_body_bytes = 65536
 //! # Append account and account-key after the serial for devices announcing
@@ -39,6 +42,24 @@
 //! max_connections = 1024
 //! # On SIGTERM/SIGINT, how long in-flight requests may take before they are dropped.
 //! shutdown_timeout = "30s"
+//!
+//! # Rate limits of /v1/request-id and /v1/serial ([`RateLimits`]): a request over one is
+//! # answered 503 with Retry-After, which snapd retries a minute later. Each limit is a
+//! # sustained rate ("N/s", "N/m" or "N/h") and a burst (requests allowed at once after a
+//! # quiet spell), or "off". Kept in each vault process: replicas each apply their own.
+//! [rate_limit]
+//! # false turns every limit off.
+//! enabled = true
+//! # Per API key (the one a model's gadget ships), checked once the key is known good.
+//! request_id_per_key = { rate = "50/s", burst = 1000 }
+//! serial_per_key = { rate = "50/s", burst = 1000 }
+//! # Per client address (IPv6 by /64), checked first. Devices behind one NAT share one.
+//! request_id_per_address = { rate = "100/s", burst = 2000 }
+//! serial_per_address = { rate = "100/s", burst = 2000 }
+//! # Most API keys, and most addresses, tracked at once (idle ones are dropped).
+//! max_tracked = 65536
+//! # Reverse proxies whose X-Forwarded-For names the client (e.g. ["127.0.0.1"]).
+//! trusted_proxies = []
 //! ```
 
 use std::net::SocketAddr;
@@ -50,6 +71,7 @@ use zeroize::Zeroizing;
 use crate::error::Error;
 use crate::http::ServerLimits;
 use crate::keystore::KeyStore;
+use crate::vault::rate_limit::RateLimits;
 
 /// The vault configuration file.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -83,6 +105,12 @@ pub struct VaultConfig {
     /// `[server]`: timeouts and the connection cap (each key defaults on its own).
     #[serde(default)]
     pub server: ServerLimits,
+    /// Most request-ids waiting to be used (0: no bound).
+    #[serde(default = "default_max_nonces")]
+    pub max_nonces: u64,
+    /// `[rate_limit]`: the signing API's rate limits (each key defaults on its own).
+    #[serde(default)]
+    pub rate_limit: RateLimits,
 }
 
 fn default_listen() -> SocketAddr {
@@ -99,6 +127,9 @@ fn default_body() -> usize {
 }
 fn default_true() -> bool {
     true
+}
+fn default_max_nonces() -> u64 {
+    crate::vault::Settings::default().max_nonces
 }
 
 impl VaultConfig {
@@ -158,6 +189,8 @@ impl VaultConfig {
             nonce_ttl: std::time::Duration::from_secs(self.nonce_ttl_secs),
             max_body_bytes: self.max_body_bytes,
             stream_ancillary: self.stream_ancillary,
+            rate_limits: self.rate_limit.clone(),
+            max_nonces: self.max_nonces,
             ..Default::default()
         }
     }
@@ -218,10 +251,38 @@ mod tests {
         assert_eq!(c.nonce_ttl_secs, 600);
         assert_eq!(c.admin_listen, Some("127.0.0.1:8081".parse().unwrap()));
         assert_eq!(c.server, ServerLimits::default());
+        assert_eq!(c.rate_limit, RateLimits::default());
+        assert_eq!(c.max_nonces, 100_000);
         assert!(VaultConfig::from_toml("bogus = 1").is_err());
         let d = VaultConfig::from_toml("").unwrap();
         assert_eq!(d.max_body_bytes, 65536);
         assert_eq!(d.server, ServerLimits::default());
+        assert_eq!(d.rate_limit, RateLimits::default());
+        assert_eq!(d.settings().max_nonces, 100_000);
+    }
+
+    #[test]
+    fn rate_limit_keys_default_one_by_one() {
+        let c = VaultConfig::from_toml(
+            "max_nonces = 0\n[rate_limit]\nserial_per_address = \"off\"\n\
+             request_id_per_key = { rate = \"10/m\", burst = 5 }\n",
+        )
+        .unwrap();
+        let s = c.settings();
+        assert_eq!(s.max_nonces, 0);
+        assert_eq!(
+            s.rate_limits.serial_per_address,
+            crate::vault::rate_limit::Limit::Off
+        );
+        assert_eq!(
+            s.rate_limits.request_id_per_key,
+            crate::vault::rate_limit::Limit::new("10/m".parse().unwrap(), 5)
+        );
+        assert_eq!(
+            s.rate_limits.serial_per_key,
+            RateLimits::default().serial_per_key
+        );
+        assert!(VaultConfig::from_toml("[rate_limit]\nper_key = \"off\"\n").is_err());
     }
 
     #[test]

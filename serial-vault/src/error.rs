@@ -119,6 +119,29 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// A request over a rate limit of the signing API (HTTP 503 with `Retry-After`,
+    /// `rate-limited`; see [`crate::vault::rate_limit`] for why 503).
+    #[error(
+        "Too many requests to /v1/{} {scope}: retry in {retry_after} s",
+        endpoint.as_str()
+    )]
+    RateLimited {
+        /// The endpoint limited.
+        endpoint: crate::metrics::Endpoint,
+        /// The limit: per API key or per client address.
+        scope: crate::vault::rate_limit::Scope,
+        /// Seconds until a request would be allowed (the `Retry-After` header).
+        retry_after: u64,
+    },
+    /// `/v1/request-id` while the nonce table holds `max_nonces` request-ids (HTTP 503 with
+    /// `Retry-After`, `too-many-nonces`; see [`crate::vault::nonce_budget`]).
+    #[error("Too many request-ids are waiting to be used ({max}): retry in {retry_after} s")]
+    NonceTableFull {
+        /// The bound.
+        max: u64,
+        /// Seconds to wait (the `Retry-After` header).
+        retry_after: u64,
+    },
     /// Admin API: missing or wrong admin token (HTTP 401, `invalid-admin-token`).
     #[error("Invalid admin token")]
     InvalidAdminToken,
@@ -339,6 +362,8 @@ impl Error {
             Error::GenerateNonce { .. } => "generate-nonce",
             Error::DuplicateSerial { .. } => "duplicate-assertion",
             Error::BodyTooLarge { .. } => "too-large",
+            Error::RateLimited { .. } => "rate-limited",
+            Error::NonceTableFull { .. } => "too-many-nonces",
             Error::InvalidAdminToken => "invalid-admin-token",
             Error::InvalidInput(_)
             | Error::InvalidName(_)
@@ -351,15 +376,26 @@ impl Error {
     }
 
     /// The HTTP status the vault answers with: 400 for the Serial Vault's catalogue, 413
-    /// for an oversize body, 401/404 on the admin API, 500 otherwise.
+    /// for an oversize body, 401/404 on the admin API, 503 over a limit, 500 otherwise.
     pub fn http_status(&self) -> u16 {
         match self {
             Error::BodyTooLarge { .. } => 413,
+            Error::RateLimited { .. } | Error::NonceTableFull { .. } => 503,
             Error::InvalidAdminToken => 401,
             Error::NotFound { .. } => 404,
             Error::Rejected { status, .. } => *status,
             e if e.code() == "server-error" => 500,
             _ => 400,
+        }
+    }
+
+    /// The seconds of the `Retry-After` header a refusal over a limit is sent with.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Error::RateLimited { retry_after, .. } | Error::NonceTableFull { retry_after, .. } => {
+                Some(*retry_after)
+            }
+            _ => None,
         }
     }
 

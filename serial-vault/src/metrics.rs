@@ -10,7 +10,9 @@
 //! * `ucore_vault_nonces`: a gauge, the rows of the nonce table, read from the store when
 //!   `/metrics` is scraped ([`crate::Store::nonce_count`]);
 //! * `ucore_vault_database_errors_total`: database errors, counted where the store's
-//!   backends return them.
+//!   backends return them;
+//! * `ucore_vault_rate_limited_total{endpoint, limit}`: requests refused over a rate limit
+//!   (`limit` is `api-key`, `address` or `nonces`, see [`crate::vault::rate_limit`]).
 //!
 //! Every counter is an atomic: recording takes no lock. The counters are process-wide
 //! ([`Metrics::global`]), as with Prometheus' default registry: a vault process serves one
@@ -22,6 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error::Error;
+use crate::vault::rate_limit::Scope;
 
 /// The endpoint a request went to: the `endpoint` label of the request counter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -166,6 +169,8 @@ pub struct Metrics {
     requests: [[AtomicU64; STATUS_LABELS.len()]; Endpoint::ALL.len()],
     signing: Histogram,
     database_errors: AtomicU64,
+    /// Per endpoint, per [`Scope`]: requests refused over a limit.
+    rate_limited: [[AtomicU64; Scope::ALL.len()]; Endpoint::ALL.len()],
 }
 
 static GLOBAL: Metrics = Metrics::new();
@@ -185,6 +190,8 @@ impl Metrics {
                 Endpoint::ALL.len()],
             signing: Histogram::new(),
             database_errors: AtomicU64::new(0),
+            rate_limited: [const { [const { AtomicU64::new(0) }; Scope::ALL.len()] };
+                Endpoint::ALL.len()],
         }
     }
 
@@ -240,6 +247,25 @@ impl Metrics {
     /// Database errors so far.
     pub fn database_errors(&self) -> u64 {
         self.database_errors.load(Ordering::Relaxed)
+    }
+
+    /// A request to `endpoint` was refused over the limit `scope`.
+    pub fn rate_limited(&self, endpoint: Endpoint, scope: Scope) {
+        if let Some(c) = self.rate_limited_slot(endpoint, scope) {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Requests to `endpoint` refused over the limit `scope` so far.
+    pub fn rate_limited_count(&self, endpoint: Endpoint, scope: Scope) -> u64 {
+        self.rate_limited_slot(endpoint, scope)
+            .map_or(0, |c| c.load(Ordering::Relaxed))
+    }
+
+    fn rate_limited_slot(&self, endpoint: Endpoint, scope: Scope) -> Option<&AtomicU64> {
+        self.rate_limited
+            .get(endpoint as usize)?
+            .get(Scope::ALL.iter().position(|&s| s == scope)?)
     }
 
     /// Everything in Prometheus' text exposition format (version 0.0.4), with the nonce
@@ -310,6 +336,26 @@ impl Metrics {
             "ucore_vault_database_errors_total {}",
             get(&self.database_errors)
         );
+
+        header(
+            &mut out,
+            "ucore_vault_rate_limited_total",
+            "counter",
+            "Requests refused over a rate limit, by endpoint and limit.",
+        );
+        for e in Endpoint::ALL {
+            for scope in Scope::ALL {
+                let n = self.rate_limited_count(e, scope);
+                if n > 0 {
+                    let _ = writeln!(
+                        out,
+                        "ucore_vault_rate_limited_total{{endpoint=\"{}\",limit=\"{}\"}} {n}",
+                        e.as_str(),
+                        scope.as_str()
+                    );
+                }
+            }
+        }
         out
     }
 }
@@ -347,6 +393,9 @@ mod tests {
         m.signed(Duration::from_millis(30));
         m.signed(Duration::from_secs(60));
         m.database_error();
+        m.rate_limited(Endpoint::RequestId, Scope::ApiKey);
+        m.rate_limited(Endpoint::RequestId, Scope::ApiKey);
+        m.rate_limited(Endpoint::Serial, Scope::Address);
         let t = m.render(Some(7));
         let v = |s: &str| value(&t, s);
         assert_eq!(
@@ -380,6 +429,15 @@ mod tests {
         assert_eq!(v("ucore_vault_signing_duration_seconds_sum"), Some(60.033));
         assert_eq!(v("ucore_vault_nonces"), Some(7.0));
         assert_eq!(v("ucore_vault_database_errors_total"), Some(1.0));
+        assert_eq!(
+            v("ucore_vault_rate_limited_total{endpoint=\"request-id\",limit=\"api-key\"}"),
+            Some(2.0)
+        );
+        assert_eq!(
+            v("ucore_vault_rate_limited_total{endpoint=\"serial\",limit=\"address\"}"),
+            Some(1.0)
+        );
+        assert_eq!(m.rate_limited_count(Endpoint::Serial, Scope::Nonces), 0);
         assert!(!m.render(None).contains("ucore_vault_nonces"));
         // Every series has its HELP and TYPE.
         for line in t.lines().filter(|l| !l.starts_with('#')) {

@@ -16,7 +16,6 @@ use ucore_serial_vault::AdminClient;
 use ucore_serial_vault::Settings;
 use ucore_serial_vault::http::ErrorBody;
 use ucore_serial_vault::store::{LogFilter, NewSubstore};
-use ucore_signing::RsaPrivateKey;
 
 const MODEL_A: &str = "acme-device-1";
 const MODEL_B: &str = "acme-device-2";
@@ -41,23 +40,6 @@ fn expect_error(resp: (u16, String, Vec<u8>), code: &str, message: &str) {
     let e: ErrorBody = serde_json::from_slice(&body).unwrap();
     assert_eq!(e.error_code, code, "{}", e.message);
     assert_eq!(e.message, message);
-}
-
-/// A model assertion for `name`, signed by the brand (like the seed's model A).
-fn model_named(name: &str) -> Assertion {
-    let b = AssertionBuilder::new(AssertionType::Model)
-        .header("authority-id", HeaderValue::from("acme".to_string()))
-        .header("series", HeaderValue::from("16".to_string()))
-        .header("brand-id", HeaderValue::from("acme".to_string()))
-        .header("model", HeaderValue::from(name.to_string()))
-        .header("architecture", HeaderValue::from("armhf".to_string()))
-        .header("gadget", HeaderValue::from("device-1".to_string()))
-        .header("kernel", HeaderValue::from("device-1-kernel".to_string()))
-        .header(
-            "timestamp",
-            HeaderValue::from("2016-12-01T12:00:00+00:00".to_string()),
-        );
-    ucore_signing::sign_assertion(&b, &key("acme")).unwrap()
 }
 
 /// Registers `device` on model A with serial R1 the ordinary way; returns the serial.
@@ -115,45 +97,6 @@ fn custom_request(tv: &TestVault, model: &str, extra: &[(&str, &str)]) -> Assert
         b = b.header(k.to_string(), HeaderValue::from(v.to_string()));
     }
     ucore_signing::sign_assertion(&b, &device).unwrap()
-}
-
-/// A serial for (brand, model, serial) of `device`, signed by `signer` (to forge the
-/// current serial in the ways a refusal needs).
-fn serial_assertion(
-    brand: &str,
-    model: &str,
-    serial: &str,
-    device: &RsaPrivateKey,
-    signer: &RsaPrivateKey,
-) -> Assertion {
-    let b = AssertionBuilder::new(AssertionType::Serial)
-        .header("authority-id", HeaderValue::from(brand.to_string()))
-        .header("brand-id", HeaderValue::from(brand.to_string()))
-        .header("model", HeaderValue::from(model.to_string()))
-        .header("serial", HeaderValue::from(serial.to_string()))
-        .header(
-            "device-key",
-            HeaderValue::from(device.public_key().to_snapd_text()),
-        )
-        .header(
-            "device-key-sha3-384",
-            HeaderValue::from(device.key_id().to_string()),
-        )
-        .header(
-            "timestamp",
-            HeaderValue::from("2024-05-10T12:07:36+02:00".to_string()),
-        )
-        .header("revision", HeaderValue::from("1".to_string()));
-    ucore_signing::sign_assertion(&b, signer).unwrap()
-}
-
-fn stream(parts: &[&Assertion]) -> Vec<u8> {
-    let mut s = Vec::new();
-    for a in parts {
-        s.extend_from_slice(&a.encode());
-        s.push(b'\n');
-    }
-    s
 }
 
 fn log_rows(tv: &TestVault, model: &str) -> Vec<ucore_serial_vault::store::SigningLogRow> {

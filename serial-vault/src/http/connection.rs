@@ -334,6 +334,14 @@ pub(super) async fn serve(
     let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
         let watch = Arc::clone(&service_watch);
         watch.request_started(request.body().is_end_stream());
+        let mut request = request;
+        if let Some(peer) = peer {
+            // The client's address, for the per-address rate limits (`ConnectInfo`, as
+            // axum's own server gives it).
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         let request = request.map(|inner| {
             Body::new(RequestBody {
                 inner,

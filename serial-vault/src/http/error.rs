@@ -39,7 +39,7 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if status.is_server_error() {
+        if status.is_server_error() && self.retry_after().is_none() {
             tracing::error!(error = %self, "request failed");
         } else {
             tracing::debug!(code = self.code(), error = %self, "request refused");
@@ -56,7 +56,7 @@ impl IntoResponse for Error {
             }],
         };
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
-        (
+        let mut response = (
             status,
             [(
                 header::CONTENT_TYPE,
@@ -64,7 +64,13 @@ impl IntoResponse for Error {
             )],
             bytes,
         )
-            .into_response()
+            .into_response();
+        if let Some(secs) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }
 

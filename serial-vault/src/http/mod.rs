@@ -7,6 +7,7 @@
 //! * [`trace`]: around every request of both: request id, span, end line, metrics;
 //! * [`metrics`]: `GET /metrics` on the admin port (behind the admin token);
 //! * [`limits`]: [`ServerLimits`], the timeouts and the connection cap;
+//! * [`rate_limit`]: the per-address rate limits of `/v1/request-id` and `/v1/serial`;
 //! * `listener` (accepting under the cap) and `connection` (one connection's timeouts):
 //!   hyper under [`ServerLimits`];
 //! * [`server`]: both APIs on their listeners ([`serve`], [`serve_with`]).
@@ -19,6 +20,7 @@ pub mod extract;
 pub mod limits;
 mod listener;
 pub mod metrics;
+pub mod rate_limit;
 pub mod server;
 pub mod signing;
 pub mod trace;

@@ -6,13 +6,16 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::error::catch_panics;
 use super::extract::{ApiKey, method_not_allowed, not_found};
+use super::rate_limit::limit_address;
 use crate::error::Error;
+use crate::metrics::Endpoint;
 use crate::vault::Vault;
 
 /// The media type of assertion streams.
@@ -97,8 +100,20 @@ pub fn signing_router(vault: Vault) -> Router {
     let router = Router::new()
         .route("/v1/version", get(version))
         .route("/v1/health", get(health))
-        .route("/v1/request-id", post(request_id))
-        .route("/v1/serial", post(serial))
+        .route(
+            "/v1/request-id",
+            post(request_id).route_layer(from_fn_with_state(
+                (vault.clone(), Endpoint::RequestId),
+                limit_address,
+            )),
+        )
+        .route(
+            "/v1/serial",
+            post(serial).route_layer(from_fn_with_state(
+                (vault.clone(), Endpoint::Serial),
+                limit_address,
+            )),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))

@@ -99,6 +99,18 @@ impl Store {
         dispatch!(self, s => s.nonce_count().await, p => p.nonce_count().await)
     }
 
+    /// Whether `nonce` exists and is not expired (created at most `ttl` before `now`),
+    /// without consuming it: one read by the primary key.
+    pub async fn nonce_exists(
+        &self,
+        nonce: &str,
+        now: impl Into<Timestamp>,
+        ttl: Duration,
+    ) -> Result<bool, Error> {
+        let (now, ttl) = nonce_clock(now.into(), ttl);
+        dispatch!(self, s => s.nonce_exists(nonce.to_string(), now, ttl).await, p => p.nonce_exists(nonce, now, ttl).await)
+    }
+
     /// Consumes `nonce`: true if it existed and was not expired (created at most `ttl`
     /// before `now`). Single use.
     pub async fn consume_nonce(

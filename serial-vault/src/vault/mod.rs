@@ -29,7 +29,10 @@
 //! trailing whitespace ([`names::check_serial`]). A serial read from the serial-request's
 //! body is a YAML scalar: its quotes and surrounding blanks are YAML syntax, not part of it.
 
+mod buckets;
 pub mod names;
+pub mod nonce_budget;
+pub mod rate_limit;
 mod remodel;
 pub mod request;
 pub mod serial;
@@ -68,6 +71,12 @@ pub struct Settings {
     pub stream_ancillary: bool,
     /// The version string of `/v1/version`.
     pub version: String,
+    /// The rate limits of `/v1/request-id` and `/v1/serial` ([`rate_limit`]).
+    pub rate_limits: rate_limit::RateLimits,
+    /// The most request-ids the nonce table may hold before `/v1/request-id` is refused
+    /// (503); 0 for no bound ([`nonce_budget`]). Default 100 000: three API keys at their
+    /// default sustained rate for a whole nonce lifetime (3 × 50/s × 600 s), about 12 MB.
+    pub max_nonces: u64,
 }
 
 impl Default for Settings {
@@ -77,6 +86,8 @@ impl Default for Settings {
             max_body_bytes: 64 * 1024,
             stream_ancillary: true,
             version: env!("CARGO_PKG_VERSION").to_string(),
+            rate_limits: rate_limit::RateLimits::default(),
+            max_nonces: 100_000,
         }
     }
 }
@@ -96,6 +107,12 @@ struct Inner {
     /// Keypair rows by key id, read once: a row never changes but for `active`, which
     /// the signing path takes from the (always fresh) model row instead.
     keypairs: Arc<std::sync::RwLock<std::collections::HashMap<String, Arc<KeypairRecord>>>>,
+    /// The rate limits' state ([`rate_limit`]).
+    throttle: Arc<rate_limit::Throttle>,
+    /// The nonce table's count and bound ([`nonce_budget`]).
+    nonces: Arc<nonce_budget::NonceBudget>,
+    /// Self-signatures verified at once, off the async workers (see [`Vault::sign_serial`]).
+    verifiers: Arc<tokio::sync::Semaphore>,
 }
 
 /// Whether `given` equals one of `keys`, in time independent of where (or whether) it
@@ -132,10 +149,14 @@ pub fn new_api_key() -> String {
 impl Vault {
     /// A vault over `store`, with keys sealed by `keys`.
     pub fn new(store: Store, keys: KeyStore, settings: Settings) -> Self {
+        let verifiers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
         Self {
             inner: Arc::new(Inner {
                 store,
                 keys: Arc::new(keys),
+                throttle: Arc::new(rate_limit::Throttle::new(&settings.rate_limits)),
+                nonces: Arc::new(nonce_budget::NonceBudget::new(settings.max_nonces)),
+                verifiers: Arc::new(tokio::sync::Semaphore::new(verifiers)),
                 settings,
                 admin_token: None,
                 keypairs: Arc::default(),
@@ -166,6 +187,9 @@ impl Vault {
             settings: self.inner.settings.clone(),
             admin_token: Some(token),
             keypairs: self.inner.keypairs.clone(),
+            throttle: self.inner.throttle.clone(),
+            nonces: self.inner.nonces.clone(),
+            verifiers: self.inner.verifiers.clone(),
         };
         Self {
             inner: Arc::new(inner),
@@ -180,6 +204,11 @@ impl Vault {
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.inner.settings
+    }
+
+    /// The rate limits' state (the HTTP layer applies the per-address limits with it).
+    pub fn throttle(&self) -> &rate_limit::Throttle {
+        &self.inner.throttle
     }
 
     pub(crate) fn check_admin_token(&self, given: Option<&str>) -> Result<(), Error> {
@@ -204,17 +233,22 @@ impl Vault {
         }
     }
 
-    /// `POST /v1/request-id`: a fresh single-use nonce.
+    /// `POST /v1/request-id`: a fresh single-use nonce. Refused over the API key's rate
+    /// limit ([`Error::RateLimited`]) and while the nonce table is full
+    /// ([`Error::NonceTableFull`]).
     pub async fn request_id(&self, api_key: Option<&str>) -> Result<String, Error> {
-        self.check_api_key(api_key).await?;
+        let api_key = self.check_api_key(api_key).await?;
+        self.inner
+            .throttle
+            .check_api_key(crate::metrics::Endpoint::RequestId, &api_key)?;
+        self.inner.nonces.reserve(&self.inner.store).await?;
         let now = Timestamp::now();
         let nonce = new_nonce(now.as_second());
         let ttl = self.inner.settings.nonce_ttl;
-        self.inner
-            .store
-            .create_nonce(&nonce, now, ttl)
-            .await
-            .map_err(|e| Error::GenerateNonce { source: e.into() })?;
+        if let Err(e) = self.inner.store.create_nonce(&nonce, now, ttl).await {
+            self.inner.nonces.not_made();
+            return Err(Error::GenerateNonce { source: e.into() });
+        }
         Ok(nonce)
     }
 
@@ -245,26 +279,54 @@ impl Vault {
         Ok(Some(record))
     }
 
-    /// `POST /v1/serial`: checks `body` in the order of the Serial Vault's `Serial` handler
-    /// (`service/sign/handlers_sign.go`) and returns
-    /// the signed serial (plus account and account-key when `stream` and available).
+    /// `POST /v1/serial`: checks `body` and returns the signed serial (plus account and
+    /// account-key when `stream` and available).
+    ///
+    /// ## The order of the checks
+    ///
+    /// Cheap checks first: a request that fails one never costs a signature verification.
+    /// The Serial Vault's `Serial` handler (`service/sign/handlers_sign.go`) verifies the
+    /// self-signature (its step 3) before it compares the model (4) and looks at the nonce
+    /// (6); this vault runs, in order:
+    ///
+    /// 1. the `api-key` (`invalid-api-key`), then its rate limit (`rate-limited`, 503);
+    /// 2. the stream (`empty-data`, `invalid-assertion`, `invalid-type`,
+    ///    `invalid-second-type`);
+    /// 3. the model against the request (`mismatched-model`), no I/O;
+    /// 4. the request-id: one read by its key, **not consumed** (`invalid-nonce`);
+    /// 5. the self-signature (`invalid-assertion`), off the async workers on tokio's
+    ///    blocking pool, at most one per CPU at once (a flood of 16384-bit device keys
+    ///    waits its turn there, and leaves the other blocking threads and every async
+    ///    worker free);
+    /// 6. a remodel re-registration's checks (`invalid-assertion`, `invalid-substore`);
+    /// 7. the request-id consumed, as the Serial Vault does it: from here on it is gone
+    ///    whatever happens next (`invalid-nonce` if another request took it meanwhile);
+    /// 8. the model row, its key active (`invalid-model`), the serial number
+    ///    (`create-assertion`), duplicates (`duplicate-assertion`), signing, the log.
+    ///
+    /// **A request with one fault** gets exactly the code and message it gets from the
+    /// Serial Vault's order, and consumes its request-id exactly when it would there (only
+    /// faults found at step 8 do): none of the checks moved forward can fail on a request
+    /// the ones they passed would have accepted (`tests/check_order.rs` proves it, one
+    /// fault per case). **A request with several faults** gets the first in the order
+    /// above: e.g. a forged self-signature with an unknown request-id is `invalid-nonce`
+    /// (the Serial Vault: `invalid-assertion`), a forged self-signature for another model
+    /// is `mismatched-model`.
     pub async fn sign_serial(
         &self,
         api_key: Option<&str>,
         body: &[u8],
         stream: bool,
     ) -> Result<Vec<u8>, Error> {
-        // 1. api-key
+        // 1. api-key, and its rate limit
         let api_key = self.check_api_key(api_key).await?;
+        self.inner
+            .throttle
+            .check_api_key(crate::metrics::Endpoint::Serial, &api_key)?;
         // 2. the stream
         let parsed = request::parse_request(body)?;
         let req = parsed.request()?;
-        // 3. self-signature
-        let device_key = RsaPublicKey::from_openpgp(&req.device_key)
-            .map_err(|e| Error::InvalidAssertion(e.into()))?;
-        ucore_signing::verify_signature(&parsed.serial_request, &device_key)
-            .map_err(|e| Error::InvalidAssertion(e.into()))?;
-        // 4. model match
+        // 3. model match
         if let Some(model) = &parsed.model {
             let (mb, mm) = (
                 model.header_str("brand-id").unwrap_or(""),
@@ -277,10 +339,23 @@ impl Vault {
                 });
             }
         }
-        // 5. remodel re-registration (remodel.rs)
+        // 4. the nonce exists (read, not consumed)
+        let ttl = self.inner.settings.nonce_ttl;
+        if !self
+            .inner
+            .store
+            .nonce_exists(req.request_id, Timestamp::now(), ttl)
+            .await?
+        {
+            return Err(Error::InvalidNonce);
+        }
+        // 5. self-signature, off the async workers
+        self.verify_self_signature(&parsed.serial_request, &req.device_key)
+            .await?;
+        // 6. remodel re-registration (remodel.rs)
         let sr = &parsed.serial_request;
         self.check_remodel(&parsed, &api_key).await?;
-        // 6. the nonce, consumed whatever happens next
+        // 7. the nonce, consumed whatever happens next
         if !self
             .inner
             .store
@@ -293,7 +368,8 @@ impl Vault {
         {
             return Err(Error::InvalidNonce);
         }
-        // 7. the model row for (brand, model, api-key); 8. its key active
+        self.inner.nonces.consumed();
+        // 8. the model row for (brand, model, api-key), its key active
         let invalid_model = |inactive_key| Error::InvalidModel {
             brand_id: req.brand_id.to_string(),
             model: req.model.to_string(),
@@ -388,6 +464,32 @@ impl Vault {
             }
         }
         Err(last)
+    }
+
+    /// Verifies the serial-request's signature with its own device key, on tokio's
+    /// blocking pool under the `verifiers` semaphore (one per CPU): a 16384-bit key takes
+    /// tens of milliseconds, which must not stall an async worker.
+    async fn verify_self_signature(
+        &self,
+        request: &ucore_assertions::Assertion,
+        device_key: &ucore_assertions::openpgp::PublicKey,
+    ) -> Result<(), Error> {
+        let _permit = self
+            .inner
+            .verifiers
+            .acquire()
+            .await
+            // The semaphore is never closed.
+            .map_err(|e| Error::SigningAssertion(e.into()))?;
+        let (request, device_key) = (request.clone(), device_key.clone());
+        tokio::task::spawn_blocking(move || {
+            let key = RsaPublicKey::from_openpgp(&device_key)
+                .map_err(|e| Error::InvalidAssertion(e.into()))?;
+            ucore_signing::verify_signature(&request, &key)
+                .map_err(|e| Error::InvalidAssertion(e.into()))
+        })
+        .await
+        .map_err(blocking_failed)?
     }
 
     // ---- admin operations ---------------------------------------------------------------

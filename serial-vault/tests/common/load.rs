@@ -178,11 +178,34 @@ pub fn check_log(rows: &[ucore_serial_vault::store::SigningLogRow], issued: &[Is
 }
 
 /// Replays every `step`-th request: each nonce was single-use, whichever vault sees it.
+/// A replay over the vault's rate limit (503) waits as `Retry-After` says and tries again,
+/// as a well-behaved client does.
 pub fn assert_replays_refused(urls: &[String], api_key: &str, issued: &[Issued], step: usize) {
     for (j, i) in issued.iter().enumerate().step_by(step) {
         // Sent to the other vault than the one that accepted it, when there are two.
         let url = &urls[(i.vault + j) % urls.len()];
-        let (st, _, out) = super::post(&format!("{url}serial"), Some(api_key), &i.body);
+        let mut tries = 0;
+        let (st, out) = loop {
+            let resp = super::agent()
+                .post(&format!("{url}serial"))
+                .header("api-key", api_key)
+                .content_type("application/x.ubuntu.assertion")
+                .send(&i.body[..])
+                .unwrap();
+            let status = resp.status().as_u16();
+            let wait: Option<u64> = resp
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok()?.parse().ok());
+            let out = resp.into_body().read_to_vec().unwrap();
+            match wait {
+                Some(secs) if status == 503 && tries < 20 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_secs(secs));
+                }
+                _ => break (status, out),
+            }
+        };
         assert_eq!(st, 400, "{}", String::from_utf8_lossy(&out));
         assert!(String::from_utf8_lossy(&out).contains("invalid-nonce"));
     }

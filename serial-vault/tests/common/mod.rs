@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use ucore_assertions::{Assertion, AssertionAccess};
+use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionType, HeaderValue};
 use ucore_serial_vault::KeyStore;
 use ucore_serial_vault::store::Store;
 use ucore_serial_vault::{self as vault, RunningVault, ServerLimits, Settings, Vault};
@@ -186,6 +186,63 @@ pub fn snapd_stream(request: &Assertion, model: &Assertion) -> Vec<u8> {
     s.push(b'\n');
     s.extend_from_slice(&model.encode());
     s.push(b'\n');
+    s
+}
+
+/// A model assertion for `name`, signed by the brand (like the seed's model A).
+pub fn model_named(name: &str) -> Assertion {
+    let b = AssertionBuilder::new(AssertionType::Model)
+        .header("authority-id", HeaderValue::from("acme".to_string()))
+        .header("series", HeaderValue::from("16".to_string()))
+        .header("brand-id", HeaderValue::from("acme".to_string()))
+        .header("model", HeaderValue::from(name.to_string()))
+        .header("architecture", HeaderValue::from("armhf".to_string()))
+        .header("gadget", HeaderValue::from("device-1".to_string()))
+        .header("kernel", HeaderValue::from("device-1-kernel".to_string()))
+        .header(
+            "timestamp",
+            HeaderValue::from("2016-12-01T12:00:00+00:00".to_string()),
+        );
+    ucore_signing::sign_assertion(&b, &key("acme")).unwrap()
+}
+
+/// A serial for (brand, model, serial) of `device`, signed by `signer` (to forge the
+/// current serial in the ways a refusal needs).
+pub fn serial_assertion(
+    brand: &str,
+    model: &str,
+    serial: &str,
+    device: &RsaPrivateKey,
+    signer: &RsaPrivateKey,
+) -> Assertion {
+    let b = AssertionBuilder::new(AssertionType::Serial)
+        .header("authority-id", HeaderValue::from(brand.to_string()))
+        .header("brand-id", HeaderValue::from(brand.to_string()))
+        .header("model", HeaderValue::from(model.to_string()))
+        .header("serial", HeaderValue::from(serial.to_string()))
+        .header(
+            "device-key",
+            HeaderValue::from(device.public_key().to_snapd_text()),
+        )
+        .header(
+            "device-key-sha3-384",
+            HeaderValue::from(device.key_id().to_string()),
+        )
+        .header(
+            "timestamp",
+            HeaderValue::from("2024-05-10T12:07:36+02:00".to_string()),
+        )
+        .header("revision", HeaderValue::from("1".to_string()));
+    ucore_signing::sign_assertion(&b, signer).unwrap()
+}
+
+/// The assertions one after another, as a request body.
+pub fn stream(parts: &[&Assertion]) -> Vec<u8> {
+    let mut s = Vec::new();
+    for a in parts {
+        s.extend_from_slice(&a.encode());
+        s.push(b'\n');
+    }
     s
 }
 

@@ -281,19 +281,33 @@ impl PostgresStore {
         Ok(())
     }
 
+    pub(super) async fn nonce_exists(
+        &self,
+        nonce: &str,
+        now: i64,
+        ttl: i64,
+    ) -> Result<bool, Error> {
+        const READ: &str = "SELECT timestamp FROM devicenonce WHERE nonce = $1";
+        self.nonce_live(READ, nonce, now, ttl).await
+    }
+
     pub(super) async fn consume_nonce(
         &self,
         nonce: &str,
         now: i64,
         ttl: i64,
     ) -> Result<bool, Error> {
-        let c = self.client().await?;
         // One statement: of concurrent deletes of the row, exactly one returns it. An
         // expired nonce is consumed too, and refused.
-        let st = c
-            .prepare_cached("DELETE FROM devicenonce WHERE nonce = $1 RETURNING timestamp")
-            .await
-            .map_err(Error::db)?;
+        const CONSUME: &str = "DELETE FROM devicenonce WHERE nonce = $1 RETURNING timestamp";
+        self.nonce_live(CONSUME, nonce, now, ttl).await
+    }
+
+    /// Whether `nonce` was live (created at most `ttl` before `now`), by `sql`: a
+    /// statement returning its creation time (a read, or the delete that consumes it).
+    async fn nonce_live(&self, sql: &str, nonce: &str, now: i64, ttl: i64) -> Result<bool, Error> {
+        let c = self.client().await?;
+        let st = c.prepare_cached(sql).await.map_err(Error::db)?;
         let row = c.query_opt(&st, &[&nonce]).await.map_err(Error::db)?;
         match row {
             None => Ok(false),

@@ -133,6 +133,18 @@ const LOG_SERIAL: &str =
 const PURGE_NONCES: &str = "DELETE FROM devicenonce WHERE timestamp < ?1";
 /// A new nonce (hot path).
 const INSERT_NONCE: &str = "INSERT INTO devicenonce (nonce, timestamp) VALUES (?1, ?2)";
+/// A nonce's creation time, read before the costly checks of `/v1/serial` (hot path).
+const NONCE_CREATED: &str = "SELECT timestamp FROM devicenonce WHERE nonce = ?1";
+
+/// Whether `nonce` was live (created at most `ttl` before `now`), by `sql`: a statement
+/// returning its creation time ([`NONCE_CREATED`] reads it, [`CONSUME_NONCE`] consumes it).
+fn nonce_live(c: &Connection, sql: &str, nonce: &str, now: i64, ttl: i64) -> Result<bool, Error> {
+    let created: Option<i64> = c
+        .prepare_cached(sql)
+        .and_then(|mut st| st.query_row([nonce], |r| r.get(0)).optional())
+        .map_err(Error::db)?;
+    Ok(created.is_some_and(|t| t >= now - ttl))
+}
 /// A nonce consumed, whatever its age (hot path).
 const CONSUME_NONCE: &str = "DELETE FROM devicenonce WHERE nonce = ?1 RETURNING timestamp";
 
@@ -279,6 +291,16 @@ impl SqliteStore {
         .await
     }
 
+    pub(super) async fn nonce_exists(
+        &self,
+        nonce: String,
+        now: i64,
+        ttl: i64,
+    ) -> Result<bool, Error> {
+        self.with(move |c| nonce_live(c, NONCE_CREATED, &nonce, now, ttl))
+            .await
+    }
+
     pub(super) async fn consume_nonce(
         &self,
         nonce: String,
@@ -289,11 +311,7 @@ impl SqliteStore {
             // One statement, as on PostgreSQL: the row is deleted (consumed) whatever its
             // age, and an expired one is refused. Expired rows nobody presents are purged
             // when request-ids are made (`create_nonce`).
-            let created: Option<i64> = c
-                .prepare_cached(CONSUME_NONCE)
-                .and_then(|mut st| st.query_row([&nonce], |r| r.get(0)).optional())
-                .map_err(Error::db)?;
-            Ok(created.is_some_and(|t| t >= now - ttl))
+            nonce_live(c, CONSUME_NONCE, &nonce, now, ttl)
         })
         .await
     }
@@ -608,6 +626,12 @@ mod tests {
                     .unwrap();
                 assert!(
                     store
+                        .nonce_exists(format!("n{i}"), 1000 + i, 60)
+                        .await
+                        .unwrap()
+                );
+                assert!(
+                    store
                         .consume_nonce(format!("n{i}"), 1000 + i, 60)
                         .await
                         .unwrap()
@@ -651,6 +675,7 @@ mod tests {
             PURGE_NONCES,
             INSERT_NONCE,
             CONSUME_NONCE,
+            NONCE_CREATED,
         ] {
             // The cache hands back the statement the store ran; SQLite counts its
             // re-preparations.
