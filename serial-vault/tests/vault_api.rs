@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionType, HeaderValue};
+use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
 use ucore_serial::{self as device, DeviceServiceConfig, Registration};
 use ucore_serial_vault::Settings;
 use ucore_serial_vault::http::ErrorBody;
@@ -194,22 +194,7 @@ fn mismatched_model() {
     let tv = TestVault::memory();
     let id = request_id(&tv);
     // A serial-request for another model of the brand, sent with the acme-device-1 model.
-    let other_model = ucore_signing::sign_assertion(
-        &AssertionBuilder::new(AssertionType::Model)
-            .header("authority-id", HeaderValue::from("acme".to_string()))
-            .header("brand-id", HeaderValue::from("acme".to_string()))
-            .header("series", HeaderValue::from("16".to_string()))
-            .header("model", HeaderValue::from("other".to_string()))
-            .header("architecture", HeaderValue::from("armhf".to_string()))
-            .header("gadget", HeaderValue::from("gadget-g".to_string()))
-            .header("kernel", HeaderValue::from("kernel-k".to_string()))
-            .header(
-                "timestamp",
-                HeaderValue::from("2016-12-01T12:00:00Z".to_string()),
-            ),
-        &key("acme"),
-    )
-    .unwrap();
+    let other_model = model_named("other");
     let req =
         device::build_serial_request(&other_model, &key("device"), &id, Some("X"), None).unwrap();
     expect_error(
@@ -220,24 +205,103 @@ fn mismatched_model() {
     );
 }
 
+/// Every way of forging a serial-request's self-signature, each refused with the exact
+/// code and message (the verifier's text, as the Serial Vault sends its verifier's), and
+/// nothing signed.
 #[test]
 fn forged_serial_request_signature() {
     let tv = TestVault::memory();
+    let device_key = key("device");
     let req = request(&tv, "X", "device");
-    // Same content, signature by another key: the self-signature check fails.
-    let forged_sig = ucore_signing::signature::sign_content(
-        req.content(),
-        &key("spare"),
-        ucore_assertions::Timestamp::from_openpgp_time(1_700_000_000),
-    )
-    .unwrap();
-    let forged = Assertion::from_parts(req.content().to_vec(), forged_sig.into_bytes()).unwrap();
-    expect_error(
-        tv.post_serial(&snapd_stream(&forged, &model())),
-        400,
-        "invalid-assertion",
-        "",
-    );
+    let sig_by = |content: &[u8], signer: &str| {
+        ucore_signing::signature::sign_content(
+            content,
+            &key(signer),
+            ucore_assertions::Timestamp::from_openpgp_time(1_700_000_000),
+        )
+        .unwrap()
+        .into_bytes()
+    };
+    let text = String::from_utf8(req.encode()).unwrap();
+    let verification_failure =
+        "failed signature verification: openpgp: invalid signature: RSA verification failure";
+    // The signature's hash prefix does not match the content's digest.
+    let other_digest =
+        "failed signature verification: openpgp: invalid signature: hash tag doesn't match";
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            // Same content, signed by another key than its device-key.
+            "another key's signature",
+            Assertion::from_parts(req.content().to_vec(), sig_by(req.content(), "spare"))
+                .unwrap()
+                .encode(),
+            verification_failure,
+        ),
+        (
+            // A header changed after signing, the signature kept.
+            "content changed after signing",
+            text.replace("serial: X\n", "serial: Y\n").into_bytes(),
+            other_digest,
+        ),
+        (
+            // The device's own signature over other content.
+            "a signature of other content",
+            Assertion::from_parts(req.content().to_vec(), sig_by(b"other content", "device"))
+                .unwrap()
+                .encode(),
+            other_digest,
+        ),
+        (
+            // Signed by the device key, but naming another device-key (the spare key's
+            // request, its sign-key-sha3-384 turned to the device key's id).
+            "signed by a key other than its device-key",
+            {
+                let spare = key("spare");
+                let theirs = device::build_serial_request(
+                    &model(),
+                    &spare,
+                    &request_id(&tv),
+                    Some("X"),
+                    None,
+                )
+                .unwrap();
+                let content = String::from_utf8(theirs.content().to_vec())
+                    .unwrap()
+                    .replace(spare.key_id(), device_key.key_id());
+                let mut raw = content.clone().into_bytes();
+                raw.extend_from_slice(b"\n\n");
+                raw.extend_from_slice(&sig_by(content.as_bytes(), "device"));
+                raw
+            },
+            "assertion serial-request: device key does not match included signing key id",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (name, forged, message) in cases {
+        let (st, ct, body) = tv.post_serial(&{
+            let mut s = forged.clone();
+            s.push(b'\n');
+            s.extend_from_slice(&model().encode());
+            s.push(b'\n');
+            s
+        });
+        assert_eq!(st, 400, "{name}: {}", String::from_utf8_lossy(&body));
+        assert_eq!(ct, "application/json", "{name}");
+        let e: ErrorBody = serde_json::from_slice(&body).unwrap();
+        assert_eq!(e.error_list[0].message, e.message, "{name}");
+        let got = (e.error_code.as_str(), e.message.as_str());
+        if got != ("invalid-assertion", message) {
+            wrong.push(format!("{name}: {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // Nothing was signed, and the request-id is still good for the genuine request.
+    let log = tv
+        .rt
+        .block_on(tv.vault.signing_log(Default::default()))
+        .unwrap();
+    assert!(log.is_empty());
+    assert_eq!(tv.post_serial(&snapd_stream(&req, &model())).0, 200);
 }
 
 #[test]
