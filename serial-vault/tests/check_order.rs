@@ -7,12 +7,11 @@
 
 mod common;
 
-use common::{key, model, model_named, serial_assertion, stream};
+use common::{TestVault, key, model, model_named, serial_assertion, stream};
 use ucore_assertions::{Assertion, AssertionAccess};
 use ucore_serial as device;
-use ucore_serial_vault::store::Store;
 use ucore_serial_vault::vault::rate_limit::RateLimits;
-use ucore_serial_vault::{Error, KeyStore, Settings, Vault};
+use ucore_serial_vault::{Error, Settings};
 
 const API_KEY: &str = "acme-api-key-0001";
 
@@ -43,55 +42,31 @@ fn forged(request: &Assertion) -> Assertion {
     Assertion::from_parts(request.content().to_vec(), sig.into_bytes()).unwrap()
 }
 
-struct Fixture {
-    rt: tokio::runtime::Runtime,
-    vault: Vault,
-}
+/// A vault (its server is not used: the checks are called directly), rate limits off.
+struct Fixture(TestVault);
 
 impl Fixture {
     fn new() -> Fixture {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let vault = rt.block_on(async {
-            let store = Store::open("sqlite::memory:").await.unwrap();
-            let settings = Settings {
-                rate_limits: RateLimits::off(),
-                ..Settings::default()
-            };
-            let v = Vault::new(
-                store,
-                KeyStore::new(b"test master secret 0123".to_vec()).unwrap(),
-                settings,
-            );
-            let brand = key("acme");
-            v.add_key("acme", "serials", &brand, None, None)
-                .await
-                .unwrap();
-            v.add_model(
-                "acme",
-                "acme-device-1",
-                brand.key_id(),
-                Some(API_KEY.into()),
-            )
-            .await
-            .unwrap();
-            v
-        });
-        Fixture { rt, vault }
+        let settings = Settings {
+            rate_limits: RateLimits::off(),
+            ..Settings::default()
+        };
+        let tv = TestVault::start("sqlite::memory:", settings);
+        assert_eq!(tv.api_key, API_KEY);
+        Fixture(tv)
     }
 
     fn request_id(&self) -> String {
-        self.rt
-            .block_on(self.vault.request_id(Some(API_KEY)))
+        self.0
+            .rt
+            .block_on(self.0.vault.request_id(Some(API_KEY)))
             .unwrap()
     }
 
     fn sign(&self, api_key: Option<&str>, body: &[u8]) -> Result<Vec<u8>, Error> {
-        self.rt
-            .block_on(self.vault.sign_serial(api_key, body, false))
+        self.0
+            .rt
+            .block_on(self.0.vault.sign_serial(api_key, body, false))
     }
 
     /// A snapd request (serial-request + model) of `device` with request-id `id`.
@@ -315,7 +290,8 @@ fn each_single_fault_keeps_its_error_and_its_nonce_rule() {
 #[test]
 fn an_inactive_key_is_refused_after_the_nonce_is_consumed() {
     let f = Fixture::new();
-    f.rt.block_on(f.vault.set_key_active(key("acme").key_id(), false))
+    f.0.rt
+        .block_on(f.0.vault.set_key_active(key("acme").key_id(), false))
         .unwrap();
     let id = f.request_id();
     let e = f
@@ -328,7 +304,8 @@ fn an_inactive_key_is_refused_after_the_nonce_is_consumed() {
             "Cannot find model with the matching brand and model"
         )
     );
-    f.rt.block_on(f.vault.set_key_active(key("acme").key_id(), true))
+    f.0.rt
+        .block_on(f.0.vault.set_key_active(key("acme").key_id(), true))
         .unwrap();
     let e = f
         .sign(Some(API_KEY), &f.snapd_body(&id, "I1", "device"))

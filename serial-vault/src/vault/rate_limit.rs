@@ -43,7 +43,7 @@
 //!
 //! Each table tracks at most `max_tracked` keys or addresses; idle entries (whose bucket is
 //! full again) are dropped without changing any answer, and a table full of busy entries
-//! drops those nearest to full ([`super::buckets`]). The limits are kept **in each vault
+//! drops those nearest to full (`vault::buckets`). The limits are kept **in each vault
 //! process**: replicas behind a load balancer each apply their own, so N replicas let
 //! through up to N times the configured rate.
 //!
