@@ -82,13 +82,9 @@ const JSON: Option<&str> = Some("application/json");
 /// the vault and on the admin API; the brand's own key is accepted.
 #[test]
 fn a_models_key_must_be_its_brands() {
-    let tv = TestVault::memory();
+    let tv = vault_with_resel_key();
     let spare = key("spare");
     tv.rt.block_on(async {
-        tv.vault
-            .add_key("resel", "serials", &spare, None, None)
-            .await
-            .unwrap();
         let e = tv
             .vault
             .add_model("acme", "acme-device-2", spare.key_id(), None)
@@ -113,8 +109,9 @@ fn a_models_key_must_be_its_brands() {
         assert_eq!(
             e.to_string(),
             format!(
-                "key {} belongs to account resel, not to the brand acme of model \
-                 acme/acme-device-2: devices would refuse the serials it signs",
+                "key {} belongs to account resel, which is neither the brand acme of model \
+                 acme/acme-device-2 nor in its serial-authority: devices would refuse the \
+                 serials it signs",
                 spare.key_id()
             )
         );
@@ -139,7 +136,7 @@ fn a_models_key_must_be_its_brands() {
     assert!(msg.contains("belongs to account resel"), "{msg}");
     let body = serde_json::json!({ "key_id": spare.key_id() });
     let msg = invalid_input(&tv, "PUT", "models/acme/acme-device-1/key", body);
-    assert!(msg.contains("not to the brand acme"), "{msg}");
+    assert!(msg.contains("neither the brand acme"), "{msg}");
     // the model still signs with ACME's key, and ACME's key is accepted
     let acme = key("acme");
     tv.rt.block_on(async {
