@@ -6,10 +6,11 @@
 mod common;
 
 use common::*;
+use ucore_assertions::AssertionAccess as _;
 use ucore_serial::{self as device};
 use ucore_serial_vault::admin_client::AdminClient;
 use ucore_serial_vault::http::ErrorBody;
-use ucore_serial_vault::store::{NewSubstore, Store};
+use ucore_serial_vault::store::{KeypairRecord, NewSubstore, Store};
 use ucore_serial_vault::{Error, KeyStore, Settings, Vault};
 use ucore_signing::RsaPrivateKey;
 
@@ -186,6 +187,49 @@ fn weak_keys_are_refused() {
         assert_eq!(e.code(), "invalid-input");
         assert!(tv.vault.keys().await.unwrap().len() == 1);
     });
+    // A weak key an older vault stored (written to the database directly, sealed with the
+    // vault's master secret) signs nothing: the device gets `signing-assertion`.
+    tv.rt.block_on(async {
+        let sealed = KeyStore::new(b"test master secret 0123".to_vec())
+            .unwrap()
+            .seal(&weak)
+            .unwrap();
+        let store = tv.vault.store();
+        store
+            .add_keypair(KeypairRecord {
+                authority_id: "acme".into(),
+                key_id: weak.key_id().into(),
+                key_name: "old-weak".into(),
+                active: true,
+                sealed_key: sealed,
+                account_assertion: None,
+                account_key_assertion: None,
+            })
+            .await
+            .unwrap();
+        store
+            .set_model_key("acme", "acme-device-1", weak.key_id())
+            .await
+            .unwrap();
+    });
+    let id = request_id(&tv);
+    let req =
+        device::build_serial_request(&model(), &key("device"), &id, Some("W1"), None).unwrap();
+    let (status, _, body) = tv.post_serial(&req.encode());
+    // (400, as the Serial Vault answers its `signing-assertion`)
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["error_list"][0]["code"], "signing-assertion", "{v}");
+    assert_eq!(
+        v["message"],
+        format!(
+            "key {} has 1024 bits: signing keys must have at least 2048 bits",
+            weak.key_id()
+        ),
+        "{v}"
+    );
+    let log = tv.rt.block_on(tv.vault.signing_log(Default::default()));
+    assert!(log.unwrap().is_empty());
 }
 
 /// Names snapd refuses are refused before anything is stored.

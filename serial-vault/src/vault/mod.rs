@@ -8,7 +8,8 @@
 //!
 //! * Names snapd would refuse ([`names`]): brand and authority ids, model names, key
 //!   names, sub-store stores, serial numbers.
-//! * RSA keys below 2048 bits, imported, generated or registered ([`Error::WeakKey`]).
+//! * RSA keys below 2048 bits, imported, generated or registered ([`Error::WeakKey`]); a
+//!   weak key stored by an older vault does not sign either (`signing-assertion`).
 //! * A model whose signing key belongs to an account that is neither its brand nor in its
 //!   `serial-authority` ([`Error::KeyNotOfBrand`]), when the model is added, when its key
 //!   changes and when its `serial-authority` changes: snapd checks a serial's signing key
@@ -341,6 +342,9 @@ impl Vault {
             .inner
             .keys
             .signer(&keypair)
+            .map_err(|e| Error::SigningAssertion(e.into()))?;
+        // A key stored before the vault refused weak keys does not sign either.
+        check_key_size(&keypair.key_id, signer.public_key().bits())
             .map_err(|e| Error::SigningAssertion(e.into()))?;
         // 9.–11. build, check duplicates, sign, log (retrying if a concurrent request
         // took the revision)
