@@ -121,6 +121,20 @@ enum AdminCommand {
         key_id: String,
         /// The API key devices send (random when absent).
         api_key: Option<String>,
+        /// An account besides the brand whose keys may sign the model's serials (the model
+        /// assertion's `serial-authority`); repeat for several.
+        #[arg(long = "serial-authority", value_name = "ACCOUNT_ID")]
+        serial_authority: Vec<String>,
+    },
+    /// Replaces the accounts besides the brand whose keys may sign a model's serials (the
+    /// model assertion's `serial-authority`; none: the brand's keys only).
+    SetSerialAuthority {
+        /// brand-id.
+        brand: String,
+        /// Model name.
+        model: String,
+        /// Account ids.
+        serial_authority: Vec<String>,
     },
     /// Changes the key a model's serials are signed with.
     SetModelKey {
@@ -292,11 +306,21 @@ fn admin(url: String, token: Option<String>, command: AdminCommand) -> Result<()
             model,
             key_id,
             api_key,
+            serial_authority,
         } => {
-            let body =
-                json!({"brand_id": brand, "model": model, "key_id": key_id, "api_key": api_key});
+            let body = json!({"brand_id": brand, "model": model, "key_id": key_id,
+                "api_key": api_key, "serial_authority": serial_authority});
             c.call("POST", "models", Some(&body))?
         }
+        AdminCommand::SetSerialAuthority {
+            brand,
+            model,
+            serial_authority,
+        } => serde_json::to_string_pretty(&c.set_serial_authority(
+            &brand,
+            &model,
+            &serial_authority,
+        )?)?,
         AdminCommand::SetModelKey {
             brand,
             model,

@@ -1,7 +1,7 @@
 //! A small client for the vault's admin API (what `examples/vault.rs admin …` uses).
 
 use crate::error::Error;
-use crate::store::{NewSubstore, SubstoreRecord};
+use crate::store::{ModelRecord, NewSubstore, SubstoreRecord};
 
 /// An admin API client.
 #[derive(Debug, Clone)]
@@ -134,6 +134,23 @@ impl AdminClient {
             Some(&body),
         )
         .map(|_| ())
+    }
+
+    /// `PUT /admin/v1/models/{brand}/{model}/serial-authority`: the accounts besides the
+    /// brand whose keys may sign the model's serials; the model as it now is.
+    pub fn set_serial_authority(
+        &self,
+        brand_id: &str,
+        model: &str,
+        serial_authority: &[String],
+    ) -> Result<ModelRecord, Error> {
+        let body = serde_json::json!({ "serial_authority": serial_authority });
+        let text = self.call(
+            "PUT",
+            &Self::path(&["models", brand_id, model, "serial-authority"]),
+            Some(&body),
+        )?;
+        Self::parse(&text)
     }
 
     /// `POST /admin/v1/models/{brand}/{model}/rotate-api-key`: the model's new API key.

@@ -152,12 +152,14 @@ pub enum Error {
     /// [`crate::vault::names`]).
     #[error(transparent)]
     InvalidName(#[from] crate::vault::names::NameError),
-    /// Admin API: a model's signing key belongs to another account than the model's brand
-    /// (`invalid-input`): snapd would refuse every serial signed with it (`found public key
-    /// "…" from "<authority>" but expected it from: <brand>`).
+    /// Admin API: a model's signing key belongs to an account that is neither the model's
+    /// brand nor in its `serial-authority` (`invalid-input`): snapd would refuse every serial
+    /// signed with it (`found public key "…" from "<authority>" but expected it from:
+    /// <brand>`).
     #[error(
-        "key {key_id} belongs to account {key_authority}, not to the brand {brand_id} of model \
-         {brand_id}/{model}: devices would refuse the serials it signs"
+        "key {key_id} belongs to account {key_authority}, which is neither the brand \
+         {brand_id} of model {brand_id}/{model} nor in its serial-authority: devices would \
+         refuse the serials it signs"
     )]
     KeyNotOfBrand {
         /// The model's brand-id.

@@ -6,10 +6,11 @@
 mod common;
 
 use common::*;
+use ucore_assertions::AssertionAccess as _;
 use ucore_serial::{self as device};
 use ucore_serial_vault::admin_client::AdminClient;
 use ucore_serial_vault::http::ErrorBody;
-use ucore_serial_vault::store::{NewSubstore, Store};
+use ucore_serial_vault::store::{KeypairRecord, NewSubstore, Store};
 use ucore_serial_vault::{Error, KeyStore, Settings, Vault};
 use ucore_signing::RsaPrivateKey;
 
@@ -82,13 +83,9 @@ const JSON: Option<&str> = Some("application/json");
 /// the vault and on the admin API; the brand's own key is accepted.
 #[test]
 fn a_models_key_must_be_its_brands() {
-    let tv = TestVault::memory();
+    let tv = vault_with_resel_key();
     let spare = key("spare");
     tv.rt.block_on(async {
-        tv.vault
-            .add_key("resel", "serials", &spare, None, None)
-            .await
-            .unwrap();
         let e = tv
             .vault
             .add_model("acme", "acme-device-2", spare.key_id(), None)
@@ -113,8 +110,9 @@ fn a_models_key_must_be_its_brands() {
         assert_eq!(
             e.to_string(),
             format!(
-                "key {} belongs to account resel, not to the brand acme of model \
-                 acme/acme-device-2: devices would refuse the serials it signs",
+                "key {} belongs to account resel, which is neither the brand acme of model \
+                 acme/acme-device-2 nor in its serial-authority: devices would refuse the \
+                 serials it signs",
                 spare.key_id()
             )
         );
@@ -139,7 +137,7 @@ fn a_models_key_must_be_its_brands() {
     assert!(msg.contains("belongs to account resel"), "{msg}");
     let body = serde_json::json!({ "key_id": spare.key_id() });
     let msg = invalid_input(&tv, "PUT", "models/acme/acme-device-1/key", body);
-    assert!(msg.contains("not to the brand acme"), "{msg}");
+    assert!(msg.contains("neither the brand acme"), "{msg}");
     // the model still signs with ACME's key, and ACME's key is accepted
     let acme = key("acme");
     tv.rt.block_on(async {
@@ -189,6 +187,49 @@ fn weak_keys_are_refused() {
         assert_eq!(e.code(), "invalid-input");
         assert!(tv.vault.keys().await.unwrap().len() == 1);
     });
+    // A weak key an older vault stored (written to the database directly, sealed with the
+    // vault's master secret) signs nothing: the device gets `signing-assertion`.
+    tv.rt.block_on(async {
+        let sealed = KeyStore::new(b"test master secret 0123".to_vec())
+            .unwrap()
+            .seal(&weak)
+            .unwrap();
+        let store = tv.vault.store();
+        store
+            .add_keypair(KeypairRecord {
+                authority_id: "acme".into(),
+                key_id: weak.key_id().into(),
+                key_name: "old-weak".into(),
+                active: true,
+                sealed_key: sealed,
+                account_assertion: None,
+                account_key_assertion: None,
+            })
+            .await
+            .unwrap();
+        store
+            .set_model_key("acme", "acme-device-1", weak.key_id())
+            .await
+            .unwrap();
+    });
+    let id = request_id(&tv);
+    let req =
+        device::build_serial_request(&model(), &key("device"), &id, Some("W1"), None).unwrap();
+    let (status, _, body) = tv.post_serial(&req.encode());
+    // (400, as the Serial Vault answers its `signing-assertion`)
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["error_list"][0]["code"], "signing-assertion", "{v}");
+    assert_eq!(
+        v["message"],
+        format!(
+            "key {} has 1024 bits: signing keys must have at least 2048 bits",
+            weak.key_id()
+        ),
+        "{v}"
+    );
+    let log = tv.rt.block_on(tv.vault.signing_log(Default::default()));
+    assert!(log.unwrap().is_empty());
 }
 
 /// Names snapd refuses are refused before anything is stored.

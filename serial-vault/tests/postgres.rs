@@ -70,13 +70,13 @@ fn store_semantics_with_two_replicas() {
         b.add_keypair(k.clone()).await.unwrap(); // upsert keeps the row
         assert_eq!(b.keypairs().await.unwrap(), vec![k.clone()]);
         assert_eq!(b.keypair("K1").await.unwrap(), Some(k.clone()));
-        a.add_model("acme", "m1", "K1", "api-1").await.unwrap();
+        a.add_model("acme", "m1", "K1", "api-1", &[]).await.unwrap();
         assert!(matches!(
-            b.add_model("acme", "m1", "K1", "api-2").await,
+            b.add_model("acme", "m1", "K1", "api-2", &[]).await,
             Err(Error::InvalidInput { .. })
         ));
         assert!(matches!(
-            b.add_model("acme", "m2", "nokey", "api-2").await,
+            b.add_model("acme", "m2", "nokey", "api-2", &[]).await,
             Err(Error::NotFound { .. })
         ));
         b.set_keypair_active("K1", false).await.unwrap();
@@ -85,6 +85,16 @@ fn store_semantics_with_two_replicas() {
         assert_eq!(m.api_key, "api-1");
         b.set_model_api_key("acme", "m1", "api-3").await.unwrap();
         assert_eq!(a.api_keys().await.unwrap(), vec!["api-3".to_string()]);
+        let ids = ["resel".to_string(), "other".to_string()];
+        b.set_model_serial_authority("acme", "m1", &ids)
+            .await
+            .unwrap();
+        let m = a.model("acme", "m1").await.unwrap().unwrap();
+        assert_eq!(m.serial_authority, ids);
+        assert!(matches!(
+            b.set_model_serial_authority("acme", "none", &ids).await,
+            Err(Error::NotFound { .. })
+        ));
         assert!(matches!(
             a.set_model_key("acme", "m1", "nokey").await,
             Err(Error::NotFound { .. })

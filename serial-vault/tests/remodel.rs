@@ -516,7 +516,8 @@ fn admin_api_adds_lists_and_deletes_substore_rows() {
     }
 }
 
-/// A database made before sub-stores (schema version 1) gains the table on start.
+/// A database made before sub-stores (schema version 1) gains the table (and the models'
+/// `serial_authority` column) on start.
 #[test]
 fn sqlite_database_without_substores_is_migrated_on_start() {
     let dir = tempfile::tempdir().unwrap();
@@ -528,8 +529,11 @@ fn sqlite_database_without_substores_is_migrated_on_start() {
     }
     {
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch("DROP TABLE substore; PRAGMA user_version = 1;")
-            .unwrap();
+        c.execute_batch(
+            "DROP TABLE substore; ALTER TABLE model DROP COLUMN serial_authority;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
     }
     let tv = TestVault::start(&url, Settings::default());
     let current = tv
@@ -543,7 +547,7 @@ fn sqlite_database_without_substores_is_migrated_on_start() {
     assert_eq!(st, 200, "{}", String::from_utf8_lossy(&body));
 }
 
-/// The same on PostgreSQL: a database at schema version 1 gains the table on start.
+/// The same on PostgreSQL: a database at schema version 1 gains the table and column on start.
 #[cfg(feature = "postgres")]
 #[test]
 fn postgres_database_without_substores_is_migrated_on_start() {
@@ -559,7 +563,10 @@ fn postgres_database_without_substores_is_migrated_on_start() {
                 .unwrap();
             let task = tokio::spawn(conn);
             client
-                .batch_execute("DROP TABLE substore; UPDATE ucore_schema SET version = 1;")
+                .batch_execute(
+                    "DROP TABLE substore; ALTER TABLE model DROP COLUMN serial_authority;
+                     UPDATE ucore_schema SET version = 1;",
+                )
                 .await
                 .unwrap();
             drop(client);

@@ -44,17 +44,15 @@ pub struct GenerateKey {
     pub bits: Option<usize>,
 }
 
-/// `POST /admin/v1/models`.
+/// `POST /admin/v1/models`: `brand_id`, `model`, `key_id`, optional `api_key` (random when
+/// absent) and `serial_authority` (a list of account ids).
+pub use crate::store::NewModel as AddModel;
+
+/// `PUT /admin/v1/models/{brand}/{model}/serial-authority`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AddModel {
-    /// brand-id.
-    pub brand_id: String,
-    /// model.
-    pub model: String,
-    /// The signing key id.
-    pub key_id: String,
-    /// The API key (random when absent).
-    pub api_key: Option<String>,
+pub struct SetSerialAuthority {
+    /// The accounts besides the brand whose keys may sign the model's serials.
+    pub serial_authority: Vec<String>,
 }
 
 /// `PUT /admin/v1/models/{brand}/{model}/key`.
@@ -115,11 +113,19 @@ async fn add_model(
     _: AdminAuth,
     JsonInput(b): JsonInput<AddModel>,
 ) -> Result<Response, Error> {
-    Ok(Json(
-        v.add_model(&b.brand_id, &b.model, &b.key_id, b.api_key)
-            .await?,
-    )
-    .into_response())
+    Ok(Json(v.create_model(b).await?).into_response())
+}
+
+async fn set_serial_authority(
+    State(v): State<Vault>,
+    _: AdminAuth,
+    Path((brand, model)): Path<(String, String)>,
+    JsonInput(b): JsonInput<SetSerialAuthority>,
+) -> Result<Response, Error> {
+    let model = v
+        .set_serial_authority(&brand, &model, b.serial_authority)
+        .await?;
+    Ok(Json(model).into_response())
 }
 
 async fn list_models(State(v): State<Vault>, _: AdminAuth) -> Result<Response, Error> {
@@ -223,6 +229,10 @@ pub fn admin_router(vault: Vault) -> Router {
         .route("/admin/v1/keys/{key_id}/activate", post(activate_key))
         .route("/admin/v1/models", get(list_models).post(add_model))
         .route("/admin/v1/models/{brand}/{model}/key", put(set_model_key))
+        .route(
+            "/admin/v1/models/{brand}/{model}/serial-authority",
+            put(set_serial_authority),
+        )
         .route(
             "/admin/v1/models/{brand}/{model}/rotate-api-key",
             post(rotate_api_key),

@@ -16,8 +16,8 @@ mod records;
 mod sqlite;
 
 pub use records::{
-    IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, NewSubstore, SigningLogRow,
-    SubstoreRecord,
+    IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, NewModel, NewSubstore,
+    SigningLogRow, SubstoreRecord,
 };
 pub use sqlite::SqliteStore;
 
@@ -138,15 +138,29 @@ impl Store {
         dispatch!(self, s => s.models().await, p => p.models().await)
     }
 
-    /// Adds a model bound to keypair `key_id`.
+    /// Adds a model bound to keypair `key_id`, whose serials the accounts in
+    /// `serial_authority` may sign besides its brand.
     pub async fn add_model(
         &self,
         brand_id: &str,
         model: &str,
         key_id: &str,
         api_key: &str,
+        serial_authority: &[String],
     ) -> Result<(), Error> {
-        dispatch!(self, s => s.add_model(brand_id.to_string(), model.to_string(), key_id.to_string(), api_key.to_string()).await, p => p.add_model(brand_id, model, key_id, api_key).await)
+        let authorities = records::join_authorities(serial_authority);
+        dispatch!(self, s => s.add_model(brand_id.to_string(), model.to_string(), key_id.to_string(), api_key.to_string(), authorities).await, p => p.add_model(brand_id, model, key_id, api_key, &authorities).await)
+    }
+
+    /// Replaces a model's `serial-authority` (the brand left out).
+    pub async fn set_model_serial_authority(
+        &self,
+        brand_id: &str,
+        model: &str,
+        serial_authority: &[String],
+    ) -> Result<(), Error> {
+        let authorities = records::join_authorities(serial_authority);
+        dispatch!(self, s => s.set_model_serial_authority(brand_id.to_string(), model.to_string(), authorities).await, p => p.set_model_serial_authority(brand_id, model, &authorities).await)
     }
 
     /// Changes a model's signing key.

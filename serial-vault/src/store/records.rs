@@ -39,6 +39,40 @@ pub struct ModelRecord {
     pub key_active: bool,
     /// The API key devices send in the `api-key` header.
     pub api_key: String,
+    /// The accounts besides the brand whose keys may sign this model's serials: the
+    /// model assertion's `serial-authority` (the serial's `authority-id` is then the key's
+    /// account). Empty: the brand's keys only.
+    #[serde(default)]
+    pub serial_authority: Vec<String>,
+}
+
+/// A model to add ([`crate::Vault::create_model`], `POST /admin/v1/models`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct NewModel {
+    /// brand-id.
+    pub brand_id: String,
+    /// model.
+    pub model: String,
+    /// The signing key id: a key of the brand, or of an account in `serial_authority`.
+    pub key_id: String,
+    /// The API key (random when absent).
+    #[serde(default)]
+    pub api_key: Option<String>,
+    /// The model assertion's `serial-authority`, the brand left out (see
+    /// [`ModelRecord::serial_authority`]).
+    #[serde(default)]
+    pub serial_authority: Vec<String>,
+}
+
+/// How a model's `serial_authority` is stored: account ids (which hold no blank), one
+/// space between each.
+pub(crate) fn join_authorities(ids: &[String]) -> String {
+    ids.join(" ")
+}
+
+/// A model's stored `serial_authority` column, as a list.
+pub(crate) fn split_authorities(column: &str) -> Vec<String> {
+    column.split_whitespace().map(str::to_string).collect()
 }
 
 /// A signing-log row.

@@ -10,7 +10,7 @@ pub(crate) const KEYPAIR_COLS: &str =
 /// `#[macro_use]` on this module makes them visible to the backends).
 macro_rules! model_columns {
     () => {
-        "m.brand_id, m.name, k.key_id, k.active, m.api_key"
+        "m.brand_id, m.name, k.key_id, k.active, m.api_key, m.serial_authority"
     };
 }
 

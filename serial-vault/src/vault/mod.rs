@@ -8,14 +8,25 @@
 //!
 //! * Names snapd would refuse ([`names`]): brand and authority ids, model names, key
 //!   names, sub-store stores, serial numbers.
-//! * RSA keys below 2048 bits, imported, generated or registered ([`Error::WeakKey`]).
-//! * A model whose signing key belongs to another account than its brand
-//!   ([`Error::KeyNotOfBrand`]), when the model is added and when its key changes: the vault
-//!   signs serials with `authority-id` set to the brand, and snapd checks the signing key
-//!   against that authority (`found public key "…" from "…" but expected it from: …`), so
-//!   such a model could only produce serials devices refuse. (A model's `serial-authority`
-//!   lets snapd accept serials from other authorities, but their `authority-id` is then that
-//!   authority: the vault does not sign those.)
+//! * RSA keys below 2048 bits, imported, generated or registered ([`Error::WeakKey`]); a
+//!   weak key stored by an older vault does not sign either (`signing-assertion`).
+//! * A model whose signing key belongs to an account that is neither its brand nor in its
+//!   `serial-authority` ([`Error::KeyNotOfBrand`]), when the model is added, when its key
+//!   changes and when its `serial-authority` changes: snapd checks a serial's signing key
+//!   against its `authority-id` (`found public key "…" from "…" but expected it from: …`),
+//!   and accepts an `authority-id` other than the brand only when the model assertion lists
+//!   it in `serial-authority`, so such a model could only produce serials devices refuse.
+//!
+//! ## Serial authorities
+//!
+//! A model row may carry the model assertion's `serial-authority` (the accounts besides
+//! the brand that may sign its serials: [`ModelRecord::serial_authority`]). The vault signs
+//! a serial with `authority-id` set to the account its signing key belongs to: the brand's
+//! key gives a serial of the brand; a key of a listed account (a contract manufacturer's,
+//! say) gives a serial of that account, which snapd accepts when the device's model assertion
+//! lists it. When the device sends its model assertion in the serial-request stream, the
+//! vault checks that list itself and refuses, with snapd's text, a serial the device would
+//! refuse.
 //!
 //! ## Serial numbers
 //!
@@ -51,7 +62,7 @@ use zeroize::Zeroizing;
 use crate::error::Error;
 use crate::keystore::KeyStore;
 use crate::store::{
-    IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow, Store,
+    IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, NewModel, SigningLogRow, Store,
 };
 
 /// Behaviour knobs of a vault.
@@ -401,10 +412,15 @@ impl Vault {
             .keypair(&model.key_id)
             .await?
             .ok_or_else(|| invalid_model(true))?;
+        let authority = keypair.authority_id.as_str();
+        check_serial_authority(req.brand_id, authority, &model, parsed.model.as_ref())?;
         let signer = self
             .inner
             .keys
             .signer(&keypair)
+            .map_err(|e| Error::SigningAssertion(e.into()))?;
+        // A key stored before the vault refused weak keys does not sign either.
+        check_key_size(&keypair.key_id, signer.public_key().bits())
             .map_err(|e| Error::SigningAssertion(e.into()))?;
         // 9.–11. build, check duplicates, sign, log (retrying if a concurrent request
         // took the revision)
@@ -421,7 +437,8 @@ impl Vault {
                 .store
                 .next_revision(req.brand_id, req.model, &serial_number, &fingerprint)
                 .await?;
-            let builder = serial::build_serial(sr, &serial_number, revision, &now_rfc3339())?;
+            let builder =
+                serial::build_serial(sr, authority, &serial_number, revision, &now_rfc3339())?;
             let signer = signer.clone();
             let signed = tokio::task::spawn_blocking(move || {
                 ucore_signing::sign_assertion(&builder, &*signer)
@@ -601,8 +618,9 @@ impl Vault {
         self.inner.store.set_keypair_active(key_id, active).await
     }
 
-    /// Adds a model signed by `key_id`; a new API key is made when `api_key` is `None`.
-    /// Returns the model.
+    /// Adds a model signed by `key_id`, a key of the brand; a new API key is made when
+    /// `api_key` is `None`. Returns the model. ([`Vault::create_model`] takes a
+    /// `serial-authority` too.)
     pub async fn add_model(
         &self,
         brand_id: &str,
@@ -610,20 +628,41 @@ impl Vault {
         key_id: &str,
         api_key: Option<String>,
     ) -> Result<ModelRecord, Error> {
+        self.create_model(NewModel {
+            brand_id: brand_id.to_string(),
+            model: model.to_string(),
+            key_id: key_id.to_string(),
+            api_key,
+            serial_authority: Vec::new(),
+        })
+        .await
+    }
+
+    /// Adds `new`: its signing key must belong to its brand or to an account of its
+    /// `serial_authority`. Returns the model.
+    pub async fn create_model(&self, new: NewModel) -> Result<ModelRecord, Error> {
+        let NewModel {
+            brand_id,
+            model,
+            key_id,
+            api_key,
+            serial_authority,
+        } = new;
         let api_key = api_key.unwrap_or_else(new_api_key);
         if api_key.len() < 10 {
             return Err(Error::invalid_input(
                 "the API key must be at least 10 characters",
             ));
         }
-        self.check_model_key(brand_id, model, key_id).await?;
-        self.inner
-            .store
-            .add_model(brand_id, model, key_id, &api_key)
+        let serial_authority = serial_authorities(&brand_id, serial_authority)?;
+        self.check_model_key(&brand_id, &model, &key_id, &serial_authority)
             .await?;
-        self.inner
-            .store
-            .model(brand_id, model)
+        let store = &self.inner.store;
+        store
+            .add_model(&brand_id, &model, &key_id, &api_key, &serial_authority)
+            .await?;
+        store
+            .model(&brand_id, &model)
             .await?
             .ok_or_else(|| Error::NotFound {
                 what: format!("model {brand_id}/{model}"),
@@ -631,12 +670,14 @@ impl Vault {
     }
 
     /// Refuses a model name snapd refuses, and a signing key that is unknown or belongs
-    /// to another account than the brand (see the module doc).
+    /// to an account that is neither the brand nor in `serial_authority` (see the module
+    /// doc).
     async fn check_model_key(
         &self,
         brand_id: &str,
         model: &str,
         key_id: &str,
+        serial_authority: &[String],
     ) -> Result<(), Error> {
         names::check_account_id("brand_id", brand_id)?;
         names::check_model("model", model)?;
@@ -648,7 +689,7 @@ impl Vault {
             .ok_or_else(|| Error::NotFound {
                 what: format!("key {key_id}"),
             })?;
-        if key.authority_id != brand_id {
+        if key.authority_id != brand_id && !serial_authority.contains(&key.authority_id) {
             return Err(Error::KeyNotOfBrand {
                 brand_id: brand_id.to_string(),
                 model: model.to_string(),
@@ -657,6 +698,17 @@ impl Vault {
             });
         }
         Ok(())
+    }
+
+    /// The model row (brand, model), or [`Error::NotFound`].
+    async fn existing_model(&self, brand_id: &str, model: &str) -> Result<ModelRecord, Error> {
+        self.inner
+            .store
+            .model(brand_id, model)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("model {brand_id}/{model}"),
+            })
     }
 
     /// Every model.
@@ -671,11 +723,36 @@ impl Vault {
         model: &str,
         key_id: &str,
     ) -> Result<(), Error> {
-        self.check_model_key(brand_id, model, key_id).await?;
+        names::check_account_id("brand_id", brand_id)?;
+        names::check_model("model", model)?;
+        let current = self.existing_model(brand_id, model).await?;
+        self.check_model_key(brand_id, model, key_id, &current.serial_authority)
+            .await?;
         self.inner
             .store
             .set_model_key(brand_id, model, key_id)
             .await
+    }
+
+    /// Replaces a model's `serial-authority` (the accounts besides the brand that may sign
+    /// its serials); the model's signing key must stay one of theirs or the brand's.
+    pub async fn set_serial_authority(
+        &self,
+        brand_id: &str,
+        model: &str,
+        serial_authority: Vec<String>,
+    ) -> Result<ModelRecord, Error> {
+        names::check_account_id("brand_id", brand_id)?;
+        names::check_model("model", model)?;
+        let current = self.existing_model(brand_id, model).await?;
+        let serial_authority = serial_authorities(brand_id, serial_authority)?;
+        self.check_model_key(brand_id, model, &current.key_id, &serial_authority)
+            .await?;
+        self.inner
+            .store
+            .set_model_serial_authority(brand_id, model, &serial_authority)
+            .await?;
+        self.existing_model(brand_id, model).await
     }
 
     /// Gives a model a new random API key and returns it.
@@ -728,6 +805,50 @@ fn check_key_size(key_id: &str, bits: usize) -> Result<(), Error> {
         });
     }
     Ok(())
+}
+
+/// A model's `serial-authority` as stored: each an account id snapd accepts, the brand
+/// (always allowed) and repeats left out, in the given order.
+fn serial_authorities(brand_id: &str, given: Vec<String>) -> Result<Vec<String>, Error> {
+    let mut out: Vec<String> = Vec::with_capacity(given.len());
+    for id in given {
+        names::check_account_id("serial_authority", &id)?;
+        if id != brand_id && !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `authority` (the account of the model's signing key) may sign serials of
+/// `brand_id`'s `model`: the brand, or an account in the row's `serial-authority` and in
+/// that of the model assertion the device sent, if it sent one (snapd's check on the
+/// serial it gets, in snapd's words).
+fn check_serial_authority(
+    brand_id: &str,
+    authority: &str,
+    model: &ModelRecord,
+    device_model: Option<&ucore_assertions::Assertion>,
+) -> Result<(), Error> {
+    if authority == brand_id {
+        return Ok(());
+    }
+    let listed_by_device = device_model.is_none_or(|m| {
+        m.header("serial-authority")
+            .and_then(|v| v.as_list())
+            .is_some_and(|ids| ids.iter().any(|id| id.as_str() == Some(authority)))
+    });
+    if model.serial_authority.iter().any(|id| id == authority) && listed_by_device {
+        return Ok(());
+    }
+    Err(Error::CreateAssertion(
+        format!(
+            "obtained serial assertion is signed by authority {authority:?} different from \
+             brand {brand_id:?} without model assertion with serial-authority set to to allow \
+             for them"
+        )
+        .into(),
+    ))
 }
 
 fn check_key_names(authority_id: &str, name: &str) -> Result<(), Error> {

@@ -28,10 +28,13 @@ pub fn requested_serial(request: &impl AssertionAccess) -> Result<String, Error>
     ))
 }
 
-/// The serial's headers and body for `request` (already checked), at `revision` and
-/// `timestamp` (RFC 3339). `sign-key-sha3-384` and `body-length` are set by the signer.
+/// The serial's headers and body for `request` (already checked), signed by
+/// `authority_id` (the brand, or an account of the model's `serial-authority`), at
+/// `revision` and `timestamp` (RFC 3339). `sign-key-sha3-384` and `body-length` are set
+/// by the signer.
 pub fn build_serial(
     request: &impl AssertionAccess,
+    authority_id: &str,
     serial: &str,
     revision: i64,
     timestamp: &str,
@@ -43,7 +46,7 @@ pub fn build_serial(
     };
     let brand = get("brand-id")?;
     let mut b = AssertionBuilder::new(AssertionType::Serial)
-        .header("authority-id", HeaderValue::from(brand.clone()))
+        .header("authority-id", HeaderValue::from(authority_id.to_string()))
         .header("brand-id", HeaderValue::from(brand))
         .header("model", HeaderValue::from(get("model")?))
         .header("serial", HeaderValue::from(serial.to_string()))

@@ -124,6 +124,19 @@ impl Drop for TestVault {
     }
 }
 
+/// [`TestVault::memory`] that also holds resel's (test-only `spare`) key: an account
+/// other than the model's brand.
+pub fn vault_with_resel_key() -> TestVault {
+    let tv = TestVault::memory();
+    tv.rt.block_on(async {
+        tv.vault
+            .add_key("resel", "serials", &key("spare"), None, None)
+            .await
+            .unwrap();
+    });
+    tv
+}
+
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)

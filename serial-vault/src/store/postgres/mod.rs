@@ -21,6 +21,7 @@ use tokio_postgres::{NoTls, Row};
 
 use super::records::{
     IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow,
+    split_authorities,
 };
 use super::schema::KEYPAIR_COLS;
 use crate::error::Error;
@@ -68,6 +69,8 @@ CREATE INDEX signinglog_fingerprint ON signinglog(fingerprint);
 CREATE INDEX signinglog_created ON signinglog(created);
 "#,
     substore::POSTGRES_MIGRATION,
+    // 3: the models' `serial-authority` ([`ModelRecord::serial_authority`]).
+    "ALTER TABLE model ADD COLUMN serial_authority TEXT NOT NULL DEFAULT '';",
 ];
 
 /// Advisory-lock key serialising migrations across replicas ("ucoreser" in ASCII).
@@ -120,6 +123,7 @@ pub(super) fn model_row(r: &Row) -> Result<ModelRecord, Error> {
         key_id: col(r, 2)?,
         key_active: col(r, 3)?,
         api_key: col(r, 4)?,
+        serial_authority: split_authorities(&col::<String>(r, 5)?),
     })
 }
 
@@ -358,6 +362,7 @@ impl PostgresStore {
         model: &str,
         key_id: &str,
         api_key: &str,
+        serial_authority: &str,
     ) -> Result<(), Error> {
         let c = self.client().await?;
         let keypair = c
@@ -369,8 +374,9 @@ impl PostgresStore {
             })?;
         let kp: i64 = col(&keypair, 0)?;
         c.execute(
-            "INSERT INTO model (brand_id, name, keypair_id, api_key) VALUES ($1, $2, $3, $4)",
-            &[&brand_id, &model, &kp, &api_key],
+            "INSERT INTO model (brand_id, name, keypair_id, api_key, serial_authority)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&brand_id, &model, &kp, &api_key, &serial_authority],
         )
         .await
         .map_err(|e| {
@@ -413,13 +419,43 @@ impl PostgresStore {
         model: &str,
         api_key: &str,
     ) -> Result<(), Error> {
+        self.update_model(
+            "UPDATE model SET api_key = $3 WHERE brand_id = $1 AND name = $2",
+            brand_id,
+            model,
+            api_key,
+        )
+        .await
+    }
+
+    pub(super) async fn set_model_serial_authority(
+        &self,
+        brand_id: &str,
+        model: &str,
+        serial_authority: &str,
+    ) -> Result<(), Error> {
+        self.update_model(
+            "UPDATE model SET serial_authority = $3 WHERE brand_id = $1 AND name = $2",
+            brand_id,
+            model,
+            serial_authority,
+        )
+        .await
+    }
+
+    /// Runs `sql`, an update of one model row (`$1` brand, `$2` model, `$3` the value);
+    /// [`Error::NotFound`] when there is no such model.
+    async fn update_model(
+        &self,
+        sql: &str,
+        brand_id: &str,
+        model: &str,
+        value: &str,
+    ) -> Result<(), Error> {
         let n = self
             .client()
             .await?
-            .execute(
-                "UPDATE model SET api_key = $3 WHERE brand_id = $1 AND name = $2",
-                &[&brand_id, &model, &api_key],
-            )
+            .execute(sql, &[&brand_id, &model, &value])
             .await
             .map_err(Error::db)?;
         if n == 0 {

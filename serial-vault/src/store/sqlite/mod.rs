@@ -14,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::records::{
     IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, SigningLogRow,
+    split_authorities,
 };
 use super::schema::KEYPAIR_COLS;
 use crate::error::Error;
@@ -61,6 +62,8 @@ CREATE INDEX signinglog_fingerprint ON signinglog(fingerprint);
 CREATE INDEX signinglog_created ON signinglog(created);
 "#,
     substore::SQLITE_MIGRATION,
+    // 3: the models' `serial-authority` ([`ModelRecord::serial_authority`]).
+    "ALTER TABLE model ADD COLUMN serial_authority TEXT NOT NULL DEFAULT '';",
 ];
 
 /// The SQLite store.
@@ -109,6 +112,7 @@ pub(super) fn model_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ModelRecord> 
         key_id: r.get(2)?,
         key_active: r.get(3)?,
         api_key: r.get(4)?,
+        serial_authority: split_authorities(&r.get::<_, String>(5)?),
     })
 }
 
@@ -129,6 +133,11 @@ const LOG_SERIAL: &str =
        AND NOT EXISTS (SELECT 1 FROM signinglog
             WHERE make = ?1 AND model = ?2 AND serial_number = ?3
               AND revision = ?5 - 1 AND fingerprint <> ?4 AND released = 0)";
+/// A model's new API key.
+const SET_API_KEY: &str = "UPDATE model SET api_key = ?3 WHERE brand_id = ?1 AND name = ?2";
+/// A model's new `serial-authority`.
+const SET_SERIAL_AUTHORITY: &str =
+    "UPDATE model SET serial_authority = ?3 WHERE brand_id = ?1 AND name = ?2";
 /// Expired nonces go when a request-id is made (hot path).
 const PURGE_NONCES: &str = "DELETE FROM devicenonce WHERE timestamp < ?1";
 /// A new nonce (hot path).
@@ -357,6 +366,7 @@ impl SqliteStore {
         model: String,
         key_id: String,
         api_key: String,
+        serial_authority: String,
     ) -> Result<(), Error> {
         self.with(move |c| {
             let kp: Option<i64> = c
@@ -369,8 +379,9 @@ impl SqliteStore {
                 what: format!("key {key_id}"),
             })?;
             c.execute(
-                "INSERT INTO model (brand_id, name, keypair_id, api_key) VALUES (?1, ?2, ?3, ?4)",
-                params![brand_id, model, kp, api_key],
+                "INSERT INTO model (brand_id, name, keypair_id, api_key, serial_authority)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![brand_id, model, kp, api_key, serial_authority],
             )
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(f, _)
@@ -407,18 +418,38 @@ impl SqliteStore {
         .await
     }
 
+    pub(super) async fn set_model_serial_authority(
+        &self,
+        brand_id: String,
+        model: String,
+        serial_authority: String,
+    ) -> Result<(), Error> {
+        self.update_model(SET_SERIAL_AUTHORITY, brand_id, model, serial_authority)
+            .await
+    }
+
     pub(super) async fn set_model_api_key(
         &self,
         brand_id: String,
         model: String,
         api_key: String,
     ) -> Result<(), Error> {
+        self.update_model(SET_API_KEY, brand_id, model, api_key)
+            .await
+    }
+
+    /// Runs `sql`, an update of one model row (`?1` brand, `?2` model, `?3` the value);
+    /// [`Error::NotFound`] when there is no such model.
+    async fn update_model(
+        &self,
+        sql: &'static str,
+        brand_id: String,
+        model: String,
+        value: String,
+    ) -> Result<(), Error> {
         self.with(move |c| {
             let n = c
-                .execute(
-                    "UPDATE model SET api_key = ?3 WHERE brand_id = ?1 AND name = ?2",
-                    params![brand_id, model, api_key],
-                )
+                .execute(sql, params![brand_id, model, value])
                 .map_err(Error::db)?;
             if n == 0 {
                 return Err(Error::NotFound {
@@ -616,7 +647,13 @@ mod tests {
                 .await
                 .unwrap();
             store
-                .add_model("acme".into(), "m".into(), "key".into(), "api".into())
+                .add_model(
+                    "acme".into(),
+                    "m".into(),
+                    "key".into(),
+                    "api".into(),
+                    String::new(),
+                )
                 .await
                 .unwrap();
             for i in 0..4i64 {
