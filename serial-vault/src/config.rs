@@ -39,6 +39,15 @@
 //! max_connections = 1024
 //! # On SIGTERM/SIGINT, how long in-flight requests may take before they are dropped.
 //! shutdown_timeout = "30s"
+//!
+//! # How long and how many requests wait for the database ([`DatabaseLimits`]); beyond,
+//! # they are answered 503 with Retry-After, which snapd retries.
+//! [database_limits]
+//! # How long one database call may wait in all: in the queue, then for a lock another
+//! # process holds (SQLite's busy timeout); PostgreSQL: for a pooled or new connection.
+//! busy_timeout = "5s"
+//! # SQLite: the most calls waiting for each of the two database threads (writer, reader).
+//! queue_depth = 256
 //! ```
 
 use std::net::SocketAddr;
@@ -50,6 +59,7 @@ use zeroize::Zeroizing;
 use crate::error::Error;
 use crate::http::ServerLimits;
 use crate::keystore::KeyStore;
+use crate::store::DatabaseLimits;
 
 /// The vault configuration file.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -83,6 +93,10 @@ pub struct VaultConfig {
     /// `[server]`: timeouts and the connection cap (each key defaults on its own).
     #[serde(default)]
     pub server: ServerLimits,
+    /// `[database_limits]`: the database's busy timeout and queue depth (each key defaults
+    /// on its own); for [`Store::open_with`](crate::Store::open_with).
+    #[serde(default)]
+    pub database_limits: DatabaseLimits,
 }
 
 fn default_listen() -> SocketAddr {
@@ -218,6 +232,7 @@ mod tests {
         assert_eq!(c.nonce_ttl_secs, 600);
         assert_eq!(c.admin_listen, Some("127.0.0.1:8081".parse().unwrap()));
         assert_eq!(c.server, ServerLimits::default());
+        assert_eq!(c.database_limits, DatabaseLimits::default());
         assert!(VaultConfig::from_toml("bogus = 1").is_err());
         let d = VaultConfig::from_toml("").unwrap();
         assert_eq!(d.max_body_bytes, 65536);
