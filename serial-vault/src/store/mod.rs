@@ -137,6 +137,29 @@ impl Store {
         dispatch!(self, s => s.consume_nonce(nonce.to_string(), now, ttl).await, p => p.consume_nonce(nonce, now, ttl).await)
     }
 
+    /// [`Store::consume_nonce`], then, if the nonce was valid, [`Store::model`] (brand,
+    /// model): `None` for an invalid nonce. The serial path's first database step: on
+    /// SQLite one hand-off to the database thread instead of two.
+    pub async fn consume_nonce_for_model(
+        &self,
+        nonce: &str,
+        now: impl Into<Timestamp>,
+        ttl: Duration,
+        brand_id: &str,
+        model: &str,
+    ) -> Result<Option<Option<ModelRecord>>, Error> {
+        let (now, ttl) = nonce_clock(now.into(), ttl);
+        dispatch!(self,
+            s => s.consume_nonce_for_model(nonce.to_string(), now, ttl, brand_id.to_string(), model.to_string()).await,
+            p => async {
+                if !p.consume_nonce(nonce, now, ttl).await? {
+                    return Ok(None);
+                }
+                p.model(brand_id, model).await.map(Some)
+            }
+            .await)
+    }
+
     /// Every model's API key (compared in constant time by the caller).
     pub async fn api_keys(&self) -> Result<Vec<String>, Error> {
         dispatch!(self, s => s.api_keys().await, p => p.api_keys().await)

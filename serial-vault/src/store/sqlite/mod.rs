@@ -200,6 +200,29 @@ fn check_duplicate(
     }
 }
 
+/// Consumes `nonce`: whether it existed and was created at `now - ttl` or later. One
+/// statement, as on PostgreSQL: the row is deleted (consumed) whatever its age, and an
+/// expired one is refused. Expired rows nobody presents are purged when request-ids are
+/// made (`create_nonce`).
+fn consume(c: &Connection, nonce: &str, now: i64, ttl: i64) -> Result<bool, Error> {
+    let created: Option<i64> = c
+        .prepare_cached(CONSUME_NONCE)
+        .and_then(|mut st| st.query_row([nonce], |r| r.get(0)).optional())
+        .map_err(Error::db)?;
+    Ok(created.is_some_and(|t| t >= now - ttl))
+}
+
+/// The model row (brand, model).
+fn model_by_name(
+    c: &Connection,
+    brand_id: &str,
+    model: &str,
+) -> Result<Option<ModelRecord>, Error> {
+    c.prepare_cached(MODEL_BY_NAME)
+        .and_then(|mut st| st.query_row(params![brand_id, model], model_row).optional())
+        .map_err(Error::db)
+}
+
 /// Creates the database file `path`, readable and writable by the vault's user only
 /// (0600), if it does not exist yet: SQLite then gives its `-wal` and `-shm` files the
 /// same mode. An existing file keeps its mode.
@@ -354,15 +377,24 @@ impl SqliteStore {
         now: i64,
         ttl: i64,
     ) -> Result<bool, Error> {
+        self.with(move |c| consume(c, &nonce, now, ttl)).await
+    }
+
+    /// [`SqliteStore::consume_nonce`], then, if the nonce was valid, [`SqliteStore::model`]:
+    /// one call to the writer thread instead of two.
+    pub(super) async fn consume_nonce_for_model(
+        &self,
+        nonce: String,
+        now: i64,
+        ttl: i64,
+        brand_id: String,
+        model: String,
+    ) -> Result<Option<Option<ModelRecord>>, Error> {
         self.with(move |c| {
-            // One statement, as on PostgreSQL: the row is deleted (consumed) whatever its
-            // age, and an expired one is refused. Expired rows nobody presents are purged
-            // when request-ids are made (`create_nonce`).
-            let created: Option<i64> = c
-                .prepare_cached(CONSUME_NONCE)
-                .and_then(|mut st| st.query_row([&nonce], |r| r.get(0)).optional())
-                .map_err(Error::db)?;
-            Ok(created.is_some_and(|t| t >= now - ttl))
+            if !consume(c, &nonce, now, ttl)? {
+                return Ok(None);
+            }
+            model_by_name(c, &brand_id, &model).map(Some)
         })
         .await
     }
@@ -383,12 +415,8 @@ impl SqliteStore {
         brand_id: String,
         model: String,
     ) -> Result<Option<ModelRecord>, Error> {
-        self.read(move |c| {
-            c.prepare_cached(MODEL_BY_NAME)
-                .and_then(|mut st| st.query_row(params![brand_id, model], model_row).optional())
-                .map_err(Error::db)
-        })
-        .await
+        self.read(move |c| model_by_name(c, &brand_id, &model))
+            .await
     }
 
     pub(super) async fn models(&self) -> Result<Vec<ModelRecord>, Error> {
