@@ -205,6 +205,35 @@ mod tests {
         }
     }
 
+    /// A pool that waited too long is transient; so is a server nobody answers at, within
+    /// the busy timeout instead of a hang.
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn a_pool_timeout_and_a_dead_server_are_transient() {
+        let timeout = Error::db(deadpool_postgres::PoolError::Timeout(
+            deadpool_postgres::TimeoutType::Wait,
+        ));
+        assert_eq!(timeout.http_status(), 503);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let limits = crate::store::DatabaseLimits {
+            busy_timeout: Duration::from_millis(500),
+            ..Default::default()
+        };
+        let start = std::time::Instant::now();
+        // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+        let e = rt
+            .block_on(crate::Store::open_with(
+                "postgres://vault@127.0.0.1:9/vault",
+                &limits,
+            ))
+            .unwrap_err();
+        assert!(e.is_transient(), "{e}");
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+
     #[test]
     fn an_unavailable_signer_is_transient_a_bad_key_is_not() {
         let token = ucore_signing::Error::KeypairStore(ucore_signing::KeypairStoreError::NoToken {
