@@ -30,9 +30,19 @@
 //! process runs under, for profiling (e.g. `valgrind --tool=callgrind`; the ratios are
 //! then meaningless).
 //!
+//! Stall part (after the CPU part): the vault on a SQLite file in its own process, as
+//! above; this process holds 1,000 idle keep-alive connections to it (each made one
+//! request, then sits idle) and takes the database's write lock (`BEGIN IMMEDIATE`: the
+//! outside process), while 8 threads keep asking request-ids (which wait for the lock,
+//! then get 503); meanwhile one client sends `GET /v1/version` back to back on a
+//! keep-alive connection for 3 s. It prints their latency (p50, p99, max) next to the
+//! same with no lock and no idle connections, and what `/v1/health` answered during the
+//! lock (the target: `/v1/version` p99 under 5 ms).
+//!
 //! `cargo bench --bench vault` (SQLite) or, with a PostgreSQL server,
 //! `UCORE_POSTGRES_URL=postgres://… cargo bench --features postgres --bench vault`;
-//! `… --bench vault -- cpu-only` skips the criterion part.
+//! `… --bench vault -- cpu-only` skips the criterion and stall parts, `… -- stall-only`
+//! runs the stall part alone.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -620,6 +630,142 @@ fn cpu_report() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+// ---- /v1/version while the database is locked ---------------------------------------------
+
+/// Idle connections held during the stall figure.
+const STALL_IDLE: usize = 1000;
+/// How long the lock is held while `/v1/version` is timed.
+const STALL_LOCK: Duration = Duration::from_secs(3);
+
+/// Percentile `p` (0–100) of sorted `v`.
+fn percentile(v: &[Duration], p: usize) -> Duration {
+    let i = (v.len() * p / 100).min(v.len().saturating_sub(1));
+    v.get(i).copied().unwrap_or_default()
+}
+
+/// `GET /v1/version` back to back on one keep-alive connection until `until`; each
+/// latency, sorted.
+fn time_versions(agent: &ureq::Agent, url: &str, until: Instant) -> Vec<Duration> {
+    let mut took = Vec::new();
+    while Instant::now() < until {
+        let start = Instant::now();
+        let mut r = agent.get(format!("{url}version")).call().unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let _ = r.body_mut().read_to_vec().unwrap();
+        took.push(start.elapsed());
+    }
+    took.sort();
+    took
+}
+
+fn print_latencies(what: &str, v: &[Duration]) {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "{what:<40} {:>6} {:>8.3} {:>8.3} {:>8.3}",
+        v.len(),
+        ms(percentile(v, 50)),
+        ms(percentile(v, 99)),
+        ms(v.last().copied().unwrap_or_default())
+    );
+}
+
+/// A connection that made one keep-alive request and now sits idle.
+fn idle_connection(addr: &str) -> std::net::TcpStream {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(b"GET /v1/version HTTP/1.1\r\nHost: vault\r\n\r\n")
+        .unwrap();
+    let mut buf = [0u8; 512];
+    let n = s.read(&mut buf).unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    s
+}
+
+fn stall_report() {
+    let dir = tempfile_dir();
+    let db = dir.join("stall.db");
+    let vp = VaultProcess::spawn(&db.to_string_lossy());
+    let client = agent();
+    let addr = vp
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches("/v1/")
+        .to_string();
+    // Warm-up, then the baseline: no lock, no idle connections.
+    let _ = time_versions(
+        &client,
+        &vp.url,
+        Instant::now() + Duration::from_millis(500),
+    );
+    let quiet = time_versions(&client, &vp.url, Instant::now() + STALL_LOCK);
+    let idle: Vec<_> = (0..STALL_IDLE).map(|_| idle_connection(&addr)).collect();
+    let lock = rusqlite::Connection::open(&db).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let locked = Instant::now();
+    let until = locked + STALL_LOCK;
+    let (stalled, health, refused) = std::thread::scope(|s| {
+        // Requests that need the database, stuck behind the lock.
+        let writers: Vec<_> = (0..8)
+            .map(|_| {
+                let vp = &vp;
+                s.spawn(move || {
+                    let agent = agent();
+                    let mut statuses = Vec::new();
+                    while Instant::now() < until {
+                        let r = agent
+                            .post(format!("{}request-id", vp.url))
+                            .header("api-key", &vp.api_key)
+                            .send_empty()
+                            .unwrap();
+                        statuses.push(r.status().as_u16());
+                    }
+                    statuses
+                })
+            })
+            .collect();
+        let health = s.spawn(|| {
+            std::thread::sleep(Duration::from_secs(1));
+            let start = Instant::now();
+            let mut r = agent().get(format!("{}health", vp.url)).call().unwrap();
+            let status = r.status().as_u16();
+            let body = r.body_mut().read_to_string().unwrap();
+            (status, body, start.elapsed())
+        });
+        let stalled = time_versions(&client, &vp.url, until);
+        let refused: Vec<u16> = writers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect();
+        (stalled, health.join().unwrap(), refused)
+    });
+    lock.execute_batch("COMMIT").unwrap();
+    println!(
+        "\n/v1/version latency (ms), one keep-alive client, vault in its own process on SQLite"
+    );
+    println!(
+        "{:<40} {:>6} {:>8} {:>8} {:>8}",
+        "", "count", "p50", "p99", "max"
+    );
+    print_latencies("quiet", &quiet);
+    print_latencies(
+        &format!("{STALL_IDLE} idle + outside lock + 8 writers"),
+        &stalled,
+    );
+    let (status, body, took) = health;
+    println!(
+        "/v1/health during the lock: {status} {body} in {:.1} ms",
+        took.as_secs_f64() * 1e3
+    );
+    let n503 = refused.iter().filter(|&&s| s == 503).count();
+    println!(
+        "request-id during the lock: {} answers, {n503} of them 503",
+        refused.len()
+    );
+    drop(idle);
+    drop(vp);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(8));
@@ -632,12 +778,18 @@ fn main() {
         return;
     }
     let cpu_only = std::env::args().any(|a| a == "cpu-only");
-    if !cpu_only {
+    let stall_only = std::env::args().any(|a| a == "stall-only");
+    if !cpu_only && !stall_only {
         benches();
         Criterion::default().configure_from_args().final_summary();
     }
     // Only for a real `cargo bench` run (not `cargo test --benches`).
     if std::env::args().any(|a| a == "--bench") {
-        cpu_report();
+        if !stall_only {
+            cpu_report();
+        }
+        if !cpu_only {
+            stall_report();
+        }
     }
 }

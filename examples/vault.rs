@@ -243,7 +243,7 @@ fn serve(path: &std::path::Path) -> Result<(), Error> {
     let config = VaultConfig::load(path)?;
     let rt = ucore_serial_vault::tokio::runtime::Runtime::new()?;
     rt.block_on(async {
-        let store = Store::open(&config.database).await?;
+        let store = Store::open_with(&config.database, &config.database_limits).await?;
         let mut v = Vault::new(store, config.key_store()?, config.settings());
         if let Some(t) = config.admin_token()? {
             v = v.with_admin_token(t.as_str());

@@ -60,6 +60,14 @@
 //! max_tracked = 65536
 //! # Reverse proxies whose X-Forwarded-For names the client (e.g. ["127.0.0.1"]).
 //! trusted_proxies = []
+//! # How long and how many requests wait for the database ([`DatabaseLimits`]); beyond,
+//! # they are answered 503 with Retry-After, which snapd retries.
+//! [database_limits]
+//! # How long one database call may wait in all: in the queue, then for a lock another
+//! # process holds (SQLite's busy timeout); PostgreSQL: for a pooled or new connection.
+//! busy_timeout = "5s"
+//! # SQLite: the most calls waiting for each of the two database threads (writer, reader).
+//! queue_depth = 256
 //! ```
 
 use std::net::SocketAddr;
@@ -71,6 +79,7 @@ use zeroize::Zeroizing;
 use crate::error::Error;
 use crate::http::ServerLimits;
 use crate::keystore::KeyStore;
+use crate::store::DatabaseLimits;
 use crate::vault::rate_limit::RateLimits;
 
 /// The vault configuration file.
@@ -111,6 +120,10 @@ pub struct VaultConfig {
     /// `[rate_limit]`: the signing API's rate limits (each key defaults on its own).
     #[serde(default)]
     pub rate_limit: RateLimits,
+    /// `[database_limits]`: the database's busy timeout and queue depth (each key defaults
+    /// on its own); for [`Store::open_with`](crate::Store::open_with).
+    #[serde(default)]
+    pub database_limits: DatabaseLimits,
 }
 
 fn default_listen() -> SocketAddr {
@@ -253,6 +266,7 @@ mod tests {
         assert_eq!(c.server, ServerLimits::default());
         assert_eq!(c.rate_limit, RateLimits::default());
         assert_eq!(c.max_nonces, 100_000);
+        assert_eq!(c.database_limits, DatabaseLimits::default());
         assert!(VaultConfig::from_toml("bogus = 1").is_err());
         let d = VaultConfig::from_toml("").unwrap();
         assert_eq!(d.max_body_bytes, 65536);

@@ -2,6 +2,9 @@
 //! ([`Error::code`], the codes of the Serial Vault's `service/response.go`) and an HTTP
 //! status ([`Error::http_status`]); `Display` is the Serial Vault's message. Causes travel
 //! as typed sources: a [`DatabaseError`], an `io::Error`, a decode or signing error.
+//! Transient server faults answer 503 with `Retry-After` ([`transient`]).
+
+pub mod transient;
 
 use thiserror::Error;
 
@@ -266,9 +269,31 @@ pub enum DatabaseError {
     /// A database task on the blocking pool did not finish.
     #[error("database task failed: {0}")]
     Task(#[source] tokio::task::JoinError),
-    /// The connection's lock was poisoned by a panic while it was held.
-    #[error("poisoned connection lock")]
-    Poisoned,
+    /// SQLite: the database thread's queue is full (transient).
+    #[error("the database queue is full ({depth} calls waiting)")]
+    QueueFull {
+        /// The queue's depth.
+        depth: usize,
+    },
+    /// SQLite: a call waited in the database thread's queue for its whole busy timeout
+    /// and was not run (transient).
+    #[error(
+        "the database did not answer within its busy timeout (the call waited {waited:?} in its queue)"
+    )]
+    Expired {
+        /// How long it waited.
+        waited: std::time::Duration,
+    },
+    /// The database did not answer a health check within its deadline (transient).
+    #[error("the database is stalled: no answer within {deadline:?}")]
+    Stalled {
+        /// The health check's deadline.
+        deadline: std::time::Duration,
+    },
+    /// SQLite: the database thread dropped the call, which panicked (logged), or the
+    /// thread is gone.
+    #[error("the database thread dropped the call (see the log)")]
+    Lost,
 }
 
 #[cfg(feature = "postgres")]
@@ -276,6 +301,15 @@ impl From<tokio_postgres::Error> for DatabaseError {
     fn from(e: tokio_postgres::Error) -> Self {
         DatabaseError::Postgres(e)
     }
+}
+
+/// The message of a caught panic: its `String` or `&str` payload.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)")
 }
 
 #[cfg(feature = "postgres")]
@@ -377,10 +411,12 @@ impl Error {
         }
     }
 
-    /// The HTTP status the vault answers with: 400 for the Serial Vault's catalogue, 413
-    /// for an oversize body, 401/404 on the admin API, 503 over a limit, 500 otherwise.
+    /// The HTTP status the vault answers with: 503 for a transient fault
+    /// ([`Error::is_transient`]), 400 for the Serial Vault's catalogue, 413 for an oversize
+    /// body, 401/404 on the admin API, 503 over a limit, 500 otherwise.
     pub fn http_status(&self) -> u16 {
         match self {
+            e if e.is_transient() => 503,
             Error::BodyTooLarge { .. } => 413,
             Error::RateLimited { .. } | Error::NonceTableFull { .. } => 503,
             Error::InvalidAdminToken => 401,
@@ -391,12 +427,15 @@ impl Error {
         }
     }
 
-    /// The seconds of the `Retry-After` header a refusal over a limit is sent with.
+    /// The seconds of the `Retry-After` header a 503 is sent with: the limit's wait for a
+    /// refusal over a limit, [`transient::RETRY_AFTER_SECS`] for a transient fault, none
+    /// otherwise.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             Error::RateLimited { retry_after, .. } | Error::NonceTableFull { retry_after, .. } => {
                 Some(*retry_after)
             }
+            e if e.is_transient() => Some(transient::RETRY_AFTER_SECS),
             _ => None,
         }
     }
@@ -432,7 +471,7 @@ mod tests {
         assert_eq!(Error::InvalidNonce.code(), "invalid-nonce");
         assert_eq!(Error::InvalidNonce.http_status(), 400);
         assert_eq!(Error::BodyTooLarge { limit: 1 }.http_status(), 413);
-        assert_eq!(Error::db(DatabaseError::Poisoned).http_status(), 500);
+        assert_eq!(Error::db(DatabaseError::Lost).http_status(), 500);
         assert_eq!(
             Error::InvalidSecondType {
                 expected: "model",

@@ -476,7 +476,7 @@ mod tests {
         );
         assert_eq!(m.count_database_error(Ok(1)).ok(), Some(1));
         assert_eq!(m.database_errors(), 0);
-        let db = Error::Database(crate::error::DatabaseError::Poisoned);
+        let db = Error::Database(crate::error::DatabaseError::Lost);
         assert!(m.count_database_error::<()>(Err(db)).is_err());
         assert_eq!(m.database_errors(), 1);
     }

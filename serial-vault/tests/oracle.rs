@@ -302,3 +302,78 @@ fn live_snapd_registration_client_gets_a_serial() {
         "{out}"
     );
 }
+
+#[test]
+#[ignore = "runs only as the lock-holding process of a test"]
+fn lock_holder() {
+    common::lock::lock_holder_main();
+}
+
+/// snapd's registration client retries the vault's 503: while another process holds the
+/// SQLite file's write lock past the vault's busy timeout, the request-id is answered 503
+/// with `Retry-After`, which snapd's `retryBadStatus` retries (statuses above 500); once the
+/// lock is gone, the same registration gets its serial.
+#[test]
+fn live_snapd_retries_a_locked_vaults_503() {
+    let Some(oracle) = oracle() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vault.db");
+    let tv = TestVault::start_with_db_limits(
+        db.to_str().unwrap(),
+        ucore_serial_vault::Settings::default(),
+        ucore_serial_vault::ServerLimits::default(),
+        ucore_serial_vault::store::DatabaseLimits {
+            busy_timeout: std::time::Duration::from_millis(300),
+            ..Default::default()
+        },
+    );
+    let holder = common::lock::LockHolder::hold(&db);
+    let model = format!("{DATA}/model.assert");
+    let key = ucore_test_support::keys::path("device")
+        .to_string_lossy()
+        .into_owned();
+    let (url, api_key) = (tv.url.clone(), tv.api_key.clone());
+    let registration = std::thread::spawn(move || {
+        run(
+            &oracle,
+            &[
+                "register",
+                "--model",
+                &model,
+                "--url",
+                &url,
+                "--api-key",
+                &api_key,
+                "--device-key",
+                &key,
+                "--proposed-serial",
+                "SNAPD-RETRY-1",
+                "--attempts",
+                "20",
+                "--interval",
+                "250ms",
+            ],
+        )
+    });
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    holder.release();
+    let (ok, out) = registration.join().unwrap();
+    let line = out
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .expect("a JSON line");
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert!(ok, "{out}");
+    assert_eq!(v["outcome"], "serial", "{out}");
+    assert_eq!(v["serial_headers"]["serial"], "SNAPD-RETRY-1", "{out}");
+    assert!(v["attempts"].as_u64().unwrap_or(0) >= 2, "{out}");
+    let refused = v["http"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|h| h["status"] == 503)
+        .count();
+    assert!(refused >= 1, "no 503 seen by snapd: {out}");
+}

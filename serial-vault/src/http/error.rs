@@ -1,7 +1,8 @@
 //! Errors on the wire: the Serial Vault's JSON envelope, sent as exactly
 //! `application/json` so that snapd shows its `message` (snapd's `retryErr` and status
-//! handling in `overlord/devicestate/handlers_serial.go`), plus snapd's `error_list`; and
-//! panics in handlers answered with that envelope.
+//! handling in `overlord/devicestate/handlers_serial.go`), plus snapd's `error_list`, and
+//! `Retry-After` on a transient fault's 503 ([`crate::error::transient`]); and panics in
+//! handlers answered with that envelope.
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -65,6 +66,7 @@ impl IntoResponse for Error {
             bytes,
         )
             .into_response();
+        // A transient fault or a limit (503): when to try again.
         if let Some(secs) = self.retry_after() {
             response
                 .headers_mut()
@@ -83,11 +85,7 @@ pub(crate) fn catch_panics(router: Router) -> Router {
 }
 
 fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let what = panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("(no message)");
+    let what = crate::error::panic_text(&*panic);
     tracing::error!(panic = what, "request handler panicked");
     Error::RequestPanicked.into_response()
 }

@@ -37,14 +37,27 @@ async fn version(State(v): State<Vault>) -> Response {
     axum::Json(serde_json::json!({"version": v.settings().version, "revision": ""})).into_response()
 }
 
+/// `GET /v1/health`: the Serial Vault's body, `{"database": "healthy"}` or
+/// `{"database": "<error>"}`, within [`crate::store::HEALTH_DEADLINE`]. A database error is
+/// 400, as in the Serial Vault; a transient one (locked, stalled, unreachable) is 503 with
+/// `Retry-After`, as every transient fault: a load balancer's check fails on both, and
+/// the 503 says to come back rather than that something is broken.
 async fn health(State(v): State<Vault>) -> Response {
     match v.store().health().await {
         Ok(()) => axum::Json(serde_json::json!({"database": "healthy"})).into_response(),
-        Err(e) => (
-            StatusCode::BAD_REQUEST,
-            axum::Json(serde_json::json!({"database": e.to_string()})),
-        )
-            .into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: the database is not healthy");
+            let body = axum::Json(serde_json::json!({"database": e.to_string()}));
+            match e.retry_after() {
+                Some(secs) => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(header::RETRY_AFTER, HeaderValue::from(secs))],
+                    body,
+                )
+                    .into_response(),
+                None => (StatusCode::BAD_REQUEST, body).into_response(),
+            }
+        }
     }
 }
 

@@ -6,15 +6,21 @@
 //! default, one file, created and migrated on open) and, with the cargo feature `postgres`,
 //! PostgreSQL (several vault replicas on one database). Both have the same tables and the
 //! same semantics; the vault's logic is written once against [`Store`]. Every method is
-//! `async`; the SQLite backend runs its statements on tokio's blocking pool.
+//! `async` and waits a bounded time ([`DatabaseLimits`]): the SQLite backend runs its
+//! statements on its own database threads, fed through bounded queues, never on the async
+//! workers; the PostgreSQL pool gives up waiting for a connection after the busy timeout.
+//! A database that cannot answer now gives a transient error (503 with `Retry-After`,
+//! [`crate::error::transient`]).
 
 #[macro_use]
 mod schema;
+mod limits;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod records;
 mod sqlite;
 
+pub use limits::DatabaseLimits;
 pub use records::{
     IssueOutcome, KeypairRecord, LogFilter, ModelRecord, NewLogRow, NewModel, NewSubstore,
     SigningLogRow, SubstoreRecord,
@@ -28,7 +34,10 @@ use std::time::Duration;
 
 use ucore_assertions::Timestamp;
 
-use crate::error::Error;
+use crate::error::{DatabaseError, Error};
+
+/// How long [`Store::health`] waits for the database before it reports it stalled.
+pub const HEALTH_DEADLINE: Duration = Duration::from_secs(1);
 
 /// A vault database.
 #[derive(Clone, Debug)]
@@ -62,23 +71,40 @@ pub fn is_postgres_url(url: &str) -> bool {
 impl Store {
     /// Opens a store from a URL: `sqlite::memory:`, `sqlite://PATH` or a plain path, or
     /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (cargo feature `postgres`; without it
-    /// a configuration error). Runs the migrations.
+    /// a configuration error). Runs the migrations. Default [`DatabaseLimits`].
     pub async fn open(url: &str) -> Result<Self, Error> {
+        Self::open_with(url, &DatabaseLimits::default()).await
+    }
+
+    /// [`Store::open`] under `limits`.
+    pub async fn open_with(url: &str, limits: &DatabaseLimits) -> Result<Self, Error> {
+        limits.check()?;
         if is_postgres_url(url) {
             #[cfg(feature = "postgres")]
-            return Ok(Store::Postgres(PostgresStore::open(url).await?));
+            return Ok(Store::Postgres(
+                PostgresStore::open_with(url, limits).await?,
+            ));
             #[cfg(not(feature = "postgres"))]
             return Err(Error::config(
                 "this build has no PostgreSQL store (cargo feature `postgres`)",
             ));
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
-        Ok(Store::Sqlite(SqliteStore::open(path).await?))
+        Ok(Store::Sqlite(SqliteStore::open_with(path, limits).await?))
     }
 
-    /// Whether the database answers (`/v1/health`).
+    /// Whether the database answers (`/v1/health`), within [`HEALTH_DEADLINE`]: a locked
+    /// SQLite database, or one that does not answer in time, is a transient error.
     pub async fn health(&self) -> Result<(), Error> {
-        dispatch!(self, s => s.health().await, p => p.health().await)
+        let checked = tokio::time::timeout(HEALTH_DEADLINE, async {
+            dispatch!(self, s => s.health().await, p => p.health().await)
+        })
+        .await;
+        checked.unwrap_or_else(|_| {
+            crate::metrics::count_database_error(Err(Error::db(DatabaseError::Stalled {
+                deadline: HEALTH_DEADLINE,
+            })))
+        })
     }
 
     /// Stores a new nonce created at `now` (kept in whole seconds), purging those older
@@ -121,6 +147,29 @@ impl Store {
     ) -> Result<bool, Error> {
         let (now, ttl) = nonce_clock(now.into(), ttl);
         dispatch!(self, s => s.consume_nonce(nonce.to_string(), now, ttl).await, p => p.consume_nonce(nonce, now, ttl).await)
+    }
+
+    /// [`Store::consume_nonce`], then, if the nonce was valid, [`Store::model`] (brand,
+    /// model): `None` for an invalid nonce. The serial path's first database step: on
+    /// SQLite one hand-off to the database thread instead of two.
+    pub async fn consume_nonce_for_model(
+        &self,
+        nonce: &str,
+        now: impl Into<Timestamp>,
+        ttl: Duration,
+        brand_id: &str,
+        model: &str,
+    ) -> Result<Option<Option<ModelRecord>>, Error> {
+        let (now, ttl) = nonce_clock(now.into(), ttl);
+        dispatch!(self,
+            s => s.consume_nonce_for_model(nonce.to_string(), now, ttl, brand_id.to_string(), model.to_string()).await,
+            p => async {
+                if !p.consume_nonce(nonce, now, ttl).await? {
+                    return Ok(None);
+                }
+                p.model(brand_id, model).await.map(Some)
+            }
+            .await)
     }
 
     /// Every model's API key (compared in constant time by the caller).

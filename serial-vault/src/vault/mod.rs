@@ -366,19 +366,22 @@ impl Vault {
         // 6. remodel re-registration (remodel.rs)
         let sr = &parsed.serial_request;
         self.check_remodel(&parsed, &api_key).await?;
-        // 7. the nonce, consumed whatever happens next
-        if !self
+        // 7. the nonce, consumed whatever happens next (and the model row, read in the
+        // same database call)
+        let Some(model_row) = self
             .inner
             .store
-            .consume_nonce(
+            .consume_nonce_for_model(
                 req.request_id,
                 Timestamp::now(),
                 self.inner.settings.nonce_ttl,
+                req.brand_id,
+                req.model,
             )
             .await?
-        {
+        else {
             return Err(Error::InvalidNonce);
-        }
+        };
         self.inner.nonces.consumed();
         // 8. the model row for (brand, model, api-key), its key active
         let invalid_model = |inactive_key| Error::InvalidModel {
@@ -386,11 +389,7 @@ impl Vault {
             model: req.model.to_string(),
             inactive_key,
         };
-        let model: ModelRecord = match self
-            .inner
-            .store
-            .model(req.brand_id, req.model)
-            .await?
+        let model: ModelRecord = match model_row
             .filter(|m| bool::from(m.api_key.as_bytes().ct_eq(api_key.as_bytes())))
         {
             Some(m) => m,

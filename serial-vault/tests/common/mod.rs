@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionType, HeaderValue};
 use ucore_serial_vault::KeyStore;
-use ucore_serial_vault::store::Store;
+use ucore_serial_vault::store::{DatabaseLimits, Store};
 use ucore_serial_vault::{self as vault, RunningVault, ServerLimits, Settings, Vault};
 use ucore_signing::RsaPrivateKey;
 
@@ -53,6 +53,16 @@ impl TestVault {
 
     /// [`TestVault::start`] with the server under `limits`.
     pub fn start_with_limits(db: &str, settings: Settings, limits: ServerLimits) -> TestVault {
+        Self::start_with_db_limits(db, settings, limits, DatabaseLimits::default())
+    }
+
+    /// [`TestVault::start_with_limits`] with the database under `db_limits`.
+    pub fn start_with_db_limits(
+        db: &str,
+        settings: Settings,
+        limits: ServerLimits,
+        db_limits: DatabaseLimits,
+    ) -> TestVault {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -60,7 +70,7 @@ impl TestVault {
             .unwrap();
         let brand = key("acme");
         let (vault, running, api_key) = rt.block_on(async {
-            let store = Store::open(db).await.unwrap();
+            let store = Store::open_with(db, &db_limits).await.unwrap();
             let v = Vault::new(
                 store,
                 KeyStore::new(b"test master secret 0123".to_vec()).unwrap(),
@@ -264,6 +274,7 @@ pub fn shared<T>(t: T) -> Arc<T> {
 }
 
 pub mod load;
+pub mod lock;
 #[cfg(feature = "postgres")]
 pub mod pg;
 pub mod process;

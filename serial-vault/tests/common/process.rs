@@ -3,6 +3,7 @@
 //! `UCORE_TEST_CHILD_DB` until its standard input closes. Every test file that uses
 //! [`ChildVault`] declares the `child_vault` test calling [`child_vault_main`].
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 
@@ -27,6 +28,49 @@ pub fn child_vault_main() {
     drop(tv);
 }
 
+/// Runs this test binary again as its ignored test `test`, with `var` set to `value` and
+/// stdin and stdout piped; waits for the line of its stdout holding `marker` (libtest may
+/// print "test NAME ... " before it on the same line) and returns the child with what
+/// follows the marker (`None`: it exited first). The rest of its stdout is drained on a
+/// thread, so it never blocks on a full pipe.
+pub fn spawn_test_process(
+    test: &str,
+    var: &str,
+    value: &OsStr,
+    marker: &str,
+) -> (Child, Option<String>) {
+    let exe = std::env::current_exe().unwrap();
+    let mut child = Command::new(exe)
+        .args([
+            "--ignored",
+            "--exact",
+            test,
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(var, value)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let found = loop {
+        line.clear();
+        if lines.read_line(&mut line).unwrap_or(0) == 0 {
+            break None;
+        }
+        if let Some(at) = line.find(marker) {
+            break Some(line[at + marker.len()..].trim().to_string());
+        }
+    };
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut lines, &mut std::io::sink());
+    });
+    (child, found)
+}
+
 /// A vault process.
 pub struct ChildVault {
     child: Child,
@@ -41,43 +85,13 @@ pub struct ChildVault {
 impl ChildVault {
     /// Starts a vault process on `db` and waits until it listens.
     pub fn spawn(db: &str) -> ChildVault {
-        let exe = std::env::current_exe().unwrap();
-        let mut child = Command::new(exe)
-            .args([
-                "--ignored",
-                "--exact",
-                "child_vault",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(DB_VAR, db)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        let found = loop {
-            line.clear();
-            if lines.read_line(&mut line).unwrap() == 0 {
-                break None;
-            }
-            // libtest prints "test child_vault ... " before it on the same line.
-            if let Some(at) = line.find("VAULT ") {
-                let rest = line[at + 6..].trim();
-                break Some(rest.split(' ').map(str::to_string).collect::<Vec<_>>());
-            }
-        };
+        let (mut child, found) = spawn_test_process("child_vault", DB_VAR, db.as_ref(), "VAULT ");
+        let found = found.map(|rest| rest.split(' ').map(str::to_string).collect::<Vec<_>>());
         let Some([url, admin_url, api_key]) = found.and_then(|v| <[String; 3]>::try_from(v).ok())
         else {
             let _ = child.kill();
             panic!("the vault process did not start");
         };
-        // Keep draining its stdout so it never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let _ = std::io::copy(&mut lines, &mut std::io::sink());
-        });
         ChildVault {
             child,
             url,

@@ -15,7 +15,7 @@
 
 mod substore;
 
-use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{NoTls, Row};
 
@@ -25,6 +25,7 @@ use super::records::{
 };
 use super::schema::KEYPAIR_COLS;
 use crate::error::Error;
+use crate::store::DatabaseLimits;
 
 /// The migrations, in order; table `ucore_schema` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -188,11 +189,22 @@ async fn check_duplicate(
 
 impl PostgresStore {
     /// Connects to `url` (`postgres://user:password@host:port/database`, or libpq's
-    /// `key=value` form) and runs the migrations.
+    /// `key=value` form) and runs the migrations. Default [`DatabaseLimits`].
     pub async fn open(url: &str) -> Result<Self, Error> {
-        let config: tokio_postgres::Config = url
+        Self::open_with(url, &DatabaseLimits::default()).await
+    }
+
+    /// [`PostgresStore::open`] under `limits`: a call waits at most the busy timeout for a
+    /// pooled connection, to open a new one (the connect timeout too, unless the URL sets
+    /// one) and to check an idle one, then fails with a transient error instead of hanging
+    /// on a dead server.
+    pub async fn open_with(url: &str, limits: &DatabaseLimits) -> Result<Self, Error> {
+        let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| Error::config(format!("bad PostgreSQL URL: {e}")))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(limits.busy_timeout);
+        }
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -200,8 +212,13 @@ impl PostgresStore {
                 recycling_method: RecyclingMethod::Fast,
             },
         );
+        let wait = Some(limits.busy_timeout);
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(wait)
+            .create_timeout(wait)
+            .recycle_timeout(wait)
             .build()
             .map_err(Error::db)?;
         let store = Self { pool };

@@ -1,13 +1,21 @@
 //! SQLite backend: one file (WAL journal), created and migrated on open.
 //!
-//! One connection behind a mutex: every statement is short (the signing happens outside
-//! the lock), so a pool would buy nothing on a two-core factory box. Durability: WAL with
-//! `synchronous=NORMAL` loses nothing on a process crash (SIGKILL); only a power cut can
-//! drop the last transactions.
+//! Statements never run on the async workers: two database threads ([`worker`]) each own
+//! a connection, fed through a bounded queue. The writer runs every call that writes; the
+//! reader (a second connection to a file database, `query_only`) runs those that only
+//! read, which WAL lets go on while a writer waits for the lock. So a lock another
+//! process holds delays only the requests that write, for at most the busy timeout
+//! ([`DatabaseLimits`]), after which they are answered 503; `/v1/version` never touches
+//! the database, and `/v1/health` reports the stall. An in-memory database is private to
+//! its connection: one thread runs everything. Every statement is short (the signing
+//! happens outside), so more connections would buy nothing on a two-core factory box.
+//! Durability: WAL with `synchronous=NORMAL` loses nothing on a process crash (SIGKILL);
+//! only a power cut can drop the last transactions.
 
 mod substore;
+mod worker;
 
-use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -18,6 +26,8 @@ use super::records::{
 };
 use super::schema::KEYPAIR_COLS;
 use crate::error::Error;
+use crate::store::DatabaseLimits;
+use worker::Lane;
 
 /// The migrations, in order; `user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -69,8 +79,17 @@ CREATE INDEX signinglog_created ON signinglog(created);
 /// The SQLite store.
 #[derive(Clone)]
 pub struct SqliteStore {
-    conn: Arc<Mutex<Connection>>,
+    /// Runs the calls that write.
+    writer: Lane,
+    /// Runs the calls that only read (the writer itself for an in-memory database).
+    reader: Lane,
+    /// The connections' busy timeout.
+    busy_timeout: Duration,
 }
+
+/// How long the health check waits for the write lock before it reports the database
+/// locked.
+const HEALTH_LOCK_WAIT: Duration = Duration::from_millis(100);
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -202,6 +221,25 @@ fn check_duplicate(
     }
 }
 
+/// Consumes `nonce`: whether it existed and was created at `now - ttl` or later. One
+/// statement, as on PostgreSQL: the row is deleted (consumed) whatever its age, and an
+/// expired one is refused. Expired rows nobody presents are purged when request-ids are
+/// made (`create_nonce`).
+fn consume(c: &Connection, nonce: &str, now: i64, ttl: i64) -> Result<bool, Error> {
+    nonce_live(c, CONSUME_NONCE, nonce, now, ttl)
+}
+
+/// The model row (brand, model).
+fn model_by_name(
+    c: &Connection,
+    brand_id: &str,
+    model: &str,
+) -> Result<Option<ModelRecord>, Error> {
+    c.prepare_cached(MODEL_BY_NAME)
+        .and_then(|mut st| st.query_row(params![brand_id, model], model_row).optional())
+        .map_err(Error::db)
+}
+
 /// Creates the database file `path`, readable and writable by the vault's user only
 /// (0600), if it does not exist yet: SQLite then gives its `-wal` and `-shm` files the
 /// same mode. An existing file keeps its mode.
@@ -217,65 +255,115 @@ fn create_private(path: &str) -> Result<(), Error> {
     }
 }
 
+/// Sets up a connection: its busy timeout, foreign keys, and the query-planner stability
+/// guarantee.
+fn configure(conn: &Connection, busy_timeout: Duration) -> Result<(), Error> {
+    conn.busy_timeout(busy_timeout).map_err(Error::db)?;
+    conn.execute_batch("PRAGMA foreign_keys=ON;")
+        .map_err(Error::db)?;
+    // The bundled SQLite is built with STAT4, under which binding a new value to a
+    // cached statement can expire it, so that each execution parsed and planned it
+    // again (three statements a serial, ~130 K instructions each under callgrind).
+    // The query-planner stability guarantee plans without looking at bound values.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+        .map_err(Error::db)?;
+    Ok(())
+}
+
 impl SqliteStore {
     /// Opens (creating and migrating) the database at `path`; `:memory:` for a private
-    /// in-memory database.
+    /// in-memory database. Default [`DatabaseLimits`].
     pub async fn open(path: &str) -> Result<Self, Error> {
+        Self::open_with(path, &DatabaseLimits::default()).await
+    }
+
+    /// [`SqliteStore::open`] under `limits`.
+    pub async fn open_with(path: &str, limits: &DatabaseLimits) -> Result<Self, Error> {
         let path = path.to_string();
-        tokio::task::spawn_blocking(move || Self::open_blocking(&path))
+        let limits = *limits;
+        tokio::task::spawn_blocking(move || Self::open_blocking_with(&path, &limits))
             .await
             .map_err(|e| Error::db(crate::error::DatabaseError::Task(e)))?
     }
 
     /// [`SqliteStore::open`] without a runtime.
     pub fn open_blocking(path: &str) -> Result<Self, Error> {
-        let mut conn = if path == ":memory:" || path == "sqlite::memory:" {
-            Connection::open_in_memory()
+        Self::open_blocking_with(path, &DatabaseLimits::default())
+    }
+
+    /// [`SqliteStore::open_with`] without a runtime.
+    pub fn open_blocking_with(path: &str, limits: &DatabaseLimits) -> Result<Self, Error> {
+        limits.check()?;
+        let busy = limits.busy_timeout;
+        let memory = path == ":memory:" || path == "sqlite::memory:";
+        let file = path.to_string();
+        let writer = Lane::start("writer", limits, move || {
+            let mut conn = if memory {
+                Connection::open_in_memory()
+            } else {
+                create_private(&file)?;
+                Connection::open(&file)
+            }
+            .map_err(Error::db)?;
+            configure(&conn, busy)?;
+            conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+                .map_err(Error::db)?;
+            migrate(&mut conn)?;
+            Ok(conn)
+        })?;
+        let reader = if memory {
+            writer.clone()
         } else {
-            create_private(path)?;
-            Connection::open(path)
-        }
-        .map_err(Error::db)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(Error::db)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-        )
-        .map_err(Error::db)?;
-        // The bundled SQLite is built with STAT4, under which binding a new value to a
-        // cached statement can expire it, so that each execution parsed and planned it
-        // again (three statements a serial, ~130 K instructions each under callgrind).
-        // The query-planner stability guarantee plans without looking at bound values.
-        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
-            .map_err(Error::db)?;
-        migrate(&mut conn)?;
+            let file = path.to_string();
+            Lane::start("reader", limits, move || {
+                let conn = Connection::open(&file).map_err(Error::db)?;
+                configure(&conn, busy)?;
+                conn.execute_batch("PRAGMA query_only=ON;")
+                    .map_err(Error::db)?;
+                Ok(conn)
+            })?
+        };
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            writer,
+            reader,
+            busy_timeout: busy,
         })
     }
 
+    /// Runs `f`, which may write, on the writer thread.
     pub(super) async fn with<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
     ) -> Result<T, Error> {
-        // Statements are short (tens of µs) and the signing happens outside: running them
-        // on the calling task costs less CPU than a hand-off to the blocking pool and back
-        // (two thread wake-ups per statement: ~20 context switches per serial, 4x the
-        // total, measured with `perf stat` on the vault process).
-        let mut guard = self
-            .conn
-            .lock()
-            .map_err(|_| Error::db(crate::error::DatabaseError::Poisoned))?;
-        f(&mut guard)
+        self.writer.run(f).await
     }
 
+    /// Runs `f`, which only reads, on the reader thread.
+    pub(super) async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
+        self.reader.run(f).await
+    }
+
+    /// Whether the database reads, and can take its write lock now: a lock another
+    /// process holds is reported (`database is locked`) instead of waited for.
     pub(super) async fn health(&self) -> Result<(), Error> {
-        self.with(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(Error::db))
-            .await
+        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(Error::db))
+            .await?;
+        let busy = self.busy_timeout;
+        self.with(move |c| {
+            c.busy_timeout(HEALTH_LOCK_WAIT).map_err(Error::db)?;
+            let probe = c.execute_batch("BEGIN IMMEDIATE; ROLLBACK;");
+            let restored = c.busy_timeout(busy);
+            probe.map_err(Error::db)?;
+            restored.map_err(Error::db)
+        })
+        .await
     }
 
     pub(super) async fn nonce_count(&self) -> Result<u64, Error> {
-        self.with(|c| {
+        self.read(|c| {
             c.query_row("SELECT count(*) FROM devicenonce", [], |r| {
                 r.get::<_, i64>(0)
             })
@@ -306,7 +394,7 @@ impl SqliteStore {
         now: i64,
         ttl: i64,
     ) -> Result<bool, Error> {
-        self.with(move |c| nonce_live(c, NONCE_CREATED, &nonce, now, ttl))
+        self.read(move |c| nonce_live(c, NONCE_CREATED, &nonce, now, ttl))
             .await
     }
 
@@ -316,17 +404,30 @@ impl SqliteStore {
         now: i64,
         ttl: i64,
     ) -> Result<bool, Error> {
+        self.with(move |c| consume(c, &nonce, now, ttl)).await
+    }
+
+    /// [`SqliteStore::consume_nonce`], then, if the nonce was valid, [`SqliteStore::model`]:
+    /// one call to the writer thread instead of two.
+    pub(super) async fn consume_nonce_for_model(
+        &self,
+        nonce: String,
+        now: i64,
+        ttl: i64,
+        brand_id: String,
+        model: String,
+    ) -> Result<Option<Option<ModelRecord>>, Error> {
         self.with(move |c| {
-            // One statement, as on PostgreSQL: the row is deleted (consumed) whatever its
-            // age, and an expired one is refused. Expired rows nobody presents are purged
-            // when request-ids are made (`create_nonce`).
-            nonce_live(c, CONSUME_NONCE, &nonce, now, ttl)
+            if !consume(c, &nonce, now, ttl)? {
+                return Ok(None);
+            }
+            model_by_name(c, &brand_id, &model).map(Some)
         })
         .await
     }
 
     pub(super) async fn api_keys(&self) -> Result<Vec<String>, Error> {
-        self.with(|c| {
+        self.read(|c| {
             let mut st = c
                 .prepare_cached("SELECT DISTINCT api_key FROM model")
                 .map_err(Error::db)?;
@@ -341,16 +442,12 @@ impl SqliteStore {
         brand_id: String,
         model: String,
     ) -> Result<Option<ModelRecord>, Error> {
-        self.with(move |c| {
-            c.prepare_cached(MODEL_BY_NAME)
-                .and_then(|mut st| st.query_row(params![brand_id, model], model_row).optional())
-                .map_err(Error::db)
-        })
-        .await
+        self.read(move |c| model_by_name(c, &brand_id, &model))
+            .await
     }
 
     pub(super) async fn models(&self) -> Result<Vec<ModelRecord>, Error> {
-        self.with(|c| {
+        self.read(|c| {
             let mut st = c
                 .prepare(&format!("{MODEL_SELECT} ORDER BY m.brand_id, m.name"))
                 .map_err(Error::db)?;
@@ -474,7 +571,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn keypair(&self, key_id: String) -> Result<Option<KeypairRecord>, Error> {
-        self.with(move |c| {
+        self.read(move |c| {
             c.prepare_cached(&format!(
                 "SELECT {KEYPAIR_COLS} FROM keypair WHERE key_id = ?1"
             ))
@@ -485,7 +582,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn keypairs(&self) -> Result<Vec<KeypairRecord>, Error> {
-        self.with(|c| {
+        self.read(|c| {
             let mut st = c
                 .prepare(&format!("SELECT {KEYPAIR_COLS} FROM keypair ORDER BY id"))
                 .map_err(Error::db)?;
@@ -524,7 +621,7 @@ impl SqliteStore {
         serial: String,
         fingerprint: String,
     ) -> Result<i64, Error> {
-        self.with(move |c| check_duplicate(c, &make, &model, &serial, &fingerprint))
+        self.read(move |c| check_duplicate(c, &make, &model, &serial, &fingerprint))
             .await
     }
 
@@ -569,7 +666,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn signing_log(&self, f: LogFilter) -> Result<Vec<SigningLogRow>, Error> {
-        self.with(move |c| {
+        self.read(move |c| {
             let mut st = c
                 .prepare(
                     "SELECT id, make, model, serial_number, fingerprint, revision, created, released, assertion
@@ -624,6 +721,44 @@ impl SqliteStore {
 mod tests {
     use super::*;
 
+    /// While another connection holds the write lock, reads go on (on the reader), a write
+    /// fails after the busy timeout with a transient error, and the health check says
+    /// the database is locked at once; all is well again once the lock goes.
+    #[test]
+    fn an_outside_lock_delays_writes_only() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.db");
+        let limits = DatabaseLimits {
+            busy_timeout: Duration::from_millis(300),
+            ..DatabaseLimits::default()
+        };
+        let store = SqliteStore::open_blocking_with(path.to_str().unwrap(), &limits).unwrap();
+        let outside = Connection::open(&path).unwrap();
+        outside.execute_batch("BEGIN IMMEDIATE").unwrap();
+        rt.block_on(async {
+            let start = std::time::Instant::now();
+            assert_eq!(store.api_keys().await.unwrap(), Vec::<String>::new());
+            assert!(start.elapsed() < Duration::from_millis(250));
+            let e = store.health().await.unwrap_err();
+            assert!(e.is_transient(), "{e}");
+            assert_eq!(e.to_string(), "database: database is locked");
+            let start = std::time::Instant::now();
+            let e = store.create_nonce("n".into(), 1000, 60).await.unwrap_err();
+            assert!(e.is_transient(), "{e}");
+            assert!(start.elapsed() >= Duration::from_millis(300));
+        });
+        outside.execute_batch("COMMIT").unwrap();
+        rt.block_on(async {
+            store.health().await.unwrap();
+            store.create_nonce("n".into(), 1000, 60).await.unwrap();
+            assert_eq!(store.nonce_count().await.unwrap(), 1);
+        });
+    }
+
     /// Binding new values must not expire a cached hot-path statement: under the bundled
     /// SQLite's STAT4 it did, and every request parsed and planned the statement again,
     /// until the store turned on the query-planner stability guarantee.
@@ -632,7 +767,9 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        let store = SqliteStore::open_blocking(":memory:").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.db");
+        let store = SqliteStore::open_blocking(path.to_str().unwrap()).unwrap();
         rt.block_on(async {
             store
                 .add_keypair(KeypairRecord {
@@ -704,24 +841,27 @@ mod tests {
                 assert_eq!(store.log_serial(row).await.unwrap(), IssueOutcome::Logged);
             }
         });
-        let conn = store.conn.lock().unwrap();
-        for sql in [
-            MODEL_BY_NAME,
-            LAST_LOG_ROW,
-            LOG_SERIAL,
-            PURGE_NONCES,
-            INSERT_NONCE,
-            CONSUME_NONCE,
-            NONCE_CREATED,
-        ] {
-            // The cache hands back the statement the store ran; SQLite counts its
-            // re-preparations.
-            let st = conn.prepare_cached(sql).unwrap();
-            assert_eq!(
-                st.get_status(rusqlite::StatementStatus::RePrepare),
-                0,
-                "re-prepared: {sql}"
-            );
+        // The cache hands back the statement the store ran, on the thread that ran it;
+        // SQLite counts its re-preparations.
+        let reprepared = |lane: &Lane, statements: &'static [&'static str]| {
+            rt.block_on(lane.run(move |c| {
+                Ok(statements
+                    .iter()
+                    .map(|sql| {
+                        let st = c.prepare_cached(sql).unwrap();
+                        (*sql, st.get_status(rusqlite::StatementStatus::RePrepare))
+                    })
+                    .collect::<Vec<_>>())
+            }))
+            .unwrap()
+        };
+        let writes: &[&str] = &[LOG_SERIAL, PURGE_NONCES, INSERT_NONCE, CONSUME_NONCE];
+        let reads: &[&str] = &[MODEL_BY_NAME, LAST_LOG_ROW, NONCE_CREATED];
+        for (sql, n) in reprepared(&store.writer, writes)
+            .into_iter()
+            .chain(reprepared(&store.reader, reads))
+        {
+            assert_eq!(n, 0, "re-prepared: {sql}");
         }
     }
 }

@@ -76,7 +76,7 @@ impl SqliteStore {
     }
 
     pub(in crate::store) async fn substores(&self) -> Result<Vec<SubstoreRecord>, Error> {
-        self.with(|c| {
+        self.read(|c| {
             let mut st = c
                 .prepare(&format!("{SUBSTORE_SELECT} ORDER BY s.id"))
                 .map_err(Error::db)?;
@@ -92,7 +92,7 @@ impl SqliteStore {
         from_model: String,
         serial: String,
     ) -> Result<Option<SubstoreRecord>, Error> {
-        self.with(move |c| {
+        self.read(move |c| {
             c.query_row(
                 &format!(
                     "{SUBSTORE_SELECT} WHERE m.brand_id = ?1 AND m.name = ?2 AND s.serial_number = ?3"
@@ -112,7 +112,7 @@ impl SqliteStore {
         model_name: String,
         serial: String,
     ) -> Result<Vec<ModelRecord>, Error> {
-        self.with(move |c| {
+        self.read(move |c| {
             let mut st = c
                 .prepare(&format!(
                     "{FROM_MODEL_SELECT} WHERE m.brand_id = ?1 AND s.model_name = ?2 AND s.serial_number = ?3 ORDER BY s.id"
