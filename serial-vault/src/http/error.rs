@@ -56,7 +56,7 @@ impl IntoResponse for Error {
             }],
         };
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
-        (
+        let mut response = (
             status,
             [(
                 header::CONTENT_TYPE,
@@ -64,7 +64,12 @@ impl IntoResponse for Error {
             )],
             bytes,
         )
-            .into_response()
+            .into_response();
+        // For the request's end line (`super::trace`), without parsing the body.
+        response
+            .extensions_mut()
+            .insert(ucore_http_server::ErrorCode(self.code()));
+        response
     }
 }
 

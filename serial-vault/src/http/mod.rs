@@ -7,17 +7,14 @@
 //! * [`trace`]: around every request of both: request id, span, end line, metrics;
 //! * [`metrics`]: `GET /metrics` on the admin port (behind the admin token);
 //! * [`limits`]: [`ServerLimits`], the timeouts and the connection cap;
-//! * `listener` (accepting under the cap) and `connection` (one connection's timeouts):
-//!   hyper under [`ServerLimits`];
-//! * [`server`]: both APIs on their listeners ([`serve`], [`serve_with`]).
+//! * [`server`]: both APIs on their listeners ([`serve`], [`serve_with`]), each on
+//!   [`ucore_http_server`] (accepting under the cap, one connection's timeouts, shutdown).
 
 pub mod admin;
 mod admin_substore;
-mod connection;
 pub mod error;
 pub mod extract;
 pub mod limits;
-mod listener;
 pub mod metrics;
 pub mod server;
 pub mod signing;

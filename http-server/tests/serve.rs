@@ -1,0 +1,356 @@
+//! The server on real sockets: each timeout closes its connection and is reported to the
+//! [`Events`]; at the cap, [`AtCap::Refuse`] closes new connections at once and
+//! [`AtCap::Wait`] serves them when a place frees up; shutdown ends within its timeout
+//! while a client holds a half-sent head; the request layer echoes request ids and hands
+//! the observer the endpoint, status and [`ErrorCode`].
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::http::{Method, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use ucore_http_server::trace::{Answer, Observer};
+use ucore_http_server::{AtCap, ErrorCode, Events, Limits, Serve, Shutdown, Timeout};
+
+/// Long enough never to run out during a test.
+const LONG: Duration = Duration::from_secs(30);
+/// The limit under test.
+const SHORT: Duration = Duration::from_millis(300);
+/// How long a client waits for the server to act before the test fails.
+const PATIENCE: Duration = Duration::from_secs(3);
+
+fn limits() -> Limits {
+    Limits {
+        header_timeout: LONG,
+        idle_timeout: LONG,
+        body_timeout: LONG,
+        request_timeout: LONG,
+        max_connections: 64,
+        shutdown_timeout: LONG,
+    }
+}
+
+/// Events counted.
+#[derive(Default)]
+struct Counted {
+    opened: AtomicU64,
+    closed: AtomicU64,
+    timeouts: Mutex<Vec<Timeout>>,
+    cap: AtomicU64,
+}
+
+impl Events for Counted {
+    fn connection_opened(&self) {
+        self.opened.fetch_add(1, Ordering::SeqCst);
+    }
+    fn connection_closed(&self) {
+        self.closed.fetch_add(1, Ordering::SeqCst);
+    }
+    fn timed_out(&self, limit: Timeout) {
+        self.timeouts.lock().unwrap().push(limit);
+    }
+    fn cap_reached(&self) {
+        self.cap.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn app() -> Router {
+    Router::new()
+        .route("/hello", get(|| async { "hello" }))
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                "late"
+            }),
+        )
+        .route(
+            "/missing",
+            get(|| async {
+                let mut r = (StatusCode::NOT_FOUND, "no such thing").into_response();
+                r.extensions_mut().insert(ErrorCode("not-found"));
+                r
+            }),
+        )
+}
+
+/// A server on its own runtime thread.
+struct Running {
+    addr: SocketAddr,
+    events: Arc<Counted>,
+    shutdown: Shutdown,
+    rt: tokio::runtime::Runtime,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    fn start(limits: Limits, at_cap: AtCap, app: Router) -> Running {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let events = Arc::new(Counted::default());
+        let shutdown = Shutdown::new();
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let serve = Serve::new(limits)
+            .at_cap(at_cap)
+            .events(Arc::clone(&events) as Arc<dyn Events>)
+            .name("test");
+        let task = rt.spawn(ucore_http_server::serve(listener, app, serve, &shutdown));
+        Running {
+            addr,
+            events,
+            shutdown,
+            rt,
+            task: Some(task),
+        }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(self.addr).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        s
+    }
+
+    fn timeouts(&self) -> Vec<Timeout> {
+        self.events.timeouts.lock().unwrap().clone()
+    }
+
+    /// Triggers shutdown and waits for the server; how long that took.
+    fn stop(&mut self) -> Duration {
+        let start = Instant::now();
+        self.shutdown.trigger();
+        if let Some(task) = self.task.take() {
+            self.rt.block_on(task).unwrap();
+        }
+        start.elapsed()
+    }
+}
+
+/// Sends `GET path` and reads the answer's head and body (Content-Length bodies only).
+fn get_path(s: &mut TcpStream, path: &str, extra: &str) -> String {
+    write!(s, "GET {path} HTTP/1.1\r\nHost: t\r\n{extra}\r\n").unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = s.read(&mut buf).expect("an answer");
+        assert!(n > 0, "closed before the answer");
+        got.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&got).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length: usize = text[..end]
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length: "))
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or(0);
+            if got.len() >= end + 4 + length {
+                return text;
+            }
+        }
+    }
+}
+
+/// Whether the server closes `s` within [`PATIENCE`] (end of stream or a reset).
+fn closed_by_server(s: &mut TcpStream) -> bool {
+    let mut buf = [0u8; 1024];
+    let start = Instant::now();
+    while start.elapsed() < PATIENCE {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => return true,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return false;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    false
+}
+
+fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < PATIENCE, "{what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_slow_head_and_an_idle_connection_are_closed_and_reported() {
+    let r = Running::start(
+        Limits {
+            header_timeout: SHORT,
+            idle_timeout: SHORT,
+            ..limits()
+        },
+        AtCap::Refuse,
+        app(),
+    );
+    let mut slow = r.connect();
+    slow.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n")
+        .unwrap();
+    assert!(closed_by_server(&mut slow));
+    let mut idle = r.connect();
+    assert!(get_path(&mut idle, "/hello", "").ends_with("hello"));
+    assert!(closed_by_server(&mut idle));
+    wait_until("both reported", || r.timeouts().len() == 2);
+    let mut t = r.timeouts();
+    t.sort_by_key(|t| format!("{t:?}"));
+    assert_eq!(t, [Timeout::Header, Timeout::Idle]);
+    wait_until("both closed", || {
+        r.events.closed.load(Ordering::SeqCst) == 2
+    });
+    assert_eq!(r.events.opened.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_slow_handler_runs_into_the_request_timeout() {
+    let r = Running::start(
+        Limits {
+            request_timeout: SHORT,
+            ..limits()
+        },
+        AtCap::Refuse,
+        app(),
+    );
+    let mut s = r.connect();
+    s.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    assert!(closed_by_server(&mut s));
+    wait_until("reported", || r.timeouts() == [Timeout::Request]);
+}
+
+#[test]
+fn at_the_cap_refuse_closes_new_connections_at_once() {
+    let r = Running::start(
+        Limits {
+            max_connections: 1,
+            ..limits()
+        },
+        AtCap::Refuse,
+        app(),
+    );
+    let mut first = r.connect();
+    assert!(get_path(&mut first, "/hello", "").ends_with("hello"));
+    let mut second = r.connect();
+    let _ = second.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert!(closed_by_server(&mut second));
+    assert_eq!(r.events.cap.load(Ordering::SeqCst), 1);
+    // The first is still served.
+    assert!(get_path(&mut first, "/hello", "").ends_with("hello"));
+}
+
+#[test]
+fn at_the_cap_wait_serves_new_clients_when_a_place_frees_up() {
+    let r = Running::start(
+        Limits {
+            max_connections: 1,
+            ..limits()
+        },
+        AtCap::Wait,
+        app(),
+    );
+    let mut first = r.connect();
+    assert!(get_path(&mut first, "/hello", "").ends_with("hello"));
+    let mut second = r.connect();
+    second
+        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    second
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    let waiting = second.read(&mut buf);
+    assert!(
+        matches!(&waiting, Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)),
+        "{waiting:?}"
+    );
+    assert_eq!(r.events.cap.load(Ordering::SeqCst), 1);
+    drop(first);
+    second.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut got = String::new();
+    while !got.ends_with("hello") {
+        let n = second.read(&mut buf).unwrap();
+        assert!(n > 0, "closed: {got}");
+        got.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+}
+
+#[test]
+fn shutdown_ends_within_its_timeout_despite_a_half_sent_head() {
+    let mut r = Running::start(
+        Limits {
+            shutdown_timeout: SHORT,
+            ..limits()
+        },
+        AtCap::Refuse,
+        app(),
+    );
+    let mut held = r.connect();
+    held.write_all(b"GET /hello HTTP/1.1\r\n").unwrap();
+    wait_until("accepted", || r.events.opened.load(Ordering::SeqCst) == 1);
+    let took = r.stop();
+    assert!(took < PATIENCE, "{took:?}");
+    assert!(TcpStream::connect(r.addr).is_err(), "still accepting");
+}
+
+/// Observer: endpoints are the first path segment; answers are kept.
+#[derive(Clone, Default)]
+struct Seen(Arc<Mutex<Vec<(String, u16, Option<&'static str>)>>>);
+
+impl Observer for Seen {
+    type Endpoint = &'static str;
+
+    fn endpoint(&self, _method: &Method, path: &str) -> &'static str {
+        match path {
+            "/hello" => "hello",
+            "/missing" => "missing",
+            _ => "other",
+        }
+    }
+
+    fn answered(&self, a: &Answer<&'static str>) {
+        let entry = (a.endpoint.to_string(), a.status.as_u16(), a.code);
+        self.0.lock().unwrap().push(entry);
+    }
+}
+
+#[test]
+fn the_request_layer_echoes_ids_and_tells_the_observer() {
+    let seen = Seen::default();
+    let r = Running::start(
+        limits(),
+        AtCap::Refuse,
+        ucore_http_server::observed(app(), seen.clone()),
+    );
+    let mut s = r.connect();
+    let hello = get_path(&mut s, "/hello", "X-Request-Id: proxy-7\r\n");
+    assert!(hello.contains("x-request-id: proxy-7\r\n"), "{hello}");
+    let missing = get_path(&mut s, "/missing", "X-Request-Id: bad id!\r\n");
+    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+    let id = missing
+        .lines()
+        .find_map(|l| l.strip_prefix("x-request-id: "))
+        .unwrap();
+    assert_ne!(id, "bad id!");
+    assert!(get_path(&mut s, "/nowhere", "").starts_with("HTTP/1.1 404"));
+    assert_eq!(
+        *seen.0.lock().unwrap(),
+        [
+            ("hello".to_string(), 200, None),
+            ("missing".to_string(), 404, Some("not-found")),
+            ("other".to_string(), 404, None),
+        ]
+    );
+}
