@@ -215,78 +215,63 @@ impl AsyncWrite for WatchedStream {
     }
 }
 
-/// A request body that tells the watch when it is over: read to its end, failed, or
-/// dropped by a handler that did not want it.
-struct RequestBody {
-    inner: Incoming,
+/// A body that tells the watch once it is over: a request body when read to its end,
+/// failed, or dropped by a handler that did not want it (`at_end`); a response body when
+/// dropped, after hyper sent it (or gave up).
+struct Tracked<B> {
+    inner: B,
+    /// Taken when told.
     watch: Option<Arc<Watch>>,
+    /// What to tell it.
+    over: fn(&Watch),
+    /// Whether the end of the stream is already "over" (else only the drop is).
+    at_end: bool,
 }
 
-impl RequestBody {
-    fn over(&mut self) {
+impl<B> Tracked<B> {
+    fn new(inner: B, watch: Arc<Watch>, over: fn(&Watch), at_end: bool) -> Self {
+        Tracked {
+            inner,
+            watch: Some(watch),
+            over,
+            at_end,
+        }
+    }
+
+    fn tell(&mut self) {
         if let Some(watch) = self.watch.take() {
-            watch.body_done();
+            (self.over)(&watch);
         }
     }
 }
 
-impl Drop for RequestBody {
+impl<B> Drop for Tracked<B> {
     fn drop(&mut self) {
-        self.over();
+        self.tell();
     }
 }
 
-impl hyper::body::Body for RequestBody {
+impl<B> hyper::body::Body for Tracked<B>
+where
+    B: hyper::body::Body<Data = Bytes> + Unpin,
+{
     type Data = Bytes;
-    type Error = hyper::Error;
+    type Error = B::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
         let polled = Pin::new(&mut self.inner).poll_frame(cx);
         let ended = match &polled {
             Poll::Ready(None | Some(Err(_))) => true,
             Poll::Ready(Some(Ok(_))) => self.inner.is_end_stream(),
             Poll::Pending => false,
         };
-        if ended {
-            self.over();
+        if ended && self.at_end {
+            self.tell();
         }
         polled
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
-
-/// A response body that tells the watch its request is over once it is sent (or
-/// dropped).
-struct ResponseBody {
-    inner: Body,
-    watch: Arc<Watch>,
-}
-
-impl Drop for ResponseBody {
-    fn drop(&mut self) {
-        self.watch.response_done();
-    }
-}
-
-impl hyper::body::Body for ResponseBody {
-    type Data = Bytes;
-    type Error = axum::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        Pin::new(&mut self.inner).poll_frame(cx)
     }
 
     fn is_end_stream(&self) -> bool {
@@ -349,16 +334,20 @@ async fn serve_connection(
         let watch = Arc::clone(&service_watch);
         watch.request_started(request.body().is_end_stream());
         let mut request = request.map(|inner| {
-            Body::new(RequestBody {
+            Body::new(Tracked::new(
                 inner,
-                watch: Some(Arc::clone(&watch)),
-            })
+                Arc::clone(&watch),
+                Watch::body_done,
+                true,
+            ))
         });
         request.extensions_mut().insert(ConnectInfo(peer));
         let answer = app.clone().oneshot(request);
         async move {
             let response = answer.await?;
-            Ok::<_, std::convert::Infallible>(response.map(|inner| ResponseBody { inner, watch }))
+            Ok::<_, std::convert::Infallible>(
+                response.map(|inner| Tracked::new(inner, watch, Watch::response_done, false)),
+            )
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();

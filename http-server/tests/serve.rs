@@ -17,21 +17,23 @@ use axum::routing::get;
 use ucore_http_server::trace::{Answer, Observer};
 use ucore_http_server::{AtCap, ErrorCode, Events, Limits, Serve, Shutdown, Timeout};
 
-/// Long enough never to run out during a test.
-const LONG: Duration = Duration::from_secs(30);
-/// The limit under test.
+/// Timeouts under test run out after this; the others never do in a test (`LONG`), and a
+/// client gives the server `PATIENCE` to act.
 const SHORT: Duration = Duration::from_millis(300);
-/// How long a client waits for the server to act before the test fails.
+const LONG: Duration = Duration::from_secs(30);
 const PATIENCE: Duration = Duration::from_secs(3);
 
-fn limits() -> Limits {
+/// Limits where only the timeouts in `short` run out (and the shutdown one, with
+/// `short_shutdown`), with `max_connections`.
+fn limits_with(short: &[Timeout], short_shutdown: bool, max_connections: usize) -> Limits {
+    let pick = |t: Timeout| if short.contains(&t) { SHORT } else { LONG };
     Limits {
-        header_timeout: LONG,
-        idle_timeout: LONG,
-        body_timeout: LONG,
-        request_timeout: LONG,
-        max_connections: 64,
-        shutdown_timeout: LONG,
+        header_timeout: pick(Timeout::Header),
+        idle_timeout: pick(Timeout::Idle),
+        body_timeout: pick(Timeout::Body),
+        request_timeout: pick(Timeout::Request),
+        max_connections,
+        shutdown_timeout: if short_shutdown { SHORT } else { LONG },
     }
 }
 
@@ -187,15 +189,8 @@ fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
 
 #[test]
 fn a_slow_head_and_an_idle_connection_are_closed_and_reported() {
-    let r = Running::start(
-        Limits {
-            header_timeout: SHORT,
-            idle_timeout: SHORT,
-            ..limits()
-        },
-        AtCap::Refuse,
-        app(),
-    );
+    let short = [Timeout::Header, Timeout::Idle];
+    let r = Running::start(limits_with(&short, false, 8), AtCap::Refuse, app());
     let mut slow = r.connect();
     slow.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n")
         .unwrap();
@@ -215,14 +210,8 @@ fn a_slow_head_and_an_idle_connection_are_closed_and_reported() {
 
 #[test]
 fn a_slow_handler_runs_into_the_request_timeout() {
-    let r = Running::start(
-        Limits {
-            request_timeout: SHORT,
-            ..limits()
-        },
-        AtCap::Refuse,
-        app(),
-    );
+    let short = [Timeout::Request];
+    let r = Running::start(limits_with(&short, false, 8), AtCap::Refuse, app());
     let mut s = r.connect();
     s.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
         .unwrap();
@@ -230,20 +219,20 @@ fn a_slow_handler_runs_into_the_request_timeout() {
     wait_until("reported", || r.timeouts() == [Timeout::Request]);
 }
 
-#[test]
-fn at_the_cap_refuse_closes_new_connections_at_once() {
-    let r = Running::start(
-        Limits {
-            max_connections: 1,
-            ..limits()
-        },
-        AtCap::Refuse,
-        app(),
-    );
+/// A server with a cap of one connection and `at_cap`, its one connection served once,
+/// and a second connection that sent a request.
+fn at_cap(at_cap: AtCap) -> (Running, TcpStream, TcpStream) {
+    let r = Running::start(limits_with(&[], false, 1), at_cap, app());
     let mut first = r.connect();
     assert!(get_path(&mut first, "/hello", "").ends_with("hello"));
     let mut second = r.connect();
     let _ = second.write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    (r, first, second)
+}
+
+#[test]
+fn at_the_cap_refuse_closes_new_connections_at_once() {
+    let (r, mut first, mut second) = at_cap(AtCap::Refuse);
     assert!(closed_by_server(&mut second));
     assert_eq!(r.events.cap.load(Ordering::SeqCst), 1);
     // The first is still served.
@@ -252,20 +241,7 @@ fn at_the_cap_refuse_closes_new_connections_at_once() {
 
 #[test]
 fn at_the_cap_wait_serves_new_clients_when_a_place_frees_up() {
-    let r = Running::start(
-        Limits {
-            max_connections: 1,
-            ..limits()
-        },
-        AtCap::Wait,
-        app(),
-    );
-    let mut first = r.connect();
-    assert!(get_path(&mut first, "/hello", "").ends_with("hello"));
-    let mut second = r.connect();
-    second
-        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
-        .unwrap();
+    let (r, first, mut second) = at_cap(AtCap::Wait);
     second
         .set_read_timeout(Some(Duration::from_millis(300)))
         .unwrap();
@@ -289,14 +265,7 @@ fn at_the_cap_wait_serves_new_clients_when_a_place_frees_up() {
 
 #[test]
 fn shutdown_ends_within_its_timeout_despite_a_half_sent_head() {
-    let mut r = Running::start(
-        Limits {
-            shutdown_timeout: SHORT,
-            ..limits()
-        },
-        AtCap::Refuse,
-        app(),
-    );
+    let mut r = Running::start(limits_with(&[], true, 8), AtCap::Refuse, app());
     let mut held = r.connect();
     held.write_all(b"GET /hello HTTP/1.1\r\n").unwrap();
     wait_until("accepted", || r.events.opened.load(Ordering::SeqCst) == 1);
@@ -330,7 +299,7 @@ impl Observer for Seen {
 fn the_request_layer_echoes_ids_and_tells_the_observer() {
     let seen = Seen::default();
     let r = Running::start(
-        limits(),
+        limits_with(&[], false, 8),
         AtCap::Refuse,
         ucore_http_server::observed(app(), seen.clone()),
     );
