@@ -167,9 +167,9 @@ pub(crate) async fn run(listener: TcpListener, l: Listening, mut stopped: watch:
             None => match Arc::clone(&permits).try_acquire_owned() {
                 Ok(permit) => permit,
                 Err(_) => {
-                    drop(stream);
                     l.events.cap_reached();
                     refusals.refused(l.name, l.limits.max_connections);
+                    drop(stream);
                     continue;
                 }
             },

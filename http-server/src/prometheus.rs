@@ -164,6 +164,37 @@ pub fn sample(out: &mut String, name: &str, labels: &[(&str, &str)], value: impl
     let _ = writeln!(out, " {value}");
 }
 
+/// The value of the sample `series` (its name and labels exactly as rendered, e.g.
+/// `m_total{code="x"}`) in the rendered `text`, for tests and checks of an exposition.
+pub fn sample_value(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// The sample lines of the rendered `text` whose family lacks its `# HELP` or `# TYPE`
+/// line (a histogram's `_bucket`, `_sum` and `_count` samples belong to its family).
+pub fn undeclared_samples(text: &str) -> Vec<&str> {
+    let declared = |what: &str, family: &str| {
+        text.lines().any(|l| {
+            l.strip_prefix(what)
+                .and_then(|rest| rest.strip_prefix(family))
+                .is_some_and(|rest| rest.starts_with(' '))
+        })
+    };
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter(|line| {
+            let name = line.split(['{', ' ']).next().unwrap_or_default();
+            let base = ["_bucket", "_sum", "_count"]
+                .iter()
+                .find_map(|suffix| name.strip_suffix(suffix))
+                .filter(|base| declared("# TYPE ", base))
+                .unwrap_or(name);
+            !(declared("# HELP ", base) && declared("# TYPE ", base))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +221,24 @@ mod tests {
         let mut bare = String::new();
         Histogram::new(&BOUNDS).render(&mut bare, "t", &[]);
         assert!(bare.contains("t_sum 0\nt_count 0\n"), "{bare}");
+    }
+
+    #[test]
+    fn samples_are_read_back_and_undeclared_ones_found() {
+        let mut out = String::new();
+        family(&mut out, "a_total", Kind::Counter, "A.");
+        sample(&mut out, "a_total", &[("k", "v")], 3);
+        family(&mut out, "h_seconds", Kind::Histogram, "H.");
+        Histogram::new(&BOUNDS).render(&mut out, "h_seconds", &[]);
+        assert_eq!(sample_value(&out, "a_total{k=\"v\"}"), Some(3.0));
+        assert_eq!(sample_value(&out, "a_total"), None);
+        assert_eq!(
+            sample_value(&out, "h_seconds_bucket{le=\"+Inf\"}"),
+            Some(0.0)
+        );
+        assert!(undeclared_samples(&out).is_empty(), "{out}");
+        out.push_str("stray_count 1\n");
+        assert_eq!(undeclared_samples(&out), ["stray_count 1"]);
     }
 
     #[test]

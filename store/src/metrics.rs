@@ -676,9 +676,11 @@ impl Metrics {
 mod tests {
     use super::*;
 
+    use ucore_http_server::prometheus::{sample_value, undeclared_samples};
+
+    /// A counter's value in the rendered text.
     fn value(text: &str, series: &str) -> Option<u64> {
-        text.lines()
-            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        sample_value(text, series).map(|v| v as u64)
     }
 
     #[test]
@@ -754,14 +756,7 @@ mod tests {
         assert_eq!(v("ucore_store_connections_open"), Some(0));
         assert_eq!(v("ucore_store_connections_accepted_total"), Some(1));
         // Every series has its HELP and TYPE.
-        for line in t.lines().filter(|l| !l.starts_with('#')) {
-            let name = line.split(['{', ' ']).next().unwrap_or_default();
-            let base = name
-                .trim_end_matches("_bucket")
-                .trim_end_matches("_sum")
-                .trim_end_matches("_count");
-            assert!(t.contains(&format!("# TYPE {base} ")), "{line}");
-        }
+        assert_eq!(undeclared_samples(&t), Vec::<&str>::new());
     }
 
     #[test]
