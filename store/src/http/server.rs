@@ -1,5 +1,5 @@
 //! Running the store on [`ucore_http_server`] (not bare `axum::serve`), so that the
-//! limits of [`ServerLimits`](crate::config::ServerLimits) hold:
+//! limits of [`ServerLimits`] hold:
 //!
 //! * **the connection cap** ([`AtCap::Wait`]): at `max_connections` the listener stops
 //!   accepting, so extra clients wait in the kernel's backlog (and get served, in order,
