@@ -295,10 +295,12 @@ fn admin(url: String, token: Option<String>, command: AdminCommand) -> Result<()
             c.call("POST", "keys/generate", Some(&body))?
         }
         AdminCommand::DeactivateKey { key_id } => {
-            c.call("POST", &format!("keys/{key_id}/deactivate"), None)?
+            c.set_key_active(&key_id, false)?;
+            format!("deactivated key {key_id}")
         }
         AdminCommand::ActivateKey { key_id } => {
-            c.call("POST", &format!("keys/{key_id}/activate"), None)?
+            c.set_key_active(&key_id, true)?;
+            format!("activated key {key_id}")
         }
         AdminCommand::Models => c.call("GET", "models", None)?,
         AdminCommand::AddModel {
@@ -325,16 +327,11 @@ fn admin(url: String, token: Option<String>, command: AdminCommand) -> Result<()
             brand,
             model,
             key_id,
-        } => c.call(
-            "PUT",
-            &format!("models/{brand}/{model}/key"),
-            Some(&json!({"key_id": key_id})),
-        )?,
-        AdminCommand::RotateApiKey { brand, model } => c.call(
-            "POST",
-            &format!("models/{brand}/{model}/rotate-api-key"),
-            None,
-        )?,
+        } => {
+            c.set_model_key(&brand, &model, &key_id)?;
+            format!("model {brand}/{model} now signs with key {key_id}")
+        }
+        AdminCommand::RotateApiKey { brand, model } => c.rotate_api_key(&brand, &model)?,
         AdminCommand::Log {
             brand,
             model,
@@ -342,18 +339,16 @@ fn admin(url: String, token: Option<String>, command: AdminCommand) -> Result<()
             offset,
             limit,
         } => {
-            let mut q = vec![];
-            for (k, v) in [("brand_id", brand), ("model", model), ("serial", serial)] {
-                if let Some(v) = v {
-                    q.push(format!("{k}={v}"));
-                }
-            }
-            for (k, v) in [("offset", offset), ("limit", limit)] {
-                if let Some(v) = v {
-                    q.push(format!("{k}={v}"));
-                }
-            }
-            c.call("GET", &format!("signing-log?{}", q.join("&")), None)?
+            let numbers =
+                [("offset", offset), ("limit", limit)].map(|(k, v)| (k, v.map(|n| n.to_string())));
+            let given: Vec<(&str, String)> =
+                [("brand_id", brand), ("model", model), ("serial", serial)]
+                    .into_iter()
+                    .chain(numbers)
+                    .filter_map(|(k, v)| Some((k, v?)))
+                    .collect();
+            let pairs: Vec<(&str, &str)> = given.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            c.call("GET", &AdminClient::with_query("signing-log", &pairs), None)?
         }
         AdminCommand::LogCsv => c.call("GET", "signing-log.csv", None)?,
         AdminCommand::Release {

@@ -117,6 +117,22 @@ impl AdminClient {
             .join("/")
     }
 
+    /// `path?name=value&…` with each name and value percent-encoded ([`encode_segment`]);
+    /// `path` alone when there is no pair: `("signing-log", [("model", "a&b")])` is
+    /// `signing-log?model=a%26b`.
+    pub fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
+        let query = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode_segment(k), encode_segment(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        if query.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+
     /// `POST /admin/v1/keys/{key_id}/activate` or `…/deactivate`.
     pub fn set_key_active(&self, key_id: &str, active: bool) -> Result<(), Error> {
         let action = if active { "activate" } else { "deactivate" };
@@ -189,7 +205,7 @@ impl AdminClient {
 
     /// `DELETE /admin/v1/substores/{id}`.
     pub fn delete_substore(&self, id: i64) -> Result<(), Error> {
-        self.call("DELETE", &format!("substores/{id}"), None)
+        self.call("DELETE", &Self::path(&["substores", &id.to_string()]), None)
             .map(|_| ())
     }
 }
@@ -211,6 +227,15 @@ mod tests {
         assert_eq!(
             AdminClient::path(&["models", "acme", "../keys", "key"]),
             "models/acme/..%2Fkeys/key"
+        );
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(AdminClient::with_query("signing-log", &[]), "signing-log");
+        assert_eq!(
+            AdminClient::with_query("signing-log", &[("model", "a&b=c d"), ("limit", "5")]),
+            "signing-log?model=a%26b%3Dc%20d&limit=5"
         );
     }
 }

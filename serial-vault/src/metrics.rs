@@ -19,9 +19,10 @@
 //! vault. Several vaults in one process (tests) share them, while the nonce gauge is read
 //! from the store of the vault being scraped.
 
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+use ucore_http_server::prometheus::{Histogram, Kind, family, sample};
 
 use crate::error::Error;
 use crate::vault::rate_limit::Scope;
@@ -130,44 +131,12 @@ fn status_slot(status: u16) -> usize {
         .unwrap_or_else(|| STATUSES.len() + usize::from(status.clamp(100, 599) / 100 - 1))
 }
 
-/// A histogram: per-bucket counts (not cumulative), their sum and count.
-#[derive(Debug)]
-struct Histogram {
-    buckets: [AtomicU64; SIGNING_BUCKETS.len() + 1],
-    sum_micros: AtomicU64,
-    count: AtomicU64,
-}
-
-impl Histogram {
-    const fn new() -> Self {
-        Histogram {
-            buckets: [const { AtomicU64::new(0) }; SIGNING_BUCKETS.len() + 1],
-            sum_micros: AtomicU64::new(0),
-            count: AtomicU64::new(0),
-        }
-    }
-
-    fn observe(&self, elapsed: Duration) {
-        let secs = elapsed.as_secs_f64();
-        let slot = SIGNING_BUCKETS
-            .iter()
-            .position(|&b| secs <= b)
-            .unwrap_or(SIGNING_BUCKETS.len());
-        if let Some(b) = self.buckets.get(slot) {
-            b.fetch_add(1, Ordering::Relaxed);
-        }
-        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
-        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
-        self.count.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
 /// The vault's counters. All methods take `&self`; [`Metrics::global`] is the process's.
 #[derive(Debug)]
 pub struct Metrics {
     /// Per endpoint, per status ([`status_slot`]).
     requests: [[AtomicU64; STATUS_LABELS.len()]; Endpoint::ALL.len()],
-    signing: Histogram,
+    signing: Histogram<{ SIGNING_BUCKETS.len() }>,
     database_errors: AtomicU64,
     /// Per endpoint, per [`Scope`]: requests refused over a limit.
     rate_limited: [[AtomicU64; Scope::ALL.len()]; Endpoint::ALL.len()],
@@ -188,7 +157,7 @@ impl Metrics {
         Metrics {
             requests: [const { [const { AtomicU64::new(0) }; STATUS_LABELS.len()] };
                 Endpoint::ALL.len()],
-            signing: Histogram::new(),
+            signing: Histogram::new(&SIGNING_BUCKETS),
             database_errors: AtomicU64::new(0),
             rate_limited: [const { [const { AtomicU64::new(0) }; Scope::ALL.len()] };
                 Endpoint::ALL.len()],
@@ -228,7 +197,7 @@ impl Metrics {
 
     /// Serials signed so far (the histogram's count).
     pub fn signings(&self) -> u64 {
-        self.signing.count.load(Ordering::Relaxed)
+        self.signing.count()
     }
 
     /// A database error was returned by the store.
@@ -274,10 +243,10 @@ impl Metrics {
         let mut out = String::with_capacity(4096);
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
 
-        header(
+        family(
             &mut out,
             "ucore_vault_requests_total",
-            "counter",
+            Kind::Counter,
             "HTTP requests answered, by endpoint and status.",
         );
         for e in Endpoint::ALL {
@@ -287,82 +256,57 @@ impl Metrics {
             for (label, c) in STATUS_LABELS.iter().zip(row) {
                 let n = get(c);
                 if n > 0 {
-                    let _ = writeln!(
-                        out,
-                        "ucore_vault_requests_total{{endpoint=\"{}\",status=\"{label}\"}} {n}",
-                        e.as_str()
-                    );
+                    let labels = [("endpoint", e.as_str()), ("status", label)];
+                    sample(&mut out, "ucore_vault_requests_total", &labels, n);
                 }
             }
         }
 
         let name = "ucore_vault_signing_duration_seconds";
-        header(
+        family(
             &mut out,
             name,
-            "histogram",
+            Kind::Histogram,
             "Time to answer a /v1/serial that signed a serial.",
         );
-        let h = &self.signing;
-        let mut cumulative = 0;
-        for (i, b) in h.buckets.iter().enumerate() {
-            cumulative += get(b);
-            let le = SIGNING_BUCKETS
-                .get(i)
-                .map_or_else(|| "+Inf".to_string(), |b| b.to_string());
-            let _ = writeln!(out, "{name}_bucket{{le=\"{le}\"}} {cumulative}");
-        }
-        let _ = writeln!(out, "{name}_sum {}", get(&h.sum_micros) as f64 / 1e6);
-        let _ = writeln!(out, "{name}_count {}", get(&h.count));
+        self.signing.render(&mut out, name, &[]);
 
         if let Some(n) = nonces {
-            header(
+            family(
                 &mut out,
                 "ucore_vault_nonces",
-                "gauge",
+                Kind::Gauge,
                 "Request-ids (nonces) in the nonce table, expired ones not yet purged included.",
             );
-            let _ = writeln!(out, "ucore_vault_nonces {n}");
+            sample(&mut out, "ucore_vault_nonces", &[], n);
         }
 
-        header(
+        family(
             &mut out,
             "ucore_vault_database_errors_total",
-            "counter",
+            Kind::Counter,
             "Errors returned by the database.",
         );
-        let _ = writeln!(
-            out,
-            "ucore_vault_database_errors_total {}",
-            get(&self.database_errors)
-        );
+        let errors = get(&self.database_errors);
+        sample(&mut out, "ucore_vault_database_errors_total", &[], errors);
 
-        header(
+        family(
             &mut out,
             "ucore_vault_rate_limited_total",
-            "counter",
+            Kind::Counter,
             "Requests refused over a rate limit, by endpoint and limit.",
         );
         for e in Endpoint::ALL {
             for scope in Scope::ALL {
                 let n = self.rate_limited_count(e, scope);
                 if n > 0 {
-                    let _ = writeln!(
-                        out,
-                        "ucore_vault_rate_limited_total{{endpoint=\"{}\",limit=\"{}\"}} {n}",
-                        e.as_str(),
-                        scope.as_str()
-                    );
+                    let labels = [("endpoint", e.as_str()), ("limit", scope.as_str())];
+                    sample(&mut out, "ucore_vault_rate_limited_total", &labels, n);
                 }
             }
         }
         out
     }
-}
-
-fn header(out: &mut String, name: &str, kind: &str, help: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}");
-    let _ = writeln!(out, "# TYPE {name} {kind}");
 }
 
 /// Counts `result` in [`Metrics::global`] if it is a database error, and returns it (the
@@ -375,10 +319,7 @@ pub(crate) fn count_database_error<T>(result: Result<T, Error>) -> Result<T, Err
 mod tests {
     use super::*;
 
-    fn value(text: &str, series: &str) -> Option<f64> {
-        text.lines()
-            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-    }
+    use ucore_http_server::prometheus::{sample_value as value, undeclared_samples};
 
     #[test]
     fn counters_and_histogram_are_rendered() {
@@ -440,15 +381,7 @@ mod tests {
         assert_eq!(m.rate_limited_count(Endpoint::Serial, Scope::Nonces), 0);
         assert!(!m.render(None).contains("ucore_vault_nonces"));
         // Every series has its HELP and TYPE.
-        for line in t.lines().filter(|l| !l.starts_with('#')) {
-            let name = line.split(['{', ' ']).next().unwrap_or_default();
-            let base = name
-                .trim_end_matches("_bucket")
-                .trim_end_matches("_sum")
-                .trim_end_matches("_count");
-            assert!(t.contains(&format!("# TYPE {base} ")), "{line}");
-            assert!(t.contains(&format!("# HELP {base} ")), "{line}");
-        }
+        assert_eq!(undeclared_samples(&t), Vec::<&str>::new());
     }
 
     #[test]

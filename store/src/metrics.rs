@@ -21,9 +21,10 @@
 //! access token ([`Metrics::with_token`], the configuration's `[metrics] token-file`),
 //! the route answers only requests carrying `Authorization: Bearer <token>`.
 
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+use ucore_http_server::prometheus::{Histogram, Kind, family, sample};
 
 /// The class of endpoint a request went to: the `endpoint` label of the request counters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -206,29 +207,13 @@ const LATENCY_BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1
 const ENDPOINTS: usize = Endpoint::ALL.len();
 const STATUS_CLASSES: usize = 5; // 1xx … 5xx
 
-/// A latency histogram: cumulative buckets are computed when rendering.
-#[derive(Debug, Default)]
-struct Histogram {
-    /// Per bucket (the last is `+Inf`), observations falling in it (not cumulative).
-    buckets: [AtomicU64; LATENCY_BUCKETS.len() + 1],
-    /// Sum of observations, in microseconds.
-    sum_micros: AtomicU64,
-    count: AtomicU64,
-}
+/// A request-latency histogram over [`LATENCY_BUCKETS`].
+#[derive(Debug)]
+struct Latency(Histogram<{ LATENCY_BUCKETS.len() }>);
 
-impl Histogram {
-    fn observe(&self, elapsed: Duration) {
-        let secs = elapsed.as_secs_f64();
-        let slot = LATENCY_BUCKETS
-            .iter()
-            .position(|&b| secs <= b)
-            .unwrap_or(LATENCY_BUCKETS.len());
-        if let Some(b) = self.buckets.get(slot) {
-            b.fetch_add(1, Ordering::Relaxed);
-        }
-        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
-        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
-        self.count.fetch_add(1, Ordering::Relaxed);
+impl Default for Latency {
+    fn default() -> Self {
+        Latency(Histogram::new(&LATENCY_BUCKETS))
     }
 }
 
@@ -238,7 +223,7 @@ impl Histogram {
 pub struct Metrics {
     token: Option<String>,
     requests: [[AtomicU64; STATUS_CLASSES]; ENDPOINTS],
-    latency: [Histogram; ENDPOINTS],
+    latency: [Latency; ENDPOINTS],
     errors: [AtomicU64; ERROR_CODES.len()],
     nonces_issued: AtomicU64,
     sessions_opened: AtomicU64,
@@ -320,7 +305,7 @@ impl Metrics {
             inc(c);
         }
         if let Some(h) = self.latency.get(endpoint.index()) {
-            h.observe(elapsed);
+            h.0.observe(elapsed);
         }
     }
 
@@ -485,10 +470,10 @@ impl Metrics {
         let mut out = String::with_capacity(8192);
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
 
-        header(
+        family(
             &mut out,
             "ucore_store_requests_total",
-            "counter",
+            Kind::Counter,
             "HTTP requests answered, by endpoint class and status class.",
         );
         for e in Endpoint::ALL {
@@ -498,68 +483,44 @@ impl Metrics {
                     .get(e.index())
                     .and_then(|row| row.get(class - 1))
                     .map_or(0, get);
-                let _ = writeln!(
-                    out,
-                    "ucore_store_requests_total{{endpoint=\"{}\",status=\"{class}xx\"}} {n}",
-                    e.as_str()
-                );
+                let status = format!("{class}xx");
+                let labels = [("endpoint", e.as_str()), ("status", &status)];
+                sample(&mut out, "ucore_store_requests_total", &labels, n);
             }
         }
 
-        header(
+        let name = "ucore_store_request_duration_seconds";
+        family(
             &mut out,
-            "ucore_store_request_duration_seconds",
-            "histogram",
+            name,
+            Kind::Histogram,
             "Time to the response head, by endpoint class.",
         );
         for e in Endpoint::ALL {
-            let Some(h) = self.latency.get(e.index()) else {
-                continue;
-            };
-            let mut cumulative = 0;
-            for (i, b) in h.buckets.iter().enumerate() {
-                cumulative += get(b);
-                let le = LATENCY_BUCKETS
-                    .get(i)
-                    .map_or_else(|| "+Inf".to_string(), |b| b.to_string());
-                let _ = writeln!(
-                    out,
-                    "ucore_store_request_duration_seconds_bucket{{endpoint=\"{}\",le=\"{le}\"}} {cumulative}",
-                    e.as_str()
-                );
+            if let Some(h) = self.latency.get(e.index()) {
+                h.0.render(&mut out, name, &[("endpoint", e.as_str())]);
             }
-            let sum = get(&h.sum_micros) as f64 / 1e6;
-            let _ = writeln!(
-                out,
-                "ucore_store_request_duration_seconds_sum{{endpoint=\"{}\"}} {sum}",
-                e.as_str()
-            );
-            let _ = writeln!(
-                out,
-                "ucore_store_request_duration_seconds_count{{endpoint=\"{}\"}} {}",
-                e.as_str(),
-                get(&h.count)
-            );
         }
 
-        header(
+        family(
             &mut out,
             "ucore_store_errors_total",
-            "counter",
+            Kind::Counter,
             "Error answers, by store error code.",
         );
         for (code, c) in ERROR_CODES.iter().zip(&self.errors) {
-            let _ = writeln!(
-                out,
-                "ucore_store_errors_total{{code=\"{code}\"}} {}",
-                get(c)
+            sample(
+                &mut out,
+                "ucore_store_errors_total",
+                &[("code", code)],
+                get(c),
             );
         }
 
-        header(
+        family(
             &mut out,
             "ucore_store_snap_actions_total",
-            "counter",
+            Kind::Counter,
             "Snap-action actions, by action and result.",
         );
         for kind in ActionKind::ALL {
@@ -569,164 +530,157 @@ impl Metrics {
                     .get(kind as usize)
                     .and_then(|row| row.get(result as usize))
                     .map_or(0, get);
-                let _ = writeln!(
-                    out,
-                    "ucore_store_snap_actions_total{{action=\"{}\",result=\"{}\"}} {n}",
-                    kind.as_str(),
-                    result.as_str()
-                );
+                let labels = [("action", kind.as_str()), ("result", result.as_str())];
+                sample(&mut out, "ucore_store_snap_actions_total", &labels, n);
             }
         }
 
-        let simple: [(&str, &str, &str, &AtomicU64); 20] = [
+        let simple: [(&str, Kind, &str, &AtomicU64); 20] = [
             (
                 "ucore_store_nonces_issued_total",
-                "counter",
+                Kind::Counter,
                 "Device-session nonces issued.",
                 &self.nonces_issued,
             ),
             (
                 "ucore_store_sessions_opened_total",
-                "counter",
+                Kind::Counter,
                 "Device sessions opened.",
                 &self.sessions_opened,
             ),
             (
                 "ucore_store_sessions_refused_total",
-                "counter",
+                Kind::Counter,
                 "Device-session requests refused.",
                 &self.sessions_refused,
             ),
             (
                 "ucore_store_snap_action_requests_total",
-                "counter",
+                Kind::Counter,
                 "Snap-action requests handled.",
                 &self.snap_action_requests,
             ),
             (
                 "ucore_store_downloads_started_total",
-                "counter",
+                Kind::Counter,
                 "Downloads started.",
                 &self.downloads_started,
             ),
             (
                 "ucore_store_downloads_completed_total",
-                "counter",
+                Kind::Counter,
                 "Downloads sent completely.",
                 &self.downloads_completed,
             ),
             (
                 "ucore_store_download_bytes_total",
-                "counter",
+                Kind::Counter,
                 "Bytes of snap files sent.",
                 &self.download_bytes,
             ),
             (
                 "ucore_store_uploads_accepted_total",
-                "counter",
+                Kind::Counter,
                 "Uploads that became a revision.",
                 &self.uploads_accepted,
             ),
             (
                 "ucore_store_uploads_refused_total",
-                "counter",
+                Kind::Counter,
                 "Uploads refused.",
                 &self.uploads_refused,
             ),
             (
                 "ucore_store_upload_bytes_total",
-                "counter",
+                Kind::Counter,
                 "Bytes of accepted uploads.",
                 &self.upload_bytes,
             ),
             (
                 "ucore_store_validation_sets_published_total",
-                "counter",
+                Kind::Counter,
                 "Validation sets published (new, or a higher revision).",
                 &self.validation_sets_published,
             ),
             (
                 "ucore_store_validation_sets_refused_total",
-                "counter",
+                Kind::Counter,
                 "Validation sets refused.",
                 &self.validation_sets_refused,
             ),
             (
                 "ucore_store_validation_refusals_total",
-                "counter",
+                Kind::Counter,
                 "Snap-action actions refused by the validation sets they carry.",
                 &self.validation_refusals,
             ),
             (
                 "ucore_store_connections_accepted_total",
-                "counter",
+                Kind::Counter,
                 "Connections accepted.",
                 &self.connections_accepted,
             ),
             (
                 "ucore_store_connections_open",
-                "gauge",
+                Kind::Gauge,
                 "Connections open now.",
                 &self.connections_open,
             ),
             (
                 "ucore_store_connection_cap_reached_total",
-                "counter",
+                Kind::Counter,
                 "Times the connection cap made new clients wait.",
                 &self.connections_waited,
             ),
             (
                 "ucore_store_header_timeouts_total",
-                "counter",
+                Kind::Counter,
                 "Connections closed because the request head was too slow.",
                 &self.header_timeouts,
             ),
             (
                 "ucore_store_idle_timeouts_total",
-                "counter",
+                Kind::Counter,
                 "Idle keep-alive connections closed.",
                 &self.idle_timeouts,
             ),
             (
                 "ucore_store_request_timeouts_total",
-                "counter",
+                Kind::Counter,
                 "Requests whose handler ran out of time.",
                 &self.request_timeouts,
             ),
             (
                 "ucore_store_accept_errors_total",
-                "counter",
+                Kind::Counter,
                 "Failed accepts (e.g. out of file descriptors).",
                 &self.accept_errors,
             ),
         ];
         for (name, kind, help, c) in simple {
-            header(&mut out, name, kind, help);
-            let _ = writeln!(out, "{name} {}", get(c));
+            family(&mut out, name, kind, help);
+            sample(&mut out, name, &[], get(c));
         }
-        header(
+        family(
             &mut out,
             "ucore_store_panics_total",
-            "counter",
+            Kind::Counter,
             "Handler panics answered with a 500.",
         );
-        let _ = writeln!(out, "ucore_store_panics_total {}", get(&self.panics));
+        sample(&mut out, "ucore_store_panics_total", &[], get(&self.panics));
         out
     }
-}
-
-fn header(out: &mut String, name: &str, kind: &str, help: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}");
-    let _ = writeln!(out, "# TYPE {name} {kind}");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use ucore_http_server::prometheus::{sample_value, undeclared_samples};
+
+    /// A counter's value in the rendered text.
     fn value(text: &str, series: &str) -> Option<u64> {
-        text.lines()
-            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        sample_value(text, series).map(|v| v as u64)
     }
 
     #[test]
@@ -802,14 +756,7 @@ mod tests {
         assert_eq!(v("ucore_store_connections_open"), Some(0));
         assert_eq!(v("ucore_store_connections_accepted_total"), Some(1));
         // Every series has its HELP and TYPE.
-        for line in t.lines().filter(|l| !l.starts_with('#')) {
-            let name = line.split(['{', ' ']).next().unwrap_or_default();
-            let base = name
-                .trim_end_matches("_bucket")
-                .trim_end_matches("_sum")
-                .trim_end_matches("_count");
-            assert!(t.contains(&format!("# TYPE {base} ")), "{line}");
-        }
+        assert_eq!(undeclared_samples(&t), Vec::<&str>::new());
     }
 
     #[test]

@@ -72,6 +72,10 @@ impl IntoResponse for Error {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        // For the request's end line (`super::trace`), without parsing the body.
+        response
+            .extensions_mut()
+            .insert(ucore_http_server::ErrorCode(self.code()));
         response
     }
 }

@@ -13,7 +13,7 @@ use crate::metrics::Metrics;
 use crate::vault::Vault;
 
 /// Prometheus' text exposition format.
-pub const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
+pub use ucore_http_server::prometheus::CONTENT_TYPE as PROMETHEUS_TEXT;
 
 /// The `/metrics` handler.
 pub async fn metrics(State(v): State<Vault>, _: AdminAuth) -> Response {

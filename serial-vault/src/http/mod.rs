@@ -8,17 +8,14 @@
 //! * [`metrics`]: `GET /metrics` on the admin port (behind the admin token);
 //! * [`limits`]: [`ServerLimits`], the timeouts and the connection cap;
 //! * [`rate_limit`]: the per-address rate limits of `/v1/request-id` and `/v1/serial`;
-//! * `listener` (accepting under the cap) and `connection` (one connection's timeouts):
-//!   hyper under [`ServerLimits`];
-//! * [`server`]: both APIs on their listeners ([`serve`], [`serve_with`]).
+//! * [`server`]: both APIs on their listeners ([`serve`], [`serve_with`]), each on
+//!   [`ucore_http_server`] (accepting under the cap, one connection's timeouts, shutdown).
 
 pub mod admin;
 mod admin_substore;
-mod connection;
 pub mod error;
 pub mod extract;
 pub mod limits;
-mod listener;
 pub mod metrics;
 pub mod rate_limit;
 pub mod server;

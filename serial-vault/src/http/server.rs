@@ -1,14 +1,14 @@
-//! Running a vault: the signing API and the admin API on their own listeners (the private
-//! `listener` module), each under the [`ServerLimits`] (timeouts per connection, a
-//! connection cap), with graceful shutdown on request or on SIGINT/SIGTERM, bounded by
-//! `shutdown_timeout`.
+//! Running a vault: the signing API and the admin API on their own listeners
+//! ([`ucore_http_server::serve`]), each under the [`ServerLimits`] (timeouts per
+//! connection, a connection cap beyond which connections are closed at once), with
+//! graceful shutdown on request or on SIGINT/SIGTERM, bounded by `shutdown_timeout`.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+
+use ucore_http_server::{AtCap, Serve, Shutdown};
 
 use super::admin::admin_router;
 use super::limits::ServerLimits;
-use super::listener;
 use super::signing::signing_router;
 use crate::error::Error;
 use crate::vault::Vault;
@@ -20,7 +20,7 @@ pub struct RunningVault {
     pub signing_addr: SocketAddr,
     /// Where the admin API listens.
     pub admin_addr: Option<SocketAddr>,
-    shutdown: Option<tokio::sync::watch::Sender<bool>>,
+    shutdown: Shutdown,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -40,9 +40,7 @@ impl RunningVault {
     /// the `shutdown_timeout` of its [`ServerLimits`], and waits until both listeners
     /// have stopped.
     pub async fn shutdown(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(true);
-        }
+        self.shutdown.trigger();
         for t in self.tasks.drain(..) {
             let _ = t.await;
         }
@@ -87,8 +85,7 @@ pub async fn serve_with(
     handle_signals: bool,
     limits: ServerLimits,
 ) -> Result<RunningVault, Error> {
-    let limits = Arc::new(limits);
-    let (tx, rx) = tokio::sync::watch::channel(false);
+    let shutdown = Shutdown::new();
     let bind = |addr: SocketAddr| async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -103,58 +100,30 @@ pub async fn serve_with(
         Some(addr) => Some(bind(addr).await?),
         None => None,
     };
-    let mut tasks = vec![tokio::spawn(listener::run(
+    let serving = |name| Serve::new(limits.clone()).at_cap(AtCap::Refuse).name(name);
+    let mut tasks = vec![tokio::spawn(ucore_http_server::serve(
         signing_listener,
         signing_router(vault.clone()),
-        Arc::clone(&limits),
-        rx.clone(),
-        "signing",
+        serving("signing"),
+        &shutdown,
     ))];
     let admin_addr = admin_listener.map(|(listener, addr)| {
-        tasks.push(tokio::spawn(listener::run(
+        tasks.push(tokio::spawn(ucore_http_server::serve(
             listener,
             admin_router(vault.clone()),
-            Arc::clone(&limits),
-            rx.clone(),
-            "admin",
+            serving("admin"),
+            &shutdown,
         )));
         addr
     });
     if handle_signals {
-        let tx2 = tx.clone();
-        tokio::spawn(async move {
-            wait_for_signal().await;
-            tracing::info!("shutting down");
-            let _ = tx2.send(true);
-        });
+        shutdown.on_signals();
     }
     tracing::info!(%signing_addr, ?admin_addr, "serial vault listening");
     Ok(RunningVault {
         signing_addr,
         admin_addr,
-        shutdown: Some(tx),
+        shutdown,
         tasks,
     })
-}
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

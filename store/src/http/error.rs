@@ -27,8 +27,7 @@ use crate::error::Error;
 use crate::state::Store;
 
 /// The store error code of an error answer, left in the response's extensions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ErrorCode(pub &'static str);
+pub use ucore_http_server::ErrorCode;
 
 /// Longest error text of axum's that is carried over into the JSON `message`.
 const MAX_REWRITTEN_BODY: usize = 4096;

@@ -1,81 +1,52 @@
-//! What wraps every request: a request id, a tracing span and an access-log line, the
-//! metrics ([`Endpoint`] and status class, latency, error codes), and the time allowed
-//! to the handler.
+//! What wraps every request: a request id, a tracing span and an access-log line
+//! ([`ucore_http_server::trace`], the line at DEBUG: errors are logged where they are
+//! answered), the metrics ([`Endpoint`] and status class, latency, error codes), and the
+//! time allowed to the handler.
 //!
 //! The time limit runs until the response head: `request_timeout` for every route but
 //! the upload, which gets `upload_timeout` (it reads the whole `.snap`). A download's
 //! body streams after its head, so the limit never cuts a download short. A handler out
 //! of time answers 503 `service-unavailable` (snapd retries those).
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
-use tracing::Instrument as _;
+use ucore_http_server::trace::{Answer, EndLine, Observer};
 
-use super::error::{ErrorCode, error_response};
+use super::error::error_response;
 use crate::metrics::Endpoint;
 use crate::state::Store;
 
 /// The request-id header: taken from the request when it is sane, made up otherwise,
 /// and always sent back.
-pub const REQUEST_ID: &str = "x-request-id";
+pub use ucore_http_server::REQUEST_ID;
 
-/// A request id: the caller's `X-Request-Id` if it is 1–64 characters of `[A-Za-z0-9._-]`,
-/// else a process prefix and a counter.
-fn request_id(headers: &HeaderMap) -> String {
-    if let Some(given) = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok())
-        && (1..=64).contains(&given.len())
-        && given
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-    {
-        return given.to_string();
-    }
-    static PREFIX: OnceLock<u32> = OnceLock::new();
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let prefix = PREFIX.get_or_init(|| {
-        let mut b = [0u8; 4];
-        rand::fill(&mut b);
-        u32::from_be_bytes(b)
-    });
-    format!("{prefix:08x}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
-}
+/// The store's [`Observer`]: endpoint classes by method and path, answers counted in
+/// the store's metrics (by endpoint, status class and latency, and by error code).
+#[derive(Clone, Debug)]
+pub(super) struct StoreRequests(pub Store);
 
-/// Middleware: request id, span, access log and metrics. Outermost, so it sees every
-/// answer, the error rewrites and the panics included.
-pub async fn observe(State(store): State<Store>, request: Request, next: Next) -> Response {
-    let endpoint = Endpoint::classify(request.method().as_str(), request.uri().path());
-    let id = request_id(request.headers());
-    let span = tracing::info_span!(
-        "request",
-        id = %id,
-        method = %request.method(),
-        path = %request.uri().path(),
-    );
-    let start = Instant::now();
-    let mut response = next.run(request).instrument(span.clone()).await;
-    let elapsed = start.elapsed();
-    let status = response.status();
-    store.metrics.request(endpoint, status.as_u16(), elapsed);
-    if let Some(ErrorCode(code)) = response.extensions().get::<ErrorCode>() {
-        store.metrics.error(code);
+impl Observer for StoreRequests {
+    type Endpoint = Endpoint;
+
+    fn endpoint(&self, method: &Method, path: &str) -> Endpoint {
+        Endpoint::classify(method.as_str(), path)
     }
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID, v);
+
+    fn answered(&self, answer: &Answer<Endpoint>) {
+        let metrics = &self.0.metrics;
+        metrics.request(answer.endpoint, answer.status.as_u16(), answer.elapsed);
+        if let Some(code) = answer.code {
+            metrics.error(code);
+        }
     }
-    span.in_scope(|| {
-        tracing::debug!(
-            status = status.as_u16(),
-            micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
-            "answered"
-        );
-    });
-    response
+
+    fn end_line(&self) -> EndLine {
+        EndLine::quiet()
+    }
 }
 
 /// The time a request of this class may take to its response head.
@@ -105,26 +76,5 @@ pub async fn time_limit(State(store): State<Store>, request: Request, next: Next
                 ),
             )
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sane_request_ids_are_kept_and_others_made_up() {
-        let mut h = HeaderMap::new();
-        h.insert(REQUEST_ID, HeaderValue::from_static("abc-123_x.y"));
-        assert_eq!(request_id(&h), "abc-123_x.y");
-        h.insert(REQUEST_ID, HeaderValue::from_static("bad id\"with junk"));
-        let made = request_id(&h);
-        assert_ne!(made, "bad id\"with junk");
-        let (prefix, n) = made.split_once('-').unwrap();
-        assert_eq!(prefix.len(), 8);
-        assert!(n.parse::<u64>().is_ok());
-        assert_ne!(request_id(&HeaderMap::new()), request_id(&HeaderMap::new()));
-        h.insert(REQUEST_ID, HeaderValue::from_str(&"a".repeat(65)).unwrap());
-        assert_ne!(request_id(&h), "a".repeat(65));
     }
 }

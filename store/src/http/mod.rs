@@ -78,16 +78,13 @@ pub fn with_layers(routes: Router, store: &Store) -> Router {
     let routes = routes
         .fallback(error::no_route)
         .layer(DefaultBodyLimit::max(limit));
-    error::catch_panics(routes, store)
+    let routes = error::catch_panics(routes, store)
         .layer(axum::middleware::from_fn_with_state(
             store.clone(),
             layers::time_limit,
         ))
-        .layer(axum::middleware::from_fn(error::json_errors))
-        .layer(axum::middleware::from_fn_with_state(
-            store.clone(),
-            layers::observe,
-        ))
+        .layer(axum::middleware::from_fn(error::json_errors));
+    ucore_http_server::observed(routes, layers::StoreRequests(store.clone()))
 }
 
 async fn health(State(store): State<Store>) -> Result<axum::Json<Health>, Error> {
@@ -109,7 +106,7 @@ async fn metrics(State(store): State<Store>, headers: HeaderMap) -> Response {
     (
         [(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+            HeaderValue::from_static(ucore_http_server::prometheus::CONTENT_TYPE),
         )],
         store.metrics.render(),
     )

@@ -1,6 +1,6 @@
 //! One connection: hyper's HTTP/1 on the socket, and a watchdog that knows what the
 //! connection is waiting for and closes it when that takes longer than its limit
-//! ([`ServerLimits`]):
+//! ([`Limits`]):
 //!
 //! * **head**: from the connection's start, or from the first byte after an idle spell,
 //!   until hyper hands a complete request head over: `header_timeout`;
@@ -10,15 +10,20 @@
 //!   request head;
 //! * **idle**: between requests on a keep-alive connection: `idle_timeout`.
 //!
+//! A limit of [`UNLIMITED`](crate::UNLIMITED) never runs out. The handler sees the
+//! client's address as axum's `ConnectInfo<SocketAddr>` extension.
+//!
 //! hyper's own header timeout is left off: it also runs while the connection is idle, so
 //! the idle timeout could not be longer than the header timeout.
 
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use bytes::Bytes;
 use hyper::body::{Body as _, Frame, Incoming, SizeHint};
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -28,7 +33,8 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, watch};
 use tokio::time::Instant;
 use tower::ServiceExt as _;
 
-use super::limits::ServerLimits;
+use crate::events::{Events, Timeout};
+use crate::limits::Limits;
 
 /// What a connection is waiting for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,26 +47,6 @@ enum Wait {
     Handler,
     /// Nothing: a keep-alive connection between requests.
     Idle,
-}
-
-/// Which limit ran out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Expired {
-    Header,
-    Body,
-    Request,
-    Idle,
-}
-
-impl Expired {
-    fn what(self) -> &'static str {
-        match self {
-            Expired::Header => "request head too slow",
-            Expired::Body => "request body too slow",
-            Expired::Request => "request took too long",
-            Expired::Idle => "idle connection",
-        }
-    }
 }
 
 #[derive(Debug)]
@@ -154,18 +140,18 @@ impl Watch {
     }
 
     /// When the connection's current wait runs out, and which limit that is.
-    fn deadline(&self, limits: &ServerLimits) -> (Instant, Expired) {
+    fn deadline(&self, limits: &Limits) -> (Instant, Timeout) {
         let s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let request = (
             later(s.request_since, limits.request_timeout),
-            Expired::Request,
+            Timeout::Request,
         );
         match s.wait {
-            Wait::Head => (later(s.since, limits.header_timeout), Expired::Header),
-            Wait::Idle => (later(s.since, limits.idle_timeout), Expired::Idle),
+            Wait::Head => (later(s.since, limits.header_timeout), Timeout::Header),
+            Wait::Idle => (later(s.since, limits.idle_timeout), Timeout::Idle),
             Wait::Handler => request,
             Wait::Body => {
-                let body = (later(s.since, limits.body_timeout), Expired::Body);
+                let body = (later(s.since, limits.body_timeout), Timeout::Body);
                 if body.0 <= request.0 { body } else { request }
             }
         }
@@ -229,43 +215,61 @@ impl AsyncWrite for WatchedStream {
     }
 }
 
-/// A request body that tells the watch when it is over: read to its end, failed, or
-/// dropped by a handler that did not want it.
-struct RequestBody {
-    inner: Incoming,
+/// A body that tells the watch once it is over: a request body when read to its end,
+/// failed, or dropped by a handler that did not want it (`at_end`); a response body when
+/// dropped, after hyper sent it (or gave up).
+struct Tracked<B> {
+    inner: B,
+    /// Taken when told.
     watch: Option<Arc<Watch>>,
+    /// What to tell it.
+    over: fn(&Watch),
+    /// Whether the end of the stream is already "over" (else only the drop is).
+    at_end: bool,
 }
 
-impl RequestBody {
-    fn over(&mut self) {
+impl<B> Tracked<B> {
+    fn new(inner: B, watch: Arc<Watch>, over: fn(&Watch), at_end: bool) -> Self {
+        Tracked {
+            inner,
+            watch: Some(watch),
+            over,
+            at_end,
+        }
+    }
+
+    fn tell(&mut self) {
         if let Some(watch) = self.watch.take() {
-            watch.body_done();
+            (self.over)(&watch);
         }
     }
 }
 
-impl Drop for RequestBody {
+impl<B> Drop for Tracked<B> {
     fn drop(&mut self) {
-        self.over();
+        self.tell();
     }
 }
 
-impl hyper::body::Body for RequestBody {
+impl<B> hyper::body::Body for Tracked<B>
+where
+    B: hyper::body::Body<Data = Bytes> + Unpin,
+{
     type Data = Bytes;
-    type Error = hyper::Error;
+    type Error = B::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
         let polled = Pin::new(&mut self.inner).poll_frame(cx);
         let ended = match &polled {
             Poll::Ready(None | Some(Err(_))) => true,
             Poll::Ready(Some(Ok(_))) => self.inner.is_end_stream(),
             Poll::Pending => false,
         };
-        if ended {
-            self.over();
+        if ended && self.at_end {
+            self.tell();
         }
         polled
     }
@@ -279,51 +283,46 @@ impl hyper::body::Body for RequestBody {
     }
 }
 
-/// A response body that tells the watch its request is over once it is sent (or
-/// dropped).
-struct ResponseBody {
-    inner: Body,
-    watch: Arc<Watch>,
-}
-
-impl Drop for ResponseBody {
-    fn drop(&mut self) {
-        self.watch.response_done();
-    }
-}
-
-impl hyper::body::Body for ResponseBody {
-    type Data = Bytes;
-    type Error = axum::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        Pin::new(&mut self.inner).poll_frame(cx)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
+/// An accepted connection and its place under the connection cap (given back when the
+/// connection ends).
+pub(crate) struct Accepted {
+    /// The socket.
+    pub stream: TcpStream,
+    /// The client's address.
+    pub peer: SocketAddr,
+    /// The connection's place under the cap.
+    pub permit: OwnedSemaphorePermit,
 }
 
 /// Serves one connection with `app` until the client leaves, a limit runs out, or
 /// shutdown is asked for (then the request in progress finishes and the connection
-/// closes; the accept loop drops it after the shutdown timeout). `_permit` is its place
-/// under the connection cap, given back when it ends.
-pub(super) async fn serve(
-    stream: TcpStream,
-    _permit: OwnedSemaphorePermit,
+/// closes; the accept loop drops it after the shutdown timeout).
+pub(crate) async fn serve(
+    accepted: Accepted,
     app: Router,
-    limits: Arc<ServerLimits>,
+    limits: Arc<Limits>,
+    events: Arc<dyn Events>,
     mut stopped: watch::Receiver<bool>,
 ) {
-    let peer = stream.peer_addr().ok();
+    let Accepted {
+        stream,
+        peer,
+        permit,
+    } = accepted;
+    events.connection_opened();
+    serve_connection(stream, peer, app, &limits, &*events, &mut stopped).await;
+    events.connection_closed();
+    drop(permit);
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    app: Router,
+    limits: &Limits,
+    events: &dyn Events,
+    stopped: &mut watch::Receiver<bool>,
+) {
     let _ = stream.set_nodelay(true);
     let watch = Arc::new(Watch::new());
     let io = TokioIo::new(WatchedStream {
@@ -334,24 +333,21 @@ pub(super) async fn serve(
     let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
         let watch = Arc::clone(&service_watch);
         watch.request_started(request.body().is_end_stream());
-        let mut request = request;
-        if let Some(peer) = peer {
-            // The client's address, for the per-address rate limits (`ConnectInfo`, as
-            // axum's own server gives it).
-            request
-                .extensions_mut()
-                .insert(axum::extract::ConnectInfo(peer));
-        }
-        let request = request.map(|inner| {
-            Body::new(RequestBody {
+        let mut request = request.map(|inner| {
+            Body::new(Tracked::new(
                 inner,
-                watch: Some(Arc::clone(&watch)),
-            })
+                Arc::clone(&watch),
+                Watch::body_done,
+                true,
+            ))
         });
+        request.extensions_mut().insert(ConnectInfo(peer));
         let answer = app.clone().oneshot(request);
         async move {
             let response = answer.await?;
-            Ok::<_, std::convert::Infallible>(response.map(|inner| ResponseBody { inner, watch }))
+            Ok::<_, std::convert::Infallible>(
+                response.map(|inner| Tracked::new(inner, watch, Watch::response_done, false)),
+            )
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
@@ -363,19 +359,20 @@ pub(super) async fn serve(
     tokio::pin!(conn);
     let mut draining = false;
     loop {
-        let (at, _) = watch.deadline(&limits);
+        let (at, _) = watch.deadline(limits);
         tokio::select! {
             result = conn.as_mut() => {
                 if let Err(e) = result {
-                    tracing::debug!(?peer, error = %e, "connection ended with an error");
+                    tracing::debug!(%peer, error = %e, "connection ended with an error");
                 }
                 return;
             }
             () = tokio::time::sleep_until(at) => {
                 // The wait may have changed since its deadline was read.
-                let (at, why) = watch.deadline(&limits);
+                let (at, why) = watch.deadline(limits);
                 if at <= Instant::now() {
-                    tracing::debug!(?peer, "{}; closing the connection", why.what());
+                    events.timed_out(why);
+                    tracing::debug!(%peer, "{why}; closing the connection");
                     return;
                 }
             }
@@ -394,18 +391,18 @@ mod tests {
 
     use super::*;
 
-    fn limits() -> ServerLimits {
-        ServerLimits {
+    fn limits() -> Limits {
+        Limits {
             header_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             body_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
-            ..ServerLimits::default()
+            ..Limits::default()
         }
     }
 
     /// The deadline is `secs` from now (give or take a little) and is `why`'s.
-    fn due_in(watch: &Watch, secs: u64, why: Expired) -> bool {
+    fn due_in(watch: &Watch, secs: u64, why: Timeout) -> bool {
         let (at, w) = watch.deadline(&limits());
         let expected = Instant::now() + Duration::from_secs(secs);
         let slack = Duration::from_millis(50);
@@ -415,40 +412,55 @@ mod tests {
     #[tokio::test]
     async fn each_wait_has_its_limit() {
         let w = Watch::new();
-        assert!(due_in(&w, 10, Expired::Header));
+        assert!(due_in(&w, 10, Timeout::Header));
         w.request_started(false);
-        assert!(due_in(&w, 5, Expired::Body));
+        assert!(due_in(&w, 5, Timeout::Body));
         // Bytes of a body do not start a head.
         w.bytes_read();
-        assert!(due_in(&w, 5, Expired::Body));
+        assert!(due_in(&w, 5, Timeout::Body));
         w.body_done();
-        assert!(due_in(&w, 30, Expired::Request));
+        assert!(due_in(&w, 30, Timeout::Request));
         tokio::time::sleep(Duration::from_millis(200)).await;
         w.response_done();
-        assert!(due_in(&w, 60, Expired::Idle));
+        assert!(due_in(&w, 60, Timeout::Idle));
         tokio::time::sleep(Duration::from_millis(200)).await;
         w.bytes_read();
-        assert!(due_in(&w, 10, Expired::Header));
+        assert!(due_in(&w, 10, Timeout::Header));
         // More bytes of the same head do not move its deadline.
         tokio::time::sleep(Duration::from_millis(200)).await;
         w.bytes_read();
-        assert!(!due_in(&w, 10, Expired::Header));
+        assert!(!due_in(&w, 10, Timeout::Header));
     }
 
     #[tokio::test]
     async fn the_request_limit_bounds_a_body_too() {
-        let l = ServerLimits {
+        let l = Limits {
             body_timeout: Duration::from_secs(60),
             request_timeout: Duration::from_secs(1),
             ..limits()
         };
         let w = Watch::new();
         w.request_started(false);
-        assert_eq!(w.deadline(&l).1, Expired::Request);
+        assert_eq!(w.deadline(&l).1, Timeout::Request);
         // A request without a body waits for its handler at once.
         let w = Watch::new();
         w.request_started(true);
-        assert_eq!(w.deadline(&limits()).1, Expired::Request);
+        assert_eq!(w.deadline(&limits()).1, Timeout::Request);
+    }
+
+    #[tokio::test]
+    async fn unlimited_waits_do_not_run_out() {
+        let l = Limits {
+            body_timeout: crate::UNLIMITED,
+            request_timeout: crate::UNLIMITED,
+            ..limits()
+        };
+        let w = Watch::new();
+        w.request_started(false);
+        let far = Instant::now() + Duration::from_secs(10 * 365 * 86_400);
+        assert!(w.deadline(&l).0 > far);
+        w.body_done();
+        assert!(w.deadline(&l).0 > far);
     }
 
     #[tokio::test]
@@ -457,8 +469,8 @@ mod tests {
         w.request_started(true);
         w.request_started(true);
         w.response_done();
-        assert_eq!(w.deadline(&limits()).1, Expired::Request);
+        assert_eq!(w.deadline(&limits()).1, Timeout::Request);
         w.response_done();
-        assert_eq!(w.deadline(&limits()).1, Expired::Idle);
+        assert_eq!(w.deadline(&limits()).1, Timeout::Idle);
     }
 }
