@@ -14,6 +14,7 @@
 //! * a row is committed before the vault returns the serial.
 
 mod substore;
+mod sync;
 
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::error::SqlState;
@@ -68,6 +69,7 @@ CREATE INDEX signinglog_fingerprint ON signinglog(fingerprint);
 CREATE INDEX signinglog_created ON signinglog(created);
 "#,
     substore::POSTGRES_MIGRATION,
+    sync::POSTGRES_MIGRATION,
 ];
 
 /// Advisory-lock key serialising migrations across replicas ("ucoreser" in ASCII).

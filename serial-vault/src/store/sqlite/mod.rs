@@ -6,6 +6,7 @@
 //! drop the last transactions.
 
 mod substore;
+mod sync;
 
 use std::sync::{Arc, Mutex};
 
@@ -61,6 +62,7 @@ CREATE INDEX signinglog_fingerprint ON signinglog(fingerprint);
 CREATE INDEX signinglog_created ON signinglog(created);
 "#,
     substore::SQLITE_MIGRATION,
+    sync::SQLITE_MIGRATION,
 ];
 
 /// The SQLite store.
@@ -109,6 +111,21 @@ pub(super) fn model_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ModelRecord> 
         key_id: r.get(2)?,
         key_active: r.get(3)?,
         api_key: r.get(4)?,
+    })
+}
+
+/// A signing-log row, its columns in the order of the signing-log selects.
+pub(super) fn log_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SigningLogRow> {
+    Ok(SigningLogRow {
+        id: r.get(0)?,
+        make: r.get(1)?,
+        model: r.get(2)?,
+        serial_number: r.get(3)?,
+        fingerprint: r.get(4)?,
+        revision: r.get(5)?,
+        created: r.get(6)?,
+        released: r.get(7)?,
+        assertion: r.get(8)?,
     })
 }
 
@@ -532,19 +549,7 @@ impl SqliteStore {
             let rows = st
                 .query_map(
                     params![f.brand_id, f.model, f.serial, f.page_size(), f.offset.unwrap_or(0).max(0)],
-                    |r| {
-                        Ok(SigningLogRow {
-                            id: r.get(0)?,
-                            make: r.get(1)?,
-                            model: r.get(2)?,
-                            serial_number: r.get(3)?,
-                            fingerprint: r.get(4)?,
-                            revision: r.get(5)?,
-                            created: r.get(6)?,
-                            released: r.get(7)?,
-                            assertion: r.get(8)?,
-                        })
-                    },
+                    log_row,
                 )
                 .map_err(Error::db)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(Error::db)
