@@ -594,3 +594,56 @@ fn killed_import_to_postgres_loses_and_duplicates_nothing() {
         kill_export_and_import(&db);
     }
 }
+
+// ---- golden bundles ---------------------------------------------------------------------
+
+/// Golden bundles a factory exported (also the fuzz target's seeds,
+/// `fuzz/seeds/regenerate.sh`). Regenerate them with
+/// `UCORE_REGENERATE=1 cargo test -p ucore-serial-vault --test sync golden`.
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sync");
+
+#[test]
+fn golden_bundles_parse_verify_and_refuse_every_cut_and_flip() {
+    let dir = Path::new(GOLDEN);
+    if std::env::var("UCORE_REGENERATE").as_deref() == Ok("1") {
+        std::fs::create_dir_all(dir).unwrap();
+        for old in bundles(dir) {
+            std::fs::remove_file(old).unwrap();
+        }
+        rt().block_on(async {
+            let f = vault("sqlite::memory:", "factory-1", "spare").await;
+            sign(&f, "GOLDEN", 3).await;
+            f.sync_export("central", dir, 2).await.unwrap();
+        });
+    }
+    let files = bundles(dir);
+    assert_eq!(files.len(), 2, "golden bundles in {GOLDEN}");
+    let sync_key = key("spare");
+    let mut previous = String::new();
+    for (i, path) in files.iter().enumerate() {
+        let bytes = std::fs::read(path).unwrap();
+        let b = ucore_serial_vault::sync::SignedBundle::parse(&bytes, "golden").unwrap();
+        b.verify(sync_key.public_key(), "golden").unwrap();
+        assert_eq!(b.body().sequence, i as u64 + 1);
+        assert_eq!(b.body().previous, previous);
+        assert_eq!(b.bytes(), &bytes[..]);
+        previous = b.digest();
+        // Every cut is refused (a typed error, no panic): by the parse, or by the
+        // signature when the cut falls between two of its lines.
+        for len in 0..bytes.len() {
+            let refused = ucore_serial_vault::sync::SignedBundle::parse(&bytes[..len], "cut")
+                .and_then(|b| b.verify(sync_key.public_key(), "cut"));
+            assert!(refused.is_err(), "cut at {len} accepted");
+        }
+        // Every byte of the signed part changed: refused by the parse or the signature.
+        let signed = bytes.iter().position(|&c| c == b'\n').unwrap() + 1;
+        let signed = signed + bytes[signed..].iter().position(|&c| c == b'\n').unwrap() + 1;
+        for at in (0..signed).step_by(7) {
+            let mut t = bytes.clone();
+            t[at] ^= 0x01;
+            let refused = ucore_serial_vault::sync::SignedBundle::parse(&t, "flip")
+                .and_then(|b| b.verify(sync_key.public_key(), "flip"));
+            assert!(refused.is_err(), "byte {at} changed and accepted");
+        }
+    }
+}
