@@ -585,8 +585,14 @@ fn sqlite_database_without_substores_is_migrated_on_start() {
     }
     {
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch("DROP TABLE substore; PRAGMA user_version = 1;")
-            .unwrap();
+        // Schema 1: without the sub-store table, nor the later migrations' (sync).
+        c.execute_batch(
+            "DROP TABLE substore; DROP TABLE sync_conflict; DROP TABLE sync_import;
+             DROP TABLE sync_factory; DROP TABLE sync_export; DROP TABLE sync_identity;
+             DROP INDEX signinglog_origin; ALTER TABLE signinglog DROP COLUMN origin;
+             ALTER TABLE signinglog DROP COLUMN origin_row; PRAGMA user_version = 1;",
+        )
+        .unwrap();
     }
     let tv = TestVault::start(&url, Settings::default());
     let current = tv
@@ -616,7 +622,11 @@ fn postgres_database_without_substores_is_migrated_on_start() {
                 .unwrap();
             let task = tokio::spawn(conn);
             client
-                .batch_execute("DROP TABLE substore; UPDATE ucore_schema SET version = 1;")
+                .batch_execute(
+                    "DROP TABLE substore, sync_conflict, sync_import, sync_factory, sync_export,
+                     sync_identity; ALTER TABLE signinglog DROP COLUMN origin,
+                     DROP COLUMN origin_row; UPDATE ucore_schema SET version = 1;",
+                )
                 .await
                 .unwrap();
             drop(client);

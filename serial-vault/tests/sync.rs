@@ -589,7 +589,7 @@ fn killed_export_and_import_lose_and_duplicate_nothing() {
 
 #[cfg(feature = "postgres")]
 #[test]
-fn killed_import_to_postgres_loses_and_duplicates_nothing() {
+fn killed_export_and_import_to_postgres_lose_and_duplicate_nothing() {
     if let Some(db) = common::pg::fresh_database("sync_kills") {
         kill_export_and_import(&db);
     }

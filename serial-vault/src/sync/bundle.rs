@@ -335,3 +335,62 @@ fn check_row(row: &BundleRow) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: &str) -> String {
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(body.as_bytes());
+        bytes.extend_from_slice(b"\nAcLB\n");
+        SignedBundle::parse(&bytes, "t").map_or_else(|e| e.to_string(), |_| "ok".into())
+    }
+
+    const BODY: &str = r#"{"format":1,"from":"factory-1","to":"central","sequence":1,"previous":"","after_row":0,"last_row":1,"created":"2026-12-05T00:00:00Z","key_id":"k","rows":[]}"#;
+
+    #[test]
+    fn strict_layout_and_body() {
+        assert_eq!(
+            parse(BODY),
+            "bundle t from factory-1, sequence 1: 0 rows: a bundle carries 1 to 10000"
+        );
+        assert_eq!(
+            parse(&BODY.replace(",\"to\"", ", \"to\"")),
+            "bundle t is malformed: the body is not in canonical form"
+        );
+        assert_eq!(
+            parse(&BODY.replace("\"format\":1", "\"format\":2")),
+            "bundle t has format 2; this vault reads format 1"
+        );
+        assert!(parse(&BODY.replace("\"rows\"", "\"extra\":1,\"rows\"")).contains("unknown field"));
+        assert!(
+            parse(&BODY.replace("\"to\":\"central\"", "\"to\":\"../x\""))
+                .starts_with("invalid vault id")
+        );
+        assert_eq!(
+            SignedBundle::parse(b"hello\n", "t")
+                .unwrap_err()
+                .to_string(),
+            "bundle t is malformed: not a sync bundle (no magic line)"
+        );
+        let mut no_sig = MAGIC.to_vec();
+        no_sig.extend_from_slice(BODY.as_bytes());
+        no_sig.push(b'\n');
+        assert_eq!(
+            SignedBundle::parse(&no_sig, "t").unwrap_err().to_string(),
+            "bundle t is malformed: no signature"
+        );
+    }
+
+    #[test]
+    fn names_and_digests() {
+        assert_eq!(
+            file_name("factory-1", "central", 7),
+            "factory-1.central.0000000007.bundle"
+        );
+        let d = digest(b"x");
+        assert!(d.starts_with("sha384-"));
+        assert_eq!(d.len(), 7 + 64);
+    }
+}

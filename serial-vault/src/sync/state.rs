@@ -198,3 +198,75 @@ pub fn conflict_reason(row: &BundleRow, same_revision: bool) -> String {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(sequence: i64, previous: &str, after_row: i64, digest: &str) -> ImportBatch {
+        ImportBatch {
+            bundle: "b".into(),
+            previous: previous.into(),
+            record: ImportRecord {
+                from_vault: "factory-1".into(),
+                sequence,
+                after_row,
+                last_row: after_row + 3,
+                rows: 3,
+                conflicts: 0,
+                digest: digest.into(),
+                imported: String::new(),
+            },
+            rows: vec![],
+        }
+    }
+
+    fn text(r: Result<(), crate::Error>) -> String {
+        r.map_or_else(|e| e.to_string(), |()| "ok".into())
+    }
+
+    #[test]
+    fn the_next_bundle_and_each_refusal() {
+        let none = |_| Ok(None);
+        assert_eq!(text(check_next(&batch(1, "", 0, "d1"), None, none)), "ok");
+        assert_eq!(
+            text(check_next(&batch(2, "d1", 3, "d2"), None, none)),
+            "bundle b from factory-1, sequence 2: bundle 1 expected"
+        );
+        let last = LastImport {
+            sequence: 1,
+            digest: "d1".into(),
+            last_row: 3,
+        };
+        assert_eq!(
+            text(check_next(&batch(2, "d1", 3, "d2"), Some(&last), none)),
+            "ok"
+        );
+        assert_eq!(
+            text(check_next(&batch(1, "", 0, "d1"), Some(&last), |_| Ok(
+                Some("d1".into())
+            ))),
+            "bundle b from factory-1, sequence 1: already imported; nothing changed"
+        );
+        assert!(
+            text(check_next(&batch(1, "", 0, "dX"), Some(&last), |_| Ok(
+                Some("d1".into())
+            )))
+            .contains("differs from the bundle 1 already imported")
+        );
+        assert_eq!(
+            text(check_next(&batch(2, "dX", 3, "d2"), Some(&last), none)),
+            "bundle b from factory-1, sequence 2: does not follow bundle 1 (its previous-bundle \
+             digest is not the digest of that bundle)"
+        );
+        assert_eq!(
+            text(check_next(&batch(2, "d1", 2, "d2"), Some(&last), none)),
+            "bundle b from factory-1, sequence 2: does not follow bundle 1 (its rows do not \
+             start where that bundle's ended)"
+        );
+        assert_eq!(
+            text(check_next(&batch(4, "d3", 9, "d4"), Some(&last), none)),
+            "bundle b from factory-1, sequence 4: bundle 2 expected"
+        );
+    }
+}
