@@ -647,3 +647,48 @@ fn golden_bundles_parse_verify_and_refuse_every_cut_and_flip() {
         }
     }
 }
+
+#[test]
+fn identity_and_trust_refusals() {
+    rt().block_on(async {
+        let f = vault("sqlite::memory:", "factory-1", "spare").await;
+        let e = sync_error(f.sync_init("factory-9", &key("device")).await.unwrap_err());
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "this vault already has the sync identity factory-1 (key {})",
+                key("spare").key_id()
+            )
+        );
+        let e = sync_error(
+            f.sync_export("factory-1", Path::new("."), 10)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(e.to_string(), "vault factory-1 cannot sync with itself");
+        let e = sync_error(
+            f.sync_export("central", Path::new("."), 0)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(e.to_string(), "rows per bundle must be in 1..=10000, not 0");
+        let c = central("sqlite::memory:", &f).await;
+        // Trusting again with the same key changes nothing; another key is refused.
+        let pem = f.sync_public_key().await.unwrap();
+        c.sync_trust("factory-1", &pem).await.unwrap();
+        let other = key("device").public_key().to_spki_pem().unwrap();
+        let e = sync_error(c.sync_trust("factory-1", &other).await.unwrap_err());
+        assert!(matches!(e, SyncError::FactoryKeyChanged { .. }), "{e}");
+        let e = sync_error(c.sync_trust("central", &other).await.unwrap_err());
+        assert_eq!(e.to_string(), "vault central cannot sync with itself");
+        assert_eq!(c.sync_factories().await.unwrap().len(), 1);
+        // Without an identity: a clear refusal.
+        let bare = Vault::new(
+            Store::open("sqlite::memory:").await.unwrap(),
+            KeyStore::new(MASTER.to_vec()).unwrap(),
+            Settings::default(),
+        );
+        let e = sync_error(bare.sync_public_key().await.unwrap_err());
+        assert!(matches!(e, SyncError::NoIdentity), "{e}");
+    });
+}

@@ -16,7 +16,7 @@
 //! Each vault that syncs has a **vault id** (snapd's account-id rules: 2–28 lowercase
 //! letters, digits, dashes) and a **sync key**, an RSA key of at least 2048 bits sealed under
 //! the master secret like the brand keys, or held by a PKCS#11 token
-//! ([`Vault::sync_init_external`]): `vault sync init --vault-id ID [--key PEM]`. RSA rather
+//! ([`crate::Vault::sync_init_external`]): `vault sync init --vault-id ID [--key PEM]`. RSA rather
 //! than Ed25519 so that the existing key store, the PKCS#11 signer and snapd's signature
 //! format and verifier serve unchanged; a signature is 512 bytes per bundle of up to 10 000
 //! rows, so its size does not matter. The sync key signs bundles only; it is not a brand
