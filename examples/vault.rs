@@ -5,6 +5,7 @@
 //! cargo run --features postgres --example vault -- serve --config vault.toml  # postgres:// database
 //! cargo run --example vault -- admin --url http://127.0.0.1:8081 --token TOKEN COMMAND …
 //! cargo run --example vault -- admin --help
+//! cargo run --example vault -- sync --help   # factory offline mode: export | import
 //! ```
 //! The configuration keys are documented in `ucore_serial_vault::config`. The admin token
 //! can also come from `UCORE_VAULT_ADMIN_TOKEN`.
@@ -24,6 +25,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 use ucore_serial_vault::store::NewSubstore;
 use ucore_serial_vault::{AdminClient, Store, Vault, VaultConfig};
+use ucore_signing::RsaPrivateKey;
 
 /// The Serial Vault: signs serial assertions for a brand's devices.
 #[derive(Debug, Parser)]
@@ -59,6 +61,12 @@ enum Command {
         token: Option<String>,
         #[command(subcommand)]
         command: AdminCommand,
+    },
+    /// Factory offline mode: signed sync bundles from a factory vault to a central one
+    /// (files carried by hand: export on the factory, import on the central).
+    Sync {
+        #[command(subcommand)]
+        command: SyncCommand,
     },
 }
 
@@ -200,6 +208,80 @@ enum AdminCommand {
     },
 }
 
+/// `vault sync …`: each command opens the vault's database from `--config` (a running vault
+/// on it may keep serving).
+#[derive(Debug, Subcommand)]
+enum SyncCommand {
+    /// Gives this vault its sync identity: a vault id and a sync key (sealed under the
+    /// master secret), on the factory and on the central.
+    Init {
+        /// The TOML configuration.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// This vault's id (2-28 lowercase letters, digits and dashes).
+        #[arg(long)]
+        vault_id: String,
+        /// The sync key (PKCS#1 or PKCS#8 PEM); generated when absent.
+        #[arg(long, value_name = "PEM")]
+        key: Option<PathBuf>,
+        /// RSA size of a generated sync key.
+        #[arg(long, default_value_t = 4096)]
+        bits: usize,
+    },
+    /// Prints the sync key's public half (PEM), for `vault sync trust` on the central.
+    PublicKey {
+        /// The TOML configuration.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Central: imports bundles from factory FACTORY, signed by the key in PUBLIC_KEY.
+    Trust {
+        /// The TOML configuration.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// The factory's vault id.
+        factory: String,
+        /// Its public key (PEM, from `vault sync public-key` on the factory).
+        public_key: PathBuf,
+    },
+    /// Factory: writes the rows signed since the last bundle to CENTRAL as bundles in DIR
+    /// (and writes the last bundle again if its file is missing there); prints them as JSON.
+    Export {
+        /// The TOML configuration.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// The central vault's id.
+        #[arg(long, value_name = "CENTRAL")]
+        to: String,
+        /// Where bundle files go.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Rebuild bundle N, exported before, byte for byte (a lost file).
+        #[arg(long, value_name = "N")]
+        sequence: Option<u64>,
+        /// Rows per bundle (1 to 10000).
+        #[arg(long, default_value_t = ucore_serial_vault::sync::bundle::DEFAULT_ROWS)]
+        max_rows: usize,
+    },
+    /// Central: imports bundle files in the order given (name order for DIR/*.bundle is
+    /// sequence order); bundles already imported are skipped; stops at the first refusal.
+    Import {
+        /// The TOML configuration.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// Bundle files.
+        #[arg(required = true)]
+        bundles: Vec<PathBuf>,
+    },
+    /// Prints this vault's sync identity, trusted factories, imported bundles and
+    /// conflicting rows as JSON.
+    Status {
+        /// The TOML configuration.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.command {
@@ -212,6 +294,7 @@ fn main() -> ExitCode {
             token,
             command,
         } => admin(url, token, command),
+        Command::Sync { command } => sync(command),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,
@@ -383,4 +466,96 @@ fn admin(url: String, token: Option<String>, command: AdminCommand) -> Result<()
     };
     println!("{out}");
     Ok(())
+}
+
+/// The vault of `config`'s database and master secret (no server).
+async fn open_vault(config: &std::path::Path) -> Result<Vault, Error> {
+    let config = VaultConfig::load(config)?;
+    let store = Store::open(&config.database).await?;
+    Ok(Vault::new(store, config.key_store()?, config.settings()))
+}
+
+fn sync(command: SyncCommand) -> Result<(), Error> {
+    use ucore_serial_vault::sync::SyncError;
+    let rt = ucore_serial_vault::tokio::runtime::Runtime::new()?;
+    rt.block_on(async {
+        let out = match command {
+            SyncCommand::Init {
+                config,
+                vault_id,
+                key,
+                bits,
+            } => {
+                let vault = open_vault(&config).await?;
+                let key = match key {
+                    Some(p) => RsaPrivateKey::from_pem(
+                        &std::fs::read_to_string(&p)
+                            .map_err(|e| Error::from(format!("{}: {e}", p.display())))?,
+                    )?,
+                    None => RsaPrivateKey::generate(bits)?,
+                };
+                serde_json::to_string_pretty(&vault.sync_init(&vault_id, &key).await?)?
+            }
+            SyncCommand::PublicKey { config } => {
+                let pem = open_vault(&config).await?.sync_public_key().await?;
+                pem.trim_end().to_string()
+            }
+            SyncCommand::Trust {
+                config,
+                factory,
+                public_key,
+            } => {
+                let pem = std::fs::read_to_string(&public_key)
+                    .map_err(|e| Error::from(format!("{}: {e}", public_key.display())))?;
+                let vault = open_vault(&config).await?;
+                serde_json::to_string_pretty(&vault.sync_trust(&factory, &pem).await?)?
+            }
+            SyncCommand::Export {
+                config,
+                to,
+                out,
+                sequence,
+                max_rows,
+            } => {
+                let vault = open_vault(&config).await?;
+                let written = match sequence {
+                    Some(n) => vec![vault.sync_reexport(&to, n, &out).await?],
+                    None => vault.sync_export(&to, &out, max_rows).await?,
+                };
+                serde_json::to_string_pretty(&written)?
+            }
+            SyncCommand::Import { config, bundles } => {
+                let vault = open_vault(&config).await?;
+                let mut reports = Vec::new();
+                for path in &bundles {
+                    match vault.sync_import_file(path).await {
+                        Ok(report) => reports.push(json!({"bundle": path, "imported": report})),
+                        Err(ucore_serial_vault::Error::Sync(e))
+                            if matches!(*e, SyncError::AlreadyImported { .. }) =>
+                        {
+                            reports.push(json!({"bundle": path, "skipped": e.to_string()}))
+                        }
+                        Err(e) => {
+                            println!("{}", serde_json::to_string_pretty(&reports)?);
+                            return Err(e.into());
+                        }
+                    }
+                }
+                serde_json::to_string_pretty(&reports)?
+            }
+            SyncCommand::Status { config } => {
+                let vault = open_vault(&config).await?;
+                let identity = vault.store().sync_identity().await?;
+                json!({
+                    "identity": identity,
+                    "factories": vault.sync_factories().await?,
+                    "imports": vault.sync_imports().await?,
+                    "conflicts": vault.sync_conflicts().await?,
+                })
+                .to_string()
+            }
+        };
+        println!("{out}");
+        Ok(())
+    })
 }

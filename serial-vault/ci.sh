@@ -84,6 +84,8 @@ esac
 # ---- tests -----------------------------------------------------------------------------
 # PostgreSQL tests fail (instead of printing a notice) when the URL is missing.
 export UCORE_REQUIRE_TOOLS=1
+# The sync kill tests run the `vault` example (a target of the root package).
+cargo build --example vault --features postgres
 cargo test -p ucore-serial -p ucore-serial-vault --all-features
 cargo clippy -p ucore-serial -p ucore-serial-vault --all-targets --all-features -- -D warnings
 # The factory job end to end (2048-bit keys to keep key generation short on a cold cache).

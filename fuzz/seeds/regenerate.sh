@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 SEEDS=fuzz/seeds
 MAX=65536
 
-targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml validation_sets validation_set_statement"
+targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml validation_sets validation_set_statement vault_sync_bundle"
 for t in $targets; do
     rm -rf "${SEEDS:?}/$t"
     mkdir -p "$SEEDS/$t"
@@ -254,6 +254,14 @@ put("account-id: &a acme\nauthority-id: *a\nname: base\nsnaps:\n"
 put("account-id: acme\nname: base\nsnaps:\n  - name: hello\n    id: helloidaaaaaaaaaaaaaaaaaaaaaaaaa\n"
     "    revision: 5\n    components:\n      comp: {presence: required, revision: 2}\n")
 PY
+
+# Sync bundles: the golden bundles a factory vault exported (serial-vault/tests/sync.rs
+# regenerates them), and each cut short after its magic line and body.
+mapfile -t sync_bundles < <(find serial-vault/tests/data/sync -type f -name '*.bundle' | sort)
+add vault_sync_bundle "${sync_bundles[@]}"
+for b in "${sync_bundles[@]}"; do
+    head -n 2 "$b" | add_text vault_sync_bundle
+done
 
 # The findings of earlier runs (fuzz/README.md).
 for t in $targets; do

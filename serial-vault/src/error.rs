@@ -235,6 +235,10 @@ pub enum Error {
     /// A key or signature error from ucore-signing.
     #[error(transparent)]
     Signing(#[from] ucore_signing::Error),
+    /// Factory offline mode: a sync identity, export or import error (boxed: it names the
+    /// bundle, vault and sequence at fault).
+    #[error(transparent)]
+    Sync(Box<crate::sync::SyncError>),
     /// An I/O error.
     #[error("{context}: {source}")]
     Io {

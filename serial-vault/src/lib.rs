@@ -43,6 +43,8 @@
 //! * [`metrics`]: [`Metrics`], the counters `/metrics` renders in Prometheus' format.
 //! * [`http`]: the signing and admin APIs on axum, their request ids, logs and metrics,
 //!   and [`serve`].
+//! * [`sync`]: factory offline mode: signed sync bundles from a factory vault to a
+//!   central one ([`Vault::sync_export`], [`Vault::sync_import`]).
 //! * [`config`]: [`VaultConfig`], the TOML file of `vault serve --config`.
 //! * [`admin_client`]: [`AdminClient`], the admin API from a program.
 //!
@@ -60,6 +62,7 @@ pub mod http;
 pub mod keystore;
 pub mod metrics;
 pub mod store;
+pub mod sync;
 pub mod vault;
 
 pub use admin_client::AdminClient;

@@ -529,9 +529,14 @@ fn sqlite_database_without_substores_is_migrated_on_start() {
     }
     {
         let c = rusqlite::Connection::open(&path).unwrap();
+        // Schema 1: without the sub-store table, nor the later migrations' (the models'
+        // serial-authority, sync).
         c.execute_batch(
             "DROP TABLE substore; ALTER TABLE model DROP COLUMN serial_authority;
-             PRAGMA user_version = 1;",
+             DROP TABLE sync_conflict; DROP TABLE sync_import;
+             DROP TABLE sync_factory; DROP TABLE sync_export; DROP TABLE sync_identity;
+             DROP INDEX signinglog_origin; ALTER TABLE signinglog DROP COLUMN origin;
+             ALTER TABLE signinglog DROP COLUMN origin_row; PRAGMA user_version = 1;",
         )
         .unwrap();
     }
@@ -564,7 +569,9 @@ fn postgres_database_without_substores_is_migrated_on_start() {
             let task = tokio::spawn(conn);
             client
                 .batch_execute(
-                    "DROP TABLE substore; ALTER TABLE model DROP COLUMN serial_authority;
+                    "DROP TABLE substore, sync_conflict, sync_import, sync_factory, sync_export,
+                     sync_identity; ALTER TABLE model DROP COLUMN serial_authority;
+                     ALTER TABLE signinglog DROP COLUMN origin, DROP COLUMN origin_row;
                      UPDATE ucore_schema SET version = 1;",
                 )
                 .await

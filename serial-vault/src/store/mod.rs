@@ -35,6 +35,10 @@ use std::time::Duration;
 use ucore_assertions::Timestamp;
 
 use crate::error::{DatabaseError, Error};
+use crate::sync::state::{
+    ExportRecord, ImportBatch, ImportRecord, ImportReport, SyncConflict, SyncIdentity,
+    TrustedFactory,
+};
 
 /// How long [`Store::health`] waits for the database before it reports it stalled.
 pub const HEALTH_DEADLINE: Duration = Duration::from_secs(1);
@@ -334,4 +338,67 @@ impl Store {
 fn nonce_clock(now: Timestamp, ttl: Duration) -> (i64, i64) {
     let ttl = i64::try_from(ttl.as_secs()).map_or(i64::MAX / 2, |t| t.min(i64::MAX / 2));
     (now.as_second(), ttl)
+}
+
+/// Sync tables (factory offline mode, [`crate::sync`]).
+impl Store {
+    /// This vault's sync identity, if it has one.
+    pub async fn sync_identity(&self) -> Result<Option<SyncIdentity>, Error> {
+        dispatch!(self, s => s.sync_identity().await, p => p.sync_identity().await)
+    }
+
+    /// Records the sync identity; false (nothing written) when the vault already has one.
+    pub async fn sync_set_identity(&self, identity: SyncIdentity) -> Result<bool, Error> {
+        dispatch!(self, s => s.sync_set_identity(identity).await, p => p.sync_set_identity(&identity).await)
+    }
+
+    /// Registers a factory (nothing written when that vault id is registered already).
+    pub async fn sync_add_factory(&self, factory: TrustedFactory) -> Result<(), Error> {
+        dispatch!(self, s => s.sync_add_factory(factory).await, p => p.sync_add_factory(&factory).await)
+    }
+
+    /// The factories this vault imports from.
+    pub async fn sync_factories(&self) -> Result<Vec<TrustedFactory>, Error> {
+        dispatch!(self, s => s.sync_factories().await, p => p.sync_factories().await)
+    }
+
+    /// The export record of bundle `sequence` to `to`, or the last one when `None`.
+    pub async fn sync_export(
+        &self,
+        to: &str,
+        sequence: Option<i64>,
+    ) -> Result<Option<ExportRecord>, Error> {
+        dispatch!(self, s => s.sync_export(to.to_string(), sequence).await, p => p.sync_export(to, sequence).await)
+    }
+
+    /// Records an export; false (nothing written) when that sequence is recorded already.
+    pub async fn sync_record_export(&self, record: ExportRecord) -> Result<bool, Error> {
+        dispatch!(self, s => s.sync_record_export(record).await, p => p.sync_record_export(&record).await)
+    }
+
+    /// At most `limit` rows this vault signed itself (not imported), with ids in
+    /// `(after, upto]` (`upto` unbounded when `None`), in id order.
+    pub async fn sync_own_rows(
+        &self,
+        after: i64,
+        upto: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<SigningLogRow>, Error> {
+        dispatch!(self, s => s.sync_own_rows(after, upto, limit).await, p => p.sync_own_rows(after, upto, limit).await)
+    }
+
+    /// Imports a verified bundle's rows in one transaction (see [`crate::sync`]).
+    pub async fn sync_import(&self, batch: ImportBatch) -> Result<ImportReport, Error> {
+        dispatch!(self, s => s.sync_import(batch).await, p => p.sync_import(&batch).await)
+    }
+
+    /// Every imported bundle, by factory and sequence.
+    pub async fn sync_imports(&self) -> Result<Vec<ImportRecord>, Error> {
+        dispatch!(self, s => s.sync_imports().await, p => p.sync_imports().await)
+    }
+
+    /// Every imported row kept as a conflict, oldest first.
+    pub async fn sync_conflicts(&self) -> Result<Vec<SyncConflict>, Error> {
+        dispatch!(self, s => s.sync_conflicts().await, p => p.sync_conflicts().await)
+    }
 }

@@ -212,6 +212,11 @@ impl Vault {
         &self.inner.store
     }
 
+    /// The key store (the sync key is sealed in it too).
+    pub(crate) fn key_store(&self) -> &KeyStore {
+        &self.inner.keys
+    }
+
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.inner.settings

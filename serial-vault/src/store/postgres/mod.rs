@@ -14,6 +14,7 @@
 //! * a row is committed before the vault returns the serial.
 
 mod substore;
+mod sync;
 
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::error::SqlState;
@@ -72,6 +73,7 @@ CREATE INDEX signinglog_created ON signinglog(created);
     substore::POSTGRES_MIGRATION,
     // 3: the models' `serial-authority` ([`ModelRecord::serial_authority`]).
     "ALTER TABLE model ADD COLUMN serial_authority TEXT NOT NULL DEFAULT '';",
+    sync::POSTGRES_MIGRATION,
 ];
 
 /// Advisory-lock key serialising migrations across replicas ("ucoreser" in ASCII).

@@ -13,6 +13,7 @@
 //! only a power cut can drop the last transactions.
 
 mod substore;
+mod sync;
 mod worker;
 
 use std::time::Duration;
@@ -74,6 +75,7 @@ CREATE INDEX signinglog_created ON signinglog(created);
     substore::SQLITE_MIGRATION,
     // 3: the models' `serial-authority` ([`ModelRecord::serial_authority`]).
     "ALTER TABLE model ADD COLUMN serial_authority TEXT NOT NULL DEFAULT '';",
+    sync::SQLITE_MIGRATION,
 ];
 
 /// The SQLite store.
@@ -132,6 +134,21 @@ pub(super) fn model_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ModelRecord> 
         key_active: r.get(3)?,
         api_key: r.get(4)?,
         serial_authority: split_authorities(&r.get::<_, String>(5)?),
+    })
+}
+
+/// A signing-log row, its columns in the order of the signing-log selects.
+pub(super) fn log_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SigningLogRow> {
+    Ok(SigningLogRow {
+        id: r.get(0)?,
+        make: r.get(1)?,
+        model: r.get(2)?,
+        serial_number: r.get(3)?,
+        fingerprint: r.get(4)?,
+        revision: r.get(5)?,
+        created: r.get(6)?,
+        released: r.get(7)?,
+        assertion: r.get(8)?,
     })
 }
 
@@ -678,19 +695,7 @@ impl SqliteStore {
             let rows = st
                 .query_map(
                     params![f.brand_id, f.model, f.serial, f.page_size(), f.offset.unwrap_or(0).max(0)],
-                    |r| {
-                        Ok(SigningLogRow {
-                            id: r.get(0)?,
-                            make: r.get(1)?,
-                            model: r.get(2)?,
-                            serial_number: r.get(3)?,
-                            fingerprint: r.get(4)?,
-                            revision: r.get(5)?,
-                            created: r.get(6)?,
-                            released: r.get(7)?,
-                            assertion: r.get(8)?,
-                        })
-                    },
+                    log_row,
                 )
                 .map_err(Error::db)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(Error::db)
