@@ -17,8 +17,12 @@ impl AdminClient {
         Self {
             base: base.into().trim_end_matches('/').to_string(),
             token: token.into(),
+            // A fresh connection for each call: admin calls are few, and a pooled one the
+            // vault closed after answering an error (its request body unread) would fail
+            // the next call with "peer disconnected".
             agent: ureq::Agent::config_builder()
                 .http_status_as_error(false)
+                .max_idle_connections(0)
                 .build()
                 .into(),
         }

@@ -67,7 +67,7 @@
 //! # process holds (SQLite's busy timeout); PostgreSQL: for a pooled or new connection.
 //! busy_timeout = "5s"
 //! # SQLite: the most calls waiting for each of the two database threads (writer, reader).
-//! queue_depth = 256
+//! queue_depth = 4096
 //! ```
 
 use std::net::SocketAddr;

@@ -21,7 +21,10 @@ pub struct DatabaseLimits {
     #[serde(with = "jiff::fmt::serde::unsigned_duration::friendly::compact::required")]
     pub busy_timeout: Duration,
     /// SQLite: the most calls waiting for each database thread (one writes, one reads);
-    /// one more is answered at once with a transient error. Default 256.
+    /// one more is answered at once with a transient error. Default 4096: a call takes tens
+    /// of microseconds, so a burst of a thousand devices (the default connection cap is
+    /// 1024) queues for milliseconds and is served, not refused; a stalled database is
+    /// bounded by `busy_timeout`, after which queued calls are answered without running.
     pub queue_depth: usize,
 }
 
@@ -29,7 +32,7 @@ impl Default for DatabaseLimits {
     fn default() -> Self {
         DatabaseLimits {
             busy_timeout: Duration::from_secs(5),
-            queue_depth: 256,
+            queue_depth: 4096,
         }
     }
 }
@@ -64,7 +67,7 @@ mod tests {
     fn keys_default_one_by_one_and_round_trip() {
         let w: Wrap = toml::from_str("[database_limits]\nbusy_timeout = \"250ms\"\n").unwrap();
         assert_eq!(w.database_limits.busy_timeout, Duration::from_millis(250));
-        assert_eq!(w.database_limits.queue_depth, 256);
+        assert_eq!(w.database_limits.queue_depth, 4096);
         let text = toml::to_string(&w).unwrap();
         assert_eq!(toml::from_str::<Wrap>(&text).unwrap(), w);
         let w: Wrap = toml::from_str("[database_limits]\nbusy_timeout = \"PT2S\"\n").unwrap();
