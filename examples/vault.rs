@@ -24,7 +24,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use serde_json::json;
 use ucore_serial_vault::store::NewSubstore;
-use ucore_serial_vault::{AdminClient, Store, Vault, VaultConfig};
+use ucore_serial_vault::{AdminClient, Vault, VaultConfig};
 use ucore_signing::RsaPrivateKey;
 
 /// The Serial Vault: signs serial assertions for a brand's devices.
@@ -222,8 +222,11 @@ enum SyncCommand {
         #[arg(long)]
         vault_id: String,
         /// The sync key (PKCS#1 or PKCS#8 PEM); generated when absent.
-        #[arg(long, value_name = "PEM")]
+        #[arg(long, value_name = "PEM", conflicts_with = "token")]
         key: Option<PathBuf>,
+        /// The sync key is the `[pkcs11]` section's `sync_key`, on the token: it stays there.
+        #[arg(long)]
+        token: bool,
         /// RSA size of a generated sync key.
         #[arg(long, default_value_t = 4096)]
         bits: usize,
@@ -326,8 +329,7 @@ fn serve(path: &std::path::Path) -> Result<(), Error> {
     let config = VaultConfig::load(path)?;
     let rt = ucore_serial_vault::tokio::runtime::Runtime::new()?;
     rt.block_on(async {
-        let store = Store::open_with(&config.database, &config.database_limits).await?;
-        let mut v = Vault::new(store, config.key_store()?, config.settings());
+        let mut v = config.open_vault().await?;
         if let Some(t) = config.admin_token()? {
             v = v.with_admin_token(t.as_str());
         }
@@ -470,9 +472,7 @@ fn admin(url: String, token: Option<String>, command: AdminCommand) -> Result<()
 
 /// The vault of `config`'s database and master secret (no server).
 async fn open_vault(config: &std::path::Path) -> Result<Vault, Error> {
-    let config = VaultConfig::load(config)?;
-    let store = Store::open(&config.database).await?;
-    Ok(Vault::new(store, config.key_store()?, config.settings()))
+    Ok(VaultConfig::load(config)?.open_vault().await?)
 }
 
 fn sync(command: SyncCommand) -> Result<(), Error> {
@@ -484,17 +484,28 @@ fn sync(command: SyncCommand) -> Result<(), Error> {
                 config,
                 vault_id,
                 key,
+                token,
                 bits,
             } => {
-                let vault = open_vault(&config).await?;
-                let key = match key {
-                    Some(p) => RsaPrivateKey::from_pem(
-                        &std::fs::read_to_string(&p)
-                            .map_err(|e| Error::from(format!("{}: {e}", p.display())))?,
-                    )?,
-                    None => RsaPrivateKey::generate(bits)?,
+                let (vault, sync_signer) = VaultConfig::load(&config)?
+                    .open_vault_and_sync_signer()
+                    .await?;
+                let identity = if token {
+                    let signer = sync_signer.ok_or_else(|| {
+                        Error::from("--token needs a [pkcs11] section with a sync_key")
+                    })?;
+                    vault.sync_init_external(&vault_id, "token", signer).await?
+                } else {
+                    let key = match key {
+                        Some(p) => RsaPrivateKey::from_pem(
+                            &std::fs::read_to_string(&p)
+                                .map_err(|e| Error::from(format!("{}: {e}", p.display())))?,
+                        )?,
+                        None => RsaPrivateKey::generate(bits)?,
+                    };
+                    vault.sync_init(&vault_id, &key).await?
                 };
-                serde_json::to_string_pretty(&vault.sync_init(&vault_id, &key).await?)?
+                serde_json::to_string_pretty(&identity)?
             }
             SyncCommand::PublicKey { config } => {
                 let pem = open_vault(&config).await?.sync_public_key().await?;

@@ -68,6 +68,15 @@
 //! busy_timeout = "5s"
 //! # SQLite: the most calls waiting for each of the two database threads (writer, reader).
 //! queue_depth = 4096
+//!
+//! # Brand keys and the sync key on a PKCS#11 token (cargo feature `pkcs11`), registered
+//! # when the vault opens: see [`crate::token`]. Leave out without a token.
+//! [pkcs11]
+//! module = "/usr/lib/softhsm/libsofthsm2.so"
+//! token_label = "factory"
+//! pin_file = "/etc/ucore-vault/token.pin"
+//! keys = [{ label = "acme-serials", authority_id = "acme" }]
+//! sync_key = "factory-sync"
 //! ```
 
 use std::net::SocketAddr;
@@ -124,6 +133,8 @@ pub struct VaultConfig {
     /// on its own); for [`Store::open_with`](crate::Store::open_with).
     #[serde(default)]
     pub database_limits: DatabaseLimits,
+    /// `[pkcs11]`: keys on a PKCS#11 token ([`crate::token`]).
+    pub pkcs11: Option<crate::token::TokenConfig>,
 }
 
 fn default_listen() -> SocketAddr {
@@ -193,6 +204,33 @@ impl VaultConfig {
                 "set at most one of admin_token_file and admin_token_env",
             )),
         }
+    }
+
+    /// The vault this configuration describes, without its servers and admin token: its
+    /// database (opened and migrated, under [`VaultConfig::database_limits`]), its key
+    /// store, its settings, and the keys of its `[pkcs11]` token registered.
+    pub async fn open_vault(&self) -> Result<crate::Vault, Error> {
+        self.open_vault_and_sync_signer().await.map(|(v, _)| v)
+    }
+
+    /// [`VaultConfig::open_vault`], and the signer of the `[pkcs11]` section's `sync_key`
+    /// if it names one (for [`Vault::sync_init_external`](crate::Vault::sync_init_external)).
+    pub async fn open_vault_and_sync_signer(
+        &self,
+    ) -> Result<
+        (
+            crate::Vault,
+            Option<std::sync::Arc<dyn ucore_signing::Signer>>,
+        ),
+        Error,
+    > {
+        let store = crate::Store::open_with(&self.database, &self.database_limits).await?;
+        let vault = crate::Vault::new(store, self.key_store()?, self.settings());
+        let sync_signer = match &self.pkcs11 {
+            Some(token) => token.register(&vault).await?,
+            None => None,
+        };
+        Ok((vault, sync_signer))
     }
 
     /// The vault settings. The server's limits are [`VaultConfig::server`], for

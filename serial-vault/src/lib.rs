@@ -45,7 +45,8 @@
 //!   and [`serve`].
 //! * [`sync`]: factory offline mode: signed sync bundles from a factory vault to a
 //!   central one ([`Vault::sync_export`], [`Vault::sync_import`]).
-//! * [`config`]: [`VaultConfig`], the TOML file of `vault serve --config`.
+//! * [`config`]: [`VaultConfig`], the TOML file of `vault serve --config`; [`token`], the
+//!   keys on a PKCS#11 token it may list.
 //! * [`admin_client`]: [`AdminClient`], the admin API from a program.
 //!
 //! ## Cargo features
@@ -63,6 +64,7 @@ pub mod keystore;
 pub mod metrics;
 pub mod store;
 pub mod sync;
+pub mod token;
 pub mod vault;
 
 pub use admin_client::AdminClient;

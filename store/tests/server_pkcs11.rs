@@ -8,118 +8,39 @@
 
 mod server_support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use server_support::{BRAND, acme_assertions, key, write_assertion_files};
 use ucore_signing::Signer;
 use ucore_store::{Store, StoreConfig};
-use ucore_test_support::keys;
+use ucore_test_support::{keys, softhsm};
 
-const MODULES: &[&str] = &[
-    "/usr/lib/softhsm/libsofthsm2.so",
-    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-    "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
-];
 const CHILD: &str = "UCORE_STORE_PKCS11_CHILD";
-
-fn module() -> Option<PathBuf> {
-    let m = MODULES.iter().map(PathBuf::from).find(|p| p.exists())?;
-    let tool = Command::new("softhsm2-util")
-        .arg("--version")
-        .output()
-        .ok()?;
-    tool.status.success().then_some(m)
-}
-
-fn softhsm(conf: &Path, args: &[&str]) {
-    let out = Command::new("softhsm2-util")
-        .env("SOFTHSM2_CONF", conf)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "softhsm2-util {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 #[test]
 fn the_authority_key_on_a_token_opens_the_store() {
     if let Some(dir) = std::env::var_os(CHILD) {
         return child(Path::new(&dir));
     }
-    let Some(_) = module() else {
-        assert_ne!(
-            std::env::var("UCORE_REQUIRE_TOOLS").as_deref(),
-            Ok("1"),
-            "softhsm2 is required (UCORE_REQUIRE_TOOLS=1) but missing"
-        );
-        eprintln!("NOTICE: softhsm2 not installed; skipping (apt-get install softhsm2)");
+    if softhsm::module().is_none() {
         return;
-    };
+    }
     let dir = tempfile::tempdir().unwrap();
     // SoftHSM2 keeps this test's tokens in its own directory.
-    let tokens = dir.path().join("tokens");
-    std::fs::create_dir_all(&tokens).unwrap();
-    let conf = dir.path().join("softhsm2.conf");
-    let settings = [
-        format!("directories.tokendir = {}", tokens.display()),
-        "objectstore.backend = file".into(),
-        "log.level = ERROR".into(),
-    ];
-    std::fs::write(&conf, settings.join("\n") + "\n").unwrap();
-    softhsm(
+    let conf = softhsm::init_token(dir.path(), "store");
+    let pem = key(keys::ROOT).to_pkcs8_pem().unwrap();
+    softhsm::import_key(&conf, "store", &pem, "authority", "01");
+    softhsm::run_in_child(
+        "the_authority_key_on_a_token_opens_the_store",
         &conf,
-        &[
-            "--init-token",
-            "--free",
-            "--label",
-            "store",
-            "--pin",
-            "1234",
-            "--so-pin",
-            "5678",
-        ],
+        CHILD,
+        dir.path(),
+        "STORE-PKCS11-OK",
     );
-    let pkcs8 = dir.path().join("root.p8");
-    std::fs::write(&pkcs8, key(keys::ROOT).to_pkcs8_pem().unwrap().as_bytes()).unwrap();
-    softhsm(
-        &conf,
-        &[
-            "--import",
-            pkcs8.to_str().unwrap(),
-            "--token",
-            "store",
-            "--label",
-            "authority",
-            "--id",
-            "01",
-            "--pin",
-            "1234",
-        ],
-    );
-    std::fs::remove_file(&pkcs8).unwrap();
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "the_authority_key_on_a_token_opens_the_store",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("SOFTHSM2_CONF", &conf)
-        .env(CHILD, dir.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "child failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("STORE-PKCS11-OK"), "{stdout}\n{stderr}");
 }
 
 fn child(dir: &Path) {
-    let module = module().expect("the module");
+    let module = softhsm::module().expect("the module");
     let root = key(keys::ROOT);
     write_assertion_files(dir, &acme_assertions(&*root));
     std::fs::write(dir.join("pin"), "1234\n").unwrap();

@@ -4,7 +4,8 @@
 //! - [`oracle`]: snapd's code built as a CLI, when `UCORE_ORACLE` names it;
 //! - [`alloc`]: a global allocator that counts each thread's bytes and caps them;
 //! - [`hostile`]: hostile-input checks of a parser under a memory budget and a time limit;
-//! - [`keys`]: the checked-in test-only RSA keys.
+//! - [`keys`]: the checked-in test-only RSA keys;
+//! - [`softhsm`]: a throwaway SoftHSM2 token for the PKCS#11 tests.
 //!
 //! ```
 //! let models = ucore_test_support::repo().join("tests/data");
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 pub mod alloc;
 pub mod hostile;
 pub mod keys;
+pub mod softhsm;
 
 /// The workspace root.
 pub fn repo() -> PathBuf {

@@ -72,16 +72,15 @@ fn postgres_transient(e: &tokio_postgres::Error) -> bool {
 /// Whether a signing error says the signer is unavailable (a PKCS#11 token that failed,
 /// is missing or misbehaves), rather than a bad key or input.
 fn signer_unavailable(e: &ucore_signing::Error) -> bool {
-    match e {
-        ucore_signing::Error::KeypairStore(k) => match k {
-            #[cfg(feature = "pkcs11")]
-            ucore_signing::KeypairStoreError::Pkcs11(_) => true,
-            ucore_signing::KeypairStoreError::Pkcs11Token { .. }
-            | ucore_signing::KeypairStoreError::NoToken { .. } => true,
-            _ => false,
-        },
-        _ => false,
+    use ucore_signing::KeypairStoreError as K;
+    let ucore_signing::Error::KeypairStore(k) = e else {
+        return false;
+    };
+    #[cfg(feature = "pkcs11")]
+    if matches!(k, K::Pkcs11(_)) {
+        return true;
     }
+    matches!(k, K::Pkcs11Token { .. } | K::NoToken { .. })
 }
 
 /// Whether a boxed cause is a transient fault: a vault [`Error`] or a signing error.

@@ -43,12 +43,16 @@ impl std::fmt::Debug for Pkcs11Token {
     }
 }
 
-/// A key in a token: its public half is read once, signing happens in the token.
+/// A key in a token: its public half is read once, signing happens in the token. It keeps
+/// the token's session and library open, so it may outlive the [`Pkcs11Token`] it came
+/// from.
 pub struct Pkcs11Signer {
+    // Field order matters, as in the token: the session closes before the library goes.
     session: Arc<Mutex<Session>>,
     handle: ObjectHandle,
     label: String,
     public: RsaPublicKey,
+    _ctx: Arc<Pkcs11>,
 }
 
 impl std::fmt::Debug for Pkcs11Signer {
@@ -191,6 +195,7 @@ impl Pkcs11Token {
             handle,
             label: label.to_string(),
             public,
+            _ctx: Arc::clone(&self._ctx),
         })
     }
 
