@@ -92,26 +92,10 @@ mod pkcs11 {
 
     use std::sync::Arc;
 
-    use ucore_signing::{Pkcs11Signer, Pkcs11Token, RsaPublicKey, Signer};
+    use ucore_signing::{Pkcs11Token, Signer};
 
     use crate::config::Pkcs11Section;
     use crate::error::Error;
-
-    /// A key of a token, keeping the token (and its library) open while it is used.
-    struct TokenKey {
-        signer: Pkcs11Signer,
-        _token: Pkcs11Token,
-    }
-
-    impl Signer for TokenKey {
-        fn public_key(&self) -> &RsaPublicKey {
-            self.signer.public_key()
-        }
-
-        fn sign_digest(&self, digest: &[u8; 64]) -> Result<Vec<u8>, ucore_signing::Error> {
-            self.signer.sign_digest(digest)
-        }
-    }
 
     /// Opens the token and finds the key whose snapd id is `key-id`.
     pub(super) fn load(section: &Pkcs11Section) -> Result<Arc<dyn Signer>, Error> {
@@ -139,10 +123,8 @@ mod pkcs11 {
         let signer = token
             .signer(&label)
             .map_err(|e| Error::assertion(format!("cannot use the token's key {label:?}"), e))?;
-        Ok(Arc::new(TokenKey {
-            signer,
-            _token: token,
-        }))
+        // The signer keeps the token's session and library open after `token` goes.
+        Ok(Arc::new(signer))
     }
 }
 
