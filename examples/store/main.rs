@@ -12,6 +12,7 @@
 //! cargo run --example store -- release NAME REVISION CHANNEL… --dir DIR
 //! cargo run --example store -- close NAME CHANNEL --dir DIR
 //! cargo run --example store -- status NAME [--json] --dir DIR
+//! cargo run --example store -- interface-rules NAME [--plugs JSON] [--slots JSON] --dir DIR
 //! ```
 //! The publishing commands take `--dir DIR` (the URL and the admin credential `init`
 //! wrote there) or `--store URL --credential FILE`. `serve` logs at INFO (`RUST_LOG`
@@ -33,7 +34,7 @@ use ucore::store::config::StoreConfig;
 use ucore::store::init::{
     AuthoritySource, BrandSource, CONFIG_FILE, DEFAULT_PORT, DEFAULT_STORE_ID, InitOptions,
 };
-use ucore::store::publisher_api::{Close, RegisterName, Release};
+use ucore::store::publisher_api::{Close, RegisterName, Release, SetInterfaceRules};
 use ucore::store::publisher_client::{ClientError, PublisherClient};
 
 /// A branded snap store: set one up, run it, and publish snaps to it.
@@ -122,6 +123,25 @@ enum Command {
         name: String,
         /// The channel.
         channel: String,
+        #[command(flatten)]
+        remote: Remote,
+    },
+    /// Grant a snap interface rules (admin only): sign a new revision of its
+    /// snap-declaration with these `plugs` and `slots` headers.
+    ///
+    /// The rules are snapd's (`{"docker-support": {"allow-installation": "true"}}`), as
+    /// `snap sign` reads JSON headers; they replace the declaration's rules, and a side
+    /// not given has none. A rule snapd would refuse is refused with snapd's message.
+    /// Uploads of the snap are then reviewed against them.
+    InterfaceRules {
+        /// The snap name.
+        name: String,
+        /// The `plugs` header: interface name → plug rule, as JSON.
+        #[arg(long, value_name = "JSON", value_parser = parse_json)]
+        plugs: Option<serde_json::Value>,
+        /// The `slots` header: interface name → slot rule, as JSON.
+        #[arg(long, value_name = "JSON", value_parser = parse_json)]
+        slots: Option<serde_json::Value>,
         #[command(flatten)]
         remote: Remote,
     },
@@ -245,6 +265,19 @@ fn main() -> ExitCode {
             println!("closed {} {}", r.name, r.channel);
             Ok(())
         }),
+        Command::InterfaceRules {
+            name,
+            plugs,
+            slots,
+            remote,
+        } => client(&remote).and_then(|c| {
+            let r = c.set_interface_rules(&name, &SetInterfaceRules { plugs, slots })?;
+            println!(
+                "{} (snap id {}): snap-declaration revision {}, format {}",
+                r.name, r.snap_id, r.revision, r.format
+            );
+            Ok(())
+        }),
         Command::Status { name, json, remote } => client(&remote).and_then(|c| {
             let s = c.status(&name)?;
             if json {
@@ -268,6 +301,11 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A JSON argument.
+fn parse_json(text: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {

@@ -17,6 +17,13 @@ fn go_value(v: &Value) -> String {
     }
 }
 
+/// One header's value from JSON, as [`builder_from_json`] reads it: strings, lists and maps
+/// as they are, numbers as their literal text; booleans and null are refused with snapd's
+/// message naming `header`.
+pub fn header_value_from_json(header: &str, value: &Value) -> Result<HeaderValue<'static>, Error> {
+    convert(header, value, 0).map_err(Error::from)
+}
+
 fn convert(header: &str, v: &Value, depth: usize) -> Result<HeaderValue<'static>, HeadersError> {
     let refuse = || HeadersError::ValueType {
         header: header.to_string(),

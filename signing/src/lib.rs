@@ -89,7 +89,7 @@ pub use error::{
     KeypairStoreError, StorageError, VerifyFailure,
 };
 pub use hash::HashAlgorithm;
-pub use json_headers::builder_from_json;
+pub use json_headers::{builder_from_json, header_value_from_json};
 pub use keypair::{FsKeypairManager, KeypairManager, MemoryKeypairManager};
 pub use keys::encode_public_key;
 pub use keys::rsa::{RsaPrivateKey, RsaPublicKey};

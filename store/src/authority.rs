@@ -12,12 +12,39 @@ use std::sync::Arc;
 
 use thiserror::Error;
 use ucore_assertions::types::AccountKey;
-use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionType, Timestamp};
+use ucore_assertions::{
+    Assertion, AssertionAccess, AssertionBuilder, AssertionType, HeaderValue, Timestamp,
+};
 use ucore_signing::Signer;
 use ucore_signing::signature::rfc3339_utc;
 
 /// The series the store publishes for (snapd's `release.Series`).
 pub const SERIES: &str = "16";
+
+/// The `plugs` and `slots` headers of a snap-declaration: the interface rules the store's
+/// operator grants a snap (snapd's rule language), as header values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InterfaceRuleHeaders {
+    /// `plugs`: interface name → plug rule.
+    pub plugs: Option<HeaderValue<'static>>,
+    /// `slots`: interface name → slot rule.
+    pub slots: Option<HeaderValue<'static>>,
+}
+
+/// What a snap-declaration says.
+#[derive(Debug, Clone, Copy)]
+pub struct DeclarationFacts<'a> {
+    /// The snap id.
+    pub snap_id: &'a str,
+    /// The registered name.
+    pub snap_name: &'a str,
+    /// The publisher's account id.
+    pub publisher_id: &'a str,
+    /// The assertion's revision (0 when the name is first registered).
+    pub revision: u32,
+    /// The interface rules.
+    pub rules: &'a InterfaceRuleHeaders,
+}
 
 /// Why the configured key, account and account-key cannot be the store's authority.
 #[derive(Debug, Error)]
@@ -135,7 +162,7 @@ impl Authority {
 
     /// Signs the `snap-declaration` of `snap_id` (series [`SERIES`]): `snap_name`
     /// published by `publisher_id`, assertion revision `revision` (0 when first
-    /// registered), timestamp `at`.
+    /// registered), timestamp `at`, with no interface rules.
     pub fn sign_snap_declaration(
         &self,
         snap_id: &str,
@@ -144,17 +171,54 @@ impl Authority {
         revision: u32,
         at: Timestamp,
     ) -> Result<Assertion, crate::Error> {
+        let facts = DeclarationFacts {
+            snap_id,
+            snap_name,
+            publisher_id,
+            revision,
+            rules: &InterfaceRuleHeaders::default(),
+        };
+        self.sign_snap_declaration_with_rules(&facts, at)
+    }
+
+    /// Signs the `snap-declaration` `facts` describe, with their `plugs` and `slots`
+    /// rules and the lowest `format` that covers the rules' features (snapd refuses to
+    /// sign with a lower one), timestamp `at`.
+    pub fn sign_snap_declaration_with_rules(
+        &self,
+        facts: &DeclarationFacts<'_>,
+        at: Timestamp,
+    ) -> Result<Assertion, crate::Error> {
         let mut builder = AssertionBuilder::new(AssertionType::SnapDeclaration)
             .header("authority-id", self.account_id.clone())
             .header("series", SERIES)
-            .header("snap-id", snap_id.to_string())
-            .header("snap-name", snap_name.to_string())
-            .header("publisher-id", publisher_id.to_string())
+            .header("snap-id", facts.snap_id.to_string())
+            .header("snap-name", facts.snap_name.to_string())
+            .header("publisher-id", facts.publisher_id.to_string())
             .header("timestamp", rfc3339_utc(at));
-        if revision > 0 {
-            builder = builder.header("revision", revision.to_string());
+        if facts.revision > 0 {
+            builder = builder.header("revision", facts.revision.to_string());
         }
-        self.sign(&builder, "snap-declaration", at)
+        if let Some(plugs) = &facts.rules.plugs {
+            builder = builder.header("plugs", plugs.clone());
+        }
+        if let Some(slots) = &facts.rules.slots {
+            builder = builder.header("slots", slots.clone());
+        }
+        match ucore_signing::sign_assertion_at(&builder, self.signer.as_ref(), at) {
+            Ok(declaration) => Ok(declaration),
+            // The declaration the rules make does not decode: the rules are at fault
+            // (snapd's text, `assertion snap-declaration: plug rule for interface …`).
+            Err(ucore_signing::Error::Assertion(e))
+                if *facts.rules != InterfaceRuleHeaders::default() =>
+            {
+                Err(crate::Error::BadRequest(e.to_string()))
+            }
+            Err(e) => Err(crate::Error::assertion(
+                "cannot sign the snap-declaration",
+                e,
+            )),
+        }
     }
 
     /// Signs the `snap-revision` of an uploaded file (provenance `global-upload`, the

@@ -83,6 +83,34 @@ pub struct NameRegistered {
     pub publisher: String,
 }
 
+/// Set the interface rules of a snap's `snap-declaration` (admin only): the `plugs` and
+/// `slots` headers in snapd's rule language, as `snap sign` reads JSON headers (strings,
+/// lists and maps; numbers as their text). Both replace what the declaration had; an
+/// absent one means no rules of that side.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetInterfaceRules {
+    /// `plugs`: interface name → plug rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugs: Option<serde_json::Value>,
+    /// `slots`: interface name → slot rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slots: Option<serde_json::Value>,
+}
+
+/// The snap-declaration signed with new interface rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterfaceRulesSet {
+    /// The snap name.
+    pub name: String,
+    /// The snap id.
+    #[serde(rename = "snap-id")]
+    pub snap_id: String,
+    /// The snap-declaration's new revision.
+    pub revision: i64,
+    /// Its `format` (the lowest that covers the rules' features).
+    pub format: i64,
+}
+
 /// An upload's outcome.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pushed {

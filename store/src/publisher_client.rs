@@ -30,8 +30,8 @@ use serde::de::DeserializeOwned;
 use ucore_store_client::protocol::{ErrorList, MacaroonAuthorization};
 
 use crate::publisher_api::{
-    Close, Closed, CredentialFile, NameRegistered, Pushed, RegisterName, Release, Released,
-    SnapStatus, ValidationSetList, ValidationSetPushed,
+    Close, Closed, CredentialFile, InterfaceRulesSet, NameRegistered, Pushed, RegisterName,
+    Release, Released, SetInterfaceRules, SnapStatus, ValidationSetList, ValidationSetPushed,
 };
 
 /// The publishing API's path prefix.
@@ -229,6 +229,17 @@ impl PublisherClient {
         ))
     }
 
+    /// `PUT /api/v1/publisher/snaps/{name}/interface-rules` (admin): signs a new revision of
+    /// the snap's `snap-declaration` with these `plugs` and `slots` rules.
+    pub fn set_interface_rules(
+        &self,
+        name: &str,
+        req: &SetInterfaceRules,
+    ) -> Result<InterfaceRulesSet, ClientError> {
+        let path = format!("/snaps/{}/interface-rules", percent_encode(name));
+        self.send_json(Method::Put, &path, req)
+    }
+
     /// `POST /api/v1/publisher/validation-sets`: publishes a signed `validation-set`
     /// assertion (its encoded bytes).
     pub fn push_validation_set(
@@ -274,14 +285,25 @@ impl PublisherClient {
         path: &str,
         body: &impl Serialize,
     ) -> Result<T, ClientError> {
+        self.send_json(Method::Post, path, body)
+    }
+
+    fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ClientError> {
         let url = format!("{}{API}{path}", self.base);
         let json = serde_json::to_vec(body).map_err(|source| ClientError::Answer {
             url: url.clone(),
             source,
         })?;
-        let answer = self
-            .agent
-            .post(&url)
+        let request = match method {
+            Method::Post => self.agent.post(&url),
+            Method::Put => self.agent.put(&url),
+        };
+        let answer = request
             .header("Authorization", &self.authorization)
             .header("Accept", "application/json")
             .content_type("application/json")
@@ -465,4 +487,11 @@ mod tests {
         assert!(matches!(e, ClientError::Network { .. }), "{e:?}");
         assert!(!e.is_refusal());
     }
+}
+
+/// The HTTP methods that carry a JSON body here.
+#[derive(Clone, Copy)]
+enum Method {
+    Post,
+    Put,
 }

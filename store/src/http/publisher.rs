@@ -14,7 +14,7 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, RawQuery, State};
 use axum::http::header;
 use axum::http::request::Parts;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use ucore_store_client::protocol::MacaroonAuthorization;
 
@@ -22,8 +22,8 @@ use super::device::extract::JsonBody;
 use crate::db::CredentialScope;
 use crate::publish::ValidationSetError;
 use crate::publisher_api::{
-    Close, Closed, NameRegistered, Pushed, RegisterName, Release, Released, SnapStatus,
-    ValidationSetList, ValidationSetPushed,
+    Close, Closed, InterfaceRulesSet, NameRegistered, Pushed, RegisterName, Release, Released,
+    SetInterfaceRules, SnapStatus, ValidationSetList, ValidationSetPushed,
 };
 use crate::{Error, Store, credential, publish};
 
@@ -35,6 +35,10 @@ pub fn router(store: Store) -> Router {
         .route("/api/v1/publisher/releases", post(release))
         .route("/api/v1/publisher/close", post(close))
         .route("/api/v1/publisher/snaps/{name}", get(status))
+        .route(
+            "/api/v1/publisher/snaps/{name}/interface-rules",
+            put(set_interface_rules),
+        )
         .route(
             "/api/v1/publisher/validation-sets",
             post(push_validation_set).get(validation_sets),
@@ -121,6 +125,18 @@ async fn status(
 ) -> Result<Json<SnapStatus>, Error> {
     let Path(name) = path.map_err(|e| Error::BadRequest(e.body_text()))?;
     publish::status(&store, &scope, &name).await.map(Json)
+}
+
+async fn set_interface_rules(
+    State(store): State<Store>,
+    PublisherAuth(scope): PublisherAuth,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    JsonBody(req): JsonBody<SetInterfaceRules>,
+) -> Result<Json<InterfaceRulesSet>, Error> {
+    let Path(name) = path.map_err(|e| Error::BadRequest(e.body_text()))?;
+    publish::set_interface_rules(&store, &scope, &name, &req)
+        .await
+        .map(Json)
 }
 
 /// The media type of an assertion body.

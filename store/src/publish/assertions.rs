@@ -8,12 +8,13 @@ use crate::Store;
 use crate::db::AssertionRecord;
 
 /// Stores `assertion` (a snap-declaration or snap-revision about `snap_id`) under its type
-/// and full primary key; a stored one with a higher revision stays.
+/// and full primary key; a stored one with the same or a higher revision stays. Whether it
+/// was stored.
 pub(crate) async fn store_assertion(
     store: &Store,
     assertion: &Assertion,
     snap_id: &str,
-) -> Result<(), Error> {
+) -> Result<bool, Error> {
     let record = AssertionRecord {
         assertion_type: assertion.assertion_type().name().to_string(),
         primary_key: assertion
@@ -25,6 +26,5 @@ pub(crate) async fn store_assertion(
         snap_id: snap_id.to_string(),
         text: String::from_utf8_lossy(&assertion.encode()).into_owned(),
     };
-    store.db.put_assertion(&record).await?;
-    Ok(())
+    store.db.put_assertion(&record).await
 }

@@ -6,6 +6,8 @@
 //!   `snap-declaration`;
 //! * [`push`]: an uploaded `.snap` becomes a new revision, with its signed
 //!   `snap-revision`, after the [`review`];
+//! * [`set_interface_rules`]: the interface rules an admin grants a snap, in a new
+//!   revision of its `snap-declaration`;
 //! * [`release`], [`close`]: the channels;
 //! * [`status`]: revisions and the channel map;
 //! * [`push_validation_set`], [`validation_sets()`]: a brand's validation sets
@@ -17,6 +19,7 @@
 
 mod assertions;
 mod channels;
+mod interface_rules;
 mod register;
 mod release;
 pub mod review;
@@ -26,6 +29,7 @@ mod upload;
 mod validation_set_error;
 pub mod validation_sets;
 
+pub use interface_rules::set_interface_rules;
 pub use register::{generate_snap_id, register_name};
 pub use release::{close, release};
 pub use status::status;

@@ -238,6 +238,13 @@ pub async fn call(
                 }
                 r.call()
             }
+            "PUT" => {
+                let mut r = agent.put(&url).header("Content-Type", content_type);
+                if let Some(a) = &auth {
+                    r = r.header("Authorization", a);
+                }
+                r.send(&body[..])
+            }
             _ => {
                 let mut r = agent.post(&url).header("Content-Type", content_type);
                 if let Some(a) = &auth {
@@ -264,8 +271,28 @@ impl Fixture {
         path: &str,
         body: serde_json::Value,
     ) -> Answer {
+        self.send_json("POST", who, path, body).await
+    }
+
+    /// PUTs JSON as `who`.
+    pub async fn put_json(
+        &self,
+        who: Option<&CredentialFile>,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Answer {
+        self.send_json("PUT", who, path, body).await
+    }
+
+    async fn send_json(
+        &self,
+        method: &'static str,
+        who: Option<&CredentialFile>,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Answer {
         call(
-            "POST",
+            method,
             format!("{}{path}", self.url),
             who.map(authorization),
             "application/json",
