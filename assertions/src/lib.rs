@@ -70,6 +70,7 @@ pub mod error;
 pub mod headers;
 pub mod json_body;
 pub mod openpgp;
+pub mod policy;
 pub mod rfc3339;
 pub mod stream;
 pub mod time;
