@@ -21,32 +21,19 @@ def headers_of(case):
     return kind, h
 
 
-def entry(lines, key, v, ind):
+def emit(lines, intro, v, ind):
+    """One header entry (intro "key:") or list item (intro "-") in assertion syntax."""
     pad = " " * ind
     if isinstance(v, str):
-        lines.append(f"{pad}{key}: {v}")
-    elif isinstance(v, list):
-        lines.append(f"{pad}{key}:")
+        lines.append(f"{pad}{intro} {v}")
+        return
+    lines.append(f"{pad}{intro}")
+    if isinstance(v, list):
         for x in v:
-            item(lines, x, ind + 2)
+            emit(lines, "-", x, ind + 2)
     else:
-        lines.append(f"{pad}{key}:")
         for k in sorted(v):
-            entry(lines, k, v[k], ind + 2)
-
-
-def item(lines, x, ind):
-    pad = " " * ind
-    if isinstance(x, str):
-        lines.append(f"{pad}- {x}")
-    elif isinstance(x, list):
-        lines.append(f"{pad}-")
-        for y in x:
-            item(lines, y, ind + 2)
-    else:
-        lines.append(f"{pad}-")
-        for k in sorted(x):
-            entry(lines, k, x[k], ind + 2)
+            emit(lines, f"{k}:", v[k], ind + 2)
 
 
 def crafted(kind, h):
@@ -55,7 +42,7 @@ def crafted(kind, h):
     first = ["authority-id", "series", "snap-id"]
     for k in first + sorted(k for k in h if k not in first):
         if k in h:
-            entry(lines, k, h[k], 0)
+            emit(lines, f"{k}:", h[k], 0)
     lines.append(f"sign-key-sha3-384: {PLACEHOLDER_KEY}")
     return "\n".join(lines) + "\n\nAXNpZw==\n"
 
