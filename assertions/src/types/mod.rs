@@ -40,6 +40,7 @@ mod common;
 mod confdb_control;
 mod confdb_schema;
 pub(crate) mod constraint_regex;
+mod device;
 mod device_session_request;
 mod hardware_identity;
 mod mail_address;
