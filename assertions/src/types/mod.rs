@@ -68,7 +68,7 @@ pub use crate::error::TypeError;
 pub use account::{Account, AccountValidation};
 pub use account_key::{AccountKey, HeaderConstraint};
 pub use account_key_request::AccountKeyRequest;
-pub use base_declaration::BaseDeclaration;
+pub use base_declaration::{BaseDeclaration, BuiltinBaseDeclaration, BuiltinBaseDeclarationError};
 pub use channel::Channel;
 pub use cluster::{Cluster, ClusterDevice, ClusterSnap, ClusterSnapState, Subcluster};
 pub use common::Map;
