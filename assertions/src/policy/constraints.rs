@@ -419,7 +419,7 @@ pub(crate) fn compile_set(
                 RuleError::Attributes {
                     field: key,
                     context: context.owned(),
-                    source,
+                    source: Box::new(source),
                 }
             })?;
         set.attrs[side_index(key)] = Some(matcher.into());
