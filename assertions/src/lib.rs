@@ -67,6 +67,7 @@ pub mod assertion_type;
 pub mod builder;
 mod checks;
 pub mod error;
+pub mod go_regexp;
 pub mod headers;
 pub mod json_body;
 pub mod openpgp;
