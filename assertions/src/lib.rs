@@ -71,6 +71,7 @@ pub mod go_regexp;
 pub mod headers;
 pub mod json_body;
 pub mod openpgp;
+pub mod policy;
 pub mod rfc3339;
 pub mod stream;
 pub mod time;

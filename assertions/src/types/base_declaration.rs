@@ -1,14 +1,14 @@
 //! `base-declaration` (snapd's `asserts/snap_asserts.go`, `assembleBaseDeclaration`): the
-//! default plug/slot rules of every interface. The rules are kept as structured header
-//! values (see [`InterfaceRules`]).
+//! default plug/slot rules of every interface, compiled ([`InterfaceRules`]).
 
 use serde::Serialize;
 
 use crate::checks::{self, HEADER};
+use crate::policy::{InterfaceRules, PlugRule, RuleLanguage, SlotRule};
 use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
 
-use super::rules::{InterfaceRules, check_rules};
+use super::rules::{interface_rules, rules_budget};
 
 /// A `base-declaration` assertion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -16,19 +16,23 @@ use super::rules::{InterfaceRules, check_rules};
 pub struct BaseDeclaration<'a> {
     /// `series`.
     pub series: &'a str,
-    /// `plugs` rules (not compiled).
-    pub plugs: InterfaceRules<'a>,
-    /// `slots` rules (not compiled).
-    pub slots: InterfaceRules<'a>,
+    /// `plugs` rules, compiled.
+    pub plugs: InterfaceRules<PlugRule>,
+    /// `slots` rules, compiled.
+    pub slots: InterfaceRules<SlotRule>,
     /// `timestamp`.
     pub timestamp: Rfc3339Time,
 }
 
 impl<'a> BaseDeclaration<'a> {
-    pub(crate) fn parse<A: AssertionAccess + ?Sized>(a: &'a A) -> Result<Self, Error> {
+    fn parse_with<A: AssertionAccess + ?Sized>(
+        a: &'a A,
+        language: RuleLanguage,
+    ) -> Result<Self, Error> {
         let h = a.headers();
-        let plugs = check_rules(h, "plug")?;
-        let slots = check_rules(h, "slot")?;
+        let mut budget = rules_budget(h);
+        let plugs = interface_rules(h, "plugs", language, &mut budget)?;
+        let slots = interface_rules(h, "slots", language, &mut budget)?;
         let timestamp = checks::check_rfc3339_date(h, "timestamp", HEADER)?;
         Ok(BaseDeclaration {
             series: h.get_str("series").unwrap_or(""),
@@ -40,3 +44,4 @@ impl<'a> BaseDeclaration<'a> {
 }
 
 super::view!(BaseDeclaration, BaseDeclaration);
+super::rules_view!(BaseDeclaration);
