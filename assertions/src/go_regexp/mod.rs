@@ -64,7 +64,7 @@ pub fn parse(pattern: &str) -> Result<Hir, ParseError> {
 /// [`parse`], with the caller's bounds.
 pub fn parse_with(pattern: &str, limits: Limits) -> Result<Hir, ParseError> {
     let class_runes = limits.class_runes.min(parser::MAX_RUNES);
-    parser::parse(pattern, class_runes).map(|re| re.to_hir())
+    parser::parse(pattern, class_runes).map(tree::Re::into_hir)
 }
 
 /// Whether Go's `regexp.Compile(pattern)` accepts `pattern`, with its error if not.

@@ -154,9 +154,10 @@ impl Re {
         self.kind.children().iter().all(|c| c.repeat_is_valid(n))
     }
 
-    /// The tree as a `regex-syntax` expression matching the same strings.
-    pub(super) fn to_hir(&self) -> Hir {
-        match &self.kind {
+    /// The tree as a `regex-syntax` expression matching the same strings (consumed, so
+    /// that its classes move rather than being copied).
+    pub(super) fn into_hir(self) -> Hir {
+        match self.kind {
             Kind::NoMatch => Hir::fail(),
             Kind::EmptyMatch => Hir::empty(),
             Kind::Literal { chars, fold: false } => {
@@ -168,7 +169,7 @@ impl Re {
                     .map(|&c| class_hir(char_class(c, true)))
                     .collect(),
             ),
-            Kind::Class(c) => class_hir(c.clone()),
+            Kind::Class(c) => class_hir(c),
             Kind::AnyCharNotNl | Kind::AnyChar => class_hir(self.to_class()),
             Kind::BeginLine => Hir::look(Look::StartLF),
             Kind::EndLine => Hir::look(Look::EndLF),
@@ -176,7 +177,7 @@ impl Re {
             Kind::EndText => Hir::look(Look::End),
             Kind::WordBoundary => Hir::look(Look::WordAscii),
             Kind::NoWordBoundary => Hir::look(Look::WordAsciiNegate),
-            Kind::Capture(sub) => sub.to_hir(),
+            Kind::Capture(sub) => sub.into_hir(),
             Kind::Repeat {
                 min,
                 max,
@@ -184,13 +185,13 @@ impl Re {
                 sub,
                 ..
             } => Hir::repetition(Repetition {
-                min: *min,
-                max: *max,
-                greedy: *greedy,
-                sub: Box::new(sub.to_hir()),
+                min,
+                max,
+                greedy,
+                sub: Box::new(sub.into_hir()),
             }),
-            Kind::Concat(subs) => Hir::concat(subs.iter().map(Re::to_hir).collect()),
-            Kind::Alternate(subs) => Hir::alternation(subs.iter().map(Re::to_hir).collect()),
+            Kind::Concat(subs) => Hir::concat(subs.into_iter().map(Re::into_hir).collect()),
+            Kind::Alternate(subs) => Hir::alternation(subs.into_iter().map(Re::into_hir).collect()),
         }
     }
 }
