@@ -154,7 +154,27 @@ func main() {
 	shallow := strings.Repeat("(", 998) + "a" + strings.Repeat(")", 998)
 	big := "(?:" + strings.Repeat("a.", 1700) + "){1000}"
 	small := "(?:" + strings.Repeat("a.", 1000) + "){1000}"
-	for _, p := range append(handPicked, deep, shallow, big, small) {
+	limits := []string{deep, shallow, big, small}
+	// prefix chains (Go factors common prefixes into nested alternations)
+	for _, n := range []int{300, 1100} {
+		var alts []string
+		for i := 1; i <= n; i++ {
+			alts = append(alts, strings.Repeat("a", i%40+1)+fmt.Sprint(i))
+		}
+		limits = append(limits, strings.Join(alts, "|"))
+	}
+	for _, n := range []int{999, 1001} {
+		limits = append(limits,
+			strings.Repeat("(?:", n)+"a"+strings.Repeat(")*", n),
+			strings.Repeat("(?:", n)+"a"+strings.Repeat("){1}", n),
+			strings.Repeat("(?:a|", n)+"b"+strings.Repeat(")", n),
+			strings.Repeat("(?:", n)+"a"+strings.Repeat(")", n),
+		)
+	}
+	for _, n := range []int{3300, 3400} {
+		limits = append(limits, strings.Repeat("(?:x{1000})", n), strings.Repeat("x{1000}", n))
+	}
+	for _, p := range append(handPicked, limits...) {
 		emit(p)
 	}
 	seen := map[string]bool{}
