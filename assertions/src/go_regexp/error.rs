@@ -104,3 +104,8 @@ pub enum ParseError {
     #[error("the pattern's character classes are too large")]
     ClassesTooLarge,
 }
+
+/// Go's error `code`, quoting `fragment`.
+pub(super) fn syntax(code: ErrorCode, fragment: &str) -> ParseError {
+    ParseError::Syntax(SyntaxError::new(code, fragment))
+}

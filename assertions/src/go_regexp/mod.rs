@@ -28,10 +28,12 @@
 //! ([`ParseError::ClassesTooLarge`]), by default at Go's own limit.
 //!
 //! Reading order: [`error`] (the codes), `parser` (the scanner, Go's order of checks),
-//! `tree` (nodes, Go's size and height, translation), `classes` (named classes).
+//! `lexical` (escapes, class characters, counts), `tree` (nodes, Go's size and height,
+//! translation), `classes` (named classes).
 
 mod classes;
 pub mod error;
+mod lexical;
 mod parser;
 mod tree;
 
@@ -68,6 +70,17 @@ pub fn parse_with(pattern: &str, limits: Limits) -> Result<Hir, ParseError> {
 }
 
 /// Whether Go's `regexp.Compile(pattern)` accepts `pattern`, with its error if not.
+///
+/// ```
+/// use ucore_assertions::go_regexp;
+///
+/// // snapd anchors a constraint `[` as `^([)$`
+/// let err = go_regexp::check("^([)$").unwrap_err();
+/// assert_eq!(err.to_string(), "error parsing regexp: missing closing ]: `[)$`");
+/// assert_eq!(err.code, go_regexp::ErrorCode::MissingBracket);
+/// assert!(go_regexp::check("x{,3}").is_ok()); // a literal in Go
+/// assert!(go_regexp::check("x{1001}").is_err());
+/// ```
 pub fn check(pattern: &str) -> Result<(), SyntaxError> {
     match parse(pattern) {
         Ok(_) | Err(ParseError::ClassesTooLarge) => Ok(()),
