@@ -124,7 +124,8 @@ pub(super) fn parse(whole: &str, rune_limit: usize) -> Result<Re, ParseError> {
                 }
                 Some((min, max, len)) => {
                     let after = pos + len;
-                    if min < 0 || min > MAX_REPEAT || max > MAX_REPEAT || max >= 0 && min > max {
+                    if !(0..=MAX_REPEAT).contains(&min) || max > MAX_REPEAT || max >= 0 && min > max
+                    {
                         return Err(syntax(ErrorCode::InvalidRepeatSize, &whole[pos..after]));
                     }
                     let max = u32::try_from(max).ok();
@@ -230,15 +231,14 @@ impl<'a> Parser<'a> {
             Kind::Class(c) => 2 * c.ranges().len(),
             _ => 0,
         };
-        if let Kind::Class(c) = &re.kind {
-            if let [r] = c.ranges() {
-                if r.start() == r.end() {
-                    re = Re::new(Kind::Literal {
-                        chars: vec![r.start()],
-                        fold: false,
-                    });
-                }
-            }
+        if let Kind::Class(c) = &re.kind
+            && let [r] = c.ranges()
+            && r.start() == r.end()
+        {
+            re = Re::new(Kind::Literal {
+                chars: vec![r.start()],
+                fold: false,
+            });
         }
         self.merge_top_literals();
         self.check_limits(&re)?;
@@ -262,16 +262,14 @@ impl<'a> Parser<'a> {
             kind: Kind::Literal { chars: top, .. },
             ..
         }) = concat.pop()
+            && let Some(below) = concat.last_mut()
+            && let Kind::Literal { chars, fold } = &mut below.kind
         {
-            if let Some(below) = concat.last_mut() {
-                if let Kind::Literal { chars, fold } = &mut below.kind {
-                    chars.extend(top);
-                    *below = Re::new(Kind::Literal {
-                        chars: std::mem::take(chars),
-                        fold: *fold,
-                    });
-                }
-            }
+            chars.extend(top);
+            *below = Re::new(Kind::Literal {
+                chars: std::mem::take(chars),
+                fold: *fold,
+            });
         }
     }
 
@@ -560,15 +558,16 @@ impl<'a> Parser<'a> {
         while i == t.len() || bytes[i] != b']' || first {
             first = false;
             let u = &t[i..];
-            if u.len() > 2 && u.starts_with("[:") {
-                if let Some(end) = u[2..].find(":]") {
-                    let written = &u[..end + 4];
-                    let group = classes::posix(written)
-                        .ok_or_else(|| syntax(ErrorCode::InvalidCharRange, written))?;
-                    class.union(&group.class(fold));
-                    i += written.len();
-                    continue;
-                }
+            if u.len() > 2
+                && u.starts_with("[:")
+                && let Some(end) = u[2..].find(":]")
+            {
+                let written = &u[..end + 4];
+                let group = classes::posix(written)
+                    .ok_or_else(|| syntax(ErrorCode::InvalidCharRange, written))?;
+                class.union(&group.class(fold));
+                i += written.len();
+                continue;
             }
             if u.starts_with("\\p") || u.starts_with("\\P") {
                 let (c, len) = self.unicode_class(u)?;

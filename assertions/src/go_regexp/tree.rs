@@ -147,9 +147,7 @@ impl Re {
             if m > n {
                 return false;
             }
-            if m > 0 {
-                n /= m;
-            }
+            n = n.checked_div(m).unwrap_or(n);
         }
         self.kind.children().iter().all(|c| c.repeat_is_valid(n))
     }
