@@ -350,7 +350,9 @@ fn go_regexps_stay_linear() {
         },
         parse,
     );
-    let shapes: [(&str, fn(usize) -> String); 9] = [
+    /// A pattern shape: its label and the pattern of size `n`.
+    type Shape = (&'static str, fn(usize) -> String);
+    let shapes: [Shape; 9] = [
         ("literal", |n| "a".repeat(n)),
         ("nested groups", |n| {
             format!("{}a{}", "(".repeat(n), ")".repeat(n))

@@ -389,7 +389,7 @@ impl Gen<'_> {
         if self.take(Fault::Attribute) {
             let r = &mut *self.rng;
             return match r.below(6) {
-                0 | 1 | 2 => json!(*r.pick(BAD_REGEXPS)),
+                0..=2 => json!(*r.pick(BAD_REGEXPS)),
                 3 => json!(*r.pick(&["$FOO(a)", "$SLOT(a,b)", "$PLUG_PUBLISHER_ID", "$SLOT", "$"])),
                 4 => json!([["a", "b"]]),
                 _ => json!(["x", {"b": *r.pick(BAD_REGEXPS)}]),
