@@ -100,7 +100,7 @@ pub enum ParseError {
     #[error(transparent)]
     Syntax(#[from] SyntaxError),
     /// Go would accept the pattern, but its character classes need more memory than the
-    /// caller allowed ([`super::Limits::class_ranges`]).
+    /// caller allowed ([`super::Limits::class_runes`]).
     #[error("the pattern's character classes are too large")]
     ClassesTooLarge,
 }
