@@ -1,4 +1,5 @@
-//! The rule compiler against snapd 2.57's on generated snap-declarations: a deterministic
+//! The rule compiler against snapd 2.57's on generated snap-declarations (and one in ten
+//! base-declarations): a deterministic
 //! generator of `plugs`/`slots` headers, valid and not (every key of spec §2.3, bad shapes,
 //! bad elements, bad arity values, `$` forms, Go regexp errors, nested alternatives), whose
 //! declarations are committed as `tests/data/policy_gen/cases.stream` with the oracle's
@@ -16,8 +17,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
-use ucore_assertions::AssertionRef;
-use ucore_assertions::types::SnapDeclaration;
+use ucore_assertions::types::{BaseDeclaration, SnapDeclaration};
+use ucore_assertions::{AssertionAccess, AssertionRef};
 
 /// A small deterministic generator (SplitMix64).
 struct Rng(u64);
@@ -412,8 +413,9 @@ impl Gen<'_> {
     }
 }
 
-/// The headers of declaration `index` of the stream seeded by `seed`.
-fn declaration(seed: u64, index: u64) -> Map<String, Value> {
+/// Declaration `index` of the stream seeded by `seed`: whether it is a base-declaration
+/// (one in ten), and its `plugs`/`slots` headers.
+fn declaration(seed: u64, index: u64) -> (bool, Map<String, Value>) {
     let mut rng = Rng(seed ^ index.wrapping_mul(0x2545_F491_4F6C_DD1D));
     let pending = if rng.chance(40) {
         Fault::None
@@ -436,7 +438,7 @@ fn declaration(seed: u64, index: u64) -> Map<String, Value> {
     if slots {
         h.insert("slots".to_owned(), g.side(false));
     }
-    h
+    (rng.chance(10), h)
 }
 
 /// One header entry (`intro` is `key:`) or list item (`-`) in assertion syntax.
@@ -462,17 +464,23 @@ fn emit(out: &mut String, intro: &str, v: &Value, indent: usize) {
     }
 }
 
-/// The snap-declaration with `rules` (`plugs`/`slots`), with a placeholder signature
-/// (neither decoder verifies it; snapd would not sign the faulty ones).
-fn assertion_text(rules: &Map<String, Value>) -> String {
-    let mut out = String::from(
+/// The snap-declaration (or base-declaration) with `rules` (`plugs`/`slots`), with a
+/// placeholder signature (neither decoder verifies it; snapd would not sign the faulty
+/// ones).
+fn assertion_text((base, rules): &(bool, Map<String, Value>)) -> String {
+    let mut out = String::from(if *base {
+        "type: base-declaration\nauthority-id: canonical\nseries: 16\n"
+    } else {
         "type: snap-declaration\nauthority-id: canonical\nseries: 16\n\
-         snap-id: helloidaaaaaaaaaaaaaaaaaaaaaaaaa\n",
-    );
+         snap-id: helloidaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+    });
     for (k, v) in rules {
         emit(&mut out, &format!("{k}:"), v, 0);
     }
-    out.push_str("publisher-id: acme\nsnap-name: hello\ntimestamp: 2020-01-01T00:00:00Z\n");
+    if !base {
+        out.push_str("publisher-id: acme\nsnap-name: hello\n");
+    }
+    out.push_str("timestamp: 2020-01-01T00:00:00Z\n");
     out.push_str("sign-key-sha3-384: ");
     out.push_str(&"A".repeat(64));
     out.push_str("\n\nAXNpZw==\n");
@@ -522,9 +530,13 @@ fn ours(text: &str) -> Value {
     }
 }
 
-/// The compiled `plugs` and `slots` of a decoded snap-declaration, serialized as the
-/// oracle prints them.
+/// The compiled `plugs` and `slots` of a decoded snap- or base-declaration, serialized
+/// as the oracle prints them.
 fn compiled(a: &AssertionRef<'_>) -> Value {
+    if a.assertion_type().name() == "base-declaration" {
+        let d = BaseDeclaration::try_from(a).expect("a base-declaration");
+        return json!({"plugs": d.plugs, "slots": d.slots});
+    }
     let d = SnapDeclaration::try_from(a).expect("a snap-declaration");
     json!({"plugs": d.plugs, "slots": d.slots})
 }
