@@ -12,6 +12,11 @@
 //! way: each generated declaration has at most one fault.
 //!
 //! With `UCORE_ORACLE` set, a proptest also generates fresh declarations and runs both.
+//!
+//! One deliberate difference is kept out of the generator: ucore bounds the memory a
+//! rule's regexps compile to (`constraint_regex`, 256 KiB plus 256 bytes per byte of the
+//! rule's text), which half a dozen `\pL*` (50 KB of automata each) in one rule exhaust;
+//! snapd has no such bound. The generated Unicode classes are small ones (`\p{Greek}`).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -85,7 +90,7 @@ const GOOD_REGEXPS: &[&str] = &[
     "(?i)abc",
     "\\Qa.b\\E",
     "[[:alpha:]]+",
-    "\\pL*",
+    "\\p{Greek}+",
     "",
     ".*",
 ];
