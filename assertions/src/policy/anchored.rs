@@ -9,28 +9,54 @@ use serde::{Serialize, Serializer};
 use crate::types::constraint_regex::{self, Budget, ConstraintRegex};
 
 /// A compiled rule regexp. Two are equal when their texts are.
+///
+/// Most patterns in real declarations are plain words (`true`, `all`, `core`): those
+/// match by comparison, without building an automaton.
 #[derive(Clone)]
 pub struct AnchoredRegex {
-    regex: ConstraintRegex,
+    kind: Kind,
+}
+
+#[derive(Clone)]
+enum Kind {
+    /// A pattern without metacharacters: `^(text)$` matches `text` only.
+    Literal(String),
+    Regex(ConstraintRegex),
 }
 
 impl AnchoredRegex {
     /// Compiles `text`, charging `budget`; the error is the regexp compiler's text (Go's
     /// `error parsing regexp: …`).
     pub(crate) fn compile(text: &str, budget: &mut Budget) -> Result<Self, String> {
+        if text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'/')
+        {
+            return Ok(AnchoredRegex {
+                kind: Kind::Literal(text.to_owned()),
+            });
+        }
         constraint_regex::compile(text, budget)
-            .map(|regex| AnchoredRegex { regex })
+            .map(|regex| AnchoredRegex {
+                kind: Kind::Regex(regex),
+            })
             .map_err(|e| e.to_string())
     }
 
     /// The text as written.
     pub fn as_str(&self) -> &str {
-        self.regex.as_str()
+        match &self.kind {
+            Kind::Literal(s) => s,
+            Kind::Regex(re) => re.as_str(),
+        }
     }
 
     /// Whether the whole of `value` matches.
     pub fn is_match(&self, value: &str) -> bool {
-        self.regex.is_match(value)
+        match &self.kind {
+            Kind::Literal(s) => s == value,
+            Kind::Regex(re) => re.is_match(value),
+        }
     }
 }
 

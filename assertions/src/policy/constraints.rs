@@ -13,7 +13,7 @@ use crate::types::constraint_regex::Budget;
 
 use super::arity::{ARITY_KEYS, SideArity, compile_side_arity, normalize};
 use super::attr_matcher::{AttrMatcher, AttributeConstraints};
-use super::device_scope::{DeviceScopeConstraint, is_account_id};
+use super::device_scope::{DEVICE_SCOPE_KEYS, DeviceScopeConstraint, is_account_id};
 use super::error::RuleError;
 use super::language::RuleLanguage;
 use super::names::{NameConstraints, is_special};
@@ -463,9 +463,11 @@ pub(crate) fn compile_set(
             }
         }
     }
-    match DeviceScopeConstraint::compile(m, &context.to_string())? {
-        None => default_used += 1,
-        Some(scope) => set.device_scope = Some(scope),
+    // the context text is only built for a set with device scope
+    if DEVICE_SCOPE_KEYS.iter().any(|k| m.contains_key(k)) {
+        set.device_scope = DeviceScopeConstraint::compile(m, &context.to_string())?;
+    } else {
+        default_used += 1;
     }
     // snapd compares with the length of the package-level list of attribute keys (2),
     // not the kind's own: installation kinds (1 attribute key) can never reach it, so an

@@ -5,7 +5,6 @@
 use serde::Serialize;
 
 use crate::headers::{HeaderMap, HeaderValue};
-use crate::types::{Model, Store};
 
 use super::error::DeviceScopeError;
 
@@ -23,7 +22,7 @@ pub struct Device {
     pub store: Option<DeviceStore>,
 }
 
-/// The parts of a model assertion device scope reads.
+/// The parts of a model assertion device scope reads (`From<&types::Model>`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeviceModel {
     /// `brand-id`.
@@ -34,32 +33,13 @@ pub struct DeviceModel {
     pub store: String,
 }
 
-/// The parts of a store assertion device scope reads.
+/// The parts of a store assertion device scope reads (`From<&types::Store>`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeviceStore {
     /// `store`.
     pub store: String,
     /// `friendly-stores`.
     pub friendly_stores: Vec<String>,
-}
-
-impl From<&Model<'_>> for DeviceModel {
-    fn from(m: &Model<'_>) -> Self {
-        DeviceModel {
-            brand_id: m.brand_id.to_owned(),
-            model: m.model.to_owned(),
-            store: m.store.unwrap_or_default().to_owned(),
-        }
-    }
-}
-
-impl From<&Store<'_>> for DeviceStore {
-    fn from(s: &Store<'_>) -> Self {
-        DeviceStore {
-            store: s.store.to_owned(),
-            friendly_stores: s.friendly_stores.iter().map(|f| (*f).to_owned()).collect(),
-        }
-    }
 }
 
 /// A compiled device scope (snapd's `DeviceScopeConstraint`); the keys are ANDed, an

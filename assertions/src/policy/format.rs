@@ -96,7 +96,7 @@ pub fn suggested_format(headers: &Headers<'_>, language: RuleLanguage) -> Result
         None => {}
         Some(HeaderValue::Map(m)) => {
             let rules: InterfaceRules<PlugRule> = compile_rules(m, language, &mut budget)
-                .map_err(|e| prefixed(crate::types::TypeError::from(e).into()))?;
+                .map_err(|e| prefixed(crate::error::TypeError::from(e).into()))?;
             format = rules.iter().map(|(_, r)| r.format()).fold(format, i64::max);
         }
         Some(_) => return Err(not_map("plugs")),
@@ -105,7 +105,7 @@ pub fn suggested_format(headers: &Headers<'_>, language: RuleLanguage) -> Result
         None => {}
         Some(HeaderValue::Map(m)) => {
             let rules: InterfaceRules<SlotRule> = compile_rules(m, language, &mut budget)
-                .map_err(|e| prefixed(crate::types::TypeError::from(e).into()))?;
+                .map_err(|e| prefixed(crate::error::TypeError::from(e).into()))?;
             format = rules.iter().map(|(_, r)| r.format()).fold(format, i64::max);
         }
         Some(_) => return Err(not_map("slots")),

@@ -141,3 +141,19 @@ CASES = {
     "revision-authority-scope": {"revision-authority": [{"account-id": "acme", "provenance": ["p1"], "on-store": ["s"], "on-model": ["acme/m"]}]},
     "e-base-plugs": {"type": BD, "plugs": {"intf1": {"foo": "bar"}}},
 }
+
+# Headers-only base-declaration text, as snapd's InitBuiltinBaseDeclaration reads it
+# (NAME.txt; the oracle's `policy compile` takes it as "builtin-headers").
+HEAD = "type: base-declaration\nauthority-id: canonical\nseries: 16\n"
+BUILTIN = {
+    "builtin-type": "type: foo\n",
+    "builtin-authority": "type: base-declaration\n",
+    "builtin-series": "type: base-declaration\nauthority-id: canonical\n",
+    "builtin-series-list": "type: base-declaration\nauthority-id: canonical\nseries:\n  - 16\n",
+    "builtin-revision": HEAD + "revision: zzz\n",
+    "builtin-revision-negative": HEAD + "revision: -1\n",
+    "builtin-plugs": HEAD + "plugs: foo\n",
+    "builtin-rule": HEAD + "slots:\n  x:\n    allow-connection: maybe\n",
+    "builtin-trimmed": "\n  " + HEAD + "revision: 3\nplugs:\n  x: true\nslots:\n  x:\n    deny-connection:\n      on-classic: false\n\n",
+    "builtin-bad-headers": HEAD + "plugs\n",
+}

@@ -5,7 +5,7 @@ Run through ./regenerate.sh (O = the oracle, KEY = acme.pem of the oracle's test
 """
 import json, os, re, subprocess, tempfile
 
-from cases import CASES, SD, ID
+from cases import BUILTIN, CASES, SD, ID
 
 O, KEY = os.environ["O"], os.environ["KEY"]
 PLACEHOLDER_KEY = "A" * 64
@@ -74,3 +74,14 @@ for name, case in sorted(CASES.items()):
         json.dump(golden, f, sort_keys=True, indent=1)
         f.write("\n")
     print(name, "OK" if lines[0].get("ok") else lines[0].get("error"), min_format)
+
+
+for name, text in sorted(BUILTIN.items()):
+    with open(f"{name}.txt", "w") as f:
+        f.write(text)
+    out = subprocess.run([O, "policy", "compile", f"{name}.txt"], capture_output=True, text=True)
+    lines = [json.loads(l) for l in out.stdout.splitlines() if l.strip()]
+    with open(f"{name}.oracle.json", "w") as f:
+        json.dump({"compile": lines[0], "min_format": None}, f, sort_keys=True, indent=1)
+        f.write("\n")
+    print(name, "OK" if lines[0].get("ok") else lines[0].get("error"))
