@@ -45,6 +45,8 @@
 //! * [`json_body`] — Go `json.MarshalIndent` canonical JSON bodies.
 //! * [`headers`] — [`HeaderValue`], [`Headers`], [`HeaderMap`], the header grammar and its
 //!   canonical serialization.
+//! * [`go_regexp`] — Go's regexp syntax (what snapd's rule and constraint regexps accept,
+//!   with Go's error texts), translated for the Rust engine; a leaf.
 //! * [`rfc3339`] — dates as Go's `time.Parse(time.RFC3339)` reads them.
 //! * [`error`] — [`Error`] and the type checks' [`types::TypeError`], with snapd's
 //!   texts (Go's `%q` of them from `ucore_go_text`).
@@ -67,6 +69,7 @@ pub mod assertion_type;
 pub mod builder;
 mod checks;
 pub mod error;
+pub mod go_regexp;
 pub mod headers;
 pub mod json_body;
 pub mod openpgp;

@@ -330,3 +330,57 @@ fn openpgp_readers_stay_linear() {
         s
     });
 }
+
+/// Go regexps (`go_regexp`, as snapd anchors them): the parse tree and the translated
+/// expression stay linear in the pattern: 128 bytes per input byte. Character classes are
+/// stored whole, as Go and `regex-syntax` store them, so a `\pL` (3 bytes) holds about
+/// 5 KB: Unicode classes get 2048 bytes per input byte (callers bound them with
+/// `go_regexp::Limits::class_runes`).
+#[test]
+fn go_regexps_stay_linear() {
+    fn parse(input: &[u8]) {
+        let text = String::from_utf8_lossy(input);
+        let _ = ucore_assertions::go_regexp::parse(&format!("^({text})$"));
+    }
+    let plain = Check::new(
+        "go_regexp",
+        Limits {
+            bytes_per_input_byte: 128,
+            ..Limits::default()
+        },
+        parse,
+    );
+    /// A pattern shape: its label and the pattern of size `n`.
+    type Shape = (&'static str, fn(usize) -> String);
+    let shapes: [Shape; 9] = [
+        ("literal", |n| "a".repeat(n)),
+        ("nested groups", |n| {
+            format!("{}a{}", "(".repeat(n), ")".repeat(n))
+        }),
+        ("unclosed groups", |n| "(?:".repeat(n)),
+        ("alternatives", |n| "ab|".repeat(n)),
+        ("counted repeats", |n| "(?:a{10}|b)*".repeat(n)),
+        ("nested repeats", |n| {
+            format!("{}a{}", "(".repeat(n), "{2})".repeat(n))
+        }),
+        ("quoted", |n| format!("\\Q{}", "x*".repeat(n))),
+        ("classes", |n| "[a-z0-9_]".repeat(n)),
+        ("case folding", |n| format!("(?i){}", "[a-z]k".repeat(n))),
+    ];
+    for (label, make) in shapes {
+        plain.growth(label, 100, |n| make(n).into_bytes());
+    }
+    let unicode = Check::new(
+        "go_regexp Unicode classes",
+        Limits {
+            bytes_per_input_byte: 2048,
+            ..Limits::default()
+        },
+        parse,
+    );
+    unicode.growth("letters", 20, |n| "\\pL".repeat(n).into_bytes());
+    unicode.growth("in brackets", 20, |n| {
+        "[\\p{Greek}\\d]".repeat(n).into_bytes()
+    });
+    unicode.growth("folded", 20, |n| "(?i)\\p{Lu}".repeat(n).into_bytes());
+}

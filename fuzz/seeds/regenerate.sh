@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 SEEDS=fuzz/seeds
 MAX=65536
 
-targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml validation_sets validation_set_statement vault_sync_bundle policy_compile"
+targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml validation_sets validation_set_statement vault_sync_bundle policy_compile go_regexp"
 for t in $targets; do
     rm -rf "${SEEDS:?}/$t"
     mkdir -p "$SEEDS/$t"
@@ -270,6 +270,17 @@ add vault_sync_bundle "${sync_bundles[@]}"
 for b in "${sync_bundles[@]}"; do
     head -n 2 "$b" | add_text vault_sync_bundle
 done
+
+# Go regexps: every pattern of the go_regexp differential table (Go's answers for
+# hand-picked edge cases, the limit patterns and random token sequences), one seed each.
+python3 - "$SEEDS/go_regexp" assertions/tests/data/go_regexp/golden.jsonl <<'PY'
+import hashlib, json, os, sys
+out, golden = sys.argv[1], sys.argv[2]
+for line in open(golden, encoding="utf-8"):
+    p = json.loads(line)["p"].encode()
+    if 0 < len(p) <= 65536:
+        open(os.path.join(out, hashlib.sha1(p).hexdigest()), "wb").write(p)
+PY
 
 # The findings of earlier runs (fuzz/README.md).
 for t in $targets; do
