@@ -25,11 +25,14 @@ fn base_declaration() -> (String, &'static str) {
             .args(["policy", "base-declaration"])
             .output()
             .expect("running the oracle");
-        assert!(out.status.success(), "oracle policy base-declaration failed");
+        assert!(
+            out.status.success(),
+            "oracle policy base-declaration failed"
+        );
         return (String::from_utf8(out.stdout).expect("text"), "home");
     }
-    let path = ucore_test_support::repo()
-        .join("assertions/tests/data/policy/small-base-declaration.txt");
+    let path =
+        ucore_test_support::repo().join("assertions/tests/data/policy/small-base-declaration.txt");
     (
         std::fs::read_to_string(path).expect("the small base-declaration"),
         "network",

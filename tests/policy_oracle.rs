@@ -39,8 +39,8 @@ fn golden_dir() -> PathBuf {
 }
 
 fn small_base_declaration() -> String {
-    let path = ucore_test_support::repo()
-        .join("assertions/tests/data/policy/small-base-declaration.txt");
+    let path =
+        ucore_test_support::repo().join("assertions/tests/data/policy/small-base-declaration.txt");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -116,7 +116,10 @@ fn regenerate_goldens() {
     let oracle = ucore_test_support::oracle().expect("UCORE_ORACLE names the oracle");
     let dir = golden_dir();
     std::fs::create_dir_all(&dir).expect("the golden directory");
-    for old in std::fs::read_dir(&dir).expect("the golden directory").flatten() {
+    for old in std::fs::read_dir(&dir)
+        .expect("the golden directory")
+        .flatten()
+    {
         if old.path().extension().is_some_and(|e| e == "json") {
             std::fs::remove_file(old.path()).expect("removing an old golden file");
         }
@@ -147,7 +150,11 @@ fn goldens_match() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= GOLDEN_CASES, "only {} golden files", paths.len());
+    assert!(
+        paths.len() >= GOLDEN_CASES,
+        "only {} golden files",
+        paths.len()
+    );
     let base = small_base_declaration();
     let mut failures = Vec::new();
     for path in &paths {
@@ -201,6 +208,9 @@ fn generated_cases_against_the_oracle_with_snapds_base_declaration() {
         .args(["policy", "base-declaration"])
         .output()
         .expect("running the oracle");
-    assert!(out.status.success(), "oracle policy base-declaration failed");
+    assert!(
+        out.status.success(),
+        "oracle policy base-declaration failed"
+    );
     live(&String::from_utf8(out.stdout).expect("text"), 1314);
 }

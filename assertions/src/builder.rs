@@ -109,6 +109,17 @@ fn check_encodable(header: &str, value: &HeaderValue<'_>, depth: usize) -> Resul
     }
 }
 
+/// snapd's `SuggestFormat`: the lowest format covering the features `headers` use (only
+/// snap-declaration rules have format-dependent features; 2.57's language).
+fn suggested_format(assertion_type: AssertionType, headers: &Headers<'_>) -> Result<i64, Error> {
+    match assertion_type {
+        AssertionType::SnapDeclaration => {
+            crate::policy::suggested_format(headers, crate::policy::RuleLanguage::Snapd2_57)
+        }
+        _ => Ok(0),
+    }
+}
+
 /// Writes the canonical content of an assertion (see the module docs). `headers`
 /// may contain `type`, `body-length` and `sign-key-sha3-384`; they are
 /// overwritten.
@@ -152,6 +163,14 @@ pub fn assemble_content(
             assertion_type: name,
             format,
             max: assertion_type.max_supported_format(),
+        });
+    }
+    let min = suggested_format(assertion_type, headers)?;
+    if format < min {
+        return Err(Error::FormatTooLow {
+            assertion_type: name,
+            format,
+            min,
         });
     }
     let revision = checks::check_int_with_default(headers, "revision", 0)?;
@@ -288,6 +307,38 @@ mod tests {
         );
         let a = crate::Assertion::from_parts(content, b"AXNpZw==\n".to_vec()).unwrap();
         assert_eq!(a.header_str("provenance"), Some("global-upload"));
+    }
+
+    #[test]
+    fn snap_declarations_need_the_format_of_their_rules() {
+        let decl = |format: &str, plugs: &str| {
+            let headers = crate::headers::parse_headers(plugs.as_bytes()).unwrap();
+            let mut b = AssertionBuilder::new(AssertionType::SnapDeclaration)
+                .header("authority-id", "canonical")
+                .header("series", "16")
+                .header("snap-id", "snapidsnapidsnapidsnapidsnapid12")
+                .header("snap-name", "hello")
+                .header("publisher-id", "acme")
+                .header("timestamp", "2016-01-01T00:00:00Z")
+                .header("format", format.to_owned());
+            for (k, v) in headers.iter() {
+                b = b.header(k.to_owned(), v.clone().into_owned());
+            }
+            b.content(KEY).map(drop).map_err(|e| e.to_string())
+        };
+        let scoped =
+            "plugs:\n  iface:\n    allow-auto-connection:\n      on-brand:\n        - acme";
+        assert_eq!(
+            decl("0", scoped).unwrap_err(),
+            r#"cannot sign "snap-declaration" assertion with format set to 0 lower than min format 3 covering included features"#
+        );
+        assert_eq!(decl("3", scoped), Ok(()));
+        assert!(decl("0", "plugs:\n  iface: true").is_err());
+        assert_eq!(decl("1", "plugs:\n  iface: true"), Ok(()));
+        assert_eq!(
+            decl("1", "plugs: what").unwrap_err(),
+            r#"assertion snap-declaration: "plugs" header must be a map"#
+        );
     }
 
     #[test]

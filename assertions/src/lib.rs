@@ -31,6 +31,9 @@
 //!   type's own.
 //! * [`types`] — type-specific checks (snapd's per-type `assemble…`, run by every
 //!   decode) and a typed view per assertion type ([`types::Model`], [`types::AccountKey`], …).
+//! * [`policy`] — the plug/slot rule language of snap- and base-declarations, compiled
+//!   as snapd compiles it (by [`types`] while decoding), and its matching primitives; of
+//!   [`types`] it uses only the regexp compiler (`types::constraint_regex`, a leaf).
 //! * [`assertion`] — [`AssertionRef`] (borrowed), [`Assertion`] (owned) and the
 //!   shared accessors [`AssertionAccess`] (typed header readers included, such as
 //!   [`AssertionAccess::header_date`]).
@@ -51,13 +54,10 @@
 //!
 //! Decoding runs snapd's type-specific checks for all 26 types, in snapd's order
 //! and with its messages (`assertion <type>: …`); the same code builds the typed
-//! views of [`types`]. Two parts of the format are **not compiled yet**: the
-//! plug/slot rule language of `snap-declaration` and `base-declaration` is kept
-//! as structured header values (only the outer shape — interface → `true`/`false`
-//! or a map of `allow-`/`deny-` subrules — is checked), and account-key
-//! `constraints` are checked for the listed errors and compiled as anchored
-//! regexps for [`types::AccountKey::can_sign`], without snapd's full attribute
-//! matcher semantics.
+//! views of [`types`]. The plug/slot rules of `snap-declaration` and `base-declaration`
+//! are compiled while decoding ([`policy`]), with snapd 2.57's texts and quirks, and
+//! account-key `constraints` use the same attribute matcher
+//! ([`types::AccountKey::can_sign`]).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -70,6 +70,7 @@ pub mod error;
 pub mod headers;
 pub mod json_body;
 pub mod openpgp;
+pub mod policy;
 pub mod rfc3339;
 pub mod stream;
 pub mod time;

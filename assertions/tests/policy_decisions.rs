@@ -45,7 +45,12 @@ fn snap(name: &str, t: &str, plugs: &[PlugSlotInfo], slots: &[PlugSlotInfo]) -> 
     }
 }
 
-fn decl<'d>(id: &'d str, name: &'d str, publisher: &'d str, r: &'d BaseDeclarationRules) -> DeclarationRules<'d> {
+fn decl<'d>(
+    id: &'d str,
+    name: &'d str,
+    publisher: &'d str,
+    r: &'d BaseDeclarationRules,
+) -> DeclarationRules<'d> {
     DeclarationRules {
         snap_id: id,
         snap_name: name,
@@ -201,13 +206,29 @@ fn base_declaration_rules_and_texts() {
     let bd = rules(FIXTURE);
     let cases = [
         ("base-plug-allow", Ok(())),
-        ("base-plug-deny", Err(r#"connection denied by plug rule of interface "base-plug-deny""#)),
-        ("base-plug-not-allow", Err(r#"connection not allowed by plug rule of interface "base-plug-not-allow""#)),
-        ("base-slot-deny", Err(r#"connection denied by slot rule of interface "base-slot-deny""#)),
-        ("base-slot-not-allow", Err(r#"connection not allowed by slot rule of interface "base-slot-not-allow""#)),
+        (
+            "base-plug-deny",
+            Err(r#"connection denied by plug rule of interface "base-plug-deny""#),
+        ),
+        (
+            "base-plug-not-allow",
+            Err(r#"connection not allowed by plug rule of interface "base-plug-not-allow""#),
+        ),
+        (
+            "base-slot-deny",
+            Err(r#"connection denied by slot rule of interface "base-slot-deny""#),
+        ),
+        (
+            "base-slot-not-allow",
+            Err(r#"connection not allowed by slot rule of interface "base-slot-not-allow""#),
+        ),
     ];
     for (iface, want) in cases {
-        assert_eq!(Conn::new(iface).check(&bd), want.map_err(str::to_owned), "{iface}");
+        assert_eq!(
+            Conn::new(iface).check(&bd),
+            want.map_err(str::to_owned),
+            "{iface}"
+        );
     }
     assert_eq!(
         Conn::new("auto-base-plug-deny").auto(&bd),
@@ -215,7 +236,10 @@ fn base_declaration_rules_and_texts() {
     );
     assert_eq!(
         Conn::new("auto-base-slot-not-allow").auto(&bd),
-        Err(r#"auto-connection not allowed by slot rule of interface "auto-base-slot-not-allow""#.into())
+        Err(
+            r#"auto-connection not allowed by slot rule of interface "auto-base-slot-not-allow""#
+                .into()
+        )
     );
 }
 
@@ -240,7 +264,9 @@ fn alternatives_are_ored() {
 #[test]
 fn snap_declarations_take_precedence_without_merging() {
     let bd = rules(FIXTURE);
-    let pd_rules = rules("plugs:\n  snap-plug-deny: false\n  base-deny-snap-plug-allow: true\n  sdeny:\n    allow-installation: true\n");
+    let pd_rules = rules(
+        "plugs:\n  snap-plug-deny: false\n  base-deny-snap-plug-allow: true\n  sdeny:\n    allow-installation: true\n",
+    );
     let sd_rules = rules("slots:\n  snap-slot-deny: false\n  base-deny-snap-slot-allow: true\n");
     let with_decls = |iface: &str| {
         let mut c = Conn::new(iface);
@@ -281,7 +307,12 @@ fn the_error_names_the_deciding_rule() {
     assert_eq!(r.origin, RuleOrigin::BaseDeclaration);
     assert_eq!(r.interface, "base-slot-not-allow");
     // the reason, outside snapd's text
-    assert_eq!(std::error::Error::source(&err).map(ToString::to_string).as_deref(), Some("not allowed"));
+    assert_eq!(
+        std::error::Error::source(&err)
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("not allowed")
+    );
 }
 
 #[test]
@@ -304,15 +335,28 @@ fn snap_types_publishers_and_attributes() {
     assert_eq!(c.check(&bd), Ok(()));
 
     // $PLUG(c), with dynamic attributes first
-    let mut c = Conn::with(ps("slot-plug-attr", "slot-plug-attr", r#"{"c": "Z"}"#), ps("slot-plug-attr", "slot-plug-attr", r#"{"c": "C"}"#));
+    let mut c = Conn::with(
+        ps("slot-plug-attr", "slot-plug-attr", r#"{"c": "Z"}"#),
+        ps("slot-plug-attr", "slot-plug-attr", r#"{"c": "C"}"#),
+    );
     assert!(c.check(&bd).is_err());
     c.plug_dynamic = Some(attrs(r#"{"c": "C"}"#));
     assert_eq!(c.check(&bd), Ok(()));
 
     // $MISSING
-    let c = Conn::with(ps("slot-plug-missing", "slot-plug-missing", r#"{"x": 1, "z": 2}"#), ps("slot-plug-missing", "slot-plug-missing", "{}"));
+    let c = Conn::with(
+        ps(
+            "slot-plug-missing",
+            "slot-plug-missing",
+            r#"{"x": 1, "z": 2}"#,
+        ),
+        ps("slot-plug-missing", "slot-plug-missing", "{}"),
+    );
     assert!(c.check(&bd).is_err());
-    let c = Conn::with(ps("slot-plug-missing", "slot-plug-missing", r#"{"z": 2}"#), ps("slot-plug-missing", "slot-plug-missing", "{}"));
+    let c = Conn::with(
+        ps("slot-plug-missing", "slot-plug-missing", r#"{"z": 2}"#),
+        ps("slot-plug-missing", "slot-plug-missing", "{}"),
+    );
     assert_eq!(c.check(&bd), Ok(()));
 }
 
@@ -348,7 +392,10 @@ fn on_classic_and_device_scope() {
         store: "other".into(),
         friendly_stores: vec![],
     });
-    assert!(c.check(&bd).is_err(), "store assertion and model store must match");
+    assert!(
+        c.check(&bd).is_err(),
+        "store assertion and model store must match"
+    );
 }
 
 #[test]
@@ -442,7 +489,12 @@ slots:
     allow-installation: false
 ";
 
-fn install(s: &PolicySnap, d: Option<DeclarationRules<'_>>, bd: &BaseDeclarationRules, env: &PolicyEnvironment) -> Result<(), String> {
+fn install(
+    s: &PolicySnap,
+    d: Option<DeclarationRules<'_>>,
+    bd: &BaseDeclarationRules,
+    env: &PolicyEnvironment,
+) -> Result<(), String> {
     InstallCandidate {
         snap: s,
         snap_declaration: d,
@@ -457,38 +509,118 @@ fn install(s: &PolicySnap, d: Option<DeclarationRules<'_>>, bd: &BaseDeclaration
 fn installation() {
     let bd = rules(INSTALL_FIXTURE);
     let env = PolicyEnvironment::default();
-    let s = snap("install-snap", "app", &[], &[ps("innocuous", "innocuous", "{}"), ps("install-slot-coreonly", "install-slot-coreonly", "{}")]);
+    let s = snap(
+        "install-snap",
+        "app",
+        &[],
+        &[
+            ps("innocuous", "innocuous", "{}"),
+            ps("install-slot-coreonly", "install-slot-coreonly", "{}"),
+        ],
+    );
     assert_eq!(
         install(&s, None, &bd, &env).unwrap_err(),
         r#"installation not allowed by "install-slot-coreonly" slot rule of interface "install-slot-coreonly""#
     );
-    let s = snap("install-snap", "app", &[], &[ps("install-slot-attr-deny", "install-slot-attr-deny", r#"{"trust": "trusted"}"#)]);
+    let s = snap(
+        "install-snap",
+        "app",
+        &[],
+        &[ps(
+            "install-slot-attr-deny",
+            "install-slot-attr-deny",
+            r#"{"trust": "trusted"}"#,
+        )],
+    );
     assert_eq!(
         install(&s, None, &bd, &env).unwrap_err(),
         r#"installation denied by "install-slot-attr-deny" slot rule of interface "install-slot-attr-deny""#
     );
-    let s = snap("install-snap", "app", &[ps("install-plug-attr-ok", "install-plug-attr-ok", r#"{"attr": "not-ok"}"#)], &[]);
+    let s = snap(
+        "install-snap",
+        "app",
+        &[ps(
+            "install-plug-attr-ok",
+            "install-plug-attr-ok",
+            r#"{"attr": "not-ok"}"#,
+        )],
+        &[],
+    );
     assert!(install(&s, None, &bd, &env).is_err());
-    let s = snap("install-snap", "gadget", &[ps("install-plug-gadget-only", "install-plug-gadget-only", "{}")], &[]);
+    let s = snap(
+        "install-snap",
+        "gadget",
+        &[ps(
+            "install-plug-gadget-only",
+            "install-plug-gadget-only",
+            "{}",
+        )],
+        &[],
+    );
     assert_eq!(install(&s, None, &bd, &env), Ok(()));
     // the plug's name, not its interface, in the text; no context for base rules
-    let s = snap("install-snap", "app", &[ps("install-plug-name-bound-other", "install-plug-name-bound", "{}")], &[]);
+    let s = snap(
+        "install-snap",
+        "app",
+        &[ps(
+            "install-plug-name-bound-other",
+            "install-plug-name-bound",
+            "{}",
+        )],
+        &[],
+    );
     assert_eq!(
         install(&s, None, &bd, &env).unwrap_err(),
         r#"installation not allowed by "install-plug-name-bound-other" plug rule of interface "install-plug-name-bound""#
     );
     // a decl rule replaces the base rule, and names the decl's snap-name
-    let dr = rules("slots:\n  falseinst:\n    allow-installation:\n      slot-names:\n        - other\n");
-    let s = snap("install-snap", "app", &[], &[ps("myslot", "falseinst", "{}")]);
+    let dr = rules(
+        "slots:\n  falseinst:\n    allow-installation:\n      slot-names:\n        - other\n",
+    );
+    let s = snap(
+        "install-snap",
+        "app",
+        &[],
+        &[ps("myslot", "falseinst", "{}")],
+    );
     assert_eq!(
-        install(&s, Some(decl(SLOT_ID, "declared-name", "pub", &dr)), &bd, &env).unwrap_err(),
+        install(
+            &s,
+            Some(decl(SLOT_ID, "declared-name", "pub", &dr)),
+            &bd,
+            &env
+        )
+        .unwrap_err(),
         r#"installation not allowed by "myslot" slot rule of interface "falseinst" for "declared-name" snap"#
     );
     // the snapd snap (app with snapd's id) counts as core
-    let s = snap("snapd", "app", &[], &[ps("install-slot-coreonly", "install-slot-coreonly", "{}")]);
+    let s = snap(
+        "snapd",
+        "app",
+        &[],
+        &[ps("install-slot-coreonly", "install-slot-coreonly", "{}")],
+    );
     let none = rules("");
-    assert_eq!(install(&s, Some(decl("PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4", "snapd", "canonical", &none)), &bd, &env), Ok(()));
-    let s = snap("b", "base", &[], &[ps("install-slot-coreonly", "install-slot-coreonly", "{}")]);
+    assert_eq!(
+        install(
+            &s,
+            Some(decl(
+                "PMrrV4ml8uWuEUDBT8dSGnKUYbevVhc4",
+                "snapd",
+                "canonical",
+                &none
+            )),
+            &bd,
+            &env
+        ),
+        Ok(())
+    );
+    let s = snap(
+        "b",
+        "base",
+        &[],
+        &[ps("install-slot-coreonly", "install-slot-coreonly", "{}")],
+    );
     assert!(install(&s, None, &bd, &env).is_err());
 }
 
@@ -496,7 +628,19 @@ fn installation() {
 fn installation_lists_every_refusal_snapd_could_report() {
     let bd = rules(INSTALL_FIXTURE);
     let env = PolicyEnvironment::default();
-    let s = snap("install-snap", "app", &[ps("install-plug-gadget-only", "install-plug-gadget-only", "{}")], &[ps("a", "install-slot-coreonly", "{}"), ps("b", "install-slot-coreonly", "{}")]);
+    let s = snap(
+        "install-snap",
+        "app",
+        &[ps(
+            "install-plug-gadget-only",
+            "install-plug-gadget-only",
+            "{}",
+        )],
+        &[
+            ps("a", "install-slot-coreonly", "{}"),
+            ps("b", "install-slot-coreonly", "{}"),
+        ],
+    );
     let ic = InstallCandidate {
         snap: &s,
         snap_declaration: None,
@@ -514,7 +658,11 @@ fn installation_lists_every_refusal_snapd_could_report() {
     assert_eq!(ic.check().unwrap_err().to_string(), all[0]);
 }
 
-fn minimal(s: &PolicySnap, bd: &BaseDeclarationRules, env: &PolicyEnvironment) -> Result<(), String> {
+fn minimal(
+    s: &PolicySnap,
+    bd: &BaseDeclarationRules,
+    env: &PolicyEnvironment,
+) -> Result<(), String> {
     InstallCandidateMinimalCheck {
         snap: s,
         base_declaration: bd,
@@ -528,24 +676,60 @@ fn minimal(s: &PolicySnap, bd: &BaseDeclarationRules, env: &PolicyEnvironment) -
 fn minimal_check_snapd_2_57_and_newer() {
     let bd = rules(INSTALL_FIXTURE);
     let mut env = PolicyEnvironment::default();
-    let s = snap("s", "app", &[], &[ps("innocuous", "innocuous", "{}"), ps("install-slot-coreonly", "install-slot-coreonly", "{}")]);
+    let s = snap(
+        "s",
+        "app",
+        &[],
+        &[
+            ps("innocuous", "innocuous", "{}"),
+            ps("install-slot-coreonly", "install-slot-coreonly", "{}"),
+        ],
+    );
     assert_eq!(
         minimal(&s, &bd, &env).unwrap_err(),
         r#"installation not allowed by "install-slot-coreonly" slot rule of interface "install-slot-coreonly""#
     );
     // deny-installation with a snap type: denied in 2.57 even without the attribute
-    let gadget = snap("s", "gadget", &[], &[ps("install-slot-or", "install-slot-or", "{}")]);
+    let gadget = snap(
+        "s",
+        "gadget",
+        &[],
+        &[ps("install-slot-or", "install-slot-or", "{}")],
+    );
     assert_eq!(
         minimal(&gadget, &bd, &env).unwrap_err(),
         r#"installation denied by "install-slot-or" slot rule of interface "install-slot-or""#
     );
-    let app = snap("s", "app", &[], &[ps("install-slot-or", "install-slot-or", "{}")]);
+    let app = snap(
+        "s",
+        "app",
+        &[],
+        &[ps("install-slot-or", "install-slot-or", "{}")],
+    );
     assert_eq!(minimal(&app, &bd, &env), Ok(()));
     // plugs are not checked; allow-installation: false has no type constraint
-    let s = snap("s", "app", &[ps("install-plug-gadget-only", "install-plug-gadget-only", "{}")], &[ps("x", "falseinst", "{}")]);
+    let s = snap(
+        "s",
+        "app",
+        &[ps(
+            "install-plug-gadget-only",
+            "install-plug-gadget-only",
+            "{}",
+        )],
+        &[ps("x", "falseinst", "{}")],
+    );
     assert_eq!(minimal(&s, &bd, &env), Ok(()));
     // on-classic
-    let s = snap("s", "app", &[], &[ps("install-slot-on-classic-distros", "install-slot-on-classic-distros", "{}")]);
+    let s = snap(
+        "s",
+        "app",
+        &[],
+        &[ps(
+            "install-slot-on-classic-distros",
+            "install-slot-on-classic-distros",
+            "{}",
+        )],
+    );
     assert!(minimal(&s, &bd, &env).is_err());
     env.release = Release {
         on_classic: true,
@@ -566,7 +750,13 @@ fn minimal_check_snapd_2_57_and_newer() {
 #[test]
 fn on_core_desktop_in_newer_snapd() {
     let text = "slots:\n  desk:\n    allow-connection:\n      on-core-desktop: true\n";
-    assert!(BaseDeclarationRules::from_builtin_text(format!("{HEAD}{text}").as_bytes(), RuleLanguage::Snapd2_57).is_err());
+    assert!(
+        BaseDeclarationRules::from_builtin_text(
+            format!("{HEAD}{text}").as_bytes(),
+            RuleLanguage::Snapd2_57
+        )
+        .is_err()
+    );
     let bd = rules_in(text, RuleLanguage::Current);
     let mut c = Conn::new("desk");
     c.env.language = RuleLanguage::Current;
@@ -609,6 +799,10 @@ fn builtin_base_declaration_init_errors() {
         err(&format!("{HEAD}slots:\n  intf1: foo"))
             .starts_with(r#"cannot assemble the builtin base-declaration: slot rule for interface "intf1" must be a map"#)
     );
-    assert!(BaseDeclarationRules::is_headers_only(format!("\n{HEAD}revision: 0\n\n").as_bytes()));
-    assert!(!BaseDeclarationRules::is_headers_only(b"type: base-declaration\n\nsig"));
+    assert!(BaseDeclarationRules::is_headers_only(
+        format!("\n{HEAD}revision: 0\n\n").as_bytes()
+    ));
+    assert!(!BaseDeclarationRules::is_headers_only(
+        b"type: base-declaration\n\nsig"
+    ));
 }

@@ -12,9 +12,19 @@ use ucore_assertions::types::{BaseDeclaration, SnapDeclaration};
 use ucore_assertions::{AssertionAccess, AssertionRef, AssertionType, Error, SliceDecoder};
 
 /// The compiled `plugs` and `slots` of a declaration.
-fn rules_json(plugs: &impl serde::Serialize, slots: &impl serde::Serialize, line: &mut Map<String, Value>) {
-    line.insert("plugs".into(), serde_json::to_value(plugs).expect("rules serialize"));
-    line.insert("slots".into(), serde_json::to_value(slots).expect("rules serialize"));
+fn rules_json(
+    plugs: &impl serde::Serialize,
+    slots: &impl serde::Serialize,
+    line: &mut Map<String, Value>,
+) {
+    line.insert(
+        "plugs".into(),
+        serde_json::to_value(plugs).expect("rules serialize"),
+    );
+    line.insert(
+        "slots".into(),
+        serde_json::to_value(slots).expect("rules serialize"),
+    );
 }
 
 fn assertion_line(a: &AssertionRef<'_>, line: &mut Map<String, Value>) {

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use ucore_assertions::policy::{
-    AttrValue, BaseDeclarationRules, Device, DeviceModel, DeviceStore, PlugSlotInfo,
-    PolicySnap, Release, RuleLanguage,
+    AttrValue, BaseDeclarationRules, Device, DeviceModel, DeviceStore, PlugSlotInfo, PolicySnap,
+    Release, RuleLanguage,
 };
 use ucore_assertions::types::{Model, SnapDeclaration, Store};
 use ucore_assertions::{Assertion, AssertionAccess, AssertionType, Decoder};
@@ -52,7 +52,10 @@ pub fn load_snap_declaration(file: Option<&str>) -> Result<Option<Assertion>, St
 
 /// The typed view of a decoded snap-declaration, its rules compiled in `language`
 /// (decoding itself compiles them as snapd 2.57 does).
-pub fn snap_declaration(a: &Assertion, language: RuleLanguage) -> Result<SnapDeclaration<'_>, String> {
+pub fn snap_declaration(
+    a: &Assertion,
+    language: RuleLanguage,
+) -> Result<SnapDeclaration<'_>, String> {
     SnapDeclaration::with_language(a, language).map_err(|e| e.to_string())
 }
 
@@ -63,10 +66,12 @@ pub fn load_base_declaration(
     language: RuleLanguage,
 ) -> Result<BaseDeclarationRules, String> {
     let Some(file) = file else {
-        return Err("--base-decl FILE is required: ucore has no built-in base-declaration \
+        return Err(
+            "--base-decl FILE is required: ucore has no built-in base-declaration \
                     (snapd's is part of its GPL-3 sources; `snapd-oracle policy \
                     base-declaration` prints it)"
-            .into());
+                .into(),
+        );
     };
     let text = read_input(file)?;
     if BaseDeclarationRules::is_headers_only(&text) {
@@ -76,7 +81,7 @@ pub fn load_base_declaration(
     let a = load_assertion(file, AssertionType::BaseDeclaration)?;
     let view = ucore_assertions::types::BaseDeclaration::with_language(&a, language)
         .map_err(|e| format!("{file}: {e}"))?;
-    Ok(BaseDeclarationRules::from_assertion(&view))
+    Ok(BaseDeclarationRules::from(view))
 }
 
 /// The typed view of the one `t` assertion of `file`, made into `T`.
@@ -137,7 +142,10 @@ pub fn yaml_attr(v: &YamlValue) -> Result<AttrValue, String> {
                 .collect::<Result<_, String>>()?,
         ),
         YamlValue::Null | YamlValue::Uint(_) => {
-            return Err(format!("invalid scalar: {}", serde_json::to_string(v).unwrap_or_default()));
+            return Err(format!(
+                "invalid scalar: {}",
+                serde_json::to_string(v).unwrap_or_default()
+            ));
         }
     })
 }
@@ -209,7 +217,10 @@ pub fn json_attr(v: &Value) -> Result<AttrValue, String> {
 }
 
 /// `--plug-attrs` / `--slot-attrs`: a JSON object of dynamic attributes.
-pub fn json_attrs(flag: &str, text: Option<&str>) -> Result<Option<BTreeMap<String, AttrValue>>, String> {
+pub fn json_attrs(
+    flag: &str,
+    text: Option<&str>,
+) -> Result<Option<BTreeMap<String, AttrValue>>, String> {
     let Some(text) = text.filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
@@ -218,7 +229,12 @@ pub fn json_attrs(flag: &str, text: Option<&str>) -> Result<Option<BTreeMap<Stri
         return Err(format!("--{flag}: not a JSON object"));
     };
     m.iter()
-        .map(|(k, v)| Ok((k.clone(), json_attr(v).map_err(|e| format!("--{flag}: {e}"))?)))
+        .map(|(k, v)| {
+            Ok((
+                k.clone(),
+                json_attr(v).map_err(|e| format!("--{flag}: {e}"))?,
+            ))
+        })
         .collect::<Result<_, String>>()
         .map(Some)
 }

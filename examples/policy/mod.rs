@@ -20,8 +20,10 @@ use ucore_assertions::policy::{
     InstallCandidateMinimalCheck, PolicyEnvironment, PolicySnap, RuleLanguage,
 };
 
-use inputs::{LoadedSnap, json_attrs, load_base_declaration, load_device, load_snap,
-    load_snap_declaration, release, snap_declaration};
+use inputs::{
+    LoadedSnap, json_attrs, load_base_declaration, load_device, load_snap, load_snap_declaration,
+    release, snap_declaration,
+};
 
 /// The flags every policy check takes.
 #[derive(Args, Debug, Clone, Default)]
@@ -213,7 +215,10 @@ pub fn install(a: &InstallArgs) -> Result<Outcome, String> {
         .ok_or("--snap-yaml FILE is required")?;
     let loaded = load_snap(file)?;
     out.insert("snap".into(), json!(loaded.snap.name));
-    out.insert("snap-id".into(), json!(decl.as_ref().map_or("", |d| d.snap_id)));
+    out.insert(
+        "snap-id".into(),
+        json!(decl.as_ref().map_or("", |d| d.snap_id)),
+    );
     let refusals = if decl.is_some() || a.full {
         out.insert("check".into(), json!("InstallCandidate"));
         InstallCandidate {
@@ -232,7 +237,10 @@ pub fn install(a: &InstallArgs) -> Result<Outcome, String> {
         }
         .refusals()
     };
-    Ok(finish(out, refusals.iter().map(ToString::to_string).collect()))
+    Ok(finish(
+        out,
+        refusals.iter().map(ToString::to_string).collect(),
+    ))
 }
 
 /// NAME or SNAP:NAME (SNAP must be the snap's name).
@@ -341,8 +349,14 @@ pub fn connect(a: &ConnectArgs, auto: bool) -> Result<Outcome, String> {
         base_declaration: &base,
         env: &env,
     };
-    out.insert("plug".into(), json!(format!("{}:{plug_name}", plug_loaded.snap.name)));
-    out.insert("slot".into(), json!(format!("{}:{slot_name}", slot_loaded.snap.name)));
+    out.insert(
+        "plug".into(),
+        json!(format!("{}:{plug_name}", plug_loaded.snap.name)),
+    );
+    out.insert(
+        "slot".into(),
+        json!(format!("{}:{slot_name}", slot_loaded.snap.name)),
+    );
     out.insert("interface".into(), json!(plug.interface));
     let error = if auto {
         let result = cc.check_auto_connect();
@@ -350,7 +364,10 @@ pub fn connect(a: &ConnectArgs, auto: bool) -> Result<Outcome, String> {
             "slots_per_plug".into(),
             result.as_ref().map_or(Value::Null, |s| json!(s.as_str())),
         );
-        out.insert("interface_auto_connect".into(), interface_auto_connect(plug, slot));
+        out.insert(
+            "interface_auto_connect".into(),
+            interface_auto_connect(plug, slot),
+        );
         result.err()
     } else {
         out.insert(

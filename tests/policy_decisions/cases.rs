@@ -63,7 +63,10 @@ pub struct Snap {
 impl Snap {
     /// The snap.yaml text (attributes in JSON, which is YAML flow syntax).
     pub fn yaml(&self) -> String {
-        let mut y = format!("name: {}\nversion: 1\ntype: {}\n", self.name, self.snap_type);
+        let mut y = format!(
+            "name: {}\nversion: 1\ntype: {}\n",
+            self.name, self.snap_type
+        );
         for (key, list) in [("plugs", &self.plugs), ("slots", &self.slots)] {
             if list.is_empty() {
                 continue;
@@ -143,12 +146,20 @@ fn attr_value() -> impl Strategy<Value = Value> {
 }
 
 fn attrs() -> impl Strategy<Value = Map<String, Value>> {
-    prop::collection::btree_map(prop::sample::select(ATTR_NAMES.to_vec()), attr_value(), 0..3)
-        .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    prop::collection::btree_map(
+        prop::sample::select(ATTR_NAMES.to_vec()),
+        attr_value(),
+        0..3,
+    )
+    .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 fn plug_slot(prefix: &'static str, iface: &'static str) -> impl Strategy<Value = PlugSlot> {
-    let names = vec![iface.to_owned(), format!("{prefix}1"), format!("{prefix}-x")];
+    let names = vec![
+        iface.to_owned(),
+        format!("{prefix}1"),
+        format!("{prefix}-x"),
+    ];
     (prop::sample::select(names), attrs()).prop_map(move |(name, attrs)| PlugSlot {
         name,
         interface: iface.to_owned(),
@@ -167,8 +178,14 @@ fn snap(
     (prop::sample::select(types), plugs, slots).prop_map(move |(t, plugs, slots)| {
         // one plug or slot per name
         let mut seen = std::collections::BTreeSet::new();
-        let plugs: Vec<_> = plugs.into_iter().filter(|p| seen.insert(p.name.clone())).collect();
-        let slots: Vec<_> = slots.into_iter().filter(|p| seen.insert(p.name.clone())).collect();
+        let plugs: Vec<_> = plugs
+            .into_iter()
+            .filter(|p| seen.insert(p.name.clone()))
+            .collect();
+        let slots: Vec<_> = slots
+            .into_iter()
+            .filter(|p| seen.insert(p.name.clone()))
+            .collect();
         Snap {
             name: name.to_owned(),
             snap_type: t.to_owned(),
@@ -182,8 +199,17 @@ fn snap(
 /// and alternatives.
 fn matcher() -> impl Strategy<Value = Value> {
     let leaf = prop::sample::select(vec![
-        "wide", "wide|tele", ".*", "x", "true", "1", "$SLOT(level)", "$PLUG(level)",
-        "$SLOT(lens)", "$PLUG(lens)", "$MISSING",
+        "wide",
+        "wide|tele",
+        ".*",
+        "x",
+        "true",
+        "1",
+        "$SLOT(level)",
+        "$PLUG(level)",
+        "$SLOT(lens)",
+        "$PLUG(lens)",
+        "$MISSING",
     ])
     .prop_map(|s| json!(s));
     prop_oneof![
@@ -210,34 +236,78 @@ fn constraint_set(side: &'static str, subrule: &'static str) -> BoxedStrategy<Va
     let other = if side == "plug" { "slot" } else { "plug" };
     let installation = subrule.ends_with("-installation");
     let allow_conn = !installation && subrule.starts_with("allow-");
-    let names = || strings(&["$INTERFACE", "p1", "p-x", "s1", "s-x", "camera", "network"], 2);
+    let names = || {
+        strings(
+            &["$INTERFACE", "p1", "p-x", "s1", "s-x", "camera", "network"],
+            2,
+        )
+    };
     let mut keys: Vec<(String, BoxedStrategy<Value>)> = vec![
-        (format!("{side}-names"), names().prop_map(|v| json!(v)).boxed()),
+        (
+            format!("{side}-names"),
+            names().prop_map(|v| json!(v)).boxed(),
+        ),
         (format!("{side}-attributes"), attr_constraints().boxed()),
         (
             "on-classic".into(),
-            prop_oneof![Just(json!("true")), Just(json!("false")), Just(json!(["ubuntu", "debian"]))]
+            prop_oneof![
+                Just(json!("true")),
+                Just(json!("false")),
+                Just(json!(["ubuntu", "debian"]))
+            ]
+            .boxed(),
+        ),
+        (
+            "on-store".into(),
+            strings(&["store1", "substore1"], 2)
+                .prop_map(|v| json!(v))
                 .boxed(),
         ),
-        ("on-store".into(), strings(&["store1", "substore1"], 2).prop_map(|v| json!(v)).boxed()),
-        ("on-brand".into(), strings(&["acme", "brand2"], 2).prop_map(|v| json!(v)).boxed()),
-        ("on-model".into(), strings(&["acme/m1", "brand2/m3"], 2).prop_map(|v| json!(v)).boxed()),
+        (
+            "on-brand".into(),
+            strings(&["acme", "brand2"], 2)
+                .prop_map(|v| json!(v))
+                .boxed(),
+        ),
+        (
+            "on-model".into(),
+            strings(&["acme/m1", "brand2/m3"], 2)
+                .prop_map(|v| json!(v))
+                .boxed(),
+        ),
     ];
     if installation {
         keys.push((
             format!("{side}-snap-type"),
-            strings(&["core", "app", "gadget", "kernel"], 3).prop_map(|v| json!(v)).boxed(),
+            strings(&["core", "app", "gadget", "kernel"], 3)
+                .prop_map(|v| json!(v))
+                .boxed(),
         ));
-        keys.push((format!("{side}-snap-id"), strings(&SNAP_IDS, 2).prop_map(|v| json!(v)).boxed()));
+        keys.push((
+            format!("{side}-snap-id"),
+            strings(&SNAP_IDS, 2).prop_map(|v| json!(v)).boxed(),
+        ));
     } else {
-        keys.push((format!("{other}-names"), names().prop_map(|v| json!(v)).boxed()));
+        keys.push((
+            format!("{other}-names"),
+            names().prop_map(|v| json!(v)).boxed(),
+        ));
         keys.push((format!("{other}-attributes"), attr_constraints().boxed()));
         keys.push((
             format!("{other}-snap-type"),
-            strings(&["core", "app", "gadget", "kernel"], 3).prop_map(|v| json!(v)).boxed(),
+            strings(&["core", "app", "gadget", "kernel"], 3)
+                .prop_map(|v| json!(v))
+                .boxed(),
         ));
-        keys.push((format!("{other}-snap-id"), strings(&SNAP_IDS, 2).prop_map(|v| json!(v)).boxed()));
-        let marker = if side == "plug" { "$PLUG_PUBLISHER_ID" } else { "$SLOT_PUBLISHER_ID" };
+        keys.push((
+            format!("{other}-snap-id"),
+            strings(&SNAP_IDS, 2).prop_map(|v| json!(v)).boxed(),
+        ));
+        let marker = if side == "plug" {
+            "$PLUG_PUBLISHER_ID"
+        } else {
+            "$SLOT_PUBLISHER_ID"
+        };
         let pubs = vec!["acme", "canonical", "other-pub", marker];
         keys.push((
             format!("{other}-publisher-id"),
@@ -246,13 +316,22 @@ fn constraint_set(side: &'static str, subrule: &'static str) -> BoxedStrategy<Va
                 .boxed(),
         ));
         if allow_conn {
-            keys.push(("slots-per-plug".into(), prop_oneof![Just(json!("*")), Just(json!("1")), Just(json!("2"))].boxed()));
-            keys.push(("plugs-per-slot".into(), prop_oneof![Just(json!("*")), Just(json!("1"))].boxed()));
+            keys.push((
+                "slots-per-plug".into(),
+                prop_oneof![Just(json!("*")), Just(json!("1")), Just(json!("2"))].boxed(),
+            ));
+            keys.push((
+                "plugs-per-slot".into(),
+                prop_oneof![Just(json!("*")), Just(json!("1"))].boxed(),
+            ));
         }
     }
     let n = keys.len();
     let (names, strategies): (Vec<String>, Vec<BoxedStrategy<Value>>) = keys.into_iter().unzip();
-    (prop::sample::subsequence((0..n).collect::<Vec<_>>(), 1..=3), strategies)
+    (
+        prop::sample::subsequence((0..n).collect::<Vec<_>>(), 1..=3),
+        strategies,
+    )
         .prop_map(move |(picked, values)| {
             let m: Map<String, Value> = picked
                 .into_iter()
@@ -298,7 +377,10 @@ fn rule(side: &'static str) -> BoxedStrategy<Value> {
 }
 
 fn rules(side: &'static str, ifaces: Vec<&'static str>) -> BoxedStrategy<Option<Value>> {
-    let per_iface: Vec<_> = ifaces.into_iter().map(move |i| (Just(i), rule(side))).collect();
+    let per_iface: Vec<_> = ifaces
+        .into_iter()
+        .map(move |i| (Just(i), rule(side)))
+        .collect();
     prop::option::weighted(0.7, per_iface)
         .prop_map(|o| {
             o.filter(|list| !list.is_empty()).map(|list| {
@@ -332,12 +414,20 @@ fn decl(
 fn environment() -> impl Strategy<Value = (bool, Option<String>, Option<usize>, Option<usize>)> {
     (
         any::<bool>(),
-        prop::option::weighted(0.3, prop::sample::select(vec!["debian", "ubuntu", "fedora"])),
+        prop::option::weighted(
+            0.3,
+            prop::sample::select(vec!["debian", "ubuntu", "fedora"]),
+        ),
         prop::option::weighted(0.6, 0..models().len()),
         prop::option::weighted(0.3, 0..stores().len()),
     )
         .prop_map(|(classic, distro, model, store)| {
-            (classic, distro.filter(|_| classic).map(str::to_owned), model, store)
+            (
+                classic,
+                distro.filter(|_| classic).map(str::to_owned),
+                model,
+                store,
+            )
         })
 }
 
@@ -361,7 +451,11 @@ fn install_case() -> impl Strategy<Value = Case> {
             (s, d, any::<bool>(), environment())
         })
         .prop_map(|(snap, decl, full, (classic, distro, model, store))| Case {
-            action: if full { Action::InstallFull } else { Action::Install },
+            action: if full {
+                Action::InstallFull
+            } else {
+                Action::Install
+            },
             snap,
             decl,
             slot_snap: None,
@@ -391,11 +485,24 @@ fn connect_case() -> impl Strategy<Value = Case> {
             let slot_iface = other.unwrap_or(iface);
             (
                 snap("plugger", vec!["app", "app", "gadget"], vec![iface], vec![]),
-                prop::option::weighted(0.6, decl("plugger", vec![SNAP_IDS[0]], vec![iface], vec![])),
-                snap("slotter", vec!["app", "os", "gadget", "kernel"], vec![], vec![slot_iface]),
                 prop::option::weighted(
                     0.6,
-                    decl("slotter", vec![SNAP_IDS[1], SNAPD_ID], vec![], vec![slot_iface]),
+                    decl("plugger", vec![SNAP_IDS[0]], vec![iface], vec![]),
+                ),
+                snap(
+                    "slotter",
+                    vec!["app", "os", "gadget", "kernel"],
+                    vec![],
+                    vec![slot_iface],
+                ),
+                prop::option::weighted(
+                    0.6,
+                    decl(
+                        "slotter",
+                        vec![SNAP_IDS[1], SNAPD_ID],
+                        vec![],
+                        vec![slot_iface],
+                    ),
                 ),
                 dynamic_attrs(),
                 dynamic_attrs(),
@@ -407,7 +514,11 @@ fn connect_case() -> impl Strategy<Value = Case> {
             |(snap, decl, slot_snap, slot_decl, plug_attrs, slot_attrs, env, auto)| {
                 let (classic, distro, model, store) = env;
                 Case {
-                    action: if auto { Action::AutoConnect } else { Action::Connect },
+                    action: if auto {
+                        Action::AutoConnect
+                    } else {
+                        Action::Connect
+                    },
                     plug: format!("plugger:{}", snap.plugs[0].name),
                     slot: format!("slotter:{}", slot_snap.slots[0].name),
                     snap,
@@ -477,20 +588,24 @@ pub fn decl_assertion(d: &Decl) -> String {
 pub fn models() -> &'static [String] {
     static MODELS: OnceLock<Vec<String>> = OnceLock::new();
     MODELS.get_or_init(|| {
-        [("acme", "m1", Some("store1")), ("acme", "m2", None), ("brand2", "m3", Some("substore1"))]
-            .into_iter()
-            .map(|(brand, model, store)| {
-                let mut h = json!({
-                    "type": "model", "authority-id": brand, "brand-id": brand, "series": "16",
-                    "model": model, "architecture": "amd64", "gadget": "pc", "kernel": "pc-kernel",
-                    "timestamp": "2020-01-01T00:00:00Z",
-                });
-                if let Some(s) = store {
-                    h["store"] = json!(s);
-                }
-                sign(&h)
-            })
-            .collect()
+        [
+            ("acme", "m1", Some("store1")),
+            ("acme", "m2", None),
+            ("brand2", "m3", Some("substore1")),
+        ]
+        .into_iter()
+        .map(|(brand, model, store)| {
+            let mut h = json!({
+                "type": "model", "authority-id": brand, "brand-id": brand, "series": "16",
+                "model": model, "architecture": "amd64", "gadget": "pc", "kernel": "pc-kernel",
+                "timestamp": "2020-01-01T00:00:00Z",
+            });
+            if let Some(s) = store {
+                h["store"] = json!(s);
+            }
+            sign(&h)
+        })
+        .collect()
     })
 }
 

@@ -48,7 +48,10 @@ pub fn oracle(oracle: &Path, dir: &Path, args: &[String]) -> Answer {
         Value::Null
     } else {
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("oracle JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+            panic!(
+                "oracle JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
         })
     };
     Answer { exit, json }
@@ -69,7 +72,11 @@ enum Top {
 }
 
 /// ucore's answer and every error snapd could have given in its place.
-pub fn ours(dir: &Path, args: &[String], files: &BTreeMap<String, String>) -> (Answer, Vec<String>) {
+pub fn ours(
+    dir: &Path,
+    args: &[String],
+    files: &BTreeMap<String, String>,
+) -> (Answer, Vec<String>) {
     // the same command line, the case's files named by absolute path
     let abs: Vec<String> = args
         .iter()
@@ -95,7 +102,11 @@ pub fn ours(dir: &Path, args: &[String], files: &BTreeMap<String, String>) -> (A
         Ok(o) => {
             let mut json = o.json;
             json["base_declaration"] = Value::from(BASE_DECLARATION);
-            let exit = if json["ok"] == Value::Bool(true) { 0 } else { 1 };
+            let exit = if json["ok"] == Value::Bool(true) {
+                0
+            } else {
+                1
+            };
             (Answer { exit, json }, o.possible_errors)
         }
     }

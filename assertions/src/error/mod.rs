@@ -319,6 +319,18 @@ pub enum Error {
         /// The maximum.
         max: i64,
     },
+    /// `format` below what the included features need (snap-declaration rules):
+    /// `cannot sign %q assertion with format set to %d lower than min format %d covering
+    /// included features`.
+    #[error("cannot sign {} assertion with format set to {format} lower than min format {min} covering included features", quote(.assertion_type))]
+    FormatTooLow {
+        /// The type name.
+        assertion_type: &'static str,
+        /// The requested format.
+        format: i64,
+        /// The lowest format covering the features.
+        min: i64,
+    },
     /// The built content does not decode as its type: `cannot assemble assertion %s: %v`.
     #[error("cannot assemble assertion {assertion_type}: {source}")]
     Assemble {

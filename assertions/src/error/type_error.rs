@@ -126,16 +126,12 @@ pub enum TypeError {
         /// snapd's message.
         message: String,
     },
-    /// snap-declaration / base-declaration plug or slot rule is malformed.
-    #[error("{message}")]
-    InterfaceRule {
-        /// `plug` or `slot`.
-        side: &'static str,
-        /// The interface name.
-        interface: String,
-        /// snapd's message.
-        message: String,
-    },
+    /// A snap-declaration / base-declaration plug or slot rule does not compile.
+    #[error(transparent)]
+    Rule(#[from] crate::policy::RuleError),
+    /// A snap-declaration `revision-authority` device scope does not compile.
+    #[error(transparent)]
+    DeviceScope(#[from] crate::policy::DeviceScopeError),
     /// A list of maps header (or an item of it) is malformed.
     #[error("{message}")]
     InvalidItem {

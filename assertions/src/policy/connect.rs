@@ -5,16 +5,16 @@
 //! the slot snap-declaration's slot rule, the base-declaration's plug rule, its slot rule
 //! (no merging, no fallback). No rule: allowed (auto-connection: one slot per plug).
 
+use super::arity::SideArity;
 use super::attr_matcher::AttrMatchContext;
 use super::attr_value::{AttrValue, Attrer};
 use super::base_rules::BaseDeclarationRules;
 use super::candidate::{ConnectedPlugSlot, DeclarationRules};
-use super::constraint_checks::{ConnectionSet, Connecting, End, check_connection, first_match};
+use super::constraint_checks::{Connecting, ConnectionSet, End, check_connection, first_match};
 use super::decision::{
     CheckKind, ConstraintMismatch, PolicyError, RuleOrigin, RuleRefusal, RuleSide, Verdict,
 };
 use super::environment::PolicyEnvironment;
-use super::arity::SideArity;
 use super::rule::Rule;
 
 /// How many slots an auto-connected plug may take (snapd's `SideArity` of the allowing
@@ -58,11 +58,7 @@ fn ids<'d>(d: Option<DeclarationRules<'d>>) -> (&'d str, &'d str) {
     d.map_or(("", ""), |d| (d.snap_id, d.publisher_id))
 }
 
-fn nested_get<'v>(
-    which: &str,
-    attrs: &'v dyn Attrer,
-    path: &str,
-) -> Result<&'v AttrValue, String> {
+fn nested_get<'v>(which: &str, attrs: &'v dyn Attrer, path: &str) -> Result<&'v AttrValue, String> {
     attrs
         .lookup(path)
         .ok_or_else(|| format!("{which} attribute {} not found", ucore_go_text::quote(path)))
@@ -148,13 +144,17 @@ impl ConnectCandidate<'_> {
             .plug_declaration
             .and_then(|d| d.plug_rule(iface).map(|r| (r, d)))
         {
-            return self.check_rule(kind, RuleSide::Plug, rule, Some(d)).map(Some);
+            return self
+                .check_rule(kind, RuleSide::Plug, rule, Some(d))
+                .map(Some);
         }
         if let Some((rule, d)) = self
             .slot_declaration
             .and_then(|d| d.slot_rule(iface).map(|r| (r, d)))
         {
-            return self.check_rule(kind, RuleSide::Slot, rule, Some(d)).map(Some);
+            return self
+                .check_rule(kind, RuleSide::Slot, rule, Some(d))
+                .map(Some);
         }
         if let Some(rule) = self.base_declaration.plug_rule(iface) {
             return self.check_rule(kind, RuleSide::Plug, rule, None).map(Some);

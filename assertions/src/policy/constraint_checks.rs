@@ -218,8 +218,18 @@ pub(crate) trait ConnectionSet {
 pub(crate) fn check_connection<S: ConnectionSet>(cc: &dyn Connecting, c: &S) -> Result<(), String> {
     let k = c.keys();
     let (plug, slot) = (cc.plug_end(), cc.slot_end());
-    check_names(k.plug_names, &plug.info.interface, "plug name", &plug.info.name)?;
-    check_names(k.slot_names, &slot.info.interface, "slot name", &slot.info.name)?;
+    check_names(
+        k.plug_names,
+        &plug.info.interface,
+        "plug name",
+        &plug.info.name,
+    )?;
+    check_names(
+        k.slot_names,
+        &slot.info.interface,
+        "slot name",
+        &slot.info.name,
+    )?;
     k.plug_attributes.check(plug.attrs, Some(cc.as_context()))?;
     k.slot_attributes.check(slot.attrs, Some(cc.as_context()))?;
     let (own, other, marker) = if S::PLUG_RULE {

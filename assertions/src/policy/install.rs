@@ -10,7 +10,8 @@ use super::base_rules::BaseDeclarationRules;
 use super::candidate::{DeclarationRules, PlugSlotInfo, PolicySnap};
 use super::constraint_checks::{InstallationSet, Installing, check_installation, first_match};
 use super::decision::{
-    CheckKind, ConstraintMismatch, PolicyError, first_refusal, RuleOrigin, RuleRefusal, RuleSide, Verdict,
+    CheckKind, ConstraintMismatch, PolicyError, RuleOrigin, RuleRefusal, RuleSide, Verdict,
+    first_refusal,
 };
 use super::environment::PolicyEnvironment;
 use super::rule::Rule;

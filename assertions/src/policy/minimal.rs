@@ -12,7 +12,8 @@ use super::candidate::{PlugSlotInfo, PolicySnap};
 use super::constraint_checks::{Environmental, check_snap_type};
 use super::constraints::SlotInstallationConstraints;
 use super::decision::{
-    CheckKind, ConstraintMismatch, PolicyError, first_refusal, RuleOrigin, RuleRefusal, RuleSide, Verdict,
+    CheckKind, ConstraintMismatch, PolicyError, RuleOrigin, RuleRefusal, RuleSide, Verdict,
+    first_refusal,
 };
 use super::environment::PolicyEnvironment;
 use super::language::RuleLanguage;
@@ -39,8 +40,7 @@ fn minimal_alternatives(
     let mut constrained = false;
     let mut first_err = None;
     for c in alternatives {
-        if c.on_classic.is_none() && c.on_core_desktop.is_none() && c.slot_snap_types.is_empty()
-        {
+        if c.on_classic.is_none() && c.on_core_desktop.is_none() && c.slot_snap_types.is_empty() {
             continue;
         }
         constrained = true;

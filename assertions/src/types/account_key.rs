@@ -5,7 +5,9 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 
 use crate::checks::{self, HEADER};
 use crate::headers::HeaderValue;
@@ -15,7 +17,8 @@ use crate::{AssertionAccess, Error};
 
 use super::TypeError;
 use super::common::{self, Map};
-use super::constraint_regex::{self, Budget, ConstraintRegex};
+use super::constraint_regex::Budget;
+use crate::policy::{AttrMatcher, AttrValue, RuleLanguage};
 
 /// Key names: `^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$`.
 pub(crate) static VALID_KEY_NAME: LazyLock<Regex> =
@@ -116,85 +119,43 @@ pub(crate) fn body_key<A: AssertionAccess + ?Sized>(
     Ok(key)
 }
 
-/// One entry of `constraints`: the assertion type it allows and matchers for
-/// other headers.
+/// One entry of `constraints`: the assertion type it allows and the matcher of its
+/// `headers` (snapd's attribute matcher, attrWord `header`, without `$OP()`s).
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct HeaderConstraint {
     /// The `type` the key may sign.
     pub assertion_type: String,
-    /// Matchers for other headers, by header name (bytewise order).
-    pub headers: Vec<(String, Matcher)>,
+    /// The `headers` matcher (`type` included, as a literal).
+    pub headers: AttrMatcher,
 }
 
 impl HeaderConstraint {
-    /// Whether `assertion` has this type and its headers match every matcher.
+    /// Whether `assertion`'s headers match (its type included).
     pub fn matches<A: AssertionAccess + ?Sized>(&self, assertion: &A) -> bool {
-        assertion.assertion_type().name() == self.assertion_type
-            && self
-                .headers
-                .iter()
-                .all(|(name, m)| m.matches(assertion.header(name)))
+        self.check(assertion).is_ok()
     }
-}
 
-/// A header matcher: Go RE2 syntax anchored as `^(…)$`, alternatives, nested
-/// maps, or `$MISSING`.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum Matcher {
-    /// The value (or, for a list, every element) matches the anchored regexp (with Go's
-    /// ASCII `\d \w \s \b`).
-    Regex(ConstraintRegex),
-    /// The header is absent (`$MISSING`).
-    Missing,
-    /// Any of the alternatives matches.
-    Alternatives(Vec<Matcher>),
-    /// The value is a map whose entries match these matchers.
-    Map(Vec<(String, Matcher)>),
-}
-
-impl Matcher {
-    /// Whether `value` (`None` when absent) matches.
-    pub fn matches(&self, value: Option<&HeaderValue<'_>>) -> bool {
-        match (self, value) {
-            (Matcher::Missing, v) => v.is_none(),
-            (Matcher::Alternatives(alts), v) => alts.iter().any(|m| m.matches(v)),
-            (_, None) => false,
-            (Matcher::Regex(re), Some(HeaderValue::String(s))) => re.is_match(s),
-            (Matcher::Regex(re), Some(HeaderValue::List(l))) => l
-                .iter()
-                .all(|item| item.as_str().is_some_and(|s| re.is_match(s))),
-            (Matcher::Regex(_), Some(HeaderValue::Map(_))) => false,
-            (Matcher::Map(entries), Some(HeaderValue::Map(m))) => entries
-                .iter()
-                .all(|(k, sub)| sub.matches(m.get(k.as_str()))),
-            (Matcher::Map(_), Some(_)) => false,
-        }
-    }
-}
-
-impl Serialize for Matcher {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        match self {
-            Matcher::Regex(re) => serializer.serialize_str(re.as_str()),
-            Matcher::Missing => serializer.serialize_str("$MISSING"),
-            Matcher::Alternatives(alts) => {
-                let mut seq = serializer.serialize_seq(Some(alts.len()))?;
-                for m in alts {
-                    seq.serialize_element(m)?;
-                }
-                seq.end()
-            }
-            Matcher::Map(entries) => {
-                let mut map = serializer.serialize_map(Some(entries.len()))?;
-                for (k, m) in entries {
-                    map.serialize_entry(k, m)?;
-                }
-                map.end()
-            }
-        }
+    /// Matches `assertion`'s headers, with the matcher's error (`header "model" value
+    /// "x" does not match ^(acme-.*)$`, …).
+    pub fn check<A: AssertionAccess + ?Sized>(&self, assertion: &A) -> Result<(), String> {
+        // only the headers the matcher names are converted
+        let names: Vec<&str> = match &self.headers {
+            AttrMatcher::Map(entries) => entries.iter().map(|(k, _)| k.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        let headers: BTreeMap<String, AttrValue> = names
+            .into_iter()
+            .filter_map(|name| {
+                let value = if name == "type" {
+                    AttrValue::from(assertion.assertion_type().name())
+                } else {
+                    AttrValue::from_header(assertion.header(name)?)
+                };
+                Some((name.to_owned(), value))
+            })
+            .collect();
+        self.headers.matches(&headers, "header", None)
     }
 }
 
@@ -205,9 +166,6 @@ fn constraints_error(message: impl Into<String>) -> Error {
     .into()
 }
 
-/// Nesting allowed inside one matcher (header values are capped anyway).
-const MAX_MATCHER_DEPTH: usize = 16;
-
 fn parse_constraints(value: &HeaderValue<'_>) -> Result<Vec<HeaderConstraint>, Error> {
     const NOT_LIST: &str = "assertions constraints must be a list of maps";
     let list = value.as_list().ok_or_else(|| constraints_error(NOT_LIST))?;
@@ -215,7 +173,7 @@ fn parse_constraints(value: &HeaderValue<'_>) -> Result<Vec<HeaderConstraint>, E
         return Err(constraints_error("assertions constraints cannot be empty"));
     }
     let mut out = Vec::with_capacity(list.len());
-    let mut budget = Budget::for_patterns(string_bytes(value, 0));
+    let mut budget = Budget::for_patterns(crate::policy::string_bytes(value));
     for item in list {
         let m = item.as_map().ok_or_else(|| constraints_error(NOT_LIST))?;
         out.push(parse_constraint(m, &mut budget)?);
@@ -223,26 +181,14 @@ fn parse_constraints(value: &HeaderValue<'_>) -> Result<Vec<HeaderConstraint>, E
     Ok(out)
 }
 
-/// The bytes of every string inside `value` (the constraints' pattern text).
-fn string_bytes(value: &HeaderValue<'_>, depth: usize) -> usize {
-    if depth > MAX_MATCHER_DEPTH + 2 {
-        return 0;
-    }
-    match value {
-        HeaderValue::String(s) => s.len(),
-        HeaderValue::List(items) => items.iter().map(|v| string_bytes(v, depth + 1)).sum(),
-        HeaderValue::Map(m) => m.iter().map(|(_, v)| string_bytes(v, depth + 1)).sum(),
-    }
-}
-
 fn parse_constraint(m: &Map<'_>, budget: &mut Budget) -> Result<HeaderConstraint, Error> {
-    let headers = match m.get("headers") {
+    let (value, headers) = match m.get("headers") {
         None => {
             return Err(constraints_error(
                 "\"headers\" constraint mandatory in asserions constraints",
             ));
         }
-        Some(HeaderValue::Map(h)) => h,
+        Some(value @ HeaderValue::Map(h)) => (value, h),
         Some(_) => {
             return Err(constraints_error(
                 "\"headers\" constraint must be a map in asserions constraints",
@@ -263,57 +209,12 @@ fn parse_constraint(m: &Map<'_>, budget: &mut Budget) -> Result<HeaderConstraint
             "type header constraint must be a precise string and not a regexp",
         ));
     }
-    let mut matchers = Vec::with_capacity(headers.len().saturating_sub(1));
-    for (name, v) in headers {
-        if name == "type" {
-            continue;
-        }
-        let matcher = compile(name, v, 0, budget)
-            .map_err(|e| constraints_error(format!("cannot compile headers constraint: {e}")))?;
-        matchers.push((name.to_string(), matcher));
-    }
+    let headers = AttrMatcher::compile_with(value, false, RuleLanguage::Current, budget)
+        .map_err(|e| constraints_error(format!("cannot compile headers constraint: {e}")))?;
     Ok(HeaderConstraint {
         assertion_type: assertion_type.to_string(),
-        headers: matchers,
+        headers,
     })
-}
-
-fn compile(
-    name: &str,
-    value: &HeaderValue<'_>,
-    depth: usize,
-    budget: &mut Budget,
-) -> Result<Matcher, String> {
-    if depth > MAX_MATCHER_DEPTH {
-        return Err(format!(
-            "constraint {} nested too deeply",
-            ucore_go_text::quote(name)
-        ));
-    }
-    match value {
-        HeaderValue::String(s) if s == "$MISSING" => Ok(Matcher::Missing),
-        HeaderValue::String(s) => constraint_regex::compile(s, budget)
-            .map(Matcher::Regex)
-            .map_err(|e| {
-                format!(
-                    "cannot compile {} constraint {}: {e}",
-                    ucore_go_text::quote(name),
-                    ucore_go_text::quote(s)
-                )
-            }),
-        HeaderValue::List(items) => items
-            .iter()
-            .map(|v| compile(name, v, depth + 1, budget))
-            .collect::<Result<_, _>>()
-            .map(Matcher::Alternatives),
-        HeaderValue::Map(m) => m
-            .iter()
-            .map(|(k, v)| {
-                compile(&format!("{name}.{k}"), v, depth + 1, budget).map(|m| (k.to_string(), m))
-            })
-            .collect::<Result<_, _>>()
-            .map(Matcher::Map),
-    }
 }
 
 #[cfg(test)]
@@ -357,10 +258,8 @@ mod tests {
         assert_eq!(k.constraints.len(), 2);
         assert_eq!(k.constraints[0].assertion_type, "model");
         let json = serde_json::to_value(&k.constraints).unwrap();
-        assert_eq!(
-            json[0]["headers"][0],
-            serde_json::json!(["model", "acme-.*"])
-        );
+        assert_eq!(json[0]["headers"]["model"], "acme-.*");
+        assert_eq!(json[0]["headers"]["type"], "model");
         let ok = model("acme-x1");
         let other = model("other-1");
         let (ok, other) = (
@@ -381,26 +280,42 @@ mod tests {
 
     #[test]
     fn matchers() {
-        let budget = || Budget::for_patterns(0);
-        let re = |s: &str| compile("h", &HeaderValue::from(s), 0, &mut budget()).unwrap();
-        let v = HeaderValue::from("abc");
-        assert!(re("a.c").matches(Some(&v)));
-        assert!(!re("a").matches(Some(&v)), "anchored");
-        assert!(re("$MISSING").matches(None));
-        assert!(!re("$MISSING").matches(Some(&v)));
-        let alts = compile(
-            "h",
-            &HeaderValue::List(vec![HeaderValue::from("x"), HeaderValue::from("$MISSING")]),
-            0,
-            &mut budget(),
-        )
+        let m = |v: HeaderValue<'_>| {
+            let mut map = std::collections::BTreeMap::new();
+            map.insert(std::borrow::Cow::Borrowed("h"), v);
+            AttrMatcher::compile(&HeaderValue::from(map), false, RuleLanguage::Current)
+        };
+        let attrs = |v: Option<&str>| -> BTreeMap<String, AttrValue> {
+            v.map(|v| ("h".to_owned(), AttrValue::from(v)))
+                .into_iter()
+                .collect()
+        };
+        let check = |matcher: &AttrMatcher, v| matcher.matches(&attrs(v), "header", None);
+        let re = m(HeaderValue::from("a.c")).unwrap();
+        assert_eq!(check(&re, Some("abc")), Ok(()));
+        let anchored = m(HeaderValue::from("a")).unwrap();
+        assert_eq!(
+            check(&anchored, Some("abc")).unwrap_err(),
+            "header \"h\" value \"abc\" does not match ^(a)$"
+        );
+        let missing = m(HeaderValue::from("$MISSING")).unwrap();
+        assert_eq!(check(&missing, None), Ok(()));
+        assert!(check(&missing, Some("abc")).is_err());
+        let alts = m(HeaderValue::List(vec![
+            HeaderValue::from("x"),
+            HeaderValue::from("y"),
+        ]))
         .unwrap();
-        assert!(alts.matches(None) && alts.matches(Some(&HeaderValue::from("x"))));
-        assert!(!alts.matches(Some(&v)));
-        let err = compile("model", &HeaderValue::from("["), 0, &mut budget()).unwrap_err();
+        assert!(check(&alts, Some("y")).is_ok() && check(&alts, Some("z")).is_err());
+        let err = m(HeaderValue::from("[")).unwrap_err().to_string();
         assert!(
-            err.starts_with("cannot compile \"model\" constraint \"[\": "),
+            err.starts_with("cannot compile \"h\" constraint \"[\": "),
             "{err}"
+        );
+        let err = m(HeaderValue::from("$SLOT(x)")).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "cannot compile \"h\" constraint \"$SLOT(x)\": no $OP() or $REF constraints supported"
         );
     }
 

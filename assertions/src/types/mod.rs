@@ -26,12 +26,9 @@
 //! snapd's order and with snapd's messages ([`TypeError`] and the crate's value
 //! checks); the caller adds the `assertion <type>: ` prefix.
 //!
-//! **Not compiled yet:** the plug/slot rule language of snap-declaration and
-//! base-declaration is kept as structured header values; only the outer shape
-//! is checked (maps from interface name to `true`/`false` or to a map of
-//! `allow-`/`deny-` × `installation|connection|auto-connection` subrules). Account-key
-//! `constraints` are compiled (regexps) and usable through
-//! [`AccountKey::can_sign`].
+//! The plug/slot rules of snap-declaration and base-declaration are compiled while
+//! decoding, as snapd compiles them ([`crate::policy`]); account-key `constraints` are
+//! compiled with the same attribute matcher and usable through [`AccountKey::can_sign`].
 
 mod account;
 mod account_key;
@@ -42,7 +39,8 @@ mod cluster;
 mod common;
 mod confdb_control;
 mod confdb_schema;
-mod constraint_regex;
+pub(crate) mod constraint_regex;
+mod device;
 mod device_session_request;
 mod hardware_identity;
 mod mail_address;
@@ -68,9 +66,9 @@ mod validation_set;
 
 pub use crate::error::TypeError;
 pub use account::{Account, AccountValidation};
-pub use account_key::{AccountKey, HeaderConstraint, Matcher};
+pub use account_key::{AccountKey, HeaderConstraint};
 pub use account_key_request::AccountKeyRequest;
-pub use base_declaration::BaseDeclaration;
+pub use base_declaration::{BaseDeclaration, BuiltinBaseDeclaration, BuiltinBaseDeclarationError};
 pub use channel::Channel;
 pub use cluster::{Cluster, ClusterDevice, ClusterSnap, ClusterSnapState, Subcluster};
 pub use common::Map;
@@ -86,7 +84,6 @@ pub use preseed::{Preseed, PreseedComponent, PreseedSnap};
 pub use repair::Repair;
 pub use request_message::RequestMessage;
 pub use response_message::{ResponseMessage, ResponseStatus};
-pub use rules::InterfaceRules;
 pub use serial::Serial;
 pub use serial_request::SerialRequest;
 pub use snap_build::SnapBuild;
@@ -149,6 +146,47 @@ macro_rules! view {
     };
 }
 pub(crate) use view;
+
+/// Implements the readers of a declaration with plug/slot rules: `parse` (decoding, rules
+/// in snapd 2.57's language) and `with_language`, both through the view's `parse_with`.
+macro_rules! rules_view {
+    ($view:ident) => {
+        impl<'a> $view<'a> {
+            pub(crate) fn parse<A: $crate::AssertionAccess + ?Sized>(
+                a: &'a A,
+            ) -> Result<Self, $crate::Error> {
+                Self::parse_with(a, $crate::policy::RuleLanguage::default())
+            }
+
+            /// Reads `assertion` as [`from_assertion`](Self::from_assertion) does,
+            /// compiling the rules in `language` (decoding uses snapd 2.57's).
+            pub fn with_language<A: $crate::AssertionAccess + ?Sized>(
+                assertion: &'a A,
+                language: $crate::policy::RuleLanguage,
+            ) -> Result<Self, $crate::Error> {
+                $crate::types::expect_type(assertion, Self::TYPE)?;
+                Self::parse_with(assertion, language).map_err(|e| e.in_type(Self::TYPE.name()))
+            }
+        }
+    };
+}
+pub(crate) use rules_view;
+
+/// A [`TypeError::WrongType`] unless `assertion` is of type `expected`.
+pub(crate) fn expect_type<A: crate::AssertionAccess + ?Sized>(
+    assertion: &A,
+    expected: AssertionType,
+) -> Result<(), Error> {
+    let found = assertion.assertion_type();
+    if found != expected {
+        return Err(TypeError::WrongType {
+            expected: expected.name(),
+            found: found.name(),
+        }
+        .into());
+    }
+    Ok(())
+}
 
 /// Runs the type-specific checks of `assertion`'s type (errors without the
 /// `assertion <type>: ` prefix, which the caller adds).

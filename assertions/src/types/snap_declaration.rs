@@ -1,9 +1,8 @@
 //! `snap-declaration` (snapd's `asserts/snap_asserts.go`, `assembleSnapDeclaration`): a
 //! snap's name, publisher, interface rules, aliases and revision authorities.
 //!
-//! The plug/slot rule language is **kept as structured header values** for now
-//! ([`InterfaceRules`]): decoding checks only its outer shape (see
-//! [`crate::types`]); the rule compiler comes later.
+//! The plug/slot rules are compiled while decoding ([`InterfaceRules`], see
+//! [`crate::policy`]), and so is the device scope of `revision-authority`.
 
 use std::sync::LazyLock;
 
@@ -16,8 +15,10 @@ use crate::rfc3339::Rfc3339Time;
 use crate::{AssertionAccess, Error};
 use ucore_go_text::quote;
 
+use super::TypeError;
 use super::common::{self, Map, invalid_item};
-use super::rules::{InterfaceRules, check_rules};
+use super::rules::{interface_rules, rules_budget};
+use crate::policy::{DeviceScopeConstraint, InterfaceRules, PlugRule, RuleLanguage, SlotRule};
 
 /// Alias names: `^[a-zA-Z0-9][-_.a-zA-Z0-9]*$`.
 static VALID_ALIAS: LazyLock<Regex> =
@@ -48,8 +49,9 @@ pub struct RevisionAuthority<'a> {
     pub min_revision: i64,
     /// `max-revision` (0 = no maximum).
     pub max_revision: i64,
-    /// The device scope (`on-store`, `on-brand`, `on-model`), as written.
-    pub device_scope: Vec<(&'a str, &'a HeaderValue<'a>)>,
+    /// The device scope (`on-store`, `on-brand`, `on-model`), compiled; `None` without
+    /// any of the keys.
+    pub device_scope: Option<DeviceScopeConstraint>,
 }
 
 /// A `snap-declaration` assertion.
@@ -68,10 +70,10 @@ pub struct SnapDeclaration<'a> {
     pub timestamp: Rfc3339Time,
     /// `refresh-control`: snap ids gated by this snap.
     pub refresh_control: Vec<&'a str>,
-    /// `plugs` rules (not compiled).
-    pub plugs: InterfaceRules<'a>,
-    /// `slots` rules (not compiled).
-    pub slots: InterfaceRules<'a>,
+    /// `plugs` rules, compiled.
+    pub plugs: InterfaceRules<PlugRule>,
+    /// `slots` rules, compiled.
+    pub slots: InterfaceRules<SlotRule>,
     /// `auto-aliases`.
     pub auto_aliases: Vec<&'a str>,
     /// `aliases`.
@@ -81,14 +83,18 @@ pub struct SnapDeclaration<'a> {
 }
 
 impl<'a> SnapDeclaration<'a> {
-    pub(crate) fn parse<A: AssertionAccess + ?Sized>(a: &'a A) -> Result<Self, Error> {
+    fn parse_with<A: AssertionAccess + ?Sized>(
+        a: &'a A,
+        language: RuleLanguage,
+    ) -> Result<Self, Error> {
         let h = a.headers();
         let snap_name = checks::check_exists_string(h, "snap-name", HEADER)?;
         let publisher_id = checks::check_not_empty_string(h, "publisher-id", HEADER)?;
         let timestamp = checks::check_rfc3339_date(h, "timestamp", HEADER)?;
         let refresh_control = checks::check_string_list(h, "refresh-control")?;
-        let plugs = check_rules(h, "plug")?;
-        let slots = check_rules(h, "slot")?;
+        let mut budget = rules_budget(h);
+        let plugs = interface_rules(h, "plugs", language, &mut budget)?;
+        let slots = interface_rules(h, "slots", language, &mut budget)?;
         let auto_aliases = checks::check_string_list_matches(h, "auto-aliases", &VALID_ALIAS)?;
         let aliases = aliases(h.get("aliases"))?;
         let revision_authority = revision_authorities(h.get("revision-authority"))?;
@@ -109,6 +115,7 @@ impl<'a> SnapDeclaration<'a> {
 }
 
 super::view!(SnapDeclaration, SnapDeclaration);
+super::rules_view!(SnapDeclaration);
 
 fn aliases<'a>(value: Option<&'a HeaderValue<'a>>) -> Result<Vec<Alias<'a>>, Error> {
     const WRONG: &str = "\"aliases\" header must be a list of alias maps";
@@ -196,10 +203,8 @@ fn revision_authorities<'a>(
                 "optional max-revision cannot be less than min-revision in revision-authority",
             ));
         }
-        let device_scope = ["on-store", "on-brand", "on-model"]
-            .into_iter()
-            .filter_map(|k| m.get(k).map(|v| (k, v)))
-            .collect();
+        let device_scope =
+            DeviceScopeConstraint::compile(m, "revision-authority").map_err(TypeError::from)?;
         out.push(RevisionAuthority {
             account_id,
             provenance,

@@ -266,7 +266,7 @@ fn cross_check_provenance(
             && ra.account_id == authority
             && revision.snap_revision >= ra.min_revision
             && (ra.max_revision == 0 || revision.snap_revision <= ra.max_revision)
-            && ra.device_scope.is_empty()
+            && ra.device_scope.is_none()
     });
     if !authorized {
         return Err(SnapError::Unauthorized {
