@@ -9,6 +9,10 @@
 //! cargo run --release -q --example assertions -- sign TYPE KEYFILE HEADERS_JSON [BODY_FILE] [--sig-time UNIX]
 //! cargo run --release -q --example assertions -- account-key KEYFILE
 //! cargo run --release -q --example assertions -- bench-verify TRUSTED|--canonical FILE N [PREREQS] [--now RFC3339]
+//! cargo run --release -q --example assertions -- policy install --snap-yaml F --base-decl F [--snap-decl F] [--full] [COMMON]
+//! cargo run --release -q --example assertions -- policy connect|auto-connect --snap-yaml F [--slot-snap-yaml F]
+//!     [--snap-decl F] [--slot-snap-decl F] [--plug-attrs JSON] [--slot-attrs JSON] [COMMON] PLUG SLOT
+//!     (COMMON: --base-decl F [--model F] [--store F] [--classic] [--distro ID] [--current])
 //! ```
 //!
 //! * `decode` prints one JSON line per assertion of the stream (`type`, `headers`, `body`,
@@ -25,6 +29,9 @@
 //!   PEM RSA key at KEYFILE, at `--sig-time` (default now), and prints the assertion.
 //! * `account-key` prints the account-key body (snapd's public key encoding) of a PEM key.
 //! * `bench-verify` times N × (decode FILE + check each assertion) after adding PREREQS.
+//! * `policy` runs snapd's interface policy (`install`, `connect`, `auto-connect`) with the
+//!   oracle's arguments and JSON line; ucore has no built-in base-declaration, so
+//!   `--base-decl` is required (see `examples/policy/mod.rs`).
 //!
 //! Options may be written `--now=T` or `--now T`, before or after the command, as the oracle
 //! takes them (`-sysdb` is accepted for `--canonical`). Errors go to standard error as
@@ -38,6 +45,7 @@ use serde_json::{Value, json};
 use ucore::assertions::{Assertion, AssertionAccess, Decoder, decode_slice, openpgp};
 
 mod common;
+mod policy;
 
 use common::Trust;
 
@@ -109,6 +117,11 @@ enum Command {
         #[arg(value_name = "ARGS", num_args = 2..=4, required = true)]
         args: Vec<String>,
     },
+    /// snapd's interface policy: installation, connection and auto-connection checks.
+    Policy {
+        #[command(subcommand)]
+        command: policy::PolicyCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -158,6 +171,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             verify(trust.as_trust(), &read_input(file)?, now)
         }
+        Command::Policy { command } => policy::run(&command),
         Command::BenchVerify { mut args } => {
             const USAGE: &str = "bench-verify TRUSTED|--canonical FILE N [PREREQS]";
             let trust = trust_roots(canonical, &mut args, USAGE)?;

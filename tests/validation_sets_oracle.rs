@@ -4,6 +4,8 @@
 //!
 //! Regenerate the corpus with `bash tests/data/validation-sets/oracle-golden.sh`.
 
+#[path = "common/golden.rs"]
+mod golden;
 mod validation_sets;
 
 use std::path::PathBuf;
@@ -44,16 +46,8 @@ struct Golden {
 }
 
 impl Golden {
-    /// One member per line, each value compact: diffs stay readable, files stay small.
     fn to_text(&self) -> String {
-        let value = serde_json::to_value(self).expect("golden JSON");
-        let members: Vec<String> = value
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| format!("  {}: {v}", Value::from(k.as_str())))
-            .collect();
-        format!("{{\n{}\n}}\n", members.join(",\n"))
+        golden::golden_text(&serde_json::to_value(self).expect("golden JSON"))
     }
 }
 
