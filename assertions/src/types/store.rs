@@ -17,7 +17,8 @@ pub struct Store<'a> {
     pub store: &'a str,
     /// `operator-id`.
     pub operator_id: &'a str,
-    /// `url`, if any (http or https, with a host, no query or fragment).
+    /// `url`, if any (http or https, with a host, no query or fragment); an empty one is
+    /// none, as snapd reads it.
     pub url: Option<&'a str>,
     /// `friendly-stores`.
     pub friendly_stores: Vec<&'a str>,
@@ -31,7 +32,8 @@ impl<'a> Store<'a> {
     pub(crate) fn parse<A: AssertionAccess + ?Sized>(a: &'a A) -> Result<Self, Error> {
         let h = a.headers();
         let operator_id = checks::check_not_empty_string(h, "operator-id", HEADER)?;
-        let url = checks::check_optional_string(h, "url", HEADER)?;
+        // snapd: an empty `url` is no URL, like an absent one.
+        let url = checks::check_optional_string(h, "url", HEADER)?.filter(|u| !u.is_empty());
         if let Some(u) = url {
             check_url(u)?;
         }
