@@ -358,4 +358,29 @@ mod tests {
             r#"parsing time "2016-01-01T10:00:00+24:00": time zone offset hour out of range"#
         );
     }
+
+    /// Go's `AddDate(1, 0, 0)`: the same wall clock in the same offset a year later, a
+    /// 29 February becoming 1 March; days round trip through the civil calendar.
+    #[test]
+    fn one_year_later_as_go() {
+        let later = |s: &str| Rfc3339Time::parse(s).unwrap().one_year_later();
+        let at = |s: &str| {
+            let t = Rfc3339Time::parse(s).unwrap().timestamp;
+            (t.as_second(), t.subsec_nanosecond())
+        };
+        for (from, to) in [
+            ("2016-01-01T00:00:00Z", "2017-01-01T00:00:00Z"),
+            ("2016-02-29T12:00:00Z", "2017-03-01T12:00:00Z"),
+            ("2015-03-01T00:00:00Z", "2016-03-01T00:00:00Z"),
+            ("2016-12-31T23:00:00.5-02:00", "2017-12-31T23:00:00.5-02:00"),
+            ("0000-01-01T00:30:00+01:00", "0001-01-01T00:30:00+01:00"),
+            ("1969-12-31T23:59:59Z", "1970-12-31T23:59:59Z"),
+        ] {
+            assert_eq!(later(from), at(to), "{from}");
+        }
+        for days in [-800_000, -1, 0, 59, 60, 365, 11_016, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{days}");
+        }
+    }
 }

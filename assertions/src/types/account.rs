@@ -42,8 +42,9 @@ impl<'a> Account<'a> {
         let h = a.headers();
         let display_name = checks::check_not_empty_string(h, "display-name", HEADER)?;
         let validation = checks::check_not_empty_string(h, "validation", HEADER)?;
-        let username = checks::check_optional_string(h, "username", HEADER)?;
+        // snapd's order: the timestamp before the username.
         let timestamp = checks::check_rfc3339_date(h, "timestamp", HEADER)?;
+        let username = checks::check_optional_string(h, "username", HEADER)?;
         Ok(Account {
             account_id: h.get_str("account-id").unwrap_or(""),
             display_name,
