@@ -106,7 +106,8 @@ pub fn pick(list: &[String], i: u16) -> String {
 pub enum Name {
     /// A header name of the dictionary.
     Known(u16),
-    /// Any text (mostly refused by the encoder: the name rules are checked too).
+    /// Any text that is a valid header name (other text picks a known name, so that no
+    /// input is spent on a name the encoder refuses).
     Raw(String),
 }
 
@@ -115,7 +116,8 @@ impl Name {
     pub fn text(&self) -> String {
         match self {
             Name::Known(i) => pick(names(), *i),
-            Name::Raw(s) => s.clone(),
+            Name::Raw(s) if is_valid_header_name(s) => s.clone(),
+            Name::Raw(s) => pick(names(), s.len() as u16),
         }
     }
 }
@@ -207,6 +209,9 @@ impl Value {
     pub fn header_value(&self) -> HeaderValue<'static> {
         match self {
             Value::Scalar(s) => HeaderValue::String(Cow::Owned(s.text())),
+            // Empty lists and maps cannot be encoded: an empty string instead.
+            Value::List(items) if items.is_empty() => HeaderValue::String(Cow::Borrowed("")),
+            Value::Map(entries) if entries.is_empty() => HeaderValue::String(Cow::Borrowed("")),
             Value::List(items) => {
                 HeaderValue::List(items.iter().map(Value::header_value).collect())
             }
