@@ -22,7 +22,7 @@ pub struct Store<'a> {
     pub url: Option<&'a str>,
     /// `friendly-stores`.
     pub friendly_stores: Vec<&'a str>,
-    /// `location`, if any.
+    /// `location`, if any (an empty one is none).
     pub location: Option<&'a str>,
     /// `timestamp`.
     pub timestamp: Rfc3339Time,
@@ -38,7 +38,8 @@ impl<'a> Store<'a> {
             check_url(u)?;
         }
         let friendly_stores = checks::check_string_list(h, "friendly-stores")?;
-        let location = checks::check_optional_string(h, "location", HEADER)?;
+        let location =
+            checks::check_optional_string(h, "location", HEADER)?.filter(|l| !l.is_empty());
         let timestamp = checks::check_rfc3339_date(h, "timestamp", HEADER)?;
         Ok(Store {
             store: h.get_str("store").unwrap_or(""),

@@ -39,7 +39,7 @@ pub struct SystemUser<'a> {
     pub models: Vec<&'a str>,
     /// `serials` (format 1).
     pub serials: Vec<&'a str>,
-    /// `name`, if any.
+    /// `name`, if any (an empty one is none).
     pub name: Option<&'a str>,
     /// `username`.
     pub username: &'a str,
@@ -88,7 +88,7 @@ impl<'a> SystemUser<'a> {
                 "in the presence of the \"serials\" header \"models\" must specify exactly one model",
             ));
         }
-        let name = checks::check_optional_string(h, "name", HEADER)?;
+        let name = checks::check_optional_string(h, "name", HEADER)?.filter(|n| !n.is_empty());
         let username = checks::check_string_matches(h, "username", HEADER, &VALID_USERNAME)?;
         let password = hashed_password(h)?;
         let force_password_change = checks::check_optional_bool(h, "force-password-change")?;
