@@ -262,9 +262,7 @@ fn decode(input: &[u8]) -> ExitCode {
 }
 
 fn decode_json(assertion: &Assertion, reencoded_equal: bool) -> Value {
-    let sig_created = openpgp::decode_signature(assertion.signature())
-        .ok()
-        .map(|signature| signature.creation_time());
+    let sig_created = signature_created(assertion.signature());
     json!({
         "type": assertion.assertion_type().name(),
         "headers": assertion.headers(),
@@ -278,6 +276,19 @@ fn decode_json(assertion: &Assertion, reencoded_equal: bool) -> Value {
         "sig_created": sig_created,
         "reencoded_equal": reencoded_equal,
     })
+}
+
+/// `sig_created` as the oracle reads it: the creation time of the signature packet, from the
+/// signature text with its surrounding whitespace trimmed (Go's `strings.TrimSpace`) and its
+/// line breaks dropped. A signature followed by lines of only whitespace so still has one,
+/// although snapd's check, which decodes the bytes as they are, refuses it
+/// (`cannot decode signature: illegal base64 data at input byte N`).
+fn signature_created(signature: &[u8]) -> Option<u32> {
+    let text = String::from_utf8_lossy(signature);
+    let flat: Vec<u8> = text.trim().bytes().filter(|&b| b != b'\n').collect();
+    openpgp::decode_signature(&flat)
+        .ok()
+        .map(|signature| signature.creation_time())
 }
 
 /// Prints the key id of a PEM key, an account-key assertion or a v1 public key text.

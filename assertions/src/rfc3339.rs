@@ -34,6 +34,23 @@ impl Rfc3339Time {
     }
 }
 
+impl Rfc3339Time {
+    /// Go's `t.AddDate(1, 0, 0)` in the offset the time was written with, as
+    /// (seconds since the epoch, nanoseconds): the same wall clock a calendar year
+    /// later, where a 29 February becomes 1 March (Go normalises the date).
+    pub(crate) fn one_year_later(&self) -> (i64, i32) {
+        let wall = self.timestamp.as_second() + i64::from(self.offset_seconds);
+        let (days, second_of_day) = (wall.div_euclid(86_400), wall.rem_euclid(86_400));
+        let (year, month, day) = civil_from_days(days);
+        // days_from_civil counts from 1 March, so 29 February of a common year is 1 March.
+        let later = days_from_civil(year + 1, month, day) * 86_400 + second_of_day;
+        (
+            later - i64::from(self.offset_seconds),
+            self.timestamp.subsec_nanosecond(),
+        )
+    }
+}
+
 impl std::fmt::Display for Rfc3339Time {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match jiff::tz::Offset::from_seconds(self.offset_seconds) {
@@ -86,6 +103,26 @@ fn days_from_civil(year: i32, month: i32, day: i32) -> i64 {
     let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
+}
+
+/// The date `days` days after 1970-01-01 (the inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i32, i32, i32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    // Timestamps span years -9999..=9999: the casts cannot truncate.
+    (year as i32, month as i32, day as i32)
 }
 
 fn parse(value: &str) -> Result<Rfc3339Time, TimeError> {
@@ -320,5 +357,30 @@ mod tests {
             err("2016-01-01T10:00:00+24:00"),
             r#"parsing time "2016-01-01T10:00:00+24:00": time zone offset hour out of range"#
         );
+    }
+
+    /// Go's `AddDate(1, 0, 0)`: the same wall clock in the same offset a year later, a
+    /// 29 February becoming 1 March; days round trip through the civil calendar.
+    #[test]
+    fn one_year_later_as_go() {
+        let later = |s: &str| Rfc3339Time::parse(s).unwrap().one_year_later();
+        let at = |s: &str| {
+            let t = Rfc3339Time::parse(s).unwrap().timestamp;
+            (t.as_second(), t.subsec_nanosecond())
+        };
+        for (from, to) in [
+            ("2016-01-01T00:00:00Z", "2017-01-01T00:00:00Z"),
+            ("2016-02-29T12:00:00Z", "2017-03-01T12:00:00Z"),
+            ("2015-03-01T00:00:00Z", "2016-03-01T00:00:00Z"),
+            ("2016-12-31T23:00:00.5-02:00", "2017-12-31T23:00:00.5-02:00"),
+            ("0000-01-01T00:30:00+01:00", "0001-01-01T00:30:00+01:00"),
+            ("1969-12-31T23:59:59Z", "1970-12-31T23:59:59Z"),
+        ] {
+            assert_eq!(later(from), at(to), "{from}");
+        }
+        for days in [-800_000, -1, 0, 59, 60, 365, 11_016, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{days}");
+        }
     }
 }

@@ -53,6 +53,26 @@ fn model(extra: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A preseed assertion with the given `snaps` entries.
+fn preseed(snaps: &str) -> Vec<u8> {
+    format!(
+        "type: preseed\nauthority-id: acme\nseries: 16\nbrand-id: acme\nmodel: m\n\
+         system-label: 20161201\nartifact-sha3-384: \
+         PFhhBDpDANLSeafth-6wT6EcqPQE8i88ugQbt5ibHfts-9wCD6OWRqtLRpZvL_Ao\nsnaps:\n{snaps}\
+         timestamp: 2016-01-01T00:00:00Z\nsign-key-sha3-384: {SIGN_KEY}\n\nAXNpZw=="
+    )
+    .into_bytes()
+}
+
+/// A store assertion with `extra` header lines.
+fn store(extra: &str) -> Vec<u8> {
+    format!(
+        "type: store\nauthority-id: canonical\nstore: acme-store\noperator-id: acme\n{extra}\
+         timestamp: 2016-01-01T00:00:00Z\nsign-key-sha3-384: {SIGN_KEY}\n\nAXNpZw=="
+    )
+    .into_bytes()
+}
+
 /// The format-1 account-key of the generated data with `extra` lines added to its first
 /// constraint's `headers` map.
 fn constrained_account_key(extra: &str) -> Vec<u8> {
@@ -182,6 +202,37 @@ fn assertion_decoders_stay_linear() {
                     .map(|i| format!("  -\n    name: s{i}\n    id: {i:0>32}\n    type: app\n"))
                     .collect::<String>()
             ))
+        });
+        check.growth(
+            "many preseed snaps (duplicate name and id checks)",
+            50,
+            |n| {
+                preseed(
+                    &(0..n)
+                        .map(|i| {
+                            format!("  -\n    name: s{i}\n    id: {i:0>32}\n    revision: 1\n")
+                        })
+                        .collect::<String>(),
+                )
+            },
+        );
+        check.growth("system-user password of many fields", 2_000, |n| {
+            let mut a = system_user("a@b.c");
+            let at = a
+                .windows(9)
+                .position(|w| w == b"username:")
+                .expect("username");
+            let line = format!("password: $6$rounds=5000${}\n", "s$".repeat(n));
+            a.splice(at..at, line.into_bytes());
+            a
+        });
+        check.growth("store url of many segments", 2_000, |n| {
+            store(&format!("url: https://x/{}\n", "a/%20".repeat(n)))
+        });
+        check.growth("signature followed by whitespace lines", 500, |n| {
+            let mut a = account("", None);
+            a.extend(b"\n \t\n".repeat(n));
+            a
         });
         check.growth("components inheriting many modes", 50, |n| {
             model(&format!(

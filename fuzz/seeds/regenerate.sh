@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 SEEDS=fuzz/seeds
 MAX=65536
 
-targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml validation_sets validation_set_statement vault_sync_bundle policy_compile go_regexp"
+targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml validation_sets validation_set_statement vault_sync_bundle policy_compile go_regexp assertion_headers policy_rules"
 for t in $targets; do
     rm -rf "${SEEDS:?}/$t"
     mkdir -p "$SEEDS/$t"
@@ -61,6 +61,21 @@ for a in assertions/tests/data/policy/*.assert; do
         add_text policy_compile
 done
 add policy_compile assertions/tests/data/policy/*.txt
+# The structure-aware targets read a JSON object as headers: the generated cases' headers
+# (every type), and for the rule compiler the snap- and base-declarations among them and the
+# oracle's policy declarations (../shared/oracle/testdata/policy/, when it is beside the
+# repository). Other inputs are `arbitrary` bytes: one byte N picks template N unedited
+# (assertion_headers: 36 templates) or a declaration of format N (policy_rules).
+mapfile -t header_jsons < <(find tests/data/assertions/generated/valid -type f -name '*.json' | sort)
+add assertion_headers "${header_jsons[@]}"
+mapfile -t decl_jsons < <(grep -l '"type": "\(snap\|base\)-declaration"' "${header_jsons[@]}" || true)
+add policy_rules "${decl_jsons[@]}" ../shared/oracle/testdata/policy/*.json
+for i in $(seq 0 35); do
+    printf "\\x$(printf %02x "$i")" | add_text assertion_headers
+done
+for i in $(seq 0 15); do
+    printf "\\x$(printf %02x "$i")\\x$(printf %02x "$i")" | add_text policy_rules
+done
 
 # Serial requests: the vault tests' and the oracle's serial-requests, alone and followed by
 # their model (the body snapd posts).

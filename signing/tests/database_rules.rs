@@ -659,3 +659,69 @@ fn chrono_clocks() -> Result<(), ucore_assertions::TimestampError> {
     assert_eq!(back, at);
     Ok(())
 }
+
+/// A signature followed by lines of only whitespace (issue 13's generated-corpus case): the
+/// decoder keeps those bytes in the signature, as snapd's does, and the check then decodes
+/// them as base64 like Go's `StdEncoding`, which skips `\r` and `\n` only. Verdicts recorded
+/// from the oracle (snapd 2.57), for each suffix appended to the self-made model:
+///
+/// ```text
+/// cd tests/data/assertions/selfmade; printf '%s<SUFFIX>' "$(cat model.assert)" >m.assert
+/// $O --now=2017-01-01T00:00:00Z verify trusted.stream <(cat acme-prereqs.stream m.assert)
+/// ```
+#[test]
+fn signature_followed_by_whitespace_lines() {
+    let dir = repo().join("tests/data/assertions/selfmade");
+    let db = db_at("2017-01-01T00:00:00Z");
+    for prereq in
+        ucore_assertions::Decoder::new(&std::fs::read(dir.join("acme-prereqs.stream")).unwrap()[..])
+    {
+        db.add(prereq.unwrap()).unwrap();
+    }
+    let model = std::fs::read_to_string(dir.join("model.assert")).unwrap();
+    let model = model.trim_end_matches('\n');
+    let cases = [
+        ("\n", None),
+        ("\n\n", None),
+        ("\n\r\n", None),
+        ("\r\n", None),
+        (
+            "\n  \n",
+            Some("cannot decode signature: illegal base64 data at input byte 377"),
+        ),
+        (
+            "\n\t\n",
+            Some("cannot decode signature: illegal base64 data at input byte 377"),
+        ),
+        (
+            "\n \n\n",
+            Some("cannot decode signature: illegal base64 data at input byte 377"),
+        ),
+        (
+            " ",
+            Some("cannot decode signature: illegal base64 data at input byte 376"),
+        ),
+    ];
+    for (suffix, want) in cases {
+        let text = format!("{model}{suffix}");
+        // The oracle's `verify` reads a stream (`asserts.NewDecoder`), so does this.
+        let mut stream = ucore_assertions::Decoder::new(text.as_bytes());
+        let a = stream
+            .next()
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{suffix:?}: {e}"));
+        assert!(stream.next().is_none(), "{suffix:?}: one assertion");
+        // The signature keeps every byte up to the stream's next blank line, as the
+        // oracle's `decode` shows it (`"signature"`).
+        let kept = suffix
+            .strip_suffix("\n\n")
+            .map_or(suffix, |s| &suffix[..s.len() + 1]);
+        assert!(
+            a.signature().ends_with(format!("U0E={kept}").as_bytes()),
+            "{suffix:?}: {:?}",
+            String::from_utf8_lossy(a.signature())
+        );
+        let got = db.check(&a).err().map(|e| e.to_string());
+        assert_eq!(got.as_deref(), want, "{suffix:?}");
+    }
+}

@@ -31,7 +31,7 @@ pub struct Account<'a> {
     pub display_name: &'a str,
     /// `validation`, as written.
     pub validation: &'a str,
-    /// `username`, if any.
+    /// `username`, if any (an empty one is none, as snapd reads it).
     pub username: Option<&'a str>,
     /// `timestamp`.
     pub timestamp: Rfc3339Time,
@@ -42,8 +42,10 @@ impl<'a> Account<'a> {
         let h = a.headers();
         let display_name = checks::check_not_empty_string(h, "display-name", HEADER)?;
         let validation = checks::check_not_empty_string(h, "validation", HEADER)?;
-        let username = checks::check_optional_string(h, "username", HEADER)?;
+        // snapd's order: the timestamp before the username.
         let timestamp = checks::check_rfc3339_date(h, "timestamp", HEADER)?;
+        let username =
+            checks::check_optional_string(h, "username", HEADER)?.filter(|u| !u.is_empty());
         Ok(Account {
             account_id: h.get_str("account-id").unwrap_or(""),
             display_name,

@@ -19,7 +19,7 @@ pub struct ConfdbSchema<'a> {
     pub account_id: &'a str,
     /// `name`.
     pub name: &'a str,
-    /// `summary`, if any.
+    /// `summary`, if any (an empty one is none).
     pub summary: Option<&'a str>,
     /// `views`, as written (view name → definition).
     pub views: &'a Map<'a>,
@@ -34,7 +34,8 @@ impl<'a> ConfdbSchema<'a> {
         let h = a.headers();
         common::authority_matches(a, "account-id", "issuer account")?;
         let name = checks::check_string_matches(h, "name", HEADER, &VALID_VALIDATION_SET_NAME)?;
-        let summary = checks::check_optional_string(h, "summary", HEADER)?;
+        let summary =
+            checks::check_optional_string(h, "summary", HEADER)?.filter(|s| !s.is_empty());
         let views = checks::check_map(h, "views", HEADER)?
             .ok_or_else(|| invalid_item("views", "\"views\" stanza is mandatory"))?;
         for (view, def) in views {

@@ -214,7 +214,7 @@ pub struct Model<'a> {
     pub brand_id: &'a str,
     /// `model`.
     pub model: &'a str,
-    /// `display-name`, if any.
+    /// `display-name`, if any (an empty one is none).
     pub display_name: Option<&'a str>,
     /// `architecture` (may be absent in non-extended classic models).
     pub architecture: Option<&'a str>,
@@ -224,7 +224,7 @@ pub struct Model<'a> {
     pub distribution: Option<&'a str>,
     /// `base`, if any.
     pub base: Option<&'a str>,
-    /// `store`, if any.
+    /// `store`, if any (an empty one is none, as snapd reads it: no store).
     pub store: Option<&'a str>,
     /// `grade` (extended models only; `signed` when not written).
     pub grade: Option<Grade>,
@@ -369,8 +369,9 @@ impl<'a> Model<'a> {
         if let Some(b) = base {
             check_snap_name_in(b, "base")?;
         }
-        let store = checks::check_optional_string(h, "store", HEADER)?;
-        let display_name = checks::check_optional_string(h, "display-name", HEADER)?;
+        let store = checks::check_optional_string(h, "store", HEADER)?.filter(|s| !s.is_empty());
+        let display_name =
+            checks::check_optional_string(h, "display-name", HEADER)?.filter(|d| !d.is_empty());
 
         let mut grade = None;
         let mut storage_safety = None;

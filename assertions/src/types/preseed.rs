@@ -63,11 +63,12 @@ impl<'a> Preseed<'a> {
         let model = checks::check_model(h)?;
         let system_label =
             checks::check_string_matches(h, "system-label", HEADER, &VALID_VALIDATION_SET_NAME)?;
-        checks::check_digest(h, "artifact-sha3-384", 48)?;
+        // snapd checks the snaps before the artifact digest.
         let snaps = match h.get("snaps") {
             None => return Err(invalid_item("snaps", "\"snaps\" header is mandatory")),
             Some(v) => snaps(v)?,
         };
+        checks::check_digest(h, "artifact-sha3-384", 48)?;
         let timestamp = checks::check_rfc3339_date(h, "timestamp", HEADER)?;
         Ok(Preseed {
             series: h.get_str("series").unwrap_or(""),
@@ -89,7 +90,7 @@ fn snaps<'a>(value: &'a HeaderValue<'a>) -> Result<Vec<PreseedSnap<'a>>, Error> 
     let mut seen = common::SnapIndex::default();
     for m in common::list_of_maps(value, "snaps", WRONG)? {
         let snap = snap(m?)?;
-        seen.add(snap.name, None)?;
+        seen.add(snap.name, snap.snap_id)?;
         out.push(snap);
     }
     Ok(out)
@@ -104,9 +105,11 @@ fn snap<'a>(m: &'a Map<'a>) -> Result<PreseedSnap<'a>, Error> {
         ));
     }
     let what = format!("of snap {}", quote(name));
-    let snap_id = match checks::check_optional_string(m, "id", &what)? {
-        None | Some("") => None,
-        Some(_) => Some(checks::check_snap_id(m, "id", &what)?),
+    // A present `id` must be a valid snap id: an empty one is an error, not an absent id.
+    let snap_id = if m.contains_key("id") {
+        Some(checks::check_snap_id(m, "id", &what)?)
+    } else {
+        None
     };
     let revision = if m.contains_key("revision") {
         Some(common::check_at_least_one(m, "revision", &what)?)

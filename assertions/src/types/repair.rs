@@ -47,10 +47,21 @@ impl<'a> Repair<'a> {
         if summary.contains(['\n', '\r']) {
             return Err(invalid_header("summary", "cannot have newlines"));
         }
+        // snapd's order: every list's shape (models before architectures), then the bases'
+        // names, then the modes' values.
         let series = checks::check_string_list(h, "series")?;
-        let architectures = checks::check_string_list(h, "architectures")?;
         let models = checks::check_string_list(h, "models")?;
+        let architectures = checks::check_string_list(h, "architectures")?;
         let modes = checks::check_string_list(h, "modes")?;
+        let bases = checks::check_string_list(h, "bases")?;
+        for b in &bases {
+            if !checks::is_valid_snap_name(b) {
+                return Err(forbidden(
+                    "bases",
+                    format!("invalid snap name {} in \"bases\"", quote(b)),
+                ));
+            }
+        }
         for m in &modes {
             if *m != "run" && *m != "recover" {
                 return Err(forbidden(
@@ -59,15 +70,6 @@ impl<'a> Repair<'a> {
                         "header \"modes\" contains an invalid element: {} (valid values are run and recover)",
                         quote(m)
                     ),
-                ));
-            }
-        }
-        let bases = checks::check_string_list(h, "bases")?;
-        for b in &bases {
-            if !checks::is_valid_snap_name(b) {
-                return Err(forbidden(
-                    "bases",
-                    format!("invalid snap name {} in \"bases\"", quote(b)),
                 ));
             }
         }

@@ -20,7 +20,7 @@ pub struct SerialRequest<'a> {
     pub model: &'a str,
     /// `request-id` (the nonce from the serial vault).
     pub request_id: &'a str,
-    /// `serial`, if the device proposes one.
+    /// `serial`, if the device proposes one (an empty one is none).
     pub serial: Option<&'a str>,
     /// `device-key`, parsed: the key that signs the request.
     pub device_key: PublicKey,
@@ -34,7 +34,7 @@ impl<'a> SerialRequest<'a> {
         let brand_id = checks::check_not_empty_string(h, "brand-id", HEADER)?;
         let model = checks::check_model(h)?;
         let request_id = checks::check_not_empty_string(h, "request-id", HEADER)?;
-        let serial = checks::check_optional_string(h, "serial", HEADER)?;
+        let serial = checks::check_optional_string(h, "serial", HEADER)?.filter(|s| !s.is_empty());
         let encoded = checks::check_not_empty_string(h, "device-key", HEADER)?;
         let device_key = common::public_key(encoded)?;
         if Some(device_key.key_id().as_str()) != a.sign_key_sha3_384() {

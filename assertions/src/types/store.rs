@@ -17,11 +17,12 @@ pub struct Store<'a> {
     pub store: &'a str,
     /// `operator-id`.
     pub operator_id: &'a str,
-    /// `url`, if any (http or https, with a host, no query or fragment).
+    /// `url`, if any (http or https, with a host, no query or fragment); an empty one is
+    /// none, as snapd reads it.
     pub url: Option<&'a str>,
     /// `friendly-stores`.
     pub friendly_stores: Vec<&'a str>,
-    /// `location`, if any.
+    /// `location`, if any (an empty one is none).
     pub location: Option<&'a str>,
     /// `timestamp`.
     pub timestamp: Rfc3339Time,
@@ -31,12 +32,14 @@ impl<'a> Store<'a> {
     pub(crate) fn parse<A: AssertionAccess + ?Sized>(a: &'a A) -> Result<Self, Error> {
         let h = a.headers();
         let operator_id = checks::check_not_empty_string(h, "operator-id", HEADER)?;
-        let url = checks::check_optional_string(h, "url", HEADER)?;
+        // snapd: an empty `url` is no URL, like an absent one.
+        let url = checks::check_optional_string(h, "url", HEADER)?.filter(|u| !u.is_empty());
         if let Some(u) = url {
             check_url(u)?;
         }
         let friendly_stores = checks::check_string_list(h, "friendly-stores")?;
-        let location = checks::check_optional_string(h, "location", HEADER)?;
+        let location =
+            checks::check_optional_string(h, "location", HEADER)?.filter(|l| !l.is_empty());
         let timestamp = checks::check_rfc3339_date(h, "timestamp", HEADER)?;
         Ok(Store {
             store: h.get_str("store").unwrap_or(""),

@@ -39,7 +39,7 @@ pub struct SystemUser<'a> {
     pub models: Vec<&'a str>,
     /// `serials` (format 1).
     pub serials: Vec<&'a str>,
-    /// `name`, if any.
+    /// `name`, if any (an empty one is none).
     pub name: Option<&'a str>,
     /// `username`.
     pub username: &'a str,
@@ -88,7 +88,7 @@ impl<'a> SystemUser<'a> {
                 "in the presence of the \"serials\" header \"models\" must specify exactly one model",
             ));
         }
-        let name = checks::check_optional_string(h, "name", HEADER)?;
+        let name = checks::check_optional_string(h, "name", HEADER)?.filter(|n| !n.is_empty());
         let username = checks::check_string_matches(h, "username", HEADER, &VALID_USERNAME)?;
         let password = hashed_password(h)?;
         let force_password_change = checks::check_optional_bool(h, "force-password-change")?;
@@ -102,9 +102,13 @@ impl<'a> SystemUser<'a> {
         let since = checks::check_rfc3339_date(h, "since", HEADER)?;
         let until = checks::check_rfc3339_date(h, "until", HEADER)?;
         common::check_until(&since, Some(&until))?;
-        if models.is_empty()
-            && until.timestamp.as_second() - since.timestamp.as_second() > 365 * 86_400
-        {
+        // snapd: `until.After(since.AddDate(1, 0, 0))`, a calendar year (366 days
+        // across a 29 February).
+        let until_exact = (
+            until.timestamp.as_second(),
+            until.timestamp.subsec_nanosecond(),
+        );
+        if models.is_empty() && until_exact > since.one_year_later() {
             return Err(forbidden(
                 "until",
                 "'until' time cannot be more than 365 days in the future when no models are specified",
@@ -149,7 +153,9 @@ impl<'a> SystemUser<'a> {
 
 super::view!(SystemUser, SystemUser);
 
-/// `password`: `$id$[rounds=N$]salt$hash` with id ≥ 6.
+/// `password`: a crypt(3) hash read like a shadow line, `$id$salt$hash` or
+/// `$id$rounds=N$salt$hash`, with id ≥ 6 (snapd's `parseShadowLine` and
+/// `checkHashedPassword`). An empty password is none.
 fn hashed_password<'a>(h: &'a crate::Headers<'_>) -> Result<Option<&'a str>, Error> {
     let Some(pw) = checks::check_optional_string(h, "password", HEADER)?.filter(|p| !p.is_empty())
     else {
@@ -161,6 +167,10 @@ fn hashed_password<'a>(h: &'a crate::Headers<'_>) -> Result<Option<&'a str>, Err
             "password",
             "invalid: hashed password must be of the form \"$integer-id$salt$hash\", see crypt(3)",
         ));
+    }
+    // Four fields whose second is `rounds=`: the rounds took the salt's place.
+    if parts.len() == 4 && parts[2].starts_with("rounds=") {
+        return Err(invalid_header("password", "invalid: missing hash field"));
     }
     let id = checks::go_atoi(parts[1]).map_err(|_| {
         invalid_header(
@@ -174,7 +184,11 @@ fn hashed_password<'a>(h: &'a crate::Headers<'_>) -> Result<Option<&'a str>, Err
             "only supports $id$ values of 6 (sha512crypt) or higher",
         ));
     }
-    if let Some(rounds) = parts[2].strip_prefix("rounds=") {
+    // Only a fifth field makes the second one the rounds; snapd ignores a second field
+    // of five that does not start with `rounds=`.
+    if parts.len() == 5
+        && let Some(rounds) = parts[2].strip_prefix("rounds=")
+    {
         let n = ucore_go_text::number::atoi(rounds).map_err(|e| {
             invalid_header("password", format!("has invalid number of rounds: {e}"))
         })?;
