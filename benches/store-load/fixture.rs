@@ -127,6 +127,7 @@ pub async fn open(dir: &Path, base_url: &str) -> Store {
             assertions: vec![account(BRAND), account_key(BRAND, &acme)],
         }],
         metrics: Default::default(),
+        policy: Default::default(),
     })
     .await
     .expect("the bench store")

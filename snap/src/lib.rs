@@ -54,6 +54,7 @@
 //! 6. [`squashfs`] (a bounded squashfs 4.0 reader), [`container`] (a snap file or
 //!    directory, snapd's `snapfile.Open`), [`digest`] (`snap-sha3-384`, `snap-size`).
 //! 7. [`read_info`] (`ReadInfoFromSnapFile`) and [`pack`] (`snap pack`).
+//! 8. `policy` (cargo feature `policy`): an [`Info`] as snapd's interface policy sees it.
 
 #![forbid(unsafe_code)]
 
@@ -84,6 +85,9 @@ pub mod info;
 pub mod layout;
 pub mod parse;
 pub mod validate;
+
+#[cfg(feature = "policy")]
+pub mod policy;
 
 pub use plug_slot::{PlugOrSlot, PlugSlot};
 pub use snap_type::{Confinement, DaemonScope, SnapType};

@@ -49,6 +49,14 @@
 //! # GET /metrics: with a token file, only `Authorization: Bearer <token>` reads it.
 //! [metrics]
 //! # token-file = "metrics.token"
+//!
+//! # The interface review of uploads (`ucore_store::upload_policy`): snapd's installation
+//! # check against the snap's snap-declaration and this base-declaration (a signed
+//! # base-declaration assertion, or the headers-only text snapd builds in), on one of these
+//! # models (device-scoped rules). Without a base-declaration, no such review.
+//! [policy]
+//! # base-declaration = "base-declaration.assert"
+//! # models = ["acme-pc.model"]
 //! ```
 //!
 //! Relative paths are relative to the configuration file's directory
@@ -144,6 +152,9 @@ pub struct StoreConfig {
     /// `[metrics]`.
     #[serde(default)]
     pub metrics: MetricsSection,
+    /// `[policy]`.
+    #[serde(default)]
+    pub policy: PolicySection,
 }
 
 /// `[store]`: who the store is and where it keeps things.
@@ -284,6 +295,20 @@ pub struct MetricsSection {
     pub token_file: Option<PathBuf>,
 }
 
+/// `[policy]`: the interface review of uploads ([`crate::upload_policy`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PolicySection {
+    /// The base-declaration uploads are checked against: a signed `base-declaration`
+    /// assertion, or headers-only text as snapd's `InitBuiltinBaseDeclaration` takes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_declaration: Option<PathBuf>,
+    /// Model assertions of the devices the store serves: an upload passes when it would
+    /// install on one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<PathBuf>,
+}
+
 fn config_error(message: impl std::fmt::Display) -> Error {
     Error::Config(message.to_string())
 }
@@ -334,6 +359,12 @@ impl StoreConfig {
         }
         if let Some(t) = &mut self.metrics.token_file {
             join(t);
+        }
+        if let Some(b) = &mut self.policy.base_declaration {
+            join(b);
+        }
+        for m in &mut self.policy.models {
+            join(m);
         }
         self
     }

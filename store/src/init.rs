@@ -46,7 +46,8 @@ use ucore_assertions::{
 use ucore_signing::RsaPrivateKey;
 
 use crate::config::{
-    AuthoritySection, BrandSection, LimitsSection, MetricsSection, StoreConfig, StoreSection,
+    AuthoritySection, BrandSection, LimitsSection, MetricsSection, PolicySection, StoreConfig,
+    StoreSection,
 };
 use crate::db::CredentialScope;
 use crate::error::Error;
@@ -283,6 +284,7 @@ pub async fn init(opts: &InitOptions) -> Result<InitOutcome, Error> {
         brands,
         limits: LimitsSection::default(),
         metrics: MetricsSection::default(),
+        policy: PolicySection::default(),
     };
     let config_file = opts.dir.join(CONFIG_FILE);
     written.file(CONFIG_FILE, config.to_toml()?.as_bytes(), 0o644)?;

@@ -15,6 +15,7 @@
 //! ```
 //! use std::sync::Arc;
 //! use ucore_store::open::StoreParts;
+//! use ucore_store::upload_policy::UploadPolicy;
 //! use ucore_store::{Authority, Blobs, Db, Metrics, Settings, Store};
 //! # use ucore_assertions::{AssertionBuilder, AssertionType};
 //! # use ucore_signing::{Signer, encode_public_key, sign_assertion};
@@ -43,6 +44,7 @@
 //!     authority: Authority::new(key, account, account_key)?,
 //!     brands: vec![], // the brands it serves, with their account and account-keys
 //!     metrics: Metrics::new(),
+//!     policy: UploadPolicy::none(), // no interface review of uploads
 //! })
 //! .await?;
 //!
@@ -72,6 +74,8 @@
 //! * [`action`]: snap action (honouring the validation sets an action carries), info,
 //!   find and fetching assertions, free of HTTP.
 //! * [`metrics`]: [`Metrics`], the counters of `/metrics`.
+//! * [`upload_policy`]: the interface review of uploads (snapd's installation check
+//!   against a snap's snap-declaration and a configured base-declaration).
 //! * [`state`]: [`Store`], what handlers share.
 //! * [`open`]: [`Store::open`] from a configuration, [`Store::open_parts`] from parts.
 //! * [`publish`]: the publishing flow (names, uploads, releases, status, validation
@@ -100,6 +104,7 @@ pub mod publisher_api;
 pub mod publisher_client;
 pub mod session;
 pub mod state;
+pub mod upload_policy;
 pub mod visibility;
 
 pub use authority::Authority;

@@ -29,6 +29,7 @@ use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::session::SessionKeys;
 use crate::state::{Inner, Store};
+use crate::upload_policy::UploadPolicy;
 
 /// A brand the store serves: its account id, and its account and account-key
 /// assertions.
@@ -55,6 +56,8 @@ pub struct StoreParts {
     pub brands: Vec<BrandAssertions>,
     /// The counters (with the `/metrics` token, if any).
     pub metrics: Metrics,
+    /// The interface review of uploads.
+    pub policy: UploadPolicy,
 }
 
 fn config_error(message: impl Into<String>) -> Error {
@@ -304,6 +307,7 @@ impl Store {
                 Metrics::with_token(token)
             }
         };
+        let policy = UploadPolicy::load(&config.policy)?;
         let blobs = Blobs::open(&config.store.snaps_dir)?;
         let db = Db::open(&config.store.database).await?;
         Store::open_parts(StoreParts {
@@ -313,6 +317,7 @@ impl Store {
             authority,
             brands,
             metrics,
+            policy,
         })
         .await
     }
@@ -327,6 +332,7 @@ impl Store {
             authority,
             brands,
             metrics,
+            policy,
         } = parts;
         let brand_assertions = check_brands(&authority, &brands)?;
         for a in authority.chain().iter().chain(&brand_assertions) {
@@ -346,6 +352,7 @@ impl Store {
             authority,
             sessions,
             metrics,
+            policy,
         }))
     }
 }

@@ -8,6 +8,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::session::SessionKeys;
+use crate::upload_policy::UploadPolicy;
 
 /// A store: settings, database, snap files, authority, session keys and metrics. Cheap to
 /// clone (an `Arc`).
@@ -31,6 +32,8 @@ pub struct Inner {
     pub sessions: SessionKeys,
     /// The counters.
     pub metrics: Metrics,
+    /// The interface review of uploads.
+    pub policy: UploadPolicy,
 }
 
 impl Store {

@@ -138,3 +138,115 @@ async fn rules_are_refused_as_snapd_refuses_them() {
         refusal(404, "not-found", "snap \"nope\" is not registered")
     );
 }
+
+/// A base-declaration of our own (snapd's is GPL-3 data of its sources): `docker-support`
+/// plugs are not installed without a snap-declaration that allows them.
+const BASE_DECLARATION: &str = "type: base-declaration
+authority-id: canonical
+series: 16
+revision: 0
+plugs:
+  docker-support:
+    allow-installation: false
+slots:
+  network:
+    allow-installation:
+      slot-snap-type:
+        - core
+";
+
+const DOCKER: &str = "name: hello\nversion: 1.0\nplugs:\n  docker-support: null\napps:\n  hello:\n    command: bin/hello\n";
+
+/// A store reviewing uploads against [`BASE_DECLARATION`] on the devices of the UC22
+/// model (brand `canonical`).
+async fn reviewing_store() -> Fixture {
+    Fixture::start_with_policy(|dir| {
+        let base = dir.join("base-declaration.txt");
+        std::fs::write(&base, BASE_DECLARATION).unwrap();
+        let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/data/ubuntu-core-22-amd64.model");
+        ucore_store::upload_policy::UploadPolicy::load(&ucore_store::config::PolicySection {
+            base_declaration: Some(base),
+            models: vec![model],
+        })
+        .unwrap()
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_are_reviewed_against_the_declarations() {
+    let f = reviewing_store().await;
+    f.register("hello", "acme").await;
+    let file = f.snap("hello_1.snap", DOCKER, &[("bin/hello", "#!/bin/sh\n")]);
+
+    // The base-declaration does not let a snap plug docker-support.
+    let a = f.push(&f.acme, &file, "").await;
+    assert_eq!(
+        a.error(),
+        refusal(
+            400,
+            "invalid-snap",
+            "snap \"hello\" would not install on any model of this store: on canonical/ubuntu-core-22-amd64: installation not allowed by \"docker-support\" plug rule of interface \"docker-support\""
+        )
+    );
+
+    // Allowed for another brand's devices only: still refused, now by the snap's rule.
+    let rules = |brand: &str| json!({"plugs": {"docker-support": {"allow-installation": {"on-brand": [brand]}}}});
+    let a = f.put_json(Some(&f.admin), RULES, rules("acme")).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    // Device scope needs format 3.
+    assert_eq!(a.json::<InterfaceRulesSet>().format, 3);
+    let a = f.push(&f.acme, &file, "").await;
+    assert_eq!(
+        a.error(),
+        refusal(
+            400,
+            "invalid-snap",
+            "snap \"hello\" would not install on any model of this store: on canonical/ubuntu-core-22-amd64: installation not allowed by \"docker-support\" plug rule of interface \"docker-support\" for \"hello\" snap"
+        )
+    );
+
+    // Allowed on the store's model: the upload is a new revision.
+    let a = f.put_json(Some(&f.admin), RULES, rules("canonical")).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = f.push(&f.acme, &file, "release=stable").await;
+    assert_eq!(a.status, 200, "{}", a.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_without_a_base_declaration_does_not_review_interfaces() {
+    let f = Fixture::start().await;
+    f.register("hello", "acme").await;
+    let file = f.snap("hello_1.snap", DOCKER, &[("bin/hello", "#!/bin/sh\n")]);
+    let a = f.push(&f.acme, &file, "").await;
+    assert_eq!(a.status, 200, "{}", a.body);
+}
+
+#[test]
+fn a_policy_refuses_what_it_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.txt");
+    std::fs::write(&base, BASE_DECLARATION.replace("series: 16", "series: 18")).unwrap();
+    let section = ucore_store::config::PolicySection {
+        base_declaration: Some(base.clone()),
+        models: vec![],
+    };
+    let e = ucore_store::upload_policy::UploadPolicy::load(&section).unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "the builtin base-declaration \"series\" header is not set to expected value \"16\""
+        ),
+        "{e}"
+    );
+    let models_only = ucore_store::config::PolicySection {
+        base_declaration: None,
+        models: vec![base],
+    };
+    assert_eq!(
+        ucore_store::upload_policy::UploadPolicy::load(&models_only)
+            .unwrap_err()
+            .to_string(),
+        "[policy] models need a base-declaration to review uploads against"
+    );
+}

@@ -1,8 +1,9 @@
 //! The review of an upload, on what its `meta/snap.yaml` says: the name is registered to
 //! a publisher the uploader acts for, the architectures are known, the type is one the
 //! publisher may publish, and the builtin plug and slot sanitizer kept every plug and
-//! slot. That last check is the interface review available until the rule language of
-//! `snap-declaration`s is compiled (issue 13).
+//! slot; and, when the store is configured with a base-declaration
+//! ([`crate::upload_policy`]), snapd would install it: its plugs and slots pass snapd's
+//! installation check against its `snap-declaration` ([`check_policy`]).
 //!
 //! Types: `snapd`, `os` and `base` snaps make up the system every device runs, so only
 //! the store's authority publishes them; brands publish `app`, `gadget` and `kernel`
@@ -14,9 +15,13 @@ use std::collections::BTreeMap;
 
 use ucore_snap::{Info, SnapType};
 
+use ucore_assertions::Assertion;
+use ucore_assertions::types::SnapDeclaration;
+
 use super::scope::may_act_for;
-use crate::Error;
+use crate::authority::SERIES;
 use crate::db::{CredentialScope, SnapRecord};
+use crate::{Error, Store};
 
 /// The architectures the store accepts (snapd's dpkg names, and `all`).
 pub const KNOWN_ARCHITECTURES: [&str; 11] = [
@@ -112,6 +117,36 @@ fn bad_interfaces_summary(info: &Info) -> String {
 /// Go's `%q` for the plain names snap.yaml allows (validated before the review).
 fn quote(s: &str) -> String {
     format!("{s:?}")
+}
+
+/// snapd's installation check of the upload against its snap's current
+/// `snap-declaration` and the store's base-declaration, on one of the store's models
+/// ([`crate::upload_policy::UploadPolicy::review`]); nothing to check when the store has
+/// no base-declaration.
+pub async fn check_policy(store: &Store, info: &Info, snap: &SnapRecord) -> Result<(), Error> {
+    if !store.policy.is_enabled() {
+        return Ok(());
+    }
+    let key = [SERIES.to_string(), snap.snap_id.clone()];
+    let record = store
+        .db
+        .assertion("snap-declaration", &key)
+        .await?
+        .ok_or_else(|| {
+            refuse(format!(
+                "cannot find snap declaration for {:?}: not found",
+                info.name
+            ))
+        })?;
+    let assertion = Assertion::decode(record.text.as_bytes())
+        .map_err(|e| Error::assertion("cannot decode the stored snap-declaration", e))?;
+    let declaration = SnapDeclaration::try_from(&assertion)
+        .map_err(|e| Error::assertion("cannot decode the stored snap-declaration", e))?;
+    let policy_snap = ucore_snap::policy::policy_snap(info).map_err(|e| refuse(e.to_string()))?;
+    store
+        .policy
+        .review(&policy_snap, &declaration)
+        .map_err(refuse)
 }
 
 /// The whole review, in the order above; the registration on success.

@@ -20,7 +20,7 @@ use ucore_snap::read_info::{SnapInfo, read_info};
 use super::assertions::store_assertion;
 use super::channels::parse_channels;
 use super::release::release_revision;
-use super::review::review;
+use super::review::{check_policy, review};
 use crate::Error;
 use crate::Store;
 use crate::authority::RevisionFacts;
@@ -82,6 +82,7 @@ async fn add_revision(
         store.authority.account_id(),
     )?
     .clone();
+    check_policy(store, info, &snap).await?;
     let sha3_384 = staged.sha3_384().to_string();
     let digest = decode_hex_digest(&sha3_384)?;
     let size = staged.size();

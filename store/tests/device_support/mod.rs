@@ -198,6 +198,7 @@ impl Fixture {
                 authority,
                 sessions,
                 metrics: Default::default(),
+                policy: Default::default(),
             });
             let mut snaps = Vec::new();
             for (name, publisher) in [

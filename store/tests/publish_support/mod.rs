@@ -18,6 +18,7 @@ use ucore_store::metrics::Metrics;
 use ucore_store::publisher_api::CredentialFile;
 use ucore_store::session::SessionKeys;
 use ucore_store::state::Inner;
+use ucore_store::upload_policy::UploadPolicy;
 use ucore_store::{Authority, Blobs, Db, Settings, Store};
 use ucore_store_client::protocol::{ErrorList, MacaroonAuthorization};
 
@@ -92,7 +93,14 @@ pub fn brand_account(id: &str, key: &RsaPrivateKey) -> Assertion {
 impl Fixture {
     /// A store serving on 127.0.0.1.
     pub async fn start() -> Fixture {
+        Fixture::start_with_policy(|_| UploadPolicy::none()).await
+    }
+
+    /// A running store whose upload review is `policy(dir)`, with `dir` the fixture's
+    /// scratch directory (for the policy's files).
+    pub async fn start_with_policy(policy: impl FnOnce(&Path) -> UploadPolicy) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
+        let policy = policy(dir.path());
         let key = RsaPrivateKey::from_pem(ucore_test_support::keys::ROOT).unwrap();
         let (account, account_key) = authority_chain(&key);
         let brands = vec![brand_account("acme", &key), brand_account("other", &key)];
@@ -125,6 +133,7 @@ impl Fixture {
             authority,
             sessions: SessionKeys::from_secret([7; 32]),
             metrics: Metrics::new(),
+            policy,
         });
         let server = ucore_store::http::serve(store.clone(), "127.0.0.1:0".parse().unwrap(), false)
             .await

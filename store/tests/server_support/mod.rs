@@ -86,6 +86,7 @@ pub async fn store(settings: Settings, metrics: Metrics) -> (Store, tempfile::Te
         authority: Authority::new(root, acc, ak).expect("authority"),
         brands,
         metrics,
+        policy: Default::default(),
     })
     .await
     .expect("store");
