@@ -180,16 +180,14 @@ async fn uploads_are_reviewed_against_the_declarations() {
     f.register("hello", "acme").await;
     let file = f.snap("hello_1.snap", DOCKER, &[("bin/hello", "#!/bin/sh\n")]);
 
+    let refused = |why: &str| {
+        let message = format!(
+            "snap \"hello\" would not install on any model of this store: on canonical/ubuntu-core-22-amd64: installation not allowed by \"docker-support\" plug rule of interface \"docker-support\"{why}"
+        );
+        refusal(400, "invalid-snap", &message)
+    };
     // The base-declaration does not let a snap plug docker-support.
-    let a = f.push(&f.acme, &file, "").await;
-    assert_eq!(
-        a.error(),
-        refusal(
-            400,
-            "invalid-snap",
-            "snap \"hello\" would not install on any model of this store: on canonical/ubuntu-core-22-amd64: installation not allowed by \"docker-support\" plug rule of interface \"docker-support\""
-        )
-    );
+    assert_eq!(f.push(&f.acme, &file, "").await.error(), refused(""));
 
     // Allowed for another brand's devices only: still refused, now by the snap's rule.
     let rules = |brand: &str| json!({"plugs": {"docker-support": {"allow-installation": {"on-brand": [brand]}}}});
@@ -197,14 +195,9 @@ async fn uploads_are_reviewed_against_the_declarations() {
     assert_eq!(a.status, 200, "{}", a.body);
     // Device scope needs format 3.
     assert_eq!(a.json::<InterfaceRulesSet>().format, 3);
-    let a = f.push(&f.acme, &file, "").await;
     assert_eq!(
-        a.error(),
-        refusal(
-            400,
-            "invalid-snap",
-            "snap \"hello\" would not install on any model of this store: on canonical/ubuntu-core-22-amd64: installation not allowed by \"docker-support\" plug rule of interface \"docker-support\" for \"hello\" snap"
-        )
+        f.push(&f.acme, &file, "").await.error(),
+        refused(" for \"hello\" snap")
     );
 
     // Allowed on the store's model: the upload is a new revision.
