@@ -782,3 +782,18 @@ fn rule_contexts_read_as_snapd_writes_them() {
         r#"alternative 3 of deny-auto-connection in slot rule for interface "a\"b""#
     );
 }
+
+#[test]
+fn any_line_patterns_are_gos() {
+    for (pattern, value, ok) in [
+        (".+", "x y", true),
+        (".+", "", false),
+        (".+", "a\nb", false),
+        (".*", "", true),
+        (".*", "a\n", false),
+    ] {
+        let m = matcher(json!({ "a": pattern }));
+        let got = m.matches(&attrs(json!({ "a": value })), "attribute", None);
+        assert_eq!(got.is_ok(), ok, "{pattern} against {value:?}");
+    }
+}

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 SEEDS=fuzz/seeds
 MAX=65536
 
-targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml validation_sets validation_set_statement vault_sync_bundle"
+targets="assertion_decode stream_decode openpgp_packets gadget_yaml serial_request signing_verify signing_key_files json_bodies snap_yaml squashfs store_requests seed_yaml validation_sets validation_set_statement vault_sync_bundle policy_compile"
 for t in $targets; do
     rm -rf "${SEEDS:?}/$t"
     mkdir -p "$SEEDS/$t"
@@ -53,6 +53,14 @@ mapfile -t snaps < <(find . -path ./target -prune -o -path ./fuzz -prune -o -typ
 add assertion_decode "${asserts[@]}"
 add stream_decode "${asserts[@]}" "${streams[@]}"
 add signing_verify "${asserts[@]}"
+
+# The rule compiler: the header block of every policy golden declaration, and the
+# headers-only base-declaration texts.
+for a in assertions/tests/data/policy/*.assert; do
+    python3 -c 'import sys; sys.stdout.buffer.write(open(sys.argv[1], "rb").read().split(b"\n\n")[0])' "$a" |
+        add_text policy_compile
+done
+add policy_compile assertions/tests/data/policy/*.txt
 
 # Serial requests: the vault tests' and the oracle's serial-requests, alone and followed by
 # their model (the body snapd posts).

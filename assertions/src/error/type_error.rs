@@ -128,7 +128,7 @@ pub enum TypeError {
     },
     /// A snap-declaration / base-declaration plug or slot rule does not compile.
     #[error(transparent)]
-    Rule(#[from] crate::policy::RuleError),
+    Rule(Box<crate::policy::RuleError>),
     /// A snap-declaration `revision-authority` device scope does not compile.
     #[error(transparent)]
     DeviceScope(#[from] crate::policy::DeviceScopeError),
@@ -140,4 +140,10 @@ pub enum TypeError {
         /// snapd's message.
         message: String,
     },
+}
+
+impl From<crate::policy::RuleError> for TypeError {
+    fn from(e: crate::policy::RuleError) -> Self {
+        TypeError::Rule(Box::new(e))
+    }
 }

@@ -10,8 +10,8 @@ use crate::types::constraint_regex::{self, Budget, ConstraintRegex};
 
 /// A compiled rule regexp. Two are equal when their texts are.
 ///
-/// Most patterns in real declarations are plain words (`true`, `all`, `core`): those
-/// match by comparison, without building an automaton.
+/// Most patterns in real declarations are plain words (`true`, `all`, `core`) or `.+`:
+/// those match by comparison, without building an automaton.
 #[derive(Clone)]
 pub struct AnchoredRegex {
     kind: Kind,
@@ -21,6 +21,10 @@ pub struct AnchoredRegex {
 enum Kind {
     /// A pattern without metacharacters: `^(text)$` matches `text` only.
     Literal(String),
+    /// `.*` (`nonempty` false) or `.+`: any line (Go's `.` is any character but `\n`).
+    AnyLine {
+        nonempty: bool,
+    },
     Regex(ConstraintRegex),
 }
 
@@ -36,6 +40,13 @@ impl AnchoredRegex {
                 kind: Kind::Literal(text.to_owned()),
             });
         }
+        if text == ".*" || text == ".+" {
+            return Ok(AnchoredRegex {
+                kind: Kind::AnyLine {
+                    nonempty: text == ".+",
+                },
+            });
+        }
         constraint_regex::compile(text, budget)
             .map(|regex| AnchoredRegex {
                 kind: Kind::Regex(regex),
@@ -47,6 +58,8 @@ impl AnchoredRegex {
     pub fn as_str(&self) -> &str {
         match &self.kind {
             Kind::Literal(s) => s,
+            Kind::AnyLine { nonempty: false } => ".*",
+            Kind::AnyLine { nonempty: true } => ".+",
             Kind::Regex(re) => re.as_str(),
         }
     }
@@ -55,6 +68,7 @@ impl AnchoredRegex {
     pub fn is_match(&self, value: &str) -> bool {
         match &self.kind {
             Kind::Literal(s) => s == value,
+            Kind::AnyLine { nonempty } => !value.contains('\n') && !(*nonempty && value.is_empty()),
             Kind::Regex(re) => re.is_match(value),
         }
     }

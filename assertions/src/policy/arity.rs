@@ -9,7 +9,7 @@ use crate::checks::{NumError, go_atoi};
 use crate::headers::{HeaderMap, HeaderValue};
 
 use super::error::RuleError;
-use super::subrule::{RuleContext, Subrule};
+use super::subrule::{At, Subrule};
 
 /// One side's arity (snapd's `SideArityConstraint`).
 ///
@@ -54,7 +54,7 @@ pub(crate) const ARITY_KEYS: [&str; 2] = ["slots-per-plug", "plugs-per-slot"];
 pub(crate) fn compile_side_arity(
     m: &HeaderMap<'_>,
     key: &'static str,
-    context: &RuleContext,
+    context: At<'_>,
     subrule: Subrule,
 ) -> Result<SideArity, RuleError> {
     let Some(value) = m.get(key) else {
@@ -63,12 +63,12 @@ pub(crate) fn compile_side_arity(
     if subrule.is_installation() || !subrule.is_allow() {
         return Err(RuleError::ArityNotAllowed {
             key,
-            context: context.clone(),
+            context: context.owned(),
         });
     }
     let invalid = || RuleError::ArityInvalid {
         key,
-        context: context.clone(),
+        context: context.owned(),
     };
     let s = match value {
         HeaderValue::String(s) if !s.is_empty() => s,
@@ -83,7 +83,7 @@ pub(crate) fn compile_side_arity(
         Err(NumError::Range) => {
             return Err(RuleError::ArityOutOfRange {
                 key,
-                context: context.clone(),
+                context: context.owned(),
                 value: s.to_string(),
             });
         }
@@ -91,7 +91,7 @@ pub(crate) fn compile_side_arity(
     if s.len() > 1 && s.starts_with('0') {
         return Err(RuleError::ArityPrefixZeros {
             key,
-            context: context.clone(),
+            context: context.owned(),
             value: s.to_string(),
         });
     }

@@ -3,8 +3,6 @@
 //! compiler (snapd's `baseCompileConstraints`, with its key order and its installation
 //! "at least one" bug).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::checks::is_valid_snap_id;
@@ -19,7 +17,7 @@ use super::language::RuleLanguage;
 use super::names::{NameConstraints, is_special};
 use super::on_classic::OnClassicConstraint;
 use super::serialize_list_or_null as list_or_null;
-use super::subrule::{RuleContext, Side, Subrule};
+use super::subrule::{At, Side, Subrule};
 
 /// Defines a constraint set kind: its own fields plus the environment constraints every
 /// kind has (device scope, `on-classic`, `on-core-desktop`).
@@ -256,12 +254,29 @@ fn valid_id(key: &str, s: &str) -> bool {
     }
 }
 
-/// One compiled set, every field of every kind; converted into the kind's struct.
+/// Index of a `plug-…` (0) or `slot-…` (1) key.
+fn side_index(key: &str) -> usize {
+    usize::from(key.starts_with("slot"))
+}
+
+/// Index of an id key: `*-snap-type` (0), `*-snap-id` (1), `*-publisher-id` (2).
+fn id_index(key: &str) -> usize {
+    if key.ends_with("-snap-type") {
+        0
+    } else if key.ends_with("-snap-id") {
+        1
+    } else {
+        2
+    }
+}
+
+/// One compiled set, every field of every kind (by side: plug, slot); converted into the
+/// kind's struct. Fixed slots, so that a set costs no allocation of its own.
 #[derive(Default)]
 pub(crate) struct CompiledSet {
-    names: BTreeMap<&'static str, NameConstraints>,
-    attrs: BTreeMap<&'static str, AttributeConstraints>,
-    ids: BTreeMap<&'static str, Vec<String>>,
+    names: [Option<NameConstraints>; 2],
+    attrs: [Option<AttributeConstraints>; 2],
+    ids: [[Vec<String>; 3]; 2],
     slots_per_plug: SideArity,
     plugs_per_slot: SideArity,
     on_classic: Option<OnClassicConstraint>,
@@ -270,14 +285,18 @@ pub(crate) struct CompiledSet {
 }
 
 impl CompiledSet {
+    fn names(&mut self, key: &str) -> Option<NameConstraints> {
+        self.names[side_index(key)].take()
+    }
+
     fn attributes(&mut self, key: &str) -> AttributeConstraints {
-        self.attrs
-            .remove(key)
+        self.attrs[side_index(key)]
+            .take()
             .unwrap_or_else(AttributeConstraints::always)
     }
 
     fn ids(&mut self, key: &str) -> Vec<String> {
-        self.ids.remove(key).unwrap_or_default()
+        std::mem::take(&mut self.ids[side_index(key)][id_index(key)])
     }
 }
 
@@ -286,7 +305,7 @@ impl FromCompiled for PlugInstallationConstraints {
     fn from_compiled(mut set: CompiledSet) -> Self {
         PlugInstallationConstraints {
             plug_attributes: set.attributes("plug-attributes"),
-            plug_names: set.names.remove("plug-names"),
+            plug_names: set.names("plug-names"),
             plug_snap_ids: set.ids("plug-snap-id"),
             plug_snap_types: set.ids("plug-snap-type"),
             device_scope: set.device_scope,
@@ -301,7 +320,7 @@ impl FromCompiled for SlotInstallationConstraints {
     fn from_compiled(mut set: CompiledSet) -> Self {
         SlotInstallationConstraints {
             slot_attributes: set.attributes("slot-attributes"),
-            slot_names: set.names.remove("slot-names"),
+            slot_names: set.names("slot-names"),
             slot_snap_ids: set.ids("slot-snap-id"),
             slot_snap_types: set.ids("slot-snap-type"),
             device_scope: set.device_scope,
@@ -317,8 +336,8 @@ impl FromCompiled for PlugConnectionConstraints {
         PlugConnectionConstraints {
             plug_attributes: set.attributes("plug-attributes"),
             slot_attributes: set.attributes("slot-attributes"),
-            plug_names: set.names.remove("plug-names"),
-            slot_names: set.names.remove("slot-names"),
+            plug_names: set.names("plug-names"),
+            slot_names: set.names("slot-names"),
             slot_publisher_ids: set.ids("slot-publisher-id"),
             slot_snap_ids: set.ids("slot-snap-id"),
             slot_snap_types: set.ids("slot-snap-type"),
@@ -337,8 +356,8 @@ impl FromCompiled for SlotConnectionConstraints {
         SlotConnectionConstraints {
             plug_attributes: set.attributes("plug-attributes"),
             slot_attributes: set.attributes("slot-attributes"),
-            plug_names: set.names.remove("plug-names"),
-            slot_names: set.names.remove("slot-names"),
+            plug_names: set.names("plug-names"),
+            slot_names: set.names("slot-names"),
             plug_publisher_ids: set.ids("plug-publisher-id"),
             plug_snap_ids: set.ids("plug-snap-id"),
             plug_snap_types: set.ids("plug-snap-type"),
@@ -362,7 +381,7 @@ pub(crate) fn shortcut_set(kind: SetKind, invert: bool) -> CompiledSet {
         } else {
             AttributeConstraints::always()
         };
-        set.attrs.insert(key, fixed);
+        set.attrs[side_index(key)] = Some(fixed);
     }
     normalize(
         kind.subrule,
@@ -377,7 +396,7 @@ pub(crate) fn shortcut_set(kind: SetKind, invert: bool) -> CompiledSet {
 pub(crate) fn compile_set(
     kind: SetKind,
     m: &HeaderMap<'_>,
-    context: &RuleContext,
+    context: At<'_>,
     budget: &mut Budget,
 ) -> Result<CompiledSet, RuleError> {
     let mut set = CompiledSet::default();
@@ -385,8 +404,7 @@ pub(crate) fn compile_set(
     for &key in kind.name_keys() {
         match m.get(key) {
             Some(v) => {
-                set.names
-                    .insert(key, NameConstraints::compile_with(key, v, budget)?);
+                set.names[side_index(key)] = Some(NameConstraints::compile_with(key, v, budget)?);
             }
             None => default_used += 1,
         }
@@ -400,11 +418,11 @@ pub(crate) fn compile_set(
             AttrMatcher::compile_with(v, true, kind.language, budget).map_err(|source| {
                 RuleError::Attributes {
                     field: key,
-                    context: context.clone(),
-                    source,
+                    context: context.owned(),
+                    source: Box::new(source),
                 }
             })?;
-        set.attrs.insert(key, matcher.into());
+        set.attrs[side_index(key)] = Some(matcher.into());
     }
     for &key in kind.id_keys() {
         let Some(v) = m.get(key) else {
@@ -413,7 +431,7 @@ pub(crate) fn compile_set(
         };
         let not_list = || RuleError::NotStringList {
             key,
-            context: context.clone(),
+            context: context.owned(),
         };
         let items = v.as_list().ok_or_else(not_list)?;
         let mut ids = Vec::with_capacity(items.len());
@@ -422,7 +440,7 @@ pub(crate) fn compile_set(
             if !valid_id(key, s) {
                 return Err(RuleError::InvalidElement {
                     key,
-                    context: context.clone(),
+                    context: context.owned(),
                     element: s.to_owned(),
                 });
             }
@@ -431,7 +449,7 @@ pub(crate) fn compile_set(
         if ids.is_empty() {
             default_used += 1;
         } else {
-            set.ids.insert(key, ids);
+            set.ids[side_index(key)][id_index(key)] = ids;
         }
     }
     for (i, key) in ARITY_KEYS.into_iter().enumerate() {
@@ -448,7 +466,13 @@ pub(crate) fn compile_set(
     }
     match m.get("on-classic") {
         None => default_used += 1,
-        Some(v) => set.on_classic = Some(OnClassicConstraint::compile(v, context, kind.language)?),
+        Some(v) => {
+            set.on_classic = Some(OnClassicConstraint::compile(
+                v,
+                &context.owned(),
+                kind.language,
+            )?)
+        }
     }
     if kind.language.is_current() {
         match m.get("on-core-desktop") {
@@ -458,7 +482,7 @@ pub(crate) fn compile_set(
             }
             Some(_) => {
                 return Err(RuleError::OnCoreDesktop {
-                    context: context.clone(),
+                    context: context.owned(),
                 });
             }
         }
@@ -486,7 +510,7 @@ pub(crate) fn compile_set(
         }
         keys.extend(["on-store", "on-brand", "on-model"]);
         return Err(RuleError::NoConstraint {
-            context: context.clone(),
+            context: context.owned(),
             keys,
         });
     }

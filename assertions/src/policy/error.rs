@@ -39,7 +39,7 @@ pub enum RuleError {
         context: RuleContext,
         /// The matcher's error.
         #[source]
-        source: AttrMatcherError,
+        source: Box<AttrMatcherError>,
     },
     /// E-C2: a connection constraint set with none of the keys its kind reads.
     #[error("{context} must specify at least one of {}", .keys.join(", "))]

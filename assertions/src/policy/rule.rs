@@ -10,13 +10,12 @@ use crate::headers::{HeaderMap, HeaderValue};
 use crate::types::constraint_regex::Budget;
 
 use super::constraints::{
-    CompiledSet, ConstraintSet, FromCompiled, PlugConnectionConstraints,
-    PlugInstallationConstraints, SetKind, SlotConnectionConstraints, SlotInstallationConstraints,
-    compile_set, shortcut_set,
+    ConstraintSet, FromCompiled, PlugConnectionConstraints, PlugInstallationConstraints, SetKind,
+    SlotConnectionConstraints, SlotInstallationConstraints, compile_set, shortcut_set,
 };
 use super::error::RuleError;
 use super::language::RuleLanguage;
-use super::subrule::{RuleContext, Side, Subrule};
+use super::subrule::{At, Subrule};
 
 /// The compiled rule of one interface for one side (snapd's `PlugRule`/`SlotRule`):
 /// [`PlugRule`] or [`SlotRule`]. Each list has at least one alternative; absent subrules
@@ -95,26 +94,54 @@ pub fn compile_slot_rule(
     compile_rule_as(interface, rule, language, &mut budget)
 }
 
-/// Compiles a rule of `I`'s side into its typed constraint sets.
+/// Compiles a rule of `I`'s side into its typed constraint sets (snapd's
+/// `baseCompileRule`: the six subrules in order, E-R4 last).
 fn compile_rule_as<I: FromCompiled, C: FromCompiled>(
     interface: &str,
     rule: &HeaderValue<'_>,
     language: RuleLanguage,
     budget: &mut Budget,
 ) -> Result<Rule<I, C>, RuleError> {
-    let mut subrules = compile_rule(I::SIDE, interface, rule, language, budget)?.into_iter();
-    let mut next = || subrules.next().unwrap_or_default();
-    let installation = |sets: Vec<CompiledSet>| sets.into_iter().map(I::from_compiled).collect();
-    let connection = |sets: Vec<CompiledSet>| sets.into_iter().map(C::from_compiled).collect();
-    Ok(Rule {
+    let side = I::SIDE;
+    let at = At {
+        side,
+        interface,
+        subrule: None,
+        alternative: None,
+    };
+    let (rule_map, invert) = match map_or_shortcut(rule) {
+        Some(SetDef::Map(m)) => (Some(m), false),
+        // `true`/`false`: every subrule takes the default or inverted shortcut
+        Some(SetDef::Shortcut { invert }) => (None, invert),
+        None => {
+            return Err(RuleError::NotMapOrShortcut {
+                context: at.owned(),
+            });
+        }
+    };
+    let mut c = SubruleCompiler {
+        at,
+        language,
+        rule_map,
+        invert,
+        default_used: 0,
+        budget,
+    };
+    let rule = Rule {
         interface: interface.to_owned(),
-        allow_installation: installation(next()),
-        deny_installation: installation(next()),
-        allow_connection: connection(next()),
-        deny_connection: connection(next()),
-        allow_auto_connection: connection(next()),
-        deny_auto_connection: connection(next()),
-    })
+        allow_installation: c.sets(Subrule::AllowInstallation)?,
+        deny_installation: c.sets(Subrule::DenyInstallation)?,
+        allow_connection: c.sets(Subrule::AllowConnection)?,
+        deny_connection: c.sets(Subrule::DenyConnection)?,
+        allow_auto_connection: c.sets(Subrule::AllowAutoConnection)?,
+        deny_auto_connection: c.sets(Subrule::DenyAutoConnection)?,
+    };
+    if c.default_used == Subrule::ALL.len() {
+        return Err(RuleError::NoSubrule {
+            context: at.owned(),
+        });
+    }
+    Ok(rule)
 }
 
 /// A subrule value: a constraint map or a shortcut (`invert` for `false`).
@@ -133,82 +160,72 @@ fn map_or_shortcut<'m, 'a>(v: &'m HeaderValue<'a>) -> Option<SetDef<'m, 'a>> {
     }
 }
 
-/// snapd's `baseCompileRule`: the six subrules in order, each a list of compiled sets.
-fn compile_rule(
-    side: Side,
-    interface: &str,
-    rule: &HeaderValue<'_>,
+/// The subrules of one rule, compiled one after the other.
+struct SubruleCompiler<'r, 'm, 'a> {
+    at: At<'r>,
     language: RuleLanguage,
-    budget: &mut Budget,
-) -> Result<Vec<Vec<CompiledSet>>, RuleError> {
-    let rule_context = RuleContext::rule(side, interface);
-    let rule_map = match map_or_shortcut(rule) {
-        Some(SetDef::Map(m)) => Some(m),
-        // `true`/`false`: every subrule takes the default or inverted shortcut
-        Some(SetDef::Shortcut { invert }) => {
-            return Ok(Subrule::ALL
-                .iter()
-                .map(|&subrule| {
-                    let kind = SetKind {
-                        side,
-                        subrule,
-                        language,
-                    };
-                    vec![shortcut_set(kind, subrule.is_allow() == invert)]
-                })
-                .collect());
-        }
-        None => None,
-    };
-    let Some(rule_map) = rule_map else {
-        return Err(RuleError::NotMapOrShortcut {
-            context: rule_context,
-        });
-    };
-    let mut default_used = 0;
-    let mut out = Vec::with_capacity(Subrule::ALL.len());
-    for subrule in Subrule::ALL {
+    /// The rule's map; `None` for the `true`/`false` shortcut (`invert` for `false`).
+    rule_map: Option<&'m HeaderMap<'a>>,
+    invert: bool,
+    /// How many subrules were absent.
+    default_used: usize,
+    budget: &'r mut Budget,
+}
+
+impl SubruleCompiler<'_, '_, '_> {
+    /// The alternatives of `subrule`, each compiled into the kind's struct.
+    fn sets<T: FromCompiled>(&mut self, subrule: Subrule) -> Result<Vec<T>, RuleError> {
         let kind = SetKind {
-            side,
+            side: self.at.side,
             subrule,
-            language,
+            language: self.language,
         };
-        let mut context = RuleContext {
+        let mut at = At {
             subrule: Some(subrule),
-            ..rule_context.clone()
+            ..self.at
+        };
+        let Some(rule_map) = self.rule_map else {
+            let set = shortcut_set(kind, subrule.is_allow() == self.invert);
+            return Ok(vec![T::from_compiled(set)]);
         };
         let Some(value) = rule_map.get(subrule.as_str()) else {
-            default_used += 1;
-            out.push(vec![shortcut_set(kind, !subrule.is_allow())]);
-            continue;
+            self.default_used += 1;
+            return Ok(vec![T::from_compiled(shortcut_set(
+                kind,
+                !subrule.is_allow(),
+            ))]);
         };
-        let sets = match value {
+        match value {
             HeaderValue::List(alts) if !alts.is_empty() => {
                 let mut sets = Vec::with_capacity(alts.len());
                 for (i, alt) in alts.iter().enumerate() {
-                    context.alternative = Some(i + 1);
+                    at.alternative = Some(i + 1);
                     let Some(SetDef::Map(m)) = map_or_shortcut(alt) else {
-                        return Err(RuleError::AlternativeNotMap { context });
+                        return Err(RuleError::AlternativeNotMap {
+                            context: at.owned(),
+                        });
                     };
-                    sets.push(compile_set(kind, m, &context, budget)?);
+                    sets.push(T::from_compiled(compile_set(kind, m, at, self.budget)?));
                 }
-                sets
+                Ok(sets)
             }
             // an empty list cannot be written in assertion syntax (snapd would panic)
             _ => match map_or_shortcut(value) {
-                Some(SetDef::Map(m)) => vec![compile_set(kind, m, &context, budget)?],
-                Some(SetDef::Shortcut { invert }) => vec![shortcut_set(kind, invert)],
-                None => return Err(RuleError::NotMapOrShortcut { context }),
+                Some(SetDef::Map(m)) => Ok(vec![T::from_compiled(compile_set(
+                    kind,
+                    m,
+                    at,
+                    self.budget,
+                )?)]),
+                Some(SetDef::Shortcut { invert }) => {
+                    Ok(vec![T::from_compiled(shortcut_set(kind, invert))])
+                }
+                None => Err(RuleError::NotMapOrShortcut {
+                    context: at.owned(),
+                }),
             },
-        };
-        out.push(sets);
+        }
     }
-    if default_used == Subrule::ALL.len() {
-        return Err(RuleError::NoSubrule {
-            context: rule_context,
-        });
-    }
-    Ok(out)
 }
 
 /// The compiled `plugs` ([`PlugRule`]) or `slots` ([`SlotRule`]) header of a

@@ -137,6 +137,40 @@ impl RuleContext {
 
 impl fmt::Display for RuleContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        At {
+            side: self.side,
+            interface: &self.interface,
+            subrule: self.subrule,
+            alternative: self.alternative,
+        }
+        .fmt(f)
+    }
+}
+
+/// A [`RuleContext`] that borrows its interface: what the compiler carries, made owned
+/// only for an error.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At<'a> {
+    pub(crate) side: Side,
+    pub(crate) interface: &'a str,
+    pub(crate) subrule: Option<Subrule>,
+    pub(crate) alternative: Option<usize>,
+}
+
+impl At<'_> {
+    /// The owned context, for an error.
+    pub(crate) fn owned(self) -> RuleContext {
+        RuleContext {
+            side: self.side,
+            interface: self.interface.to_owned(),
+            subrule: self.subrule,
+            alternative: self.alternative,
+        }
+    }
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(n) = self.alternative {
             write!(f, "alternative {n} of ")?;
         }
@@ -147,7 +181,7 @@ impl fmt::Display for RuleContext {
             f,
             "{} rule for interface {}",
             self.side,
-            quote(&self.interface)
+            quote(self.interface)
         )
     }
 }
