@@ -120,7 +120,7 @@ enum Command {
     /// snapd's interface policy: installation, connection and auto-connection checks.
     Policy {
         #[command(subcommand)]
-        command: policy::PolicyCommand,
+        command: Box<policy::PolicyCommand>,
     },
 }
 

@@ -143,13 +143,7 @@ fn regenerate_goldens() {
 
 #[test]
 fn goldens_match() {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(golden_dir())
-        .expect("tests/data/policy-decisions/golden")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
+    let paths = golden::golden_files(&golden_dir());
     assert!(
         paths.len() >= GOLDEN_CASES,
         "only {} golden files",
@@ -213,4 +207,21 @@ fn generated_cases_against_the_oracle_with_snapds_base_declaration() {
         "oracle policy base-declaration failed"
     );
     live(&String::from_utf8(out.stdout).expect("text"), 1314);
+}
+
+/// Without `--base-decl` ucore has no base-declaration to use: a usage error (exit 2),
+/// where the oracle would use snapd's built-in one.
+#[test]
+fn no_base_declaration_is_a_usage_error() {
+    let case = golden_cases().swap_remove(0);
+    let files = files(&case);
+    let mut args = args(&case, &files);
+    let at = args
+        .iter()
+        .position(|a| a == "--base-decl")
+        .expect("a --base-decl flag");
+    args.drain(at..at + 2);
+    let dir = run::write_files(&files, &small_base_declaration());
+    let (ours, _) = run::ours(dir.path(), &args, &files);
+    assert_eq!(ours.exit, 2);
 }

@@ -145,13 +145,7 @@ fn regenerate_goldens() {
 
 #[test]
 fn goldens_match() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(golden_dir())
-        .expect("tests/data/validation-sets/golden")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
+    let files = golden::golden_files(&golden_dir());
     assert!(
         files.len() >= GOLDEN_GENERATED,
         "only {} golden files",

@@ -83,8 +83,8 @@ impl<'a> Conn<'a> {
 
     fn with(plug: PlugSlotInfo, slot: PlugSlotInfo) -> Self {
         Conn {
-            plug_snap: snap("plug-snap", "app", &[plug.clone()], &[]),
-            slot_snap: snap("slot-snap", "app", &[], &[slot.clone()]),
+            plug_snap: snap("plug-snap", "app", std::slice::from_ref(&plug), &[]),
+            slot_snap: snap("slot-snap", "app", &[], std::slice::from_ref(&slot)),
             plug,
             slot,
             pd: None,

@@ -13,3 +13,15 @@ pub fn golden_text(value: &Value) -> String {
         .collect();
     format!("{{\n{}\n}}\n", members.join(",\n"))
 }
+
+/// The golden files (`*.json`) of `dir`, sorted by name.
+pub fn golden_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+}

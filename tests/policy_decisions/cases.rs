@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use ucore_assertions::policy::Subrule;
 use ucore_assertions::{Encoder, Timestamp};
 use ucore_signing::{RsaPrivateKey, builder_from_json, sign_assertion_at};
 
@@ -342,15 +343,6 @@ fn constraint_set(side: &'static str, subrule: &'static str) -> BoxedStrategy<Va
         .boxed()
 }
 
-const SUBRULES: [&str; 6] = [
-    "allow-installation",
-    "deny-installation",
-    "allow-connection",
-    "deny-connection",
-    "allow-auto-connection",
-    "deny-auto-connection",
-];
-
 fn subrule(side: &'static str, name: &'static str) -> BoxedStrategy<Value> {
     prop_oneof![
         1 => Just(json!("true")),
@@ -363,13 +355,14 @@ fn subrule(side: &'static str, name: &'static str) -> BoxedStrategy<Value> {
 
 /// A plug or slot rule: `true`, `false`, or a map of one to three subrules.
 fn rule(side: &'static str) -> BoxedStrategy<Value> {
-    let subrules: Vec<BoxedStrategy<Value>> = SUBRULES.iter().map(|s| subrule(side, s)).collect();
+    let names: Vec<&'static str> = Subrule::ALL.iter().map(|s| s.as_str()).collect();
+    let subrules: Vec<BoxedStrategy<Value>> = names.iter().map(|s| subrule(side, s)).collect();
     prop_oneof![
         1 => Just(json!("true")),
         1 => Just(json!("false")),
         6 => (prop::sample::subsequence((0..6).collect::<Vec<_>>(), 1..=3), subrules).prop_map(
-            |(picked, values)| {
-                Value::Object(picked.into_iter().map(|i| (SUBRULES[i].to_owned(), values[i].clone())).collect())
+            move |(picked, values)| {
+                Value::Object(picked.into_iter().map(|i| (names[i].to_owned(), values[i].clone())).collect())
             }
         ),
     ]

@@ -23,10 +23,10 @@ use super::on_classic::OnClassicConstraint;
 
 /// The first alternative of `alternatives` that `check` accepts, or the reason the first
 /// one failed (snapd's `check*AltConstraints`).
-pub(crate) fn first_match<'c, C>(
-    alternatives: &'c [C],
+pub(crate) fn first_match<C>(
+    alternatives: &[C],
     mut check: impl FnMut(&C) -> Result<(), String>,
-) -> Result<&'c C, String> {
+) -> Result<&C, String> {
     let mut first_err = None;
     for c in alternatives {
         match check(c) {
