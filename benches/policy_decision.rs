@@ -6,7 +6,7 @@
 //!
 //! With `UCORE_ORACLE` set, the base-declaration is snapd's real one
 //! (`$UCORE_ORACLE policy base-declaration`, generated at bench time, never committed);
-//! else our small one (`assertions/tests/data/policy/small-base-declaration.txt`).
+//! else our small one (`tests/data/policy-decisions/small-base-declaration.txt`).
 //!
 //! `cargo bench --bench policy_decision`; figures in `docs/perf/policy-decision.md`.
 use std::collections::BTreeMap;
@@ -32,7 +32,7 @@ fn base_declaration() -> (String, &'static str) {
         return (String::from_utf8(out.stdout).expect("text"), "home");
     }
     let path =
-        ucore_test_support::repo().join("assertions/tests/data/policy/small-base-declaration.txt");
+        ucore_test_support::repo().join("tests/data/policy-decisions/small-base-declaration.txt");
     (
         std::fs::read_to_string(path).expect("the small base-declaration"),
         "network",

@@ -40,7 +40,7 @@ fn golden_dir() -> PathBuf {
 
 fn small_base_declaration() -> String {
     let path =
-        ucore_test_support::repo().join("assertions/tests/data/policy/small-base-declaration.txt");
+        ucore_test_support::repo().join("tests/data/policy-decisions/small-base-declaration.txt");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -50,7 +50,7 @@ struct Golden {
     /// How the file was made.
     regenerate: String,
     /// The oracle's command line, in a directory holding `files` and
-    /// `base-declaration.txt` (= `assertions/tests/data/policy/small-base-declaration.txt`).
+    /// `base-declaration.txt` (= `tests/data/policy-decisions/small-base-declaration.txt`).
     command: Vec<String>,
     /// The case as generated.
     case: Case,

@@ -19,7 +19,8 @@
 
 use std::fmt;
 
-use regex_automata::meta::Regex;
+use regex_automata::nfa::thompson::{self, WhichCaptures, pikevm::PikeVM};
+use regex_automata::Input;
 
 use crate::go_regexp;
 
@@ -27,14 +28,19 @@ use crate::go_regexp;
 const BUDGET_FIXED: usize = 256 << 10;
 /// Compiled memory allowed per byte of constraint pattern text.
 const BUDGET_PER_PATTERN_BYTE: usize = 256;
-/// What a compiled regex holds beyond the automata `memory_usage` reports.
-const REGEX_OVERHEAD: usize = 6 << 10;
+/// What a compiled regex holds beyond the NFA's `memory_usage`.
+const REGEX_OVERHEAD: usize = 1 << 10;
 
 /// One compiled constraint: the pattern as written and its anchored, ASCII-class form.
+///
+/// The form is a Thompson NFA run by a PikeVM: constraint values are short, and building
+/// one forward NFA costs a fraction of the full `meta` engine (forward and reverse NFAs,
+/// one-pass DFA, lazy DFA set-up), which decoding a declaration with many patterns paid
+/// for every one of them.
 #[derive(Clone)]
 pub struct ConstraintRegex {
     pattern: String,
-    regex: Regex,
+    vm: PikeVM,
 }
 
 impl ConstraintRegex {
@@ -43,9 +49,12 @@ impl ConstraintRegex {
         &self.pattern
     }
 
-    /// Whether the whole of `value` matches (the pattern is anchored at both ends).
+    /// Whether `value` matches `^(pattern)$`: the whole of it, unless the pattern's own
+    /// `)` and `(` unbalance the anchoring (`a)|(b` is `^(a)|(b)$`, which matches any
+    /// string ending in `b`, as in snapd), so the search itself is not anchored.
     pub fn is_match(&self, value: &str) -> bool {
-        self.regex.is_match(value)
+        let mut cache = self.vm.create_cache();
+        self.vm.is_match(&mut cache, Input::new(value))
     }
 }
 
@@ -95,30 +104,27 @@ pub(crate) fn compile(pattern: &str, budget: &mut Budget) -> Result<ConstraintRe
         go_regexp::ParseError::Syntax(e) => CompileError::Syntax(e),
         go_regexp::ParseError::ClassesTooLarge => CompileError::TooLarge,
     })?;
-    // The forward and reverse automata are each bounded, and building them takes about as
-    // much again: a quarter of what is left for each.
-    let limit = budget.remaining / 4;
-    let config = Regex::config()
-        .nfa_size_limit(Some(limit))
-        .onepass_size_limit(Some(limit))
-        // no full DFA (up to 40 MiB by default); the lazy DFA's cache is filled while
-        // matching only, and kept small
-        .dfa(false)
-        .hybrid_cache_capacity(256 << 10);
-    let regex = Regex::builder()
-        .configure(config)
+    // The NFA is bounded by half of what is left (a match's cache takes about as much
+    // again, while it runs).
+    let limit = budget.remaining / 2;
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .nfa_size_limit(Some(limit))
+                .which_captures(WhichCaptures::Implicit),
+        )
         .build_from_hir(&hir)
         .map_err(|_| CompileError::TooLarge)?;
-    // `memory_usage` counts the automata; the regex's other structures (metadata, cache
-    // pool) take a few KB more whatever the pattern (measured: about 9 KB held for a small
-    // pattern reported at 3.9 KB)
+    let used = nfa.memory_usage();
+    let vm = PikeVM::new_from_nfa(nfa).map_err(|_| CompileError::TooLarge)?;
+    // `memory_usage` counts the NFA; the matcher's own structures take a little more.
     budget.remaining = budget
         .remaining
-        .checked_sub(regex.memory_usage().saturating_add(REGEX_OVERHEAD))
+        .checked_sub(used.saturating_add(REGEX_OVERHEAD))
         .ok_or(CompileError::TooLarge)?;
     Ok(ConstraintRegex {
         pattern: pattern.to_owned(),
-        regex,
+        vm,
     })
 }
 

@@ -2,7 +2,7 @@
 # Regenerates tests/data/policy-decisions/golden/*.json: 400 generated policy cases (fixed
 # seed; tests/policy_decisions/cases.rs) each decided by snapd 2.57's interfaces/policy
 # (the oracle's `policy install|connect|auto-connect`) with our own small base-declaration
-# (assertions/tests/data/policy/small-base-declaration.txt). The test `goldens_match` then
+# (tests/data/policy-decisions/small-base-declaration.txt). The test `goldens_match` then
 # compares ucore with them, without Go.
 #   UCORE_ORACLE=/tmp/snapd-oracle bash tests/data/policy-decisions/regenerate.sh
 set -euo pipefail
