@@ -114,7 +114,7 @@ fn check_encodable(header: &str, value: &HeaderValue<'_>, depth: usize) -> Resul
 fn suggested_format(assertion_type: AssertionType, headers: &Headers<'_>) -> Result<i64, Error> {
     match assertion_type {
         AssertionType::SnapDeclaration => {
-            crate::policy::suggested_format(headers, crate::policy::RuleLanguage::Snapd2_57)
+            crate::rules::suggested_format(headers, crate::rules::RuleLanguage::Snapd2_57)
         }
         _ => Ok(0),
     }

@@ -29,9 +29,12 @@
 //! * `assemble` (private) — decoding one assertion ([`AssertionRef::decode`],
 //!   [`Assertion::from_parts`], …): snapd's common checks in its order, then the
 //!   type's own.
+//! * [`policy`] — snapd's interface policy: the installation, connection and
+//!   auto-connection checks of a snap's plugs and slots against its snap-declaration and
+//!   the base-declaration; it reads the declarations of [`types`] and re-exports [`rules`].
 //! * [`types`] — type-specific checks (snapd's per-type `assemble…`, run by every
 //!   decode) and a typed view per assertion type ([`types::Model`], [`types::AccountKey`], …).
-//! * [`policy`] — the plug/slot rule language of snap- and base-declarations, compiled
+//! * [`rules`] — the plug/slot rule language of snap- and base-declarations, compiled
 //!   as snapd compiles it (by [`types`] while decoding), and its matching primitives; of
 //!   [`types`] it uses only the regexp compiler (`types::constraint_regex`, a leaf).
 //! * [`assertion`] — [`AssertionRef`] (borrowed), [`Assertion`] (owned) and the
@@ -57,7 +60,7 @@
 //! Decoding runs snapd's type-specific checks for all 26 types, in snapd's order
 //! and with its messages (`assertion <type>: …`); the same code builds the typed
 //! views of [`types`]. The plug/slot rules of `snap-declaration` and `base-declaration`
-//! are compiled while decoding ([`policy`]), with snapd 2.57's texts and quirks, and
+//! are compiled while decoding ([`rules`]), with snapd 2.57's texts and quirks, and
 //! account-key `constraints` use the same attribute matcher
 //! ([`types::AccountKey::can_sign`]).
 #![forbid(unsafe_code)]
@@ -75,6 +78,7 @@ pub mod json_body;
 pub mod openpgp;
 pub mod policy;
 pub mod rfc3339;
+pub mod rules;
 pub mod stream;
 pub mod time;
 pub mod types;

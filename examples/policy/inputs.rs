@@ -8,13 +8,12 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use ucore_assertions::policy::{
-    AttrValue, BaseDeclarationRules, Device, DeviceModel, DeviceStore, PlugSlotInfo, PolicySnap,
-    Release, RuleLanguage,
+    AttrValue, BaseDeclarationRules, Device, DeviceModel, DeviceStore, PolicySnap, Release,
+    RuleLanguage,
 };
 use ucore_assertions::types::{Model, SnapDeclaration, Store};
 use ucore_assertions::{Assertion, AssertionAccess, AssertionType, Decoder};
 use ucore_snap::Info;
-use ucore_snap::plug_slot::{PlugSlot, Value as YamlValue};
 
 /// Reads a file (`-`: standard input).
 pub fn read_input(file: &str) -> Result<Vec<u8>, String> {
@@ -127,41 +126,6 @@ pub fn release(classic: bool, distro: Option<&str>) -> (Release, Value) {
     )
 }
 
-/// A snap.yaml attribute as the policy sees it. snapd's normalisation refuses `null` and
-/// integers above `i64::MAX`, so a validated snap.yaml has neither.
-pub fn yaml_attr(v: &YamlValue) -> Result<AttrValue, String> {
-    Ok(match v {
-        YamlValue::Bool(b) => AttrValue::Bool(*b),
-        YamlValue::Int(i) => AttrValue::Int(*i),
-        YamlValue::Float(f) => AttrValue::Float(*f),
-        YamlValue::String(s) => AttrValue::String(s.clone()),
-        YamlValue::List(l) => AttrValue::List(l.iter().map(yaml_attr).collect::<Result<_, _>>()?),
-        YamlValue::Map(m) => AttrValue::Map(
-            m.iter()
-                .map(|(k, v)| Ok((k.clone(), yaml_attr(v)?)))
-                .collect::<Result<_, String>>()?,
-        ),
-        YamlValue::Null | YamlValue::Uint(_) => {
-            return Err(format!(
-                "invalid scalar: {}",
-                serde_json::to_string(v).unwrap_or_default()
-            ));
-        }
-    })
-}
-
-fn plug_slot(p: &PlugSlot) -> Result<PlugSlotInfo, String> {
-    Ok(PlugSlotInfo {
-        name: p.name.clone(),
-        interface: p.interface.clone(),
-        attrs: p
-            .attrs
-            .iter()
-            .map(|(k, v)| Ok((k.clone(), yaml_attr(v)?)))
-            .collect::<Result<_, String>>()?,
-    })
-}
-
 /// A snap.yaml read and validated as the oracle's `loadPolicySnap` does, with the
 /// plugs and slots snapd's sanitizer dropped listed by name with the reason.
 pub struct LoadedSnap {
@@ -177,25 +141,9 @@ pub fn load_snap(file: &str) -> Result<LoadedSnap, String> {
     let info = Info::from_yaml(&text).map_err(|e| format!("{file}: snap.yaml parse error: {e}"))?;
     info.validate()
         .map_err(|e| format!("{file}: snap.yaml validate error: {e}"))?;
-    let plugs = info
-        .plugs
-        .iter()
-        .map(|(n, p)| Ok((n.clone(), plug_slot(p)?)))
-        .collect::<Result<_, String>>()
-        .map_err(|e| format!("{file}: {e}"))?;
-    let slots = info
-        .slots
-        .iter()
-        .map(|(n, p)| Ok((n.clone(), plug_slot(p)?)))
-        .collect::<Result<_, String>>()
-        .map_err(|e| format!("{file}: {e}"))?;
+    let snap = ucore_snap::policy::policy_snap(&info).map_err(|e| format!("{file}: {e}"))?;
     Ok(LoadedSnap {
-        snap: PolicySnap {
-            name: info.instance_name(),
-            snap_type: info.type_.as_str().to_owned(),
-            plugs,
-            slots,
-        },
+        snap,
         bad_interfaces: info.bad_interfaces.clone(),
     })
 }

@@ -128,10 +128,10 @@ pub enum TypeError {
     },
     /// A snap-declaration / base-declaration plug or slot rule does not compile.
     #[error(transparent)]
-    Rule(Box<crate::policy::RuleError>),
+    Rule(Box<crate::rules::RuleError>),
     /// A snap-declaration `revision-authority` device scope does not compile.
     #[error(transparent)]
-    DeviceScope(#[from] crate::policy::DeviceScopeError),
+    DeviceScope(#[from] crate::rules::DeviceScopeError),
     /// A list of maps header (or an item of it) is malformed.
     #[error("{message}")]
     InvalidItem {
@@ -142,8 +142,8 @@ pub enum TypeError {
     },
 }
 
-impl From<crate::policy::RuleError> for TypeError {
-    fn from(e: crate::policy::RuleError) -> Self {
+impl From<crate::rules::RuleError> for TypeError {
+    fn from(e: crate::rules::RuleError) -> Self {
         TypeError::Rule(Box::new(e))
     }
 }

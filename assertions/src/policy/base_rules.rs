@@ -7,8 +7,8 @@
 //! ucore embeds no base-declaration: snapd's text is data of its GPL-3 sources. The caller
 //! brings one (a file, or an assertion fetched from a store).
 
-use super::language::RuleLanguage;
-use super::rule::{InterfaceRules, PlugRule, SlotRule};
+use crate::rules::language::RuleLanguage;
+use crate::rules::rule::{InterfaceRules, PlugRule, SlotRule};
 use crate::types::{BaseDeclaration, BuiltinBaseDeclaration, BuiltinBaseDeclarationError};
 
 /// The compiled rules of a base-declaration.

@@ -9,8 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use super::attr_value::{AttrValue, Attrer};
-use super::rule::{InterfaceRules, PlugRule, SlotRule};
+use crate::rules::attr_value::{AttrValue, Attrer};
+use crate::rules::rule::{InterfaceRules, PlugRule, SlotRule};
 use crate::types::{SnapDeclaration, well_known_snap_id};
 
 /// A plug or slot of a snap: its name (the key under `plugs:`/`slots:` of snap.yaml), its

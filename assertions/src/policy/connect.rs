@@ -5,9 +5,6 @@
 //! the slot snap-declaration's slot rule, the base-declaration's plug rule, its slot rule
 //! (no merging, no fallback). No rule: allowed (auto-connection: one slot per plug).
 
-use super::arity::SideArity;
-use super::attr_matcher::AttrMatchContext;
-use super::attr_value::{AttrValue, Attrer};
 use super::base_rules::BaseDeclarationRules;
 use super::candidate::{ConnectedPlugSlot, DeclarationRules};
 use super::constraint_checks::{Connecting, ConnectionSet, End, check_connection, first_match};
@@ -15,7 +12,10 @@ use super::decision::{
     CheckKind, ConstraintMismatch, PolicyError, RuleOrigin, RuleRefusal, RuleSide, Verdict,
 };
 use super::environment::PolicyEnvironment;
-use super::rule::Rule;
+use crate::rules::arity::SideArity;
+use crate::rules::attr_matcher::AttrMatchContext;
+use crate::rules::attr_value::{AttrValue, Attrer};
+use crate::rules::rule::Rule;
 
 /// How many slots an auto-connected plug may take (snapd's `SideArity` of the allowing
 /// rule): `One` unless the rule's `allow-auto-connection` said `slots-per-plug: *`.

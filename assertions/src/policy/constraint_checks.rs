@@ -8,18 +8,18 @@
 //! The reason never reaches snapd's error text (§6.4, §6.5 name only the rule); ucore keeps
 //! it as the refusal's source.
 
-use super::arity::SideArity;
-use super::attr_matcher::{AttrMatchContext, AttributeConstraints};
-use super::attr_value::Attrer;
 use super::candidate::{PlugSlotInfo, PolicySnap};
-use super::constraints::{
+use super::environment::PolicyEnvironment;
+use crate::rules::arity::SideArity;
+use crate::rules::attr_matcher::{AttrMatchContext, AttributeConstraints};
+use crate::rules::attr_value::Attrer;
+use crate::rules::constraints::{
     PlugConnectionConstraints, PlugInstallationConstraints, SlotConnectionConstraints,
     SlotInstallationConstraints, check_id,
 };
-use super::device_scope::DeviceScopeConstraint;
-use super::environment::PolicyEnvironment;
-use super::names::NameConstraints;
-use super::on_classic::OnClassicConstraint;
+use crate::rules::device_scope::DeviceScopeConstraint;
+use crate::rules::names::NameConstraints;
+use crate::rules::on_classic::OnClassicConstraint;
 
 /// The first alternative of `alternatives` that `check` accepts, or the reason the first
 /// one failed (snapd's `check*AltConstraints`).

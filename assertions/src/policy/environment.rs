@@ -2,9 +2,9 @@
 //! `on-store`/`on-brand`/`on-model`), the running system (for `on-classic`, and in newer
 //! snapd `on-core-desktop`), and which snapd's rule language and evaluation to follow.
 
-use super::device_scope::Device;
-use super::language::RuleLanguage;
-use super::on_classic::Release;
+use crate::rules::device_scope::Device;
+use crate::rules::language::RuleLanguage;
+use crate::rules::on_classic::Release;
 
 /// The environment of a policy decision. `Default` is an Ubuntu Core device with no model,
 /// evaluated as snapd 2.57 does.

@@ -14,7 +14,7 @@ use super::decision::{
     first_refusal,
 };
 use super::environment::PolicyEnvironment;
-use super::rule::Rule;
+use crate::rules::rule::Rule;
 
 /// A snap to install, with its snap-declaration (if any) and the base-declaration.
 #[derive(Debug, Clone, Copy)]

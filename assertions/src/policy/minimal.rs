@@ -10,13 +10,13 @@
 use super::base_rules::BaseDeclarationRules;
 use super::candidate::{PlugSlotInfo, PolicySnap};
 use super::constraint_checks::{Environmental, check_snap_type};
-use super::constraints::SlotInstallationConstraints;
 use super::decision::{
     CheckKind, ConstraintMismatch, PolicyError, RuleOrigin, RuleRefusal, RuleSide, Verdict,
     first_refusal,
 };
 use super::environment::PolicyEnvironment;
-use super::language::RuleLanguage;
+use crate::rules::constraints::SlotInstallationConstraints;
+use crate::rules::language::RuleLanguage;
 
 /// A snap to install without a snap-declaration.
 #[derive(Debug, Clone, Copy)]

@@ -1,102 +1,47 @@
-//! The plug/slot rule language of snap-declaration and base-declaration (snapd's
-//! `asserts/ifacedecls.go` and `asserts/constraint.go`; spec `policy.md` §1–§5): rules
-//! compiled exactly as snapd compiles them while decoding, with snapd's error texts, and
-//! the matching primitives the policy evaluation builds on.
+//! snapd's interface policy (`interfaces/policy`; spec `policy.md` §6): the installation,
+//! connection and auto-connection checks of a snap's plugs and slots against its
+//! snap-declaration and the base-declaration, on a device (model, store) and system
+//! (classic or not), each answering allow or a [`RuleRefusal`] naming the rule that decided.
+//!
+//! ```
+//! use ucore_assertions::policy::{
+//!     BaseDeclarationRules, InstallCandidate, PlugSlotInfo, PolicyEnvironment, PolicySnap,
+//! };
+//!
+//! // A base-declaration of our own, as the headers-only text snapd builds in.
+//! let base = BaseDeclarationRules::from_builtin_text(
+//!     b"type: base-declaration\nauthority-id: canonical\nseries: 16\nplugs:\n  docker-support:\n    allow-installation: false\n",
+//!     Default::default(),
+//! )?;
+//! let mut snap = PolicySnap { name: "hello".into(), snap_type: "app".into(), ..Default::default() };
+//! snap.plugs.insert(
+//!     "docker-support".into(),
+//!     PlugSlotInfo { name: "docker-support".into(), interface: "docker-support".into(), ..Default::default() },
+//! );
+//! let env = PolicyEnvironment::default(); // an Ubuntu Core device, snapd 2.57's rules
+//! let check = InstallCandidate { snap: &snap, snap_declaration: None, base_declaration: &base, env: &env };
+//! assert_eq!(
+//!     check.check().unwrap_err().to_string(),
+//!     r#"installation not allowed by "docker-support" plug rule of interface "docker-support""#
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! ## Layers (each uses only the ones below it)
 //!
-//! * [`rule`] — [`PlugRule`], [`SlotRule`] ([`compile_plug_rule`], [`compile_slot_rule`])
-//!   and [`InterfaceRules`], the compiled `plugs`/`slots` headers; [`suggested_format`]
-//!   (in `format`) reads their features.
-//! * [`constraints`] — the four kinds of constraint set (installation/connection ×
-//!   plug/slot) and their compiler, in snapd's key order.
-//! * The constraints themselves: [`attr_matcher`] ([`AttributeConstraints`],
-//!   [`AttrMatcher`]), [`names`] ([`NameConstraints`]), [`arity`] ([`SideArity`]),
-//!   [`on_classic`] ([`OnClassicConstraint`], [`Release`]) and [`device_scope`]
-//!   ([`DeviceScopeConstraint`], [`Device`]).
-//! * [`attr_value`] — [`AttrValue`], the attributes matched, and [`Attrer`].
-//! * [`subrule`], [`language`], [`error`] — the vocabulary: [`Side`], [`Subrule`],
-//!   [`RuleContext`], [`RuleLanguage`] and the compile errors.
-//!
-//! ## Reading order for a newcomer
-//!
-//! `rule.rs` (how a rule value becomes six lists of alternatives), `constraints.rs` (one
-//! alternative), then `attr_matcher.rs` (the richest constraint). `language.rs` lists what
-//! newer snapd changed; by default everything is snapd 2.57, quirks included.
-//!
-//! ## Deterministic where snapd is not
-//!
-//! snapd iterates Go maps in random order in three places that decide which error it
-//! reports: the interfaces of `plugs`/`slots`, the entries of an attribute map matcher
-//! and the three device-scope keys. ucore always goes in bytewise order, so it reports
-//! one of the errors snapd may report.
+//! * [`InstallCandidate`], [`InstallCandidateMinimalCheck`] (in `install`, `minimal`) and
+//!   [`ConnectCandidate`] (in `connect`): the checks, with snapd's precedence (plug
+//!   declaration, slot declaration, base plug rule, base slot rule; the first present
+//!   decides alone).
+//! * `constraint_checks`: one constraint set against a candidate, in snapd's order.
+//! * The inputs: [`PolicySnap`], [`PlugSlotInfo`], [`ConnectedPlugSlot`],
+//!   [`DeclarationRules`] (in `candidate`), [`BaseDeclarationRules`] (in `base_rules`),
+//!   [`PolicyEnvironment`] (in `environment`); the answers in `decision`.
+//! * Below: [`crate::types`] (the declarations) and [`crate::rules`] (the compiled rule
+//!   language, re-exported here).
 
-pub mod anchored;
-pub mod arity;
-pub mod attr_matcher;
-pub mod attr_value;
-pub mod constraints;
-pub mod device_scope;
-pub mod error;
-mod format;
-pub mod language;
-pub mod names;
-pub mod on_classic;
-pub mod rule;
-pub mod subrule;
+pub use crate::rules::*;
 
-pub use anchored::AnchoredRegex;
-pub use arity::SideArity;
-pub use attr_matcher::{AttrMatchContext, AttrMatcher, AttributeConstraints, EvalOp};
-pub use attr_value::{AttrValue, Attrer};
-pub use constraints::{
-    ConstraintSet, PlugConnectionConstraints, PlugInstallationConstraints,
-    SlotConnectionConstraints, SlotInstallationConstraints, check_id,
-};
-pub use device_scope::{Device, DeviceModel, DeviceScopeConstraint, DeviceStore};
-pub use error::{
-    AttrMatcherError, DeviceScopeError, NameConstraintsError, OnClassicError, RuleError,
-};
-pub use format::suggested_format;
-pub use language::RuleLanguage;
-pub use names::{NameConstraints, NameMatcher};
-pub use on_classic::{OnClassicConstraint, Release};
-pub use rule::{InterfaceRules, PlugRule, Rule, SlotRule, compile_plug_rule, compile_slot_rule};
-pub use subrule::{RuleContext, Side, Subrule};
-
-use serde::Serializer;
-
-use crate::headers::{HeaderValue, MAX_NESTING_DEPTH};
-
-/// The bytes of every string inside `value` (the pattern text a regexp budget is sized
-/// by); nesting past the header limit is not counted.
-pub(crate) fn string_bytes(value: &HeaderValue<'_>) -> usize {
-    fn walk(value: &HeaderValue<'_>, depth: usize) -> usize {
-        if depth > MAX_NESTING_DEPTH + 2 {
-            return 0;
-        }
-        match value {
-            HeaderValue::String(s) => s.len(),
-            HeaderValue::List(items) => items.iter().map(|v| walk(v, depth + 1)).sum(),
-            HeaderValue::Map(m) => m.iter().map(|(k, v)| k.len() + walk(v, depth + 1)).sum(),
-        }
-    }
-    walk(value, 0)
-}
-
-/// Serializes a list as Go's JSON does a nil-or-not slice: `null` when empty.
-pub(crate) fn serialize_list_or_null<S: Serializer>(
-    list: &[String],
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    if list.is_empty() {
-        serializer.serialize_none()
-    } else {
-        serializer.collect_seq(list)
-    }
-}
-
-// ---- evaluation (h13-eval): snapd's interface policy decisions (spec §6) ----
 mod base_rules;
 mod candidate;
 mod connect;

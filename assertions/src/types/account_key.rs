@@ -18,7 +18,7 @@ use crate::{AssertionAccess, Error};
 use super::TypeError;
 use super::common::{self, Map};
 use super::constraint_regex::Budget;
-use crate::policy::{AttrMatcher, AttrValue, RuleLanguage};
+use crate::rules::{AttrMatcher, AttrValue, RuleLanguage};
 
 /// Key names: `^(?:[a-z0-9]+-?)*[a-z](?:-?[a-z0-9])*$`.
 pub(crate) static VALID_KEY_NAME: LazyLock<Regex> =
@@ -173,7 +173,7 @@ fn parse_constraints(value: &HeaderValue<'_>) -> Result<Vec<HeaderConstraint>, E
         return Err(constraints_error("assertions constraints cannot be empty"));
     }
     let mut out = Vec::with_capacity(list.len());
-    let mut budget = Budget::for_patterns(crate::policy::string_bytes(value));
+    let mut budget = Budget::for_patterns(crate::rules::string_bytes(value));
     for item in list {
         let m = item.as_map().ok_or_else(|| constraints_error(NOT_LIST))?;
         out.push(parse_constraint(m, &mut budget)?);

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::checks::{self, HEADER};
-use crate::policy::{InterfaceRules, PlugRule, RuleLanguage, SlotRule};
 use crate::rfc3339::Rfc3339Time;
+use crate::rules::{InterfaceRules, PlugRule, RuleLanguage, SlotRule};
 use crate::{AssertionAccess, Error};
 use ucore_go_text::quote;
 

@@ -19,8 +19,8 @@
 
 use std::fmt;
 
-use regex_automata::nfa::thompson::{self, WhichCaptures, pikevm::PikeVM};
 use regex_automata::Input;
+use regex_automata::nfa::thompson::{self, WhichCaptures, pikevm::PikeVM};
 
 use crate::go_regexp;
 

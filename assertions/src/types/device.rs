@@ -1,7 +1,7 @@
 //! The device a policy applies to, read from its model and store assertions
 //! ([`DeviceModel`], [`DeviceStore`] of [`crate::policy`]).
 
-use crate::policy::{DeviceModel, DeviceStore};
+use crate::rules::{DeviceModel, DeviceStore};
 
 use super::{Model, Store};
 

@@ -155,14 +155,14 @@ macro_rules! rules_view {
             pub(crate) fn parse<A: $crate::AssertionAccess + ?Sized>(
                 a: &'a A,
             ) -> Result<Self, $crate::Error> {
-                Self::parse_with(a, $crate::policy::RuleLanguage::default())
+                Self::parse_with(a, $crate::rules::RuleLanguage::default())
             }
 
             /// Reads `assertion` as [`from_assertion`](Self::from_assertion) does,
             /// compiling the rules in `language` (decoding uses snapd 2.57's).
             pub fn with_language<A: $crate::AssertionAccess + ?Sized>(
                 assertion: &'a A,
-                language: $crate::policy::RuleLanguage,
+                language: $crate::rules::RuleLanguage,
             ) -> Result<Self, $crate::Error> {
                 $crate::types::expect_type(assertion, Self::TYPE)?;
                 Self::parse_with(assertion, language).map_err(|e| e.in_type(Self::TYPE.name()))

@@ -4,9 +4,9 @@
 
 use crate::checks;
 use crate::headers::Headers;
-use crate::policy::constraints::FromCompiled;
-use crate::policy::rule::compile_rules;
-use crate::policy::{InterfaceRules, Rule, RuleLanguage};
+use crate::rules::constraints::FromCompiled;
+use crate::rules::rule::compile_rules;
+use crate::rules::{InterfaceRules, Rule, RuleLanguage};
 use crate::{Error, policy};
 
 use super::TypeError;

@@ -18,7 +18,7 @@ use ucore_go_text::quote;
 use super::TypeError;
 use super::common::{self, Map, invalid_item};
 use super::rules::{interface_rules, rules_budget};
-use crate::policy::{DeviceScopeConstraint, InterfaceRules, PlugRule, RuleLanguage, SlotRule};
+use crate::rules::{DeviceScopeConstraint, InterfaceRules, PlugRule, RuleLanguage, SlotRule};
 
 /// Alias names: `^[a-zA-Z0-9][-_.a-zA-Z0-9]*$`.
 static VALID_ALIAS: LazyLock<Regex> =

@@ -68,7 +68,7 @@ impl AnchoredRegex {
     pub fn is_match(&self, value: &str) -> bool {
         match &self.kind {
             Kind::Literal(s) => s == value,
-            Kind::AnyLine { nonempty } => !(value.contains('\n') || *nonempty && value.is_empty()),
+            Kind::AnyLine { nonempty } => !value.contains('\n') && !(*nonempty && value.is_empty()),
             Kind::Regex(re) => re.is_match(value),
         }
     }
