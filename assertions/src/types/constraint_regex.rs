@@ -1,5 +1,5 @@
-//! The regular expressions of account-key `constraints`, compiled as Go's `regexp` reads
-//! them and within a memory budget.
+//! The regular expressions of rules (snap- and base-declaration `plugs`/`slots`) and of
+//! account-key `constraints`, read as Go's `regexp` reads them and within a memory budget.
 //!
 //! snapd compiles each constraint string with Go's `regexp.Compile("^(" + s + ")$")`
 //! (`asserts/constraint.go`, `compileAttrMatcher`). Two things keep ucore's compiled form
@@ -10,17 +10,20 @@
 //!   accepts is compiled from the parsed expression, so it matches what snapd matches
 //!   (ASCII `\d \w \s \b`, `x{,3}` literal, `\Q…\E`, counts up to 1000), and `\w{200}`
 //!   costs 50 KB as in Go rather than 11 MB as a Unicode class.
-//! - **A budget per assertion.** All the constraints of one account-key share a budget of
-//!   compiled memory: 256 KiB plus 256 bytes per byte of pattern text. Rust compiles a
-//!   pattern into automata whose size Go's backtracking-free matcher does not need (Go
-//!   keeps `\pL` as one rune class), so a few bytes like `\pL{1000}` could otherwise take
-//!   tens of megabytes each. Past the budget the account-key is refused: a deliberate
-//!   difference from snapd for constraints no real key has.
+//! - **A budget per assertion.** All the patterns of one assertion share a budget of
+//!   memory: 256 KiB plus 256 bytes per byte of pattern text. Decoding charges what it
+//!   keeps (the parsed expressions and their classes) and refuses the assertion past the
+//!   budget; the automaton of a pattern is built on its first match ([`ConstraintRegex`]),
+//!   within the share of the budget left when it was decoded. Rust's automata can be far
+//!   larger than what Go's matcher needs (Go keeps `\pL` as one rune class), so a few
+//!   bytes like `\pL{1000}` could otherwise take tens of megabytes each.
 
 use std::fmt;
 
 use regex_automata::Input;
 use regex_automata::nfa::thompson::{self, WhichCaptures, pikevm::PikeVM};
+use regex_syntax::hir::Hir;
+use std::sync::OnceLock;
 
 use crate::go_regexp;
 
@@ -28,19 +31,26 @@ use crate::go_regexp;
 const BUDGET_FIXED: usize = 256 << 10;
 /// Compiled memory allowed per byte of constraint pattern text.
 const BUDGET_PER_PATTERN_BYTE: usize = 256;
-/// What a compiled regex holds beyond the NFA's `memory_usage`.
+/// What a checked regex holds beyond its expression.
 const REGEX_OVERHEAD: usize = 1 << 10;
 
-/// One compiled constraint: the pattern as written and its anchored, ASCII-class form.
+/// One compiled constraint: the pattern as written, checked by Go's rules, and its
+/// anchored, ASCII-class form.
 ///
-/// The form is a Thompson NFA run by a PikeVM: constraint values are short, and building
-/// one forward NFA costs a fraction of the full `meta` engine (forward and reverse NFAs,
-/// one-pass DFA, lazy DFA set-up), which decoding a declaration with many patterns paid
-/// for every one of them.
+/// Decoding checks the pattern (Go's syntax and errors, [`crate::go_regexp`]) and keeps the
+/// parsed expression; the automaton, a Thompson NFA run by a PikeVM, is built on the first
+/// match. Most patterns of a declaration are never matched by the program that decodes it
+/// (a store serving assertions, a device checking one interface), and building automata
+/// for all of them was most of the cost of decoding a declaration. The NFA may take at most
+/// the share of the assertion's memory budget left when the pattern was decoded; a pattern
+/// whose NFA would take more never matches (snapd would match it: a deliberate difference
+/// for patterns no real declaration has, such as half a dozen `\pL{1000}`).
 #[derive(Clone)]
 pub struct ConstraintRegex {
     pattern: String,
-    vm: PikeVM,
+    hir: Hir,
+    nfa_limit: usize,
+    vm: OnceLock<Option<PikeVM>>,
 }
 
 impl ConstraintRegex {
@@ -53,9 +63,25 @@ impl ConstraintRegex {
     /// `)` and `(` unbalance the anchoring (`a)|(b` is `^(a)|(b)$`, which matches any
     /// string ending in `b`, as in snapd), so the search itself is not anchored.
     pub fn is_match(&self, value: &str) -> bool {
-        let mut cache = self.vm.create_cache();
-        self.vm.is_match(&mut cache, Input::new(value))
+        let Some(vm) = self.vm.get_or_init(|| build(&self.hir, self.nfa_limit)) else {
+            return false;
+        };
+        let mut cache = vm.create_cache();
+        vm.is_match(&mut cache, Input::new(value))
     }
+}
+
+/// The PikeVM of `hir`, if its NFA fits in `limit` bytes.
+fn build(hir: &Hir, limit: usize) -> Option<PikeVM> {
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .nfa_size_limit(Some(limit))
+                .which_captures(WhichCaptures::Implicit),
+        )
+        .build_from_hir(hir)
+        .ok()?;
+    PikeVM::new_from_nfa(nfa).ok()
 }
 
 impl fmt::Debug for ConstraintRegex {
@@ -104,27 +130,21 @@ pub(crate) fn compile(pattern: &str, budget: &mut Budget) -> Result<ConstraintRe
         go_regexp::ParseError::Syntax(e) => CompileError::Syntax(e),
         go_regexp::ParseError::ClassesTooLarge => CompileError::TooLarge,
     })?;
-    // The NFA is bounded by half of what is left (a match's cache takes about as much
-    // again, while it runs).
-    let limit = budget.remaining / 2;
-    let nfa = thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .nfa_size_limit(Some(limit))
-                .which_captures(WhichCaptures::Implicit),
-        )
-        .build_from_hir(&hir)
-        .map_err(|_| CompileError::TooLarge)?;
-    let used = nfa.memory_usage();
-    let vm = PikeVM::new_from_nfa(nfa).map_err(|_| CompileError::TooLarge)?;
-    // `memory_usage` counts the NFA; the matcher's own structures take a little more.
+    // The expression is held as parsed (its classes were charged above through
+    // `class_runes`); its NFA, built on the first match, may take half of what is left.
+    let held = anchored
+        .len()
+        .saturating_mul(16)
+        .saturating_add(REGEX_OVERHEAD);
     budget.remaining = budget
         .remaining
-        .checked_sub(used.saturating_add(REGEX_OVERHEAD))
+        .checked_sub(held)
         .ok_or(CompileError::TooLarge)?;
     Ok(ConstraintRegex {
         pattern: pattern.to_owned(),
-        vm,
+        hir,
+        nfa_limit: budget.remaining / 2,
+        vm: OnceLock::new(),
     })
 }
 
@@ -156,10 +176,13 @@ mod tests {
 
     #[test]
     fn the_budget_bounds_what_patterns_compile_to() {
-        // 11 MB as a Unicode class, 50 KB as Go's ASCII one
-        assert!(compile("\\w{200}", &mut Budget::for_patterns(7)).is_ok());
-        let err = compile("\\pL{1000}", &mut Budget::for_patterns(9)).unwrap_err();
-        assert_eq!(err, CompileError::TooLarge);
+        // 11 MB as a Unicode class, 50 KB as Go's ASCII one: built on the first match,
+        // within the budget.
+        let ascii = compile("\\w{200}", &mut Budget::for_patterns(7)).unwrap();
+        assert!(ascii.is_match(&"a".repeat(200)));
+        // Tens of megabytes of automaton: decoded, but it never matches.
+        let letters = compile("\\pL{1000}", &mut Budget::for_patterns(9)).unwrap();
+        assert!(!letters.is_match(&"a".repeat(1000)));
         // the budget is shared: it runs out over many patterns
         let mut budget = Budget::for_patterns(0);
         let mut n = 0;
