@@ -13,8 +13,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group};
+use ucore::assertions::AssertionRef;
 use ucore::assertions::types::{BaseDeclaration, SnapDeclaration};
-use ucore::assertions::{AssertionAccess, AssertionRef};
 
 const EVERY_KEY: &str = "assertions/tests/data/policy/every-plug-key.assert";
 

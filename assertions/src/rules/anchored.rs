@@ -68,7 +68,10 @@ impl AnchoredRegex {
     pub fn is_match(&self, value: &str) -> bool {
         match &self.kind {
             Kind::Literal(s) => s == value,
-            Kind::AnyLine { nonempty } => !value.contains('\n') && !(*nonempty && value.is_empty()),
+            Kind::AnyLine { nonempty } => match value {
+                "" => !*nonempty,
+                line => !line.contains('\n'),
+            },
             Kind::Regex(re) => re.is_match(value),
         }
     }
