@@ -7,7 +7,9 @@
 //! interface only on some of them (`on-brand`, `on-model`, `on-store`). So the snap passes
 //! when it installs on at least one configured model; with no model configured, it is
 //! judged as on a device whose model names no rule (device-scoped allowances then do not
-//! apply). Otherwise the upload is refused with snapd's reason for each model.
+//! apply). Otherwise the upload is refused with snapd's reason for each model. A classic
+//! model's devices are judged as classic systems (`on-classic`), with the model's
+//! `distribution` as their os-release id (`ubuntu` when it names none).
 //!
 //! Without a configured base-declaration there is no such review: ucore ships none
 //! (snapd's is part of its GPL-3 sources; `snapd-oracle policy base-declaration` prints
@@ -17,7 +19,7 @@ use std::path::Path;
 
 use ucore_assertions::policy::{
     BaseDeclarationRules, DeclarationRules, Device, DeviceModel, InstallCandidate,
-    PolicyEnvironment, PolicySnap, RuleLanguage,
+    PolicyEnvironment, PolicySnap, Release, RuleLanguage,
 };
 use ucore_assertions::types::{BaseDeclaration, Model, SnapDeclaration};
 use ucore_assertions::{Assertion, AssertionAccess as _, AssertionType};
@@ -39,6 +41,8 @@ struct NamedModel {
     /// `brand-id/model`, for messages.
     name: String,
     device: Device,
+    /// Classic (`classic: true`, its `distribution` as the os-release id) or Ubuntu Core.
+    release: Release,
 }
 
 impl UploadPolicy {
@@ -76,12 +80,22 @@ impl UploadPolicy {
             }
             let m = Model::try_from(&a).map_err(|e| config(path, e))?;
             let model = DeviceModel::from(&m);
+            let release = if m.classic {
+                Release {
+                    on_classic: true,
+                    id: m.distribution.unwrap_or("ubuntu").to_owned(),
+                    ..Release::default()
+                }
+            } else {
+                Release::default()
+            };
             models.push(NamedModel {
                 name: format!("{}/{}", model.brand_id, model.model),
                 device: Device {
                     model: Some(model),
                     store: None,
                 },
+                release,
             });
         }
         Ok(UploadPolicy {
@@ -105,9 +119,10 @@ impl UploadPolicy {
         let Some(base) = &self.base_declaration else {
             return Ok(());
         };
-        let check = |device: &Device| {
+        let check = |device: &Device, release: &Release| {
             let env = PolicyEnvironment {
                 device: device.clone(),
+                release: release.clone(),
                 ..PolicyEnvironment::default()
             };
             InstallCandidate {
@@ -120,12 +135,12 @@ impl UploadPolicy {
             .map_err(|e| e.to_string())
         };
         if self.models.is_empty() {
-            return check(&Device::default())
+            return check(&Device::default(), &Release::default())
                 .map_err(|e| format!("snap {:?} would not install: {e}", snap.name));
         }
         let mut refusals = Vec::new();
         for m in &self.models {
-            match check(&m.device) {
+            match check(&m.device, &m.release) {
                 Ok(()) => return Ok(()),
                 Err(e) => refusals.push(format!("on {}: {e}", m.name)),
             }

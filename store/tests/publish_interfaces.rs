@@ -243,3 +243,35 @@ fn a_policy_refuses_what_it_cannot_read() {
         "[policy] models need a base-declaration to review uploads against"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_classic_model_is_judged_as_a_classic_system() {
+    // docker-support installs on classic systems only.
+    let base = BASE_DECLARATION.replace(
+        "    allow-installation: false\n",
+        "    allow-installation:\n      on-classic: true\n",
+    );
+    let store_with = |model: &'static str| {
+        let base = base.clone();
+        Fixture::start_with_policy(move |dir| {
+            let path = dir.join("base-declaration.txt");
+            std::fs::write(&path, base).unwrap();
+            let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(model);
+            ucore_store::upload_policy::UploadPolicy::load(&ucore_store::config::PolicySection {
+                base_declaration: Some(path),
+                models: vec![model],
+            })
+            .unwrap()
+        })
+    };
+    let classic = store_with("../tests/data/assertions/trust/generic-classic-model.assert").await;
+    classic.register("hello", "acme").await;
+    let file = classic.snap("hello_1.snap", DOCKER, &[("bin/hello", "#!/bin/sh\n")]);
+    let a = classic.push(&classic.acme, &file, "").await;
+    assert_eq!(a.status, 200, "{}", a.body);
+
+    let core = store_with("../tests/data/ubuntu-core-22-amd64.model").await;
+    core.register("hello", "acme").await;
+    let file = core.snap("hello_1.snap", DOCKER, &[("bin/hello", "#!/bin/sh\n")]);
+    assert_eq!(core.push(&core.acme, &file, "").await.status, 400);
+}
