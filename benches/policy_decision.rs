@@ -11,7 +11,6 @@
 //! `cargo bench --bench policy_decision`; figures in `docs/perf/policy-decision.md`.
 use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::process::Command;
 
 use criterion::{Criterion, criterion_group};
 use ucore::assertions::policy::{
@@ -21,15 +20,8 @@ use ucore::assertions::policy::{
 
 fn base_declaration() -> (String, &'static str) {
     if let Some(oracle) = std::env::var_os("UCORE_ORACLE").filter(|o| !o.is_empty()) {
-        let out = Command::new(oracle)
-            .args(["policy", "base-declaration"])
-            .output()
-            .expect("running the oracle");
-        assert!(
-            out.status.success(),
-            "oracle policy base-declaration failed"
-        );
-        return (String::from_utf8(out.stdout).expect("text"), "home");
+        let text = ucore_test_support::snapd_base_declaration(std::path::Path::new(&oracle));
+        return (text, "home");
     }
     let path =
         ucore_test_support::repo().join("tests/data/policy-decisions/small-base-declaration.txt");

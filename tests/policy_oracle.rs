@@ -198,15 +198,7 @@ fn generated_cases_against_the_oracle_with_snapds_base_declaration() {
     let Some(oracle) = ucore_test_support::oracle() else {
         return;
     };
-    let out = std::process::Command::new(&oracle)
-        .args(["policy", "base-declaration"])
-        .output()
-        .expect("running the oracle");
-    assert!(
-        out.status.success(),
-        "oracle policy base-declaration failed"
-    );
-    live(&String::from_utf8(out.stdout).expect("text"), 1314);
+    live(&ucore_test_support::snapd_base_declaration(&oracle), 1314);
 }
 
 /// Without `--base-decl` ucore has no base-declaration to use: a usage error (exit 2),

@@ -46,3 +46,18 @@ pub fn oracle() -> Option<PathBuf> {
         }
     }
 }
+
+/// snapd's builtin base-declaration: the headers-only text `ORACLE policy base-declaration`
+/// prints. It is policy data of snapd's GPL-3 sources, so tests fetch it at run time and
+/// never commit it.
+pub fn snapd_base_declaration(oracle: &Path) -> String {
+    let out = std::process::Command::new(oracle)
+        .args(["policy", "base-declaration"])
+        .output()
+        .expect("running the oracle");
+    assert!(
+        out.status.success(),
+        "oracle policy base-declaration failed"
+    );
+    String::from_utf8(out.stdout).expect("the base-declaration is text")
+}
