@@ -15,7 +15,8 @@
 //! JSON object a line with `serve --log-format json`. Every request has an id (its span,
 //! and the `X-Request-Id` answer header); each signed serial is one INFO line (brand,
 //! model, serial, revision, key id), refusals are WARN with their error code, server
-//! faults ERROR. Prometheus metrics: `GET /metrics` on the admin port, with the admin
+//! faults ERROR. `sync` logs a line for each bundle it exports or imports and for each
+//! conflicting row it keeps (its JSON summary goes to stdout). Prometheus metrics: `GET /metrics` on the admin port, with the admin
 //! token as `Authorization: Bearer`.
 
 use std::path::PathBuf;
@@ -297,7 +298,11 @@ fn main() -> ExitCode {
             token,
             command,
         } => admin(url, token, command),
-        Command::Sync { command } => sync(command),
+        Command::Sync { command } => {
+            // Each bundle exported or imported, and each conflict kept, is a log line.
+            install_logs(LogFormat::Text);
+            sync(command)
+        }
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

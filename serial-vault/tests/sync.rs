@@ -438,39 +438,88 @@ fn config(dir: &Path, name: &str, database: &str) -> PathBuf {
     path
 }
 
-/// Runs `vault ARGS` until it exits (true on success), or SIGKILLs it after `kill_after`.
-fn run_or_kill(bin: &Path, args: &[&str], kill_after: Option<std::time::Duration>) -> bool {
+/// When [`run_or_kill`] SIGKILLs the vault.
+enum Kill<'a> {
+    /// Never: the run must succeed.
+    Never,
+    /// After this long (the run may finish first).
+    After(std::time::Duration),
+    /// As soon as the vault has logged this many lines containing the text (one per bundle
+    /// written or imported), so the kill lands mid-run whenever more bundles were due.
+    AfterLogLines(&'a str, usize),
+}
+
+/// Runs `vault ARGS` until it exits (true on success), or SIGKILLs it as `kill` says
+/// (false when it was killed, or failed).
+fn run_or_kill(bin: &Path, args: &[&str], kill: Kill<'_>) -> bool {
+    use std::io::BufRead;
     let mut child = std::process::Command::new(bin)
         .args(args)
+        .env("RUST_LOG", "info")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    if let Some(d) = kill_after {
-        let deadline = std::time::Instant::now() + d;
-        while std::time::Instant::now() < deadline {
-            if let Some(status) = child.try_wait().unwrap() {
-                return status.success();
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
+    // stderr is read on its own thread, so a chatty vault never blocks on a full pipe.
+    let stderr = child.stderr.take().unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines_tx.send(line);
         }
+    });
+    let finished = |mut child: std::process::Child| {
+        let status = child.wait().unwrap();
+        let _ = reader.join();
+        (status, lines.try_iter().collect::<Vec<_>>().join("\n"))
+    };
+    let killed = |mut child: std::process::Child| {
         let _ = child.kill();
         let _ = child.wait();
-        return false;
+        false
+    };
+    match kill {
+        Kill::Never => {
+            let (status, log) = finished(child);
+            assert!(
+                status.success(),
+                "vault {}: {log}",
+                args.get(..2).unwrap_or_default().join(" "),
+            );
+            true
+        }
+        Kill::After(d) => {
+            let deadline = std::time::Instant::now() + d;
+            while std::time::Instant::now() < deadline {
+                if let Some(status) = child.try_wait().unwrap() {
+                    return status.success();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            killed(child)
+        }
+        Kill::AfterLogLines(text, count) => {
+            let mut seen = 0;
+            // Until the count is reached or the vault exits (closing its stderr).
+            while let Ok(line) = lines.recv() {
+                seen += usize::from(line.contains(text));
+                if seen >= count {
+                    return killed(child);
+                }
+            }
+            finished(child).0.success()
+        }
     }
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "vault {}: {}",
-        args.get(..2).unwrap_or_default().join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    true
 }
 
 /// Kill rounds, and rows signed before each (bundles of 3 rows).
 const ROUNDS: usize = 30;
 const ROWS_PER_ROUND: usize = 30;
+/// Bundles an export writes in a round (`--max-rows 3`).
+const BUNDLES_PER_ROUND: usize = ROWS_PER_ROUND / 3;
 
 fn kill_export_and_import(central_db: &str) {
     let Some(bin) = vault_binary() else { return };
@@ -515,7 +564,7 @@ fn kill_export_and_import(central_db: &str) {
     // How long whole runs take (start-up included: the export unseals the sync key).
     let timed = |args: &[&str]| {
         let started = std::time::Instant::now();
-        run_or_kill(&bin, args, None);
+        run_or_kill(&bin, args, Kill::Never);
         (started.elapsed().as_millis() as u64).max(2)
     };
     let export_ms = timed(&export);
@@ -523,11 +572,13 @@ fn kill_export_and_import(central_db: &str) {
     let import_ms = timed(&args.iter().map(String::as_str).collect::<Vec<_>>());
     eprintln!("a whole export takes {export_ms} ms, an import {import_ms} ms");
     // Rounds of: the factory signs more, an export and an import of every file so far,
-    // each SIGKILLed after a random delay within a whole run's time (some finish first).
-    // A kill "mid-run" is one after the run had written something but not everything.
-    // Where a kill lands is up to the scheduler: while fewer than a quarter of either kind
-    // killed a run, or fewer than two landed mid-run, more rounds run (up to three times as
-    // many) before the test gives up.
+    // each SIGKILLed. In odd rounds the kill comes after a random delay within a whole
+    // run's time (some runs finish first, some die before writing anything); in even rounds
+    // it comes right after the run logs a random one of the bundles it has to write, so it
+    // lands mid-run whatever the scheduler does. A kill "mid-run" is one after the run had
+    // written something but not everything. While fewer than a quarter of either kind killed
+    // a run, or fewer than two landed mid-run, more rounds run (up to three times as many)
+    // before the test gives up.
     let (mut export_kills, mut import_kills, mut export_mid, mut import_mid) = (0, 0, 0, 0);
     let mut round = 0;
     loop {
@@ -541,19 +592,37 @@ fn kill_export_and_import(central_db: &str) {
         round += 1;
         rt.block_on(sign(&f, &format!("KILL{round:02}"), ROWS_PER_ROUND));
         let before = bundles(&out).len();
-        let delay = std::time::Duration::from_millis(rand::random_range(0..export_ms));
-        if !run_or_kill(&bin, &export, Some(delay)) {
+        // Odd rounds kill after a random delay; even ones right after a random one of the
+        // bundles due was logged as written, which lands mid-run whatever the scheduler does.
+        let kill = if round % 2 == 1 {
+            Kill::After(std::time::Duration::from_millis(rand::random_range(
+                0..export_ms,
+            )))
+        } else {
+            Kill::AfterLogLines(
+                "sync bundle exported",
+                rand::random_range(1..BUNDLES_PER_ROUND),
+            )
+        };
+        if !run_or_kill(&bin, &export, kill) {
             export_kills += 1;
             let after = bundles(&out).len();
-            export_mid += usize::from(after > before && after < before + ROWS_PER_ROUND / 3);
+            export_mid += usize::from(after > before && after < before + BUNDLES_PER_ROUND);
         }
         // The files not imported yet, and the last one imported (skipped as such).
         let files = bundles(&out);
         let before = rt.block_on(c.sync_imports()).unwrap().len();
         let args = import(files.get(before.saturating_sub(1)..).unwrap_or_default());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let delay = std::time::Duration::from_millis(rand::random_range(0..import_ms * 2));
-        if !run_or_kill(&bin, &args, Some(delay)) {
+        let due = files.len() - before;
+        let kill = if round % 2 == 1 || due < 2 {
+            Kill::After(std::time::Duration::from_millis(rand::random_range(
+                0..import_ms * 2,
+            )))
+        } else {
+            Kill::AfterLogLines("sync bundle imported", rand::random_range(1..due))
+        };
+        if !run_or_kill(&bin, &args, kill) {
             import_kills += 1;
             let after = rt.block_on(c.sync_imports()).unwrap().len();
             import_mid += usize::from(after > before && after < files.len());
@@ -581,11 +650,11 @@ fn kill_export_and_import(central_db: &str) {
     );
     // Then each once to the end.
     let started = std::time::Instant::now();
-    run_or_kill(&bin, &export, None);
+    run_or_kill(&bin, &export, Kill::Never);
     let files = bundles(&out);
     let args = import(&files);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    run_or_kill(&bin, &args, None);
+    run_or_kill(&bin, &args, Kill::Never);
     eprintln!("final export and import: {:?}", started.elapsed());
     rt.block_on(async {
         assert_synced(&f, &c).await;
