@@ -9,6 +9,7 @@ use crate::assertion::{Assertion, AssertionRef, is_builtin_signature};
 use crate::assertion_type::AssertionType;
 use crate::checks::{self, HEADER};
 use crate::headers::{HeaderValue, Headers, parse_headers};
+use crate::rules::RuleLanguage;
 
 /// The start of the first `\n\n` (faster than `memmem::find` for this needle).
 fn find_blank_line(input: &[u8]) -> Option<usize> {
@@ -26,21 +27,67 @@ impl<'a> AssertionRef<'a> {
     /// Decodes one assertion (snapd's `Decode`, `asserts/asserts.go`): the **last** `\n\n` splits
     /// content from signature, the first `\n\n` of the content splits headers
     /// from body, then the common checks of snapd's `assemble` run in its order, then the
-    /// type-specific checks.
+    /// type-specific checks. Declarations' plug/slot rules are compiled in snapd 2.57's
+    /// language ([`RuleLanguage::Snapd2_57`]).
     pub fn decode(input: &'a [u8]) -> Result<Self, Error> {
+        Self::decode_in(input, RuleLanguage::default())
+    }
+
+    /// Decodes one assertion as [`decode`](Self::decode) does, compiling declarations'
+    /// plug/slot rules in `language`: with [`RuleLanguage::Current`], a snap-declaration
+    /// using what newer snapd added (`on-core-desktop`, publisher-id attribute
+    /// references, `on-classic` variants) decodes as today's snapd decodes it.
+    ///
+    /// ```
+    /// use ucore_assertions::rules::RuleLanguage;
+    /// use ucore_assertions::types::SnapDeclaration;
+    /// use ucore_assertions::{AssertionAccess, AssertionRef};
+    ///
+    /// let text = "type: snap-declaration\n\
+    ///     authority-id: canonical\n\
+    ///     series: 16\n\
+    ///     snap-id: snapidsnapidsnapidsnapidsnapidsn\n\
+    ///     snap-name: hello\n\
+    ///     publisher-id: canonical\n\
+    ///     format: 1\n\
+    ///     plugs:\n  x11:\n    allow-auto-connection:\n      on-core-desktop: true\n\
+    ///     timestamp: 2016-09-29T19:50:49Z\n\
+    ///     sign-key-sha3-384: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n\
+    ///     \n\
+    ///     AXNpZw==";
+    /// // snapd 2.57 does not know `on-core-desktop`
+    /// assert!(AssertionRef::decode(text.as_bytes()).is_err());
+    /// let decl = AssertionRef::decode_in(text.as_bytes(), RuleLanguage::Current)?;
+    /// assert_eq!(decl.rule_language(), RuleLanguage::Current);
+    /// // the typed view compiles the rules in the language of the decode
+    /// let view = SnapDeclaration::try_from(&decl)?;
+    /// let rule = view.plugs.get("x11").unwrap();
+    /// assert_eq!(rule.allow_auto_connection[0].on_core_desktop, Some(true));
+    /// # Ok::<(), ucore_assertions::Error>(())
+    /// ```
+    pub fn decode_in(input: &'a [u8], language: RuleLanguage) -> Result<Self, Error> {
         let sep = rfind_blank_line(input).ok_or(Error::SeparatorNotFound)?;
-        Self::from_parts(&input[..sep], &input[sep + 2..])
+        Self::from_parts_in(&input[..sep], &input[sep + 2..], language)
     }
 
     /// Checks content and signature given separately (snapd `assemble` after
     /// splitting): the content's first `\n\n` splits headers from body.
     pub fn from_parts(content: &'a [u8], signature: &'a [u8]) -> Result<Self, Error> {
+        Self::from_parts_in(content, signature, RuleLanguage::default())
+    }
+
+    /// [`from_parts`](Self::from_parts), compiling declarations' rules in `language`.
+    pub fn from_parts_in(
+        content: &'a [u8],
+        signature: &'a [u8],
+        language: RuleLanguage,
+    ) -> Result<Self, Error> {
         let (head, body) = match find_blank_line(content) {
             Some(i) => (&content[..i], &content[i + 2..]),
             None => (content, &content[content.len()..]),
         };
         let headers = parse_headers(head).map_err(|e| Error::ParsingHeaders(Box::new(e)))?;
-        assemble(headers, body, content, signature)
+        assemble(headers, body, content, signature, language)
     }
 }
 
@@ -50,10 +97,16 @@ impl Assertion {
         AssertionRef::decode(input).map(AssertionRef::into_owned)
     }
 
+    /// Decodes one assertion like [`AssertionRef::decode_in`] (declarations' rules
+    /// compiled in `language`) and copies it.
+    pub fn decode_in(input: &[u8], language: RuleLanguage) -> Result<Self, Error> {
+        AssertionRef::decode_in(input, language).map(AssertionRef::into_owned)
+    }
+
     /// Joins signed content and a signature (for example one the signing crate
     /// just made) and checks the result as decoding does.
     pub fn from_parts(content: Vec<u8>, signature: Vec<u8>) -> Result<Self, Error> {
-        let (assertion_type, headers, body_start, format, revision) = {
+        let (assertion_type, headers, body_start, format, revision, language) = {
             let r = AssertionRef::from_parts(&content, &signature)?;
             let body_start = r.body.map(|b| r.content.len() - b.len());
             (
@@ -62,6 +115,7 @@ impl Assertion {
                 body_start,
                 r.format,
                 r.revision,
+                r.language,
             )
         };
         let content = String::from_utf8(content).map_err(|_| Error::BodyNotUtf8)?;
@@ -73,6 +127,7 @@ impl Assertion {
             signature,
             format,
             revision,
+            language,
         })
     }
 }
@@ -84,6 +139,7 @@ pub(crate) fn assemble<'a>(
     body: &'a [u8],
     content: &'a [u8],
     signature: &'a [u8],
+    language: RuleLanguage,
 ) -> Result<AssertionRef<'a>, Error> {
     // 1. body-length
     let length =
@@ -163,6 +219,7 @@ pub(crate) fn assemble<'a>(
         signature,
         format,
         revision,
+        language,
     };
     // 11. type-specific checks
     crate::types::check(&assertion).map_err(|e| e.in_type(name))?;

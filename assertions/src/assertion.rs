@@ -12,6 +12,7 @@ use crate::assertion_type::AssertionType;
 use crate::checks::{self, HEADER};
 use crate::headers::{HeaderValue, Headers};
 use crate::rfc3339::Rfc3339Time;
+use crate::rules::RuleLanguage;
 
 /// The signature text of snapd's built-in assertions (snapd newer than 2.57:
 /// `asserts.Builtin()`, which `assemble` in `asserts/asserts.go` lets through).
@@ -33,6 +34,14 @@ pub trait AssertionAccess {
     fn format(&self) -> i64;
     /// The `revision` header (0 when absent).
     fn revision(&self) -> i64;
+    /// The plug/slot rule language the assertion was decoded in (snapd 2.57's unless a
+    /// decoder was told otherwise, e.g. [`AssertionRef::decode_in`]). The typed views of
+    /// declarations ([`crate::types::SnapDeclaration`], [`crate::types::BaseDeclaration`])
+    /// compile the rules in it. It is part of an assertion's value: the same bytes
+    /// decoded in two languages compare unequal.
+    fn rule_language(&self) -> RuleLanguage {
+        RuleLanguage::default()
+    }
 
     /// The value of header `name`.
     fn header(&self, name: &str) -> Option<&HeaderValue<'_>> {
@@ -148,6 +157,9 @@ macro_rules! delegate_access {
             fn revision(&self) -> i64 {
                 (**self).revision()
             }
+            fn rule_language(&self) -> RuleLanguage {
+                (**self).rule_language()
+            }
         }
     )*};
 }
@@ -174,6 +186,8 @@ pub struct AssertionRef<'a> {
     pub(crate) signature: &'a [u8],
     pub(crate) format: i64,
     pub(crate) revision: i64,
+    /// The rule language the declaration rules were checked in.
+    pub(crate) language: RuleLanguage,
 }
 
 impl<'a> AssertionRef<'a> {
@@ -213,6 +227,7 @@ impl<'a> AssertionRef<'a> {
             signature: self.signature.to_vec(),
             format: self.format,
             revision: self.revision,
+            language: self.language,
         }
     }
 }
@@ -239,6 +254,9 @@ impl AssertionAccess for AssertionRef<'_> {
     fn revision(&self) -> i64 {
         self.revision
     }
+    fn rule_language(&self) -> RuleLanguage {
+        self.language
+    }
 }
 
 /// A decoded assertion that owns its data.
@@ -252,6 +270,8 @@ pub struct Assertion {
     pub(crate) signature: Vec<u8>,
     pub(crate) format: i64,
     pub(crate) revision: i64,
+    /// The rule language the declaration rules were checked in.
+    pub(crate) language: RuleLanguage,
 }
 
 impl AssertionAccess for Assertion {
@@ -275,6 +295,9 @@ impl AssertionAccess for Assertion {
     }
     fn revision(&self) -> i64 {
         self.revision
+    }
+    fn rule_language(&self) -> RuleLanguage {
+        self.language
     }
 }
 

@@ -10,6 +10,7 @@ use super::frame::{Framed, frame};
 use crate::Error;
 use crate::assertion::Assertion;
 use crate::assertion_type::AssertionType;
+use crate::rules::RuleLanguage;
 
 /// The smallest read; a read is as large as the pending input when that is
 /// larger, so an assertion spanning many reads is framed a logarithmic number
@@ -29,6 +30,7 @@ pub struct Decoder<R: Read> {
     eof: bool,
     failed: bool,
     type_max_body_size: HashMap<AssertionType, usize>,
+    language: RuleLanguage,
 }
 
 impl<R: Read> Decoder<R> {
@@ -42,6 +44,7 @@ impl<R: Read> Decoder<R> {
             eof: false,
             failed: false,
             type_max_body_size: HashMap::new(),
+            language: RuleLanguage::default(),
         }
     }
 
@@ -56,6 +59,13 @@ impl<R: Read> Decoder<R> {
         let mut d = Decoder::new(reader);
         d.type_max_body_size = limits.into_iter().collect();
         d
+    }
+
+    /// Compiles declarations' plug/slot rules in `language` (snapd 2.57's by default),
+    /// as [`AssertionRef::decode_in`](crate::AssertionRef::decode_in) does.
+    pub fn with_rule_language(mut self, language: RuleLanguage) -> Self {
+        self.language = language;
+        self
     }
 
     /// The size of the internal buffer, for tests of the one-assertion-at-a-time
@@ -99,23 +109,24 @@ impl<R: Read> Decoder<R> {
         loop {
             let pending = self.buf.get(self.start..self.end).unwrap_or_default();
             let scanned = pending.len();
-            let (stage, consumed, wait) = match frame(pending, self.eof, &self.type_max_body_size) {
-                Ok(Framed::End) => return Ok(None),
-                Ok(Framed::Assertion(assertion, consumed)) => {
-                    let assertion = assertion.into_owned();
-                    self.start += consumed;
-                    return Ok(Some(assertion));
-                }
-                Ok(Framed::NeedMore {
-                    stage,
-                    consumed,
-                    wait,
-                }) => (stage, consumed, wait),
-                Err(e) => {
-                    self.start += e.consumed;
-                    return Err(e.error);
-                }
-            };
+            let (stage, consumed, wait) =
+                match frame(pending, self.eof, &self.type_max_body_size, self.language) {
+                    Ok(Framed::End) => return Ok(None),
+                    Ok(Framed::Assertion(assertion, consumed)) => {
+                        let assertion = assertion.into_owned();
+                        self.start += consumed;
+                        return Ok(Some(assertion));
+                    }
+                    Ok(Framed::NeedMore {
+                        stage,
+                        consumed,
+                        wait,
+                    }) => (stage, consumed, wait),
+                    Err(e) => {
+                        self.start += e.consumed;
+                        return Err(e.error);
+                    }
+                };
             // Read until the step can go on: at least once, then until what it
             // waits for is here.
             let mut scanned = scanned;

@@ -18,6 +18,7 @@ use crate::assertion::AssertionRef;
 use crate::assertion_type::AssertionType;
 use crate::checks;
 use crate::headers::parse_headers;
+use crate::rules::RuleLanguage;
 
 /// Largest body a stream decoder accepts by default (2 MiB).
 pub const MAX_BODY_SIZE: usize = 2 * 1024 * 1024;
@@ -150,6 +151,7 @@ pub(crate) fn frame<'a>(
     input: &'a [u8],
     eof: bool,
     type_max_body_size: &HashMap<AssertionType, usize>,
+    language: RuleLanguage,
 ) -> Result<Framed<'a>, FrameError> {
     let need = |stage, consumed, wait| {
         Ok(Framed::NeedMore {
@@ -256,7 +258,7 @@ pub(crate) fn frame<'a>(
     let body = input
         .get(head_end.min(content_end)..content_end)
         .unwrap_or_default();
-    match assemble(headers, body, content, signature) {
+    match assemble(headers, body, content, signature, language) {
         Ok(assertion) => Ok(Framed::Assertion(assertion, end)),
         Err(error) => fail(error, end),
     }

@@ -8,6 +8,7 @@ use super::frame::{Framed, frame};
 use crate::Error;
 use crate::assertion::AssertionRef;
 use crate::assertion_type::AssertionType;
+use crate::rules::RuleLanguage;
 
 /// Decodes a stream of assertions held in memory; an [`Iterator`] of
 /// `Result<AssertionRef<'a>, Error>` that stops after the first error.
@@ -25,6 +26,7 @@ pub struct SliceDecoder<'a> {
     rest: &'a [u8],
     failed: bool,
     type_max_body_size: HashMap<AssertionType, usize>,
+    language: RuleLanguage,
 }
 
 /// A [`SliceDecoder`] over `input` with snapd's default limits.
@@ -39,6 +41,7 @@ impl<'a> SliceDecoder<'a> {
             rest: input,
             failed: false,
             type_max_body_size: HashMap::new(),
+            language: RuleLanguage::default(),
         }
     }
 
@@ -53,6 +56,13 @@ impl<'a> SliceDecoder<'a> {
         d
     }
 
+    /// Compiles declarations' plug/slot rules in `language` (snapd 2.57's by default),
+    /// as [`AssertionRef::decode_in`](crate::AssertionRef::decode_in) does.
+    pub fn with_rule_language(mut self, language: RuleLanguage) -> Self {
+        self.language = language;
+        self
+    }
+
     /// The input not decoded yet.
     pub fn remaining(&self) -> &'a [u8] {
         self.rest
@@ -61,7 +71,7 @@ impl<'a> SliceDecoder<'a> {
     /// Decodes the next assertion; `Ok(None)` at a clean end of the input.
     pub fn decode(&mut self) -> Result<Option<AssertionRef<'a>>, Error> {
         let rest = self.rest;
-        match frame(rest, true, &self.type_max_body_size) {
+        match frame(rest, true, &self.type_max_body_size, self.language) {
             Ok(Framed::End) => Ok(None),
             Ok(Framed::Assertion(assertion, consumed)) => {
                 self.rest = rest.get(consumed..).unwrap_or_default();

@@ -147,19 +147,21 @@ macro_rules! view {
 }
 pub(crate) use view;
 
-/// Implements the readers of a declaration with plug/slot rules: `parse` (decoding, rules
-/// in snapd 2.57's language) and `with_language`, both through the view's `parse_with`.
+/// Implements the readers of a declaration with plug/slot rules: `parse` (decoding and
+/// `from_assertion`: rules in the language the assertion was decoded in) and
+/// `with_language`, both through the view's `parse_with`.
 macro_rules! rules_view {
     ($view:ident) => {
         impl<'a> $view<'a> {
             pub(crate) fn parse<A: $crate::AssertionAccess + ?Sized>(
                 a: &'a A,
             ) -> Result<Self, $crate::Error> {
-                Self::parse_with(a, $crate::rules::RuleLanguage::default())
+                Self::parse_with(a, a.rule_language())
             }
 
             /// Reads `assertion` as [`from_assertion`](Self::from_assertion) does,
-            /// compiling the rules in `language` (decoding uses snapd 2.57's).
+            /// compiling the rules in `language` instead of the one it was decoded in
+            /// ([`rule_language`](crate::AssertionAccess::rule_language)).
             pub fn with_language<A: $crate::AssertionAccess + ?Sized>(
                 assertion: &'a A,
                 language: $crate::rules::RuleLanguage,
