@@ -217,3 +217,82 @@ fn no_base_declaration_is_a_usage_error() {
     let (ours, _) = run::ours(dir.path(), &args, &files);
     assert_eq!(ours.exit, 2);
 }
+
+/// `--current` decodes the declarations in newer snapd's rule language: a plug rule keyed
+/// on `on-core-desktop` (a key snapd 2.57 does not know, so its decoder refuses the
+/// declaration: a usage error) decides auto-connection on an Ubuntu Core device, which
+/// is not a core desktop.
+#[test]
+fn current_decodes_declarations_in_newer_rules() {
+    let decl = |on_core_desktop: bool| {
+        format!(
+            "type: snap-declaration\n\
+             authority-id: canonical\n\
+             series: 16\n\
+             snap-id: plugsnapidididididididididididid\n\
+             snap-name: plugger\n\
+             publisher-id: canonical\n\
+             plugs:\n  screen-inhibit-control:\n    allow-auto-connection:\n      \
+             on-core-desktop: {on_core_desktop}\n\
+             timestamp: 2020-01-01T00:00:00Z\n\
+             sign-key-sha3-384: dKgGLvNmYhvRaJM33UC9mpIVjQvGqdmwzpKv85BOrpO7QhXgYetYUCKYYf8-V6E6\n\
+             \n\
+             AXNpZw==\n"
+        )
+    };
+    let answer = |on_core_desktop: bool, current: bool| {
+        let files: BTreeMap<String, String> = [
+            (
+                "snap.yaml",
+                "name: plugger\nversion: 1\nplugs:\n  p1:\n    interface: screen-inhibit-control\n"
+                    .to_owned(),
+            ),
+            (
+                "slot-snap.yaml",
+                "name: slotter\nversion: 1\ntype: gadget\nslots:\n  s1:\n    interface: \
+                 screen-inhibit-control\n"
+                    .to_owned(),
+            ),
+            ("snap-decl.assert", decl(on_core_desktop)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let mut args: Vec<String> = [
+            "policy",
+            "auto-connect",
+            "--snap-yaml",
+            "snap.yaml",
+            "--snap-decl",
+            "snap-decl.assert",
+            "--slot-snap-yaml",
+            "slot-snap.yaml",
+            "--base-decl",
+            run::BASE_DECLARATION,
+            "plugger:p1",
+            "slotter:s1",
+        ]
+        .map(String::from)
+        .to_vec();
+        if current {
+            args.insert(2, "--current".into());
+        }
+        let dir = run::write_files(&files, &small_base_declaration());
+        run::ours(dir.path(), &args, &files).0
+    };
+    // 2.57: the declaration does not decode
+    assert_eq!(answer(true, false).exit, 2);
+    assert_eq!(answer(false, false).exit, 2);
+    // newer snapd: the rule decides, one way or the other
+    let refused = answer(true, true);
+    assert_eq!(refused.exit, 1, "{:?}", refused.json);
+    assert_eq!(refused.json["allowed"], false);
+    assert_eq!(
+        refused.json["error"],
+        "auto-connection not allowed by plug rule of interface \"screen-inhibit-control\" \
+         for \"plugger\" snap"
+    );
+    let allowed = answer(false, true);
+    assert_eq!(allowed.exit, 0, "{:?}", allowed.json);
+    assert_eq!(allowed.json["allowed"], true);
+}

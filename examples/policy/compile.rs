@@ -68,7 +68,7 @@ pub fn compile(input: &[u8], language: RuleLanguage) -> ExitCode {
         println!("{}", Value::Object(line));
         return ExitCode::from(u8::from(failed));
     }
-    let mut dec = SliceDecoder::new(input);
+    let mut dec = SliceDecoder::new(input).with_rule_language(language);
     for index in 0.. {
         let mut line = Map::new();
         line.insert("index".into(), json!(index));

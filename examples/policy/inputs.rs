@@ -27,11 +27,16 @@ pub fn read_input(file: &str) -> Result<Vec<u8>, String> {
     }
 }
 
-/// The one assertion of type `t` in the stream of `file` (the oracle's `loadAssertion`).
-pub fn load_assertion(file: &str, t: AssertionType) -> Result<Assertion, String> {
+/// The one assertion of type `t` in the stream of `file` (the oracle's `loadAssertion`),
+/// declarations' rules compiled in `language`.
+pub fn load_assertion(
+    file: &str,
+    t: AssertionType,
+    language: RuleLanguage,
+) -> Result<Assertion, String> {
     let input = read_input(file)?;
     let mut found = None;
-    for item in Decoder::new(input.as_slice()) {
+    for item in Decoder::new(input.as_slice()).with_rule_language(language) {
         let a = item.map_err(|e| format!("{file}: {e}"))?;
         if a.assertion_type() == t {
             if found.is_some() {
@@ -43,19 +48,19 @@ pub fn load_assertion(file: &str, t: AssertionType) -> Result<Assertion, String>
     found.ok_or_else(|| format!("{file}: no {} assertion", t.name()))
 }
 
-/// A snap-declaration file, decoded (its rules compiled).
-pub fn load_snap_declaration(file: Option<&str>) -> Result<Option<Assertion>, String> {
-    file.map(|f| load_assertion(f, AssertionType::SnapDeclaration))
+/// A snap-declaration file, decoded (its rules compiled in `language`).
+pub fn load_snap_declaration(
+    file: Option<&str>,
+    language: RuleLanguage,
+) -> Result<Option<Assertion>, String> {
+    file.map(|f| load_assertion(f, AssertionType::SnapDeclaration, language))
         .transpose()
 }
 
-/// The typed view of a decoded snap-declaration, its rules compiled in `language`
-/// (decoding itself compiles them as snapd 2.57 does).
-pub fn snap_declaration(
-    a: &Assertion,
-    language: RuleLanguage,
-) -> Result<SnapDeclaration<'_>, String> {
-    SnapDeclaration::with_language(a, language).map_err(|e| e.to_string())
+/// The typed view of a decoded snap-declaration (its rules compiled in the language it
+/// was decoded in).
+pub fn snap_declaration(a: &Assertion) -> Result<SnapDeclaration<'_>, String> {
+    SnapDeclaration::try_from(a).map_err(|e| e.to_string())
 }
 
 /// The base-declaration of `--base-decl FILE`: headers-only text (snapd's
@@ -77,8 +82,8 @@ pub fn load_base_declaration(
         return BaseDeclarationRules::from_builtin_text(&text, language)
             .map_err(|e| format!("{file}: {e}"));
     }
-    let a = load_assertion(file, AssertionType::BaseDeclaration)?;
-    let view = ucore_assertions::types::BaseDeclaration::with_language(&a, language)
+    let a = load_assertion(file, AssertionType::BaseDeclaration, language)?;
+    let view = ucore_assertions::types::BaseDeclaration::try_from(&a)
         .map_err(|e| format!("{file}: {e}"))?;
     Ok(BaseDeclarationRules::from(view))
 }
@@ -98,11 +103,11 @@ fn load_view<'a, V: TryFrom<&'a Assertion, Error = ucore_assertions::Error>, T>(
 pub fn load_device(model: Option<&str>, store: Option<&str>) -> Result<Device, String> {
     let mut device = Device::default();
     if let Some(f) = model {
-        let a = load_assertion(f, AssertionType::Model)?;
+        let a = load_assertion(f, AssertionType::Model, RuleLanguage::default())?;
         device.model = Some(load_view(f, &a, |m: &Model<'_>| DeviceModel::from(m))?);
     }
     if let Some(f) = store {
-        let a = load_assertion(f, AssertionType::Store)?;
+        let a = load_assertion(f, AssertionType::Store, RuleLanguage::default())?;
         device.store = Some(load_view(f, &a, |s: &Store<'_>| DeviceStore::from(s))?);
     }
     Ok(device)

@@ -44,7 +44,8 @@ pub struct Common {
     /// The os-release ID (default `ubuntu-core`, or `ubuntu` with `--classic`).
     #[arg(long, value_name = "ID")]
     pub distro: Option<String>,
-    /// Newer snapd's rules and evaluation (spec Appendix A) instead of snapd 2.57's.
+    /// Newer snapd's rules and evaluation (spec Appendix A) instead of snapd 2.57's; the
+    /// declarations decode in it too.
     #[arg(long)]
     pub current: bool,
 }
@@ -122,7 +123,7 @@ pub enum PolicyCommand {
     Compile {
         /// The stream (`-`: standard input).
         file: String,
-        /// Newer snapd's rule language for headers-only text (assertions decode as 2.57).
+        /// Newer snapd's rule language (spec Appendix A) instead of snapd 2.57's.
         #[arg(long)]
         current: bool,
     },
@@ -203,11 +204,8 @@ fn finish(mut out: Map<String, Value>, possible_errors: Vec<String>) -> Outcome 
 pub fn install(a: &InstallArgs) -> Result<Outcome, String> {
     let (env, mut out) = environment(&a.common)?;
     let base = load_base_declaration(a.common.base_decl.as_deref(), env.language)?;
-    let decl_assertion = load_snap_declaration(a.snap.snap_decl.as_deref())?;
-    let decl = decl_assertion
-        .as_ref()
-        .map(|a| snap_declaration(a, env.language))
-        .transpose()?;
+    let decl_assertion = load_snap_declaration(a.snap.snap_decl.as_deref(), env.language)?;
+    let decl = decl_assertion.as_ref().map(snap_declaration).transpose()?;
     let file = a
         .snap
         .snap_yaml
@@ -294,16 +292,10 @@ fn interface_auto_connect(
 pub fn connect(a: &ConnectArgs, auto: bool) -> Result<Outcome, String> {
     let (env, mut out) = environment(&a.common)?;
     let base = load_base_declaration(a.common.base_decl.as_deref(), env.language)?;
-    let plug_decl_a = load_snap_declaration(a.snap.snap_decl.as_deref())?;
-    let slot_decl_a = load_snap_declaration(a.slot_snap_decl.as_deref())?;
-    let plug_decl = plug_decl_a
-        .as_ref()
-        .map(|a| snap_declaration(a, env.language))
-        .transpose()?;
-    let slot_decl = slot_decl_a
-        .as_ref()
-        .map(|a| snap_declaration(a, env.language))
-        .transpose()?;
+    let plug_decl_a = load_snap_declaration(a.snap.snap_decl.as_deref(), env.language)?;
+    let slot_decl_a = load_snap_declaration(a.slot_snap_decl.as_deref(), env.language)?;
+    let plug_decl = plug_decl_a.as_ref().map(snap_declaration).transpose()?;
+    let slot_decl = slot_decl_a.as_ref().map(snap_declaration).transpose()?;
     let file = a
         .snap
         .snap_yaml
