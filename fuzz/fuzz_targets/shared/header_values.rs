@@ -281,4 +281,12 @@ pub fn assemble_and_decode(
     assert_eq!(owned.headers(), a.headers());
     let _ = a.primary_key();
     let _ = a.timestamp();
+    // declarations also decode (or fail cleanly) in newer snapd's rule language
+    if matches!(
+        a.assertion_type(),
+        ucore_assertions::AssertionType::SnapDeclaration
+            | ucore_assertions::AssertionType::BaseDeclaration
+    ) {
+        let _ = AssertionRef::decode_in(&full, ucore_assertions::rules::RuleLanguage::Current);
+    }
 }
