@@ -106,8 +106,17 @@ impl Assertion {
     /// Joins signed content and a signature (for example one the signing crate
     /// just made) and checks the result as decoding does.
     pub fn from_parts(content: Vec<u8>, signature: Vec<u8>) -> Result<Self, Error> {
+        Self::from_parts_in(content, signature, RuleLanguage::default())
+    }
+
+    /// [`from_parts`](Self::from_parts), declarations' rules checked in `language`.
+    pub fn from_parts_in(
+        content: Vec<u8>,
+        signature: Vec<u8>,
+        language: RuleLanguage,
+    ) -> Result<Self, Error> {
         let (assertion_type, headers, body_start, format, revision, language) = {
-            let r = AssertionRef::from_parts(&content, &signature)?;
+            let r = AssertionRef::from_parts_in(&content, &signature, language)?;
             let body_start = r.body.map(|b| r.content.len() - b.len());
             (
                 r.assertion_type,

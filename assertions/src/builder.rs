@@ -21,6 +21,7 @@ use crate::assertion::AssertionRef;
 use crate::assertion_type::AssertionType;
 use crate::checks::{self, HEADER};
 use crate::headers::{HeaderValue, Headers, MAX_NESTING_DEPTH, append_entry, is_valid_header_name};
+use crate::rules::RuleLanguage;
 
 /// Builds the canonical signed content of an assertion.
 #[derive(Debug, Clone)]
@@ -28,6 +29,7 @@ pub struct AssertionBuilder {
     assertion_type: AssertionType,
     headers: Headers<'static>,
     body: Option<Vec<u8>>,
+    language: RuleLanguage,
 }
 
 impl AssertionBuilder {
@@ -37,6 +39,7 @@ impl AssertionBuilder {
             assertion_type,
             headers: Headers::new(),
             body: None,
+            language: RuleLanguage::default(),
         }
     }
 
@@ -62,13 +65,29 @@ impl AssertionBuilder {
         self
     }
 
+    /// Checks declarations' plug/slot rules, and the format they need, in `language`
+    /// (snapd 2.57's by default): with [`RuleLanguage::Current`] a snap-declaration may
+    /// use what newer snapd added, at the format it needs (6 for publisher-id attribute
+    /// references, 7 for `on-classic` variants).
+    pub fn with_rule_language(mut self, language: RuleLanguage) -> Self {
+        self.language = language;
+        self
+    }
+
+    /// The rule language the content is checked in (the signed assertion is decoded in
+    /// it).
+    pub fn rule_language(&self) -> RuleLanguage {
+        self.language
+    }
+
     /// The canonical content to sign with the key `sign_key_sha3_384`.
     pub fn content(&self, sign_key_sha3_384: &str) -> Result<Vec<u8>, Error> {
-        assemble_content(
+        assemble_content_in(
             self.assertion_type,
             &self.headers,
             self.body.as_deref(),
             sign_key_sha3_384,
+            self.language,
         )
     }
 }
@@ -109,25 +128,44 @@ fn check_encodable(header: &str, value: &HeaderValue<'_>, depth: usize) -> Resul
     }
 }
 
-/// snapd's `SuggestFormat`: the lowest format covering the features `headers` use (only
-/// snap-declaration rules have format-dependent features; 2.57's language).
-fn suggested_format(assertion_type: AssertionType, headers: &Headers<'_>) -> Result<i64, Error> {
+/// snapd's `SuggestFormat`: the lowest format covering the features `headers` use in
+/// `language` (only snap-declaration rules have format-dependent features).
+fn suggested_format(
+    assertion_type: AssertionType,
+    headers: &Headers<'_>,
+    language: RuleLanguage,
+) -> Result<i64, Error> {
     match assertion_type {
-        AssertionType::SnapDeclaration => {
-            crate::rules::suggested_format(headers, crate::rules::RuleLanguage::Snapd2_57)
-        }
+        AssertionType::SnapDeclaration => crate::rules::suggested_format(headers, language),
         _ => Ok(0),
     }
 }
 
 /// Writes the canonical content of an assertion (see the module docs). `headers`
 /// may contain `type`, `body-length` and `sign-key-sha3-384`; they are
-/// overwritten.
+/// overwritten. Declarations' rules are checked in snapd 2.57's language.
 pub fn assemble_content(
     assertion_type: AssertionType,
     headers: &Headers<'_>,
     body: Option<&[u8]>,
     sign_key_sha3_384: &str,
+) -> Result<Vec<u8>, Error> {
+    assemble_content_in(
+        assertion_type,
+        headers,
+        body,
+        sign_key_sha3_384,
+        RuleLanguage::default(),
+    )
+}
+
+/// [`assemble_content`], declarations' rules checked in `language`.
+pub fn assemble_content_in(
+    assertion_type: AssertionType,
+    headers: &Headers<'_>,
+    body: Option<&[u8]>,
+    sign_key_sha3_384: &str,
+    language: RuleLanguage,
 ) -> Result<Vec<u8>, Error> {
     let name = assertion_type.name();
     for (header, value) in headers.iter() {
@@ -165,7 +203,7 @@ pub fn assemble_content(
             max: assertion_type.max_supported_format(),
         });
     }
-    let min = suggested_format(assertion_type, headers)?;
+    let min = suggested_format(assertion_type, headers, language)?;
     if format < min {
         return Err(Error::FormatTooLow {
             assertion_type: name,
@@ -252,7 +290,7 @@ pub fn assemble_content(
     }
 
     // Decode what was written, as snapd runs the type's assembler.
-    AssertionRef::from_parts(&out, b"AXNpZw==").map_err(|e| Error::Assemble {
+    AssertionRef::from_parts_in(&out, b"AXNpZw==", language).map_err(|e| Error::Assemble {
         assertion_type: name,
         source: Box::new(match e {
             Error::Type { source, .. } => *source,
@@ -339,6 +377,46 @@ mod tests {
             decl("1", "plugs: what").unwrap_err(),
             r#"assertion snap-declaration: "plugs" header must be a map"#
         );
+    }
+
+    #[test]
+    fn newer_rules_need_the_newer_language_and_its_format() {
+        let plugs = "plugs:\n  iface:\n    allow-connection:\n      slot-attributes:\n        \
+                     owner: $PLUG_PUBLISHER_ID";
+        let headers = crate::headers::parse_headers(plugs.as_bytes()).unwrap();
+        let decl = |format: &str, language: RuleLanguage| {
+            AssertionBuilder::new(AssertionType::SnapDeclaration)
+                .header("authority-id", "canonical")
+                .header("series", "16")
+                .header("snap-id", "snapidsnapidsnapidsnapidsnapid12")
+                .header("snap-name", "hello")
+                .header("publisher-id", "acme")
+                .header("timestamp", "2016-01-01T00:00:00Z")
+                .header("format", format.to_owned())
+                .header("plugs", headers.get("plugs").unwrap().clone().into_owned())
+                .with_rule_language(language)
+        };
+        // snapd 2.57 knows no publisher-id attribute references
+        let old = decl("6", RuleLanguage::Snapd2_57);
+        assert_eq!(old.rule_language(), RuleLanguage::Snapd2_57);
+        let err = old.content(KEY).unwrap_err().to_string();
+        assert!(
+            err.contains("not a valid $SLOT()/$PLUG() constraint"),
+            "{err}"
+        );
+        assert_eq!(
+            decl("5", RuleLanguage::Current)
+                .content(KEY)
+                .unwrap_err()
+                .to_string(),
+            r#"cannot sign "snap-declaration" assertion with format set to 5 lower than min format 6 covering included features"#
+        );
+        let new = decl("6", RuleLanguage::Current);
+        let content = new.content(KEY).unwrap();
+        let a =
+            crate::Assertion::from_parts_in(content, b"AXNpZw==\n".to_vec(), new.rule_language())
+                .unwrap();
+        assert_eq!(a.rule_language(), RuleLanguage::Current);
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub mod validation_sets;
 
 pub use assertion::{Assertion, AssertionAccess, AssertionRef};
 pub use assertion_type::{AssertionType, BodyRule, PrimaryKey};
-pub use builder::{AssertionBuilder, assemble_content};
+pub use builder::{AssertionBuilder, assemble_content, assemble_content_in};
 pub use error::{Error, TimeError};
 pub use headers::{HeaderMap, HeaderValue, Headers};
 pub use rfc3339::Rfc3339Time;

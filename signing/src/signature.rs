@@ -66,6 +66,8 @@ pub fn sign_assertion(builder: &AssertionBuilder, signer: &dyn Signer) -> Result
 
 /// Signs the assertion `builder` describes with `signer` and signature creation time
 /// `creation_time` (whole seconds, see [`sign_content`]) — reproducible byte for byte.
+/// The result is checked as decoding checks it, declarations' rules in the builder's
+/// [`rule_language`](AssertionBuilder::rule_language).
 pub fn sign_assertion_at(
     builder: &AssertionBuilder,
     signer: &dyn Signer,
@@ -73,7 +75,11 @@ pub fn sign_assertion_at(
 ) -> Result<Assertion, Error> {
     let content = builder.content(signer.key_id())?;
     let signature = sign_content(&content, signer, creation_time)?;
-    Ok(Assertion::from_parts(content, signature.into_bytes())?)
+    Ok(Assertion::from_parts_in(
+        content,
+        signature.into_bytes(),
+        builder.rule_language(),
+    )?)
 }
 
 /// Checks `assertion`'s signature against `key` (snapd's `CheckSignature` crypto step):

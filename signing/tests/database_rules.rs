@@ -725,3 +725,35 @@ fn signature_followed_by_whitespace_lines() {
         assert_eq!(got.as_deref(), want, "{suffix:?}");
     }
 }
+
+/// A snap-declaration using what newer snapd added is signed when the builder is told to
+/// check it in newer snapd's rule language, and the signed assertion keeps that language.
+#[test]
+fn signing_in_newer_rule_language() {
+    use ucore_assertions::rules::RuleLanguage;
+    use ucore_assertions::types::SnapDeclaration;
+    let json = serde_json::json!({
+        "type": "snap-declaration",
+        "authority-id": "canonical",
+        "series": "16",
+        "snap-id": "snapidsnapidsnapidsnapidsnapid12",
+        "snap-name": "hello",
+        "publisher-id": "acme",
+        "format": "1",
+        "timestamp": "2016-01-01T00:00:00Z",
+        "plugs": {"x11": {"allow-auto-connection": {"on-core-desktop": "true"}}},
+    });
+    let b = builder_from_json(&json.to_string(), None).unwrap();
+    let err = sign_assertion_at(&b, root(), T).unwrap_err().to_string();
+    assert!(err.contains("must specify at least one of"), "{err}");
+    let b = b.with_rule_language(RuleLanguage::Current);
+    let a = sign_assertion_at(&b, root(), T).unwrap();
+    assert_eq!(a.rule_language(), RuleLanguage::Current);
+    let view = SnapDeclaration::try_from(&a).unwrap();
+    let sets = &view.plugs.get("x11").unwrap().allow_auto_connection;
+    assert_eq!(sets[0].on_core_desktop, Some(true));
+    // the bytes decode again in that language, and verify
+    let again = Assertion::decode_in(&a.encode(), RuleLanguage::Current).unwrap();
+    assert_eq!(again, a);
+    assert!(ucore_signing::verify_signature(&again, root().public_key()).is_ok());
+}
