@@ -347,22 +347,30 @@ mod tests {
         assert_eq!(a.header_str("provenance"), Some("global-upload"));
     }
 
+    /// A snap-declaration of format `format` with the headers of the text `extra`.
+    fn snap_declaration(format: &str, extra: &str) -> AssertionBuilder {
+        let headers = crate::headers::parse_headers(extra.as_bytes()).unwrap();
+        let mut b = AssertionBuilder::new(AssertionType::SnapDeclaration)
+            .header("authority-id", "canonical")
+            .header("series", "16")
+            .header("snap-id", "snapidsnapidsnapidsnapidsnapid12")
+            .header("snap-name", "hello")
+            .header("publisher-id", "acme")
+            .header("timestamp", "2016-01-01T00:00:00Z")
+            .header("format", format.to_owned());
+        for (k, v) in headers.iter() {
+            b = b.header(k.to_owned(), v.clone().into_owned());
+        }
+        b
+    }
+
     #[test]
     fn snap_declarations_need_the_format_of_their_rules() {
         let decl = |format: &str, plugs: &str| {
-            let headers = crate::headers::parse_headers(plugs.as_bytes()).unwrap();
-            let mut b = AssertionBuilder::new(AssertionType::SnapDeclaration)
-                .header("authority-id", "canonical")
-                .header("series", "16")
-                .header("snap-id", "snapidsnapidsnapidsnapidsnapid12")
-                .header("snap-name", "hello")
-                .header("publisher-id", "acme")
-                .header("timestamp", "2016-01-01T00:00:00Z")
-                .header("format", format.to_owned());
-            for (k, v) in headers.iter() {
-                b = b.header(k.to_owned(), v.clone().into_owned());
-            }
-            b.content(KEY).map(drop).map_err(|e| e.to_string())
+            snap_declaration(format, plugs)
+                .content(KEY)
+                .map(drop)
+                .map_err(|e| e.to_string())
         };
         let scoped =
             "plugs:\n  iface:\n    allow-auto-connection:\n      on-brand:\n        - acme";
@@ -383,18 +391,8 @@ mod tests {
     fn newer_rules_need_the_newer_language_and_its_format() {
         let plugs = "plugs:\n  iface:\n    allow-connection:\n      slot-attributes:\n        \
                      owner: $PLUG_PUBLISHER_ID";
-        let headers = crate::headers::parse_headers(plugs.as_bytes()).unwrap();
         let decl = |format: &str, language: RuleLanguage| {
-            AssertionBuilder::new(AssertionType::SnapDeclaration)
-                .header("authority-id", "canonical")
-                .header("series", "16")
-                .header("snap-id", "snapidsnapidsnapidsnapidsnapid12")
-                .header("snap-name", "hello")
-                .header("publisher-id", "acme")
-                .header("timestamp", "2016-01-01T00:00:00Z")
-                .header("format", format.to_owned())
-                .header("plugs", headers.get("plugs").unwrap().clone().into_owned())
-                .with_rule_language(language)
+            snap_declaration(format, plugs).with_rule_language(language)
         };
         // snapd 2.57 knows no publisher-id attribute references
         let old = decl("6", RuleLanguage::Snapd2_57);
