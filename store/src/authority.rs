@@ -45,6 +45,8 @@ pub struct DeclarationFacts<'a> {
     pub revision: u32,
     /// The interface rules.
     pub rules: &'a InterfaceRuleHeaders,
+    /// The rule language they are checked and signed in.
+    pub rule_language: RuleLanguage,
 }
 
 /// Why the configured key, account and account-key cannot be the store's authority.
@@ -178,6 +180,7 @@ impl Authority {
             publisher_id,
             revision,
             rules: &InterfaceRuleHeaders::default(),
+            rule_language: RuleLanguage::default(),
         };
         self.sign_snap_declaration_with_rules(&facts, at)
     }
@@ -209,7 +212,7 @@ impl Authority {
         }
         // The rules compile, or they are refused with snapd's text (`assertion
         // snap-declaration: plug rule for interface …`); snapd signs no lower format.
-        let format = suggested_format(&rules, RuleLanguage::default())
+        let format = suggested_format(&rules, facts.rule_language)
             .map_err(|e| crate::Error::BadRequest(e.to_string()))?;
         if format > 0 {
             builder = builder.header("format", format.to_string());
@@ -217,6 +220,7 @@ impl Authority {
         for (name, value) in rules.iter() {
             builder = builder.header(name.to_string(), value.clone());
         }
+        builder = builder.with_rule_language(facts.rule_language);
         match ucore_signing::sign_assertion_at(&builder, self.signer.as_ref(), at) {
             Ok(declaration) => Ok(declaration),
             // The declaration the rules make does not decode: the rules are at fault.

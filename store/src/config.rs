@@ -54,9 +54,13 @@
 //! # check against the snap's snap-declaration and this base-declaration (a signed
 //! # base-declaration assertion, or the headers-only text snapd builds in), on one of these
 //! # models (device-scoped rules). Without a base-declaration, no such review.
+//! # rule-language: "snapd-2.57" (the default) or "current" (newer snapd's: on-core-desktop,
+//! # publisher-id attribute references, on-classic variants), for the interface rules an
+//! # admin grants and for the review.
 //! [policy]
 //! # base-declaration = "base-declaration.assert"
 //! # models = ["acme-pc.model"]
+//! # rule-language = "snapd-2.57"
 //! ```
 //!
 //! Relative paths are relative to the configuration file's directory
@@ -67,6 +71,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use ucore_assertions::policy::RuleLanguage;
 
 use crate::error::Error;
 
@@ -307,6 +312,16 @@ pub struct PolicySection {
     /// install on one of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<PathBuf>,
+    /// The plug/slot rule language (`"snapd-2.57"`, the default, or `"current"`: newer
+    /// snapd's, spec Appendix A): the interface rules an admin grants are checked and
+    /// signed in it (so `on-core-desktop` or publisher-id attribute references need
+    /// `"current"`), and uploads are reviewed in it.
+    #[serde(default, skip_serializing_if = "is_default_language")]
+    pub rule_language: RuleLanguage,
+}
+
+fn is_default_language(language: &RuleLanguage) -> bool {
+    *language == RuleLanguage::default()
 }
 
 fn config_error(message: impl std::fmt::Display) -> Error {
@@ -493,6 +508,13 @@ mod tests {
         let s = c.settings();
         let d = Settings::new("acme-store", "http://127.0.0.1:8480/");
         assert_eq!(s, d);
+        assert_eq!(c.policy, PolicySection::default());
+        let current = documented_example().replace(
+            "# rule-language = \"snapd-2.57\"",
+            "rule-language = \"current\"",
+        );
+        let c = StoreConfig::from_toml(&current).unwrap();
+        assert_eq!(c.policy.rule_language, RuleLanguage::Current);
     }
 
     #[test]
@@ -539,6 +561,7 @@ mod tests {
         });
         c.metrics.token_file = Some("metrics.token".into());
         c.limits.max_connections = 7;
+        c.policy.rule_language = RuleLanguage::Current;
         c.brands.push(BrandSection {
             id: "other".into(),
             assertions: "other.assert".into(),
@@ -575,6 +598,11 @@ mod tests {
             "{example}\n[[brand]]\nid = \"acme\"\nassertions = \"x\"\n"
         ));
         assert_eq!(e, "brand \"acme\" is configured twice");
+        let e = refused(&example.replace(
+            "# rule-language = \"snapd-2.57\"",
+            "rule-language = \"2.57\"",
+        ));
+        assert!(e.contains("unknown variant `2.57`"), "{e}");
         let e = refused(&example.replace("[authority]", "[authorit]"));
         assert!(e.contains("unknown field `authorit`"), "{e}");
         let dir = tempfile::tempdir().unwrap();

@@ -34,6 +34,8 @@ pub struct UploadPolicy {
     base_declaration: Option<BaseDeclarationRules>,
     /// The devices a snap must install on (one of them): their models.
     models: Vec<NamedModel>,
+    /// The rule language declarations are checked, signed and reviewed in.
+    language: RuleLanguage,
 }
 
 #[derive(Debug)]
@@ -52,11 +54,16 @@ impl UploadPolicy {
     }
 
     /// The review `section` configures: its base-declaration (a signed assertion or
-    /// snapd's headers-only text) and models, read and checked now.
+    /// snapd's headers-only text) and models, read and checked now, and its rule
+    /// language.
     pub fn load(section: &PolicySection) -> Result<Self, Error> {
+        let language = section.rule_language;
         let Some(path) = &section.base_declaration else {
             if section.models.is_empty() {
-                return Ok(UploadPolicy::none());
+                return Ok(UploadPolicy {
+                    language,
+                    ..UploadPolicy::none()
+                });
             }
             return Err(Error::Config(
                 "[policy] models need a base-declaration to review uploads against".into(),
@@ -64,10 +71,9 @@ impl UploadPolicy {
         };
         let text = read(path)?;
         let base = if BaseDeclarationRules::is_headers_only(&text) {
-            BaseDeclarationRules::from_builtin_text(&text, RuleLanguage::default())
-                .map_err(|e| config(path, e))?
+            BaseDeclarationRules::from_builtin_text(&text, language).map_err(|e| config(path, e))?
         } else {
-            let a = Assertion::decode(&text).map_err(|e| config(path, e))?;
+            let a = Assertion::decode_in(&text, language).map_err(|e| config(path, e))?;
             let view = BaseDeclaration::try_from(&a).map_err(|e| config(path, e))?;
             BaseDeclarationRules::from(view)
         };
@@ -101,12 +107,18 @@ impl UploadPolicy {
         Ok(UploadPolicy {
             base_declaration: Some(base),
             models,
+            language,
         })
     }
 
     /// Whether uploads get an interface review.
     pub fn is_enabled(&self) -> bool {
         self.base_declaration.is_some()
+    }
+
+    /// The rule language snap-declarations are checked, signed and reviewed in.
+    pub fn rule_language(&self) -> RuleLanguage {
+        self.language
     }
 
     /// snapd's installation check of `snap` with its `declaration`: `Ok` when it installs
@@ -123,7 +135,7 @@ impl UploadPolicy {
             let env = PolicyEnvironment {
                 device: device.clone(),
                 release: release.clone(),
-                ..PolicyEnvironment::default()
+                language: self.language,
             };
             InstallCandidate {
                 snap,

@@ -6,12 +6,18 @@ mod publish_support;
 
 use publish_support::{AUTHORITY, Fixture, refusal};
 use serde_json::json;
+use ucore_assertions::rules::RuleLanguage;
 use ucore_assertions::{Assertion, AssertionAccess};
 use ucore_store::publisher_api::InterfaceRulesSet;
 
 const RULES: &str = "/api/v1/publisher/snaps/hello/interface-rules";
 
 async fn declaration(f: &Fixture, snap_id: &str) -> Assertion {
+    declaration_in(f, snap_id, RuleLanguage::default()).await
+}
+
+/// The stored snap-declaration of `snap_id`, decoded in `language`.
+async fn declaration_in(f: &Fixture, snap_id: &str, language: RuleLanguage) -> Assertion {
     let key = ["16".to_string(), snap_id.to_string()];
     let rec = f
         .store
@@ -20,7 +26,7 @@ async fn declaration(f: &Fixture, snap_id: &str) -> Assertion {
         .await
         .unwrap()
         .unwrap();
-    Assertion::decode(rec.text.as_bytes()).unwrap()
+    Assertion::decode_in(rec.text.as_bytes(), language).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -168,6 +174,7 @@ async fn reviewing_store() -> Fixture {
         ucore_store::upload_policy::UploadPolicy::load(&ucore_store::config::PolicySection {
             base_declaration: Some(base),
             models: vec![model],
+            ..Default::default()
         })
         .unwrap()
     })
@@ -223,7 +230,7 @@ fn a_policy_refuses_what_it_cannot_read() {
     std::fs::write(&base, BASE_DECLARATION.replace("series: 16", "series: 18")).unwrap();
     let section = ucore_store::config::PolicySection {
         base_declaration: Some(base.clone()),
-        models: vec![],
+        ..Default::default()
     };
     let e = ucore_store::upload_policy::UploadPolicy::load(&section).unwrap_err();
     assert!(
@@ -233,8 +240,8 @@ fn a_policy_refuses_what_it_cannot_read() {
         "{e}"
     );
     let models_only = ucore_store::config::PolicySection {
-        base_declaration: None,
         models: vec![base],
+        ..Default::default()
     };
     assert_eq!(
         ucore_store::upload_policy::UploadPolicy::load(&models_only)
@@ -260,6 +267,7 @@ async fn a_classic_model_is_judged_as_a_classic_system() {
             ucore_store::upload_policy::UploadPolicy::load(&ucore_store::config::PolicySection {
                 base_declaration: Some(path),
                 models: vec![model],
+                ..Default::default()
             })
             .unwrap()
         })
@@ -274,4 +282,65 @@ async fn a_classic_model_is_judged_as_a_classic_system() {
     core.register("hello", "acme").await;
     let file = core.snap("hello_1.snap", DOCKER, &[("bin/hello", "#!/bin/sh\n")]);
     assert_eq!(core.push(&core.acme, &file, "").await.status, 400);
+}
+
+/// Rules only newer snapd knows (`on-core-desktop`): refused under snapd 2.57's rule
+/// language (the default, with its text); with `[policy] rule-language = "current"` they
+/// are signed, reviewed and served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn newer_rules_need_the_current_rule_language() {
+    let rules = json!({"plugs": {"x11": {"allow-auto-connection": {"on-core-desktop": "true"}}}});
+
+    let old = Fixture::start().await;
+    old.register("hello", "acme").await;
+    assert_eq!(
+        old.put_json(Some(&old.admin), RULES, rules.clone())
+            .await
+            .error(),
+        refusal(
+            400,
+            "invalid-request",
+            "assertion snap-declaration: allow-auto-connection in plug rule for interface \"x11\" must specify at least one of plug-names, slot-names, plug-attributes, slot-attributes, slot-snap-type, slot-publisher-id, slot-snap-id, slots-per-plug, plugs-per-slot, on-classic, on-store, on-brand, on-model"
+        )
+    );
+
+    let f = Fixture::start_with_policy(|dir| {
+        let base = dir.join("base-declaration.txt");
+        std::fs::write(&base, BASE_DECLARATION).unwrap();
+        ucore_store::upload_policy::UploadPolicy::load(&ucore_store::config::PolicySection {
+            base_declaration: Some(base),
+            rule_language: RuleLanguage::Current,
+            ..Default::default()
+        })
+        .unwrap()
+    })
+    .await;
+    // The store's own snap, which anonymous devices see once released.
+    let snap_id = f.register("hello", AUTHORITY).await;
+    let a = f.put_json(Some(&f.admin), RULES, rules).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json::<InterfaceRulesSet>().format, 1);
+    let decl = declaration_in(&f, &snap_id, RuleLanguage::Current).await;
+    let view = ucore_assertions::types::SnapDeclaration::try_from(&decl).unwrap();
+    let sets = &view.plugs.get("x11").unwrap().allow_auto_connection;
+    assert_eq!(sets[0].on_core_desktop, Some(true));
+
+    // An upload is reviewed against it, and released.
+    let file = f.snap(
+        "hello_1.snap",
+        "name: hello\nversion: 1\nplugs:\n  x11:\n",
+        &[("bin/hello", "#!/bin/sh\n")],
+    );
+    let a = f.push(&f.admin, &file, "release=stable").await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    // Devices fetch the declaration of a released snap (the store reads its format in
+    // the same language).
+    let served = f
+        .get(
+            None,
+            &format!("/v2/assertions/snap-declaration/16/{snap_id}?max-format=1"),
+        )
+        .await;
+    assert_eq!(served.status, 200, "{}", served.body);
+    assert_eq!(served.body.as_bytes(), decl.encode().as_slice());
 }

@@ -1,6 +1,8 @@
 //! Which snapd's rule language to compile and evaluate: snapd 2.57 (the default, quirks
 //! included) or today's (the spec's Appendix A).
 
+use serde::{Deserialize, Serialize};
+
 /// The version of the plug/slot rule language.
 ///
 /// [`Snapd2_57`](RuleLanguage::Snapd2_57) is what the oracle (snapd 2.57.6) accepts,
@@ -19,13 +21,17 @@
 ///
 /// Evaluation reads it too: under `Current` the minimal installation check ignores
 /// `deny-installation` (snapd 2.59).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+///
+/// It serializes as `"snapd-2.57"` or `"current"` (a configuration file's words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum RuleLanguage {
     /// snapd 2.57 (the oracle's version).
     #[default]
+    #[serde(rename = "snapd-2.57")]
     Snapd2_57,
     /// snapd today (2.77 and later).
+    #[serde(rename = "current")]
     Current,
 }
 

@@ -115,8 +115,10 @@ async fn visible(store: &Store, viewer: &Viewer, rec: &AssertionRecord) -> Resul
     })
 }
 
-fn format_of(rec: &AssertionRecord) -> Result<i64, Error> {
-    Assertion::decode(rec.text.as_bytes())
+/// The format of a stored assertion (declarations decoded in the store's rule language,
+/// as they were signed).
+fn format_of(store: &Store, rec: &AssertionRecord) -> Result<i64, Error> {
+    Assertion::decode_in(rec.text.as_bytes(), store.policy.rule_language())
         .map(|a| a.format())
         .map_err(|e| Error::assertion("cannot decode a stored assertion", e))
 }
@@ -176,7 +178,7 @@ pub async fn lookup(
         return Err(not_found(t, &full));
     }
     if let Some(max) = max_format
-        && format_of(&rec)? > max
+        && format_of(store, &rec)? > max
     {
         return Err(not_found(t, &full));
     }

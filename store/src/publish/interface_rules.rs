@@ -56,6 +56,7 @@ pub async fn set_interface_rules(
         publisher_id: &snap.publisher_id,
         revision,
         rules: &rules,
+        rule_language: store.policy.rule_language(),
     };
     let now = Timestamp::now().trunc_to_second();
     let declaration = store

@@ -138,7 +138,7 @@ pub async fn check_policy(store: &Store, info: &Info, snap: &SnapRecord) -> Resu
                 info.name
             ))
         })?;
-    let assertion = Assertion::decode(record.text.as_bytes())
+    let assertion = Assertion::decode_in(record.text.as_bytes(), store.policy.rule_language())
         .map_err(|e| Error::assertion("cannot decode the stored snap-declaration", e))?;
     let declaration = SnapDeclaration::try_from(&assertion)
         .map_err(|e| Error::assertion("cannot decode the stored snap-declaration", e))?;
