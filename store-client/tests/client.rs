@@ -352,6 +352,39 @@ async fn a_digest_mismatch_is_refused_and_the_file_removed() {
     assert!(!dest.exists());
 }
 
+/// A snap-declaration using what newer snapd added (`on-core-desktop`) is refused in snapd
+/// 2.57's rule language (the default) and read in the one the configuration names.
+#[tokio::test]
+async fn declarations_are_decoded_in_the_configured_rule_language() {
+    use ucore_assertions::rules::RuleLanguage;
+    let mock = Mock::start().await;
+    let decl = ucore_test_support::newer_rules_declaration();
+    mock.state.lock().unwrap().assertions.insert(
+        "snap-declaration/16/newersnapidnewersnapidnewersnapi".into(),
+        decl.as_bytes().to_vec(),
+    );
+    let key = ["16", "newersnapidnewersnapidnewersnapi"];
+    let old = StoreClient::new(mock.config()).unwrap();
+    let err = old
+        .assertion(AssertionType::SnapDeclaration, &key)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::AssertionDecode(_)), "{err:?}");
+    assert!(
+        err.to_string().contains("must specify at least one of"),
+        "{err}"
+    );
+    let mut config = mock.config();
+    config.rule_language = RuleLanguage::Current;
+    let a = StoreClient::new(config)
+        .unwrap()
+        .assertion(AssertionType::SnapDeclaration, &key)
+        .await
+        .unwrap();
+    assert_eq!(a.rule_language(), RuleLanguage::Current);
+    assert_eq!(a.encode(), decl.as_bytes());
+}
+
 #[tokio::test]
 async fn assertions_are_fetched_and_missing_ones_are_not_found() {
     let mock = Mock::start().await;

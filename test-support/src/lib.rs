@@ -1,6 +1,7 @@
 //! Helpers for ucore's own tests (not published).
 //!
 //! - [`repo`]: the workspace root, where `tests/data/` and the goldens live;
+//! - [`newer_rules_declaration`]: a declaration only newer snapd's rule language reads;
 //! - [`oracle`]: snapd's code built as a CLI, when `UCORE_ORACLE` names it;
 //! - [`alloc`]: a global allocator that counts each thread's bytes and caps them;
 //! - [`hostile`]: hostile-input checks of a parser under a memory budget and a time limit;
@@ -28,6 +29,14 @@ pub fn repo() -> PathBuf {
         .parent()
         .expect("the workspace root")
         .to_owned()
+}
+
+/// A snap-declaration (placeholder signature) whose only plug rule uses `on-core-desktop`,
+/// which snapd 2.57's decoder refuses and newer snapd's reads: snap `newer`, snap id
+/// `newersnapidnewersnapidnewersnapi` (`tests/data/assertions/newer-rules/`).
+pub fn newer_rules_declaration() -> String {
+    let path = repo().join("tests/data/assertions/newer-rules/on-core-desktop.snap-declaration");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The oracle binary named by `UCORE_ORACLE` (an empty value counts as unset), or `None`

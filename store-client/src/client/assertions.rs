@@ -3,6 +3,7 @@
 //! stream URLs of fetch-assertions results.
 
 use reqwest::{Method, StatusCode};
+use ucore_assertions::rules::RuleLanguage;
 use ucore_assertions::{Assertion, AssertionType, decode_slice};
 
 use super::config::{parse_url, with_segments};
@@ -41,7 +42,7 @@ impl StoreClient {
                 ServiceError::Other(text) => Error::AssertionService(text),
             });
         }
-        let mut assertions = decode_all(&answer.body, 1)?;
+        let mut assertions = decode_all(&answer.body, 1, self.inner.config.rule_language)?;
         assertions.pop().ok_or_else(|| Error::BadResponse {
             op: "fetch assertion".into(),
             detail: "empty assertion stream".into(),
@@ -81,7 +82,7 @@ impl StoreClient {
                 ServiceError::Other(text) => Error::AssertionService(text),
             });
         }
-        let mut assertions = decode_all(&answer.body, 1)?;
+        let mut assertions = decode_all(&answer.body, 1, self.inner.config.rule_language)?;
         assertions.pop().ok_or_else(|| Error::BadResponse {
             op: "fetch assertion".into(),
             detail: "empty assertion stream".into(),
@@ -102,7 +103,7 @@ impl StoreClient {
                 ServiceError::Other(text) => Error::AssertionService(text),
             });
         }
-        decode_all(&answer.body, usize::MAX)
+        decode_all(&answer.body, usize::MAX, self.inner.config.rule_language)
     }
 
     fn assertions_url(&self, segments: &[&str]) -> Result<reqwest::Url, Error> {
@@ -159,9 +160,9 @@ fn service_error(answer: &Answer) -> Result<Option<ServiceError>, Error> {
     })))
 }
 
-/// Up to `max` assertions from a stream.
-fn decode_all(body: &[u8], max: usize) -> Result<Vec<Assertion>, Error> {
-    let mut decoder = decode_slice(body);
+/// Up to `max` assertions from a stream, declarations' rules compiled in `language`.
+fn decode_all(body: &[u8], max: usize, language: RuleLanguage) -> Result<Vec<Assertion>, Error> {
+    let mut decoder = decode_slice(body).with_rule_language(language);
     let mut out = Vec::new();
     while out.len() < max {
         match decoder.decode().map_err(Error::AssertionDecode)? {

@@ -9,6 +9,7 @@ use rustls::pki_types::CertificateDer;
 use super::retry::RetryPolicy;
 use crate::error::Error;
 use crate::protocol::DeviceHeaders;
+use ucore_assertions::rules::RuleLanguage;
 
 /// snapd's `requestTimeout`: each request's limit.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -60,6 +61,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Root certificates trusted besides the system's (a branded store's own CA).
     pub extra_roots: Vec<CertificateDer<'static>>,
+    /// The plug/slot rule language fetched declarations are decoded in (snapd 2.57's by
+    /// default; [`RuleLanguage::Current`] for a store serving declarations that use what
+    /// newer snapd added, such as a ucore store with `rule-language = "current"`).
+    pub rule_language: RuleLanguage,
 }
 
 impl Config {
@@ -74,6 +79,7 @@ impl Config {
             download_retry: RetryPolicy::SNAPD_DOWNLOAD,
             request_timeout: REQUEST_TIMEOUT,
             extra_roots: Vec::new(),
+            rule_language: RuleLanguage::default(),
         }
     }
 
