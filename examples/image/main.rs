@@ -5,7 +5,8 @@
 //! ```text
 //! cargo run --example image -- build MODEL (--store URL | --snaps DIR) --out DIR
 //!     [--snap FILE|NAME[=CHANNEL]]… [--channel CH] [--label L] [--trusted FILE]…
-//!     [--validation enforce|ignore] [--cache DIR] [--jobs N] [--no-disk] [--json]
+//!     [--validation enforce|ignore] [--rule-language snapd-2.57|current] [--cache DIR]
+//!     [--jobs N] [--no-disk] [--json]
 //! ```
 //! `--out DIR` receives the tree `snap prepare-image` writes (the seed in
 //! `image/var/lib/snapd/seed/` for UC16/18, `system-seed/systems/LABEL/` for UC20+, the
@@ -19,6 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use ucore::assertions::rules::RuleLanguage;
 use ucore::image::options::{ImageOptions, OptionSnap, SnapSource, ValidationMode};
 use ucore::image::{Error, Summary};
 
@@ -47,6 +49,17 @@ enum Validation {
     Enforce,
     /// Validation sets are not looked at.
     Ignore,
+}
+
+/// The plug/slot rule language of the snaps' declarations.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RuleLanguageArg {
+    /// snapd 2.57's.
+    #[value(name = "snapd-2.57")]
+    Snapd2_57,
+    /// Newer snapd's (on-core-desktop, publisher-id attribute references, on-classic
+    /// variants): for a store whose declarations use them.
+    Current,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +101,9 @@ struct BuildArgs {
     /// How the model's validation sets apply.
     #[arg(long, value_enum, default_value = "enforce")]
     validation: Validation,
+    /// The rule language the snaps' declarations are decoded in.
+    #[arg(long, value_enum, default_value = "snapd-2.57")]
+    rule_language: RuleLanguageArg,
     /// Keep downloaded snaps here, by digest, and take them from here next time.
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
@@ -203,6 +219,10 @@ fn options(args: &BuildArgs) -> Result<ImageOptions, String> {
     options.validation = match args.validation {
         Validation::Enforce => ValidationMode::Enforce,
         Validation::Ignore => ValidationMode::Ignore,
+    };
+    options.rule_language = match args.rule_language {
+        RuleLanguageArg::Snapd2_57 => RuleLanguage::Snapd2_57,
+        RuleLanguageArg::Current => RuleLanguage::Current,
     };
     options.cache = args.cache.clone();
     options.parallel_downloads = usize::from(args.jobs);

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use thiserror::Error;
+use ucore_assertions::rules::RuleLanguage;
 
 /// Where the snaps of an image come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +145,10 @@ pub struct ImageOptions {
     pub parallel_downloads: usize,
     /// Whether to write the disk images (`false`: the prepared tree only).
     pub disk_images: bool,
+    /// The plug/slot rule language the snaps' declarations are decoded in (snapd 2.57's
+    /// by default; [`RuleLanguage::Current`] for declarations using what newer snapd
+    /// added, such as those of a ucore store with `rule-language = "current"`).
+    pub rule_language: RuleLanguage,
 }
 
 impl ImageOptions {
@@ -163,6 +168,7 @@ impl ImageOptions {
             cache: None,
             parallel_downloads: 4,
             disk_images: true,
+            rule_language: RuleLanguage::default(),
         }
     }
 }

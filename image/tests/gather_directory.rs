@@ -9,6 +9,7 @@ use std::path::Path;
 
 use common::fixtures;
 use common::gather::{check_staged, planned, sha3_384};
+use ucore_assertions::rules::RuleLanguage;
 use ucore_assertions::{AssertionAccess as _, AssertionType};
 use ucore_image::gather::crosscheck::{CrossCheckError, cross_check};
 use ucore_image::gather::directory::DirectorySource;
@@ -46,7 +47,8 @@ fn a_directory_gives_each_snap_with_its_checked_assertions_in_fetch_order() {
     common::gather::snaps_dir(&dir);
     let staging = tmp.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let source = DirectorySource::open(&dir, &staging.join(".candidates")).unwrap();
+    let source =
+        DirectorySource::open(&dir, &staging.join(".candidates"), RuleLanguage::default()).unwrap();
     let (db, skip) = trust_database(&common::gather::trusted()).unwrap();
     let mut fetcher = Fetcher::new(&db, skip);
     run(async {
@@ -108,7 +110,12 @@ fn a_directory_gives_each_snap_with_its_checked_assertions_in_fetch_order() {
 fn a_snap_the_directory_does_not_declare_is_an_error_naming_it() {
     let tmp = tempfile::tempdir().unwrap();
     common::gather::snaps_dir(tmp.path());
-    let source = DirectorySource::open(tmp.path(), &tmp.path().join("scratch")).unwrap();
+    let source = DirectorySource::open(
+        tmp.path(),
+        &tmp.path().join("scratch"),
+        RuleLanguage::default(),
+    )
+    .unwrap();
     let err = run(source.resolve(&[planned("no-such-snap", "stable")], &[])).unwrap_err();
     assert!(matches!(err, SourceError::NoDeclaration { .. }));
     assert!(err.to_string().contains(r#"snap "no-such-snap""#), "{err}");
@@ -123,7 +130,12 @@ fn a_file_that_is_not_the_signed_one_is_not_taken() {
     let mut bytes = std::fs::read(&file).unwrap();
     bytes[100] ^= 0xff;
     std::fs::write(&file, &bytes).unwrap();
-    let source = DirectorySource::open(tmp.path(), &tmp.path().join("scratch")).unwrap();
+    let source = DirectorySource::open(
+        tmp.path(),
+        &tmp.path().join("scratch"),
+        RuleLanguage::default(),
+    )
+    .unwrap();
     let err = run(source.resolve(&[planned("hello-oracle", "stable")], &[])).unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -143,7 +155,12 @@ fn a_file_that_is_not_the_signed_one_is_not_taken() {
 fn a_size_or_revision_other_than_the_signed_one_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     common::gather::snaps_dir(tmp.path());
-    let source = DirectorySource::open(tmp.path(), &tmp.path().join("scratch")).unwrap();
+    let source = DirectorySource::open(
+        tmp.path(),
+        &tmp.path().join("scratch"),
+        RuleLanguage::default(),
+    )
+    .unwrap();
     let (db, skip) = trust_database(&common::gather::trusted()).unwrap();
     let mut fetcher = Fetcher::new(&db, skip);
     let core = fixtures::snap("core");
@@ -200,7 +217,12 @@ fn a_badly_signed_assertion_is_refused() {
     let text = std::fs::read_to_string(&decl).unwrap();
     let ts = text.lines().find(|l| l.starts_with("timestamp: ")).unwrap();
     tamper(&decl, ts, "timestamp: 2020-01-01T00:00:00Z");
-    let source = DirectorySource::open(tmp.path(), &tmp.path().join("scratch")).unwrap();
+    let source = DirectorySource::open(
+        tmp.path(),
+        &tmp.path().join("scratch"),
+        RuleLanguage::default(),
+    )
+    .unwrap();
     let (db, skip) = trust_database(&common::gather::trusted()).unwrap();
     let mut fetcher = Fetcher::new(&db, skip);
     let err = run(fetcher.fetch(
@@ -223,7 +245,12 @@ fn a_badly_signed_assertion_is_refused() {
 fn without_the_test_root_trusted_nothing_checks() {
     let tmp = tempfile::tempdir().unwrap();
     common::gather::snaps_dir(tmp.path());
-    let source = DirectorySource::open(tmp.path(), &tmp.path().join("scratch")).unwrap();
+    let source = DirectorySource::open(
+        tmp.path(),
+        &tmp.path().join("scratch"),
+        RuleLanguage::default(),
+    )
+    .unwrap();
     let (db, skip) = trust_database(&[]).unwrap();
     let mut fetcher = Fetcher::new(&db, skip);
     let model = ucore_assertions::Assertion::decode(&fixtures::read("uc16.model")).unwrap();
@@ -248,7 +275,12 @@ fn an_untrusted_self_signed_root_is_circular() {
         tmp.path().join("root.assert"),
     )
     .unwrap();
-    let source = DirectorySource::open(tmp.path(), &tmp.path().join("scratch")).unwrap();
+    let source = DirectorySource::open(
+        tmp.path(),
+        &tmp.path().join("scratch"),
+        RuleLanguage::default(),
+    )
+    .unwrap();
     let (db, skip) = trust_database(&[]).unwrap();
     let mut fetcher = Fetcher::new(&db, skip);
     let model = ucore_assertions::Assertion::decode(&fixtures::read("uc16.model")).unwrap();
@@ -312,4 +344,24 @@ fn the_uc20_model_is_gathered_from_a_directory() {
         &out,
         &["snapd", "pc-kernel", "core20", "pc20", "hello20"],
     );
+}
+
+/// A declaration using what newer snapd added (`on-core-desktop`) is refused in snapd
+/// 2.57's rule language, naming its file, and read in newer snapd's.
+#[test]
+fn declarations_are_read_in_the_rule_language_asked_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::gather::snaps_dir(tmp.path());
+    let newer = tmp.path().join("newer.assert");
+    std::fs::write(&newer, ucore_test_support::newer_rules_declaration()).unwrap();
+    let scratch = tmp.path().join("scratch");
+    let err = DirectorySource::open(tmp.path(), &scratch, RuleLanguage::default()).unwrap_err();
+    assert!(matches!(err, SourceError::BadAssertions { ref path, .. } if *path == newer));
+    assert!(
+        err.to_string().contains("must specify at least one of"),
+        "{err}"
+    );
+    let source = DirectorySource::open(tmp.path(), &scratch, RuleLanguage::Current).unwrap();
+    // the other snaps resolve as before
+    run(source.resolve(&[planned("hello-oracle", "stable")], &[])).unwrap();
 }

@@ -35,6 +35,7 @@ fn source(store: &UcoreStore) -> StoreSource {
             store_id: Some(fixtures::store_id()),
         },
         ValidationMode::Enforce,
+        ucore_assertions::rules::RuleLanguage::default(),
     )
     .unwrap()
 }

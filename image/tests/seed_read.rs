@@ -93,3 +93,40 @@ fn the_loaded_seed_lists_essential_and_mode_snaps() {
         .collect();
     assert_eq!(run, ["hello20", "local-tool", "hello-extra"]);
 }
+
+/// A seed's declarations are decoded in the rule language asked for: one using what newer
+/// snapd added (`on-core-desktop`) fails to decode in snapd 2.57's, and in newer snapd's
+/// it decodes and goes on to the trust database, which has no key that signed it.
+#[test]
+fn declarations_are_decoded_in_the_rule_language_asked_for() {
+    use ucore_assertions::rules::RuleLanguage;
+    use ucore_image::seed::read::{AssertionsError, Seed};
+    let trusted = trusted();
+    let out = tempfile::tempdir().unwrap();
+    materialize("uc16", out.path());
+    let seed_dir = out.path().join(seed_rel("uc16"));
+    std::fs::write(
+        seed_dir.join("assertions/newer.assert"),
+        ucore_test_support::newer_rules_declaration(),
+    )
+    .unwrap();
+    let load = |language| {
+        Seed::open(&seed_dir, None)
+            .unwrap()
+            .with_rule_language(language)
+            .load_assertions(&trusted)
+            .unwrap_err()
+    };
+    let old = load(RuleLanguage::default());
+    assert!(matches!(old, AssertionsError::Read(_)), "{old:?}");
+    assert!(
+        old.to_string().contains("must specify at least one of"),
+        "{old}"
+    );
+    let new = load(RuleLanguage::Current);
+    assert_eq!(
+        new.to_string(),
+        "cannot resolve prerequisite assertion: account-key \
+         (AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA)"
+    );
+}

@@ -18,6 +18,7 @@ use super::fetcher::Ref;
 use super::source::{Locator, Resolved, Source, SourceError};
 use crate::progress::{NoProgress, Progress};
 use crate::snaps::{PlannedSnap, SeedSnap};
+use ucore_assertions::rules::RuleLanguage;
 
 /// A directory as a source of snaps and assertions.
 #[derive(Debug)]
@@ -35,9 +36,13 @@ pub struct DirectorySource {
 }
 
 impl DirectorySource {
-    /// Reads the listing of `dir` and its assertions; candidate files will be copied
-    /// under `scratch`.
-    pub fn open(dir: &Path, scratch: &Path) -> Result<DirectorySource, SourceError> {
+    /// Reads the listing of `dir` and its assertions (declarations decoded in
+    /// `language`); candidate files will be copied under `scratch`.
+    pub fn open(
+        dir: &Path,
+        scratch: &Path,
+        language: RuleLanguage,
+    ) -> Result<DirectorySource, SourceError> {
         let mut files = Vec::new();
         let mut pool: HashMap<Ref, Assertion> = HashMap::new();
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -56,7 +61,7 @@ impl DirectorySource {
                 Some("snap") => files.push((path, meta.len())),
                 Some("assert") => {
                     let bytes = std::fs::read(&path).map_err(SourceError::io("read", &path))?;
-                    for item in Decoder::new(&bytes[..]) {
+                    for item in Decoder::new(&bytes[..]).with_rule_language(language) {
                         let a = item.map_err(|source| SourceError::BadAssertions {
                             path: path.clone(),
                             source: Box::new(source),

@@ -168,11 +168,18 @@ pub async fn gather(
                 architecture: view.architecture.unwrap_or_default().to_string(),
                 store_id: view.store.map(str::to_string),
             };
-            let source = StoreSource::new(url, auth.as_deref(), &identity, options.validation)?;
+            let source = StoreSource::new(
+                url,
+                auth.as_deref(),
+                &identity,
+                options.validation,
+                options.rule_language,
+            )?;
             gather_from(&source, model, options, &staging, progress).await
         }
         SnapSource::Directory(dir) => {
-            let source = DirectorySource::open(dir, &staging.join(".candidates"))?;
+            let source =
+                DirectorySource::open(dir, &staging.join(".candidates"), options.rule_language)?;
             let result = gather_from(&source, model, options, &staging, progress).await;
             source.clean_up();
             result

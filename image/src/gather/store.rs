@@ -19,6 +19,7 @@ use super::source::{Locator, Resolved, Source, SourceError};
 use crate::options::ValidationMode;
 use crate::progress::Progress;
 use crate::snaps::{PlannedSnap, SeedSnap};
+use ucore_assertions::rules::RuleLanguage;
 
 /// A store as a source of snaps and assertions.
 #[derive(Debug)]
@@ -44,8 +45,10 @@ impl StoreSource {
         auth: Option<&str>,
         identity: &StoreIdentity,
         validation: ValidationMode,
+        language: RuleLanguage,
     ) -> Result<StoreSource, SourceError> {
         let mut config = Config::parse(url)?;
+        config.rule_language = language;
         config.device = DeviceHeaders {
             store_id: identity.store_id.clone(),
             architecture: identity.architecture.clone(),

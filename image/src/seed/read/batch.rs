@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use thiserror::Error;
+use ucore_assertions::rules::RuleLanguage;
 use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
 use ucore_signing::Database;
 
@@ -67,9 +68,19 @@ pub enum BatchError {
 pub struct Batch {
     current: HashMap<Ref, Assertion>,
     added: Vec<Assertion>,
+    /// The rule language streams are decoded in.
+    language: RuleLanguage,
 }
 
 impl Batch {
+    /// An empty batch whose streams are decoded with declarations' rules in `language`.
+    pub fn in_language(language: RuleLanguage) -> Batch {
+        Batch {
+            language,
+            ..Batch::default()
+        }
+    }
+
     /// Adds one assertion: an equal or older revision of one already added is dropped.
     pub fn add(&mut self, a: Assertion) -> Result<(), BatchError> {
         if !a.supported_format() {
@@ -96,7 +107,7 @@ impl Batch {
     /// those it added.
     pub fn add_stream(&mut self, input: impl std::io::Read) -> Result<Vec<Ref>, BatchError> {
         let start = self.added.len();
-        for a in ucore_assertions::Decoder::new(input) {
+        for a in ucore_assertions::Decoder::new(input).with_rule_language(self.language) {
             self.add(a.map_err(|e| BatchError::Decode(Box::new(e)))?)?;
         }
         Ok(self.added.iter().skip(start).map(Ref::of).collect())

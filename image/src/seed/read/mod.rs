@@ -37,6 +37,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use ucore_assertions::rules::RuleLanguage;
 use ucore_assertions::{Assertion, AssertionType};
 use ucore_signing::Database;
 
@@ -63,6 +64,8 @@ pub fn decode_trusted(bytes: &[u8]) -> Result<Vec<Assertion>, ucore_assertions::
 pub struct Seed {
     dir: PathBuf,
     label: Option<String>,
+    /// The rule language the seed's declarations are decoded in.
+    language: RuleLanguage,
 }
 
 impl Seed {
@@ -75,7 +78,16 @@ impl Seed {
         Ok(Seed {
             dir: dir.as_ref().to_path_buf(),
             label: label.map(str::to_string),
+            language: RuleLanguage::default(),
         })
+    }
+
+    /// Decodes the seed's declarations with their plug/slot rules in `language` (snapd
+    /// 2.57's by default; [`RuleLanguage::Current`] for a seed whose declarations use
+    /// what newer snapd added).
+    pub fn with_rule_language(mut self, language: RuleLanguage) -> Seed {
+        self.language = language;
+        self
     }
 
     /// The seed directory.

@@ -22,7 +22,7 @@ pub(crate) fn load_assertions(
     db: Database,
     trusted: &HashSet<Ref>,
 ) -> Result<SeedAssertions, AssertionsError> {
-    let mut batch = Batch::default();
+    let mut batch = Batch::in_language(seed.language);
     let mut model_ref: Option<Ref> = None;
     read_dir(&seed.dir.join("assertions"), &mut batch, |r| {
         if r.assertion_type == AssertionType::Model {

@@ -39,7 +39,7 @@ pub(crate) fn load_assertions(
     trusted: &HashSet<Ref>,
 ) -> Result<SeedAssertions, AssertionsError> {
     let system_dir = seed.dir.join("systems").join(label);
-    let mut batch = Batch::default();
+    let mut batch = Batch::in_language(seed.language);
     let (mut decl_refs, mut rev_refs) = (Vec::new(), Vec::new());
     read_dir(&system_dir.join("assertions"), &mut batch, |r| {
         match r.assertion_type {
