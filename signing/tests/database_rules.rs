@@ -734,7 +734,7 @@ fn signing_in_newer_rule_language() {
     use ucore_assertions::types::SnapDeclaration;
     let json = serde_json::json!({
         "type": "snap-declaration",
-        "authority-id": "canonical",
+        "authority-id": "testroot",
         "series": "16",
         "snap-id": "snapidsnapidsnapidsnapidsnapid12",
         "snap-name": "hello",
@@ -756,4 +756,54 @@ fn signing_in_newer_rule_language() {
     let again = Assertion::decode_in(&a.encode(), RuleLanguage::Current).unwrap();
     assert_eq!(again, a);
     assert!(ucore_signing::verify_signature(&again, root().public_key()).is_ok());
+
+    // A database decodes streams in its configured language, and a filesystem backstore
+    // reads its files back in its own.
+    let trusted: Vec<Assertion> = ucore_assertions::Decoder::new(
+        &std::fs::read(repo().join("tests/data/assertions/selfmade/trusted.stream")).unwrap()[..],
+    )
+    .map(Result::unwrap)
+    .collect();
+    let (dir, other) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let open_at = |language: RuleLanguage, dir: &std::path::Path| {
+        let bs = FsBackstore::open(dir).unwrap().with_rule_language(language);
+        let db = Database::open(DatabaseConfig {
+            trusted: trusted.clone(),
+            backstore: Some(Box::new(bs)),
+            rule_language: language,
+            ..Default::default()
+        })
+        .unwrap();
+        db.set_check_time(CheckTime::Fixed("2017-01-01T00:00:00Z".parse().unwrap()));
+        db
+    };
+    let open = |language| open_at(language, dir.path());
+    // the publisher's account first
+    let stream = [account("acme").encode(), b"\n".to_vec(), a.encode()].concat();
+    let err = open_at(RuleLanguage::Snapd2_57, other.path())
+        .add_stream(&stream)
+        .unwrap_err();
+    assert_eq!(err.index, 1);
+    assert!(
+        err.source
+            .to_string()
+            .contains("must specify at least one of"),
+        "{}",
+        err.source
+    );
+    let added = open(RuleLanguage::Current).add_stream(&stream).unwrap();
+    assert_eq!(added.len(), 2);
+    let key = [
+        ("series", "16"),
+        ("snap-id", "snapidsnapidsnapidsnapidsnapid12"),
+    ];
+    let found = open(RuleLanguage::Current)
+        .find(AssertionType::SnapDeclaration, &key)
+        .unwrap();
+    assert_eq!(*found, a);
+    assert!(
+        open(RuleLanguage::Snapd2_57)
+            .find(AssertionType::SnapDeclaration, &key)
+            .is_err()
+    );
 }

@@ -8,6 +8,7 @@ use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _, PermissionsExt 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use ucore_assertions::rules::RuleLanguage;
 use ucore_assertions::{Assertion, AssertionAccess, AssertionType};
 
 use super::backstore::{Backstore, check_revision};
@@ -22,6 +23,8 @@ const MAX_DEPTH: usize = 16;
 pub struct FsBackstore {
     top: PathBuf,
     read_only: bool,
+    /// The rule language stored declarations are decoded in.
+    language: RuleLanguage,
 }
 
 /// Go's `url.QueryEscape`.
@@ -63,6 +66,7 @@ impl FsBackstore {
         Ok(Self {
             top,
             read_only: false,
+            language: RuleLanguage::default(),
         })
     }
 
@@ -73,7 +77,15 @@ impl FsBackstore {
         Ok(Self {
             top,
             read_only: true,
+            language: RuleLanguage::default(),
         })
+    }
+
+    /// Decodes the stored declarations with their plug/slot rules in `language` (snapd
+    /// 2.57's by default): the language the database's declarations were accepted in.
+    pub fn with_rule_language(mut self, language: RuleLanguage) -> Self {
+        self.language = language;
+        self
     }
 
     /// The directory of an assertion, relative to `asserts-v0`.
@@ -122,7 +134,7 @@ impl FsBackstore {
             }
             let path = entry.path();
             let bytes = fs::read(&path).map_err(|e| DatabaseError::io(&path, e))?;
-            let a = Assertion::decode(&bytes)?;
+            let a = Assertion::decode_in(&bytes, self.language)?;
             if a.format() > max_format {
                 continue;
             }

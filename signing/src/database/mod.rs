@@ -21,6 +21,7 @@ mod views;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use ucore_assertions::rules::RuleLanguage;
 use ucore_assertions::{Assertion, AssertionAccess, AssertionBuilder, AssertionType, Timestamp};
 
 pub use backstore::{Backstore, MemoryBackstore};
@@ -43,6 +44,10 @@ pub struct DatabaseConfig {
     pub backstore: Option<Box<dyn Backstore>>,
     /// Signing keys for [`Database::sign`] (memory when `None`).
     pub keypair_manager: Option<Arc<dyn KeypairManager>>,
+    /// The plug/slot rule language [`Database::add_stream`] decodes declarations in
+    /// (snapd 2.57's by default). A filesystem backstore takes its own
+    /// ([`FsBackstore::with_rule_language`]).
+    pub rule_language: RuleLanguage,
 }
 
 /// The clock checks run against.
@@ -106,6 +111,7 @@ pub struct Database {
     clock: RwLock<CheckTime>,
     backend: RwLock<RsaBackend>,
     keys: RwLock<HashMap<String, Arc<RsaPublicKey>>>,
+    language: RuleLanguage,
 }
 
 impl std::fmt::Debug for Database {
@@ -174,6 +180,7 @@ impl Database {
             clock: RwLock::new(CheckTime::Now),
             backend: RwLock::new(RsaBackend::Auto),
             keys: RwLock::new(HashMap::new()),
+            language: config.rule_language,
         })
     }
 
@@ -538,7 +545,8 @@ impl Database {
     /// first assertion that does not decode or is refused. Returns what was added.
     pub fn add_stream(&self, input: &[u8]) -> Result<Vec<Added>, AddStreamError> {
         let mut added = Vec::new();
-        for (index, item) in ucore_assertions::Decoder::new(input).enumerate() {
+        let decoder = ucore_assertions::Decoder::new(input).with_rule_language(self.language);
+        for (index, item) in decoder.enumerate() {
             let fail = |assertion, added, source: Error| AddStreamError {
                 index,
                 assertion,
