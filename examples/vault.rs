@@ -16,8 +16,8 @@
 //! and the `X-Request-Id` answer header); each signed serial is one INFO line (brand,
 //! model, serial, revision, key id), refusals are WARN with their error code, server
 //! faults ERROR. `sync` logs a line for each bundle it exports or imports and for each
-//! conflicting row it keeps (its JSON summary goes to stdout). Prometheus metrics: `GET /metrics` on the admin port, with the admin
-//! token as `Authorization: Bearer`.
+//! conflicting row it keeps (its JSON summary goes to stdout). Prometheus metrics:
+//! `GET /metrics` on the admin port, with the admin token as `Authorization: Bearer`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -614,7 +614,7 @@ fn kill_export_and_import(central_db: &str) {
         let before = rt.block_on(c.sync_imports()).unwrap().len();
         let args = import(files.get(before.saturating_sub(1)..).unwrap_or_default());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let due = files.len() - before;
+        let due = files.len().saturating_sub(before);
         let kill = if round % 2 == 1 || due < 2 {
             Kill::After(std::time::Duration::from_millis(rand::random_range(
                 0..import_ms * 2,
