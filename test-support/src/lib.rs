@@ -35,7 +35,7 @@ pub fn repo() -> PathBuf {
 /// which snapd 2.57's decoder refuses and newer snapd's reads: snap `newer`, snap id
 /// `newersnapidnewersnapidnewersnapi` (`tests/data/assertions/newer-rules/`).
 pub fn newer_rules_declaration() -> String {
-    let path = repo().join("tests/data/assertions/newer-rules/on-core-desktop.snap-declaration");
+    let path = repo().join("tests/data/assertions/newer-rules/on-core-desktop.assert");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
