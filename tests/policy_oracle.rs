@@ -115,15 +115,7 @@ fn compare(
 fn regenerate_goldens() {
     let oracle = ucore_test_support::oracle().expect("UCORE_ORACLE names the oracle");
     let dir = golden_dir();
-    std::fs::create_dir_all(&dir).expect("the golden directory");
-    for old in std::fs::read_dir(&dir)
-        .expect("the golden directory")
-        .flatten()
-    {
-        if old.path().extension().is_some_and(|e| e == "json") {
-            std::fs::remove_file(old.path()).expect("removing an old golden file");
-        }
-    }
+    golden::clear_golden_dir(&dir);
     let base = small_base_declaration();
     for (i, case) in golden_cases().into_iter().enumerate() {
         let files = files(&case);

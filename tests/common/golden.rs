@@ -25,3 +25,11 @@ pub fn golden_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     paths.sort();
     paths
 }
+
+/// Makes `dir` and removes its golden files, before a regeneration writes them anew.
+pub fn clear_golden_dir(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for old in golden_files(dir) {
+        std::fs::remove_file(&old).unwrap_or_else(|e| panic!("{}: {e}", old.display()));
+    }
+}
