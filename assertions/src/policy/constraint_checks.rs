@@ -73,6 +73,17 @@ pub(crate) struct Environmental<'c> {
     pub device_scope: Option<&'c DeviceScopeConstraint>,
 }
 
+/// The [`Environmental`] keys of a constraint set (every kind has the same three fields).
+macro_rules! environmental {
+    ($set:expr) => {
+        Environmental {
+            on_classic: $set.on_classic.as_ref(),
+            on_core_desktop: $set.on_core_desktop,
+            device_scope: $set.device_scope.as_ref(),
+        }
+    };
+}
+
 impl Environmental<'_> {
     pub(crate) fn check(&self, env: &PolicyEnvironment) -> Result<(), String> {
         if let Some(c) = self.on_classic {
@@ -138,11 +149,7 @@ impl InstallationSet for PlugInstallationConstraints {
             attributes: &self.plug_attributes,
             snap_types: &self.plug_snap_types,
             snap_ids: &self.plug_snap_ids,
-            environmental: Environmental {
-                on_classic: self.on_classic.as_ref(),
-                on_core_desktop: self.on_core_desktop,
-                device_scope: self.device_scope.as_ref(),
-            },
+            environmental: environmental!(self),
         }
     }
 }
@@ -155,11 +162,7 @@ impl InstallationSet for SlotInstallationConstraints {
             attributes: &self.slot_attributes,
             snap_types: &self.slot_snap_types,
             snap_ids: &self.slot_snap_ids,
-            environmental: Environmental {
-                on_classic: self.on_classic.as_ref(),
-                on_core_desktop: self.on_core_desktop,
-                device_scope: self.device_scope.as_ref(),
-            },
+            environmental: environmental!(self),
         }
     }
 }
@@ -261,11 +264,7 @@ impl ConnectionSet for PlugConnectionConstraints {
             other_snap_types: &self.slot_snap_types,
             other_snap_ids: &self.slot_snap_ids,
             other_publisher_ids: &self.slot_publisher_ids,
-            environmental: Environmental {
-                on_classic: self.on_classic.as_ref(),
-                on_core_desktop: self.on_core_desktop,
-                device_scope: self.device_scope.as_ref(),
-            },
+            environmental: environmental!(self),
             slots_per_plug: self.slots_per_plug,
         }
     }
@@ -283,11 +282,7 @@ impl ConnectionSet for SlotConnectionConstraints {
             other_snap_types: &self.plug_snap_types,
             other_snap_ids: &self.plug_snap_ids,
             other_publisher_ids: &self.plug_publisher_ids,
-            environmental: Environmental {
-                on_classic: self.on_classic.as_ref(),
-                on_core_desktop: self.on_core_desktop,
-                device_scope: self.device_scope.as_ref(),
-            },
+            environmental: environmental!(self),
             slots_per_plug: self.slots_per_plug,
         }
     }
